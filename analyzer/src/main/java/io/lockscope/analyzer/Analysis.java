@@ -1,0 +1,64 @@
+package io.lockscope.analyzer;
+
+import io.lockscope.analyzer.input.Discovery;
+import io.lockscope.analyzer.input.InputReader;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.analyzer.jvm.JvmGrouper;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleEngine;
+import io.lockscope.model.JvmHistory;
+import io.lockscope.model.Snapshot;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/** Discover, read, group by JVM, check: the whole analysis, with no output of its own. */
+public final class Analysis {
+
+    /** Everything a writer needs. */
+    public record Result(List<InputReport> inputs, List<JvmHistory> jvms, RuleEngine.Outcome outcome, List<Rule> rules) {
+
+        public boolean nothingRead() {
+            return inputs.stream().noneMatch(i -> i.status() == InputStatus.READ || i.status() == InputStatus.PARTIAL);
+        }
+    }
+
+    /** Progress for a person watching: "reading 3 of 40: dumps/a.txt". */
+    public interface Progress {
+        void reading(int index, int total, String path);
+
+        Progress NONE = (i, t, p) -> { };
+    }
+
+    private final List<Rule> rules;
+    private final Set<String> enabled;
+
+    public Analysis(List<Rule> rules, Set<String> enabled) {
+        this.rules = List.copyOf(rules);
+        this.enabled = Set.copyOf(enabled);
+    }
+
+    public static Analysis withBuiltInRules() {
+        List<Rule> rules = RuleEngine.builtIn();
+        return new Analysis(rules, rules.stream().map(r -> r.info().id()).collect(Collectors.toSet()));
+    }
+
+    public Result run(List<Path> paths, Progress progress) {
+        Discovery.Result found = Discovery.walk(paths);
+        List<InputReport> inputs = new ArrayList<>(found.problems());
+        List<Snapshot> snapshots = new ArrayList<>();
+        Consumer<Snapshot> keep = snapshots::add;
+        int i = 0;
+        for (Discovery.Candidate c : found.files()) {
+            progress.reading(++i, found.files().size(), c.display());
+            inputs.add(InputReader.read(c.path(), c.display(), keep::accept));
+        }
+        List<JvmHistory> jvms = JvmGrouper.group(snapshots);
+        RuleEngine engine = new RuleEngine(rules);
+        return new Result(inputs, jvms, engine.run(jvms, enabled), rules);
+    }
+}

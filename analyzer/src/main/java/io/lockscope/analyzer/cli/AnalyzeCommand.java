@@ -1,0 +1,145 @@
+package io.lockscope.analyzer.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockscope.analyzer.Analysis;
+import io.lockscope.analyzer.report.HtmlReportWriter;
+import io.lockscope.analyzer.report.JsonReportWriter;
+import io.lockscope.analyzer.report.ReportModel;
+import io.lockscope.analyzer.report.TextSummary;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleEngine;
+import io.lockscope.engine.Severity;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {
+            "Read thread dumps (files or folders, any mix of formats; told apart by content), rebuild "
+                    + "the lock graph of each JVM, run the rules, and write the reports.",
+            "",
+            "Writes lockscope-report.html and lockscope-report.json into the output folder and prints "
+                    + "a summary: one line per finding, then counts."
+        },
+        footer = ExitCode.HELP)
+final class AnalyzeCommand implements Callable<Integer> {
+
+    enum Format { html, json, text }
+
+    enum FailOn { info, warning, error, never }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "dump files or folders of them")
+    List<Path> paths;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "where to write the reports (default: ${DEFAULT-VALUE})")
+    Path output = Path.of(".");
+
+    @Option(names = "--format", split = ",", paramLabel = "FORMAT",
+            description = "what to write, comma-separated: ${COMPLETION-CANDIDATES} (default: html,json,text; text is the terminal summary)")
+    List<Format> formats = List.of(Format.html, Format.json, Format.text);
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "exit 1 when a finding is at least this severe: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    FailOn failOn = FailOn.error;
+
+    @Option(names = "--rules", split = ",", paramLabel = "ID", description = "run only these rules (default: all; see 'lockscope rules')")
+    List<String> rules = new ArrayList<>();
+
+    @Option(names = "--templates", paramLabel = "DIR", description = "a folder of FreeMarker templates that override the built-in report.ftlh")
+    Path templates;
+
+    @Option(names = {"-v", "--verbose"}, description = "list every input and every piece of evidence")
+    boolean verbose;
+
+    @Option(names = "--stacktrace", description = "print the stack trace of an internal error")
+    boolean stacktrace;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Rule> all = RuleEngine.builtIn();
+        Set<String> enabled = new LinkedHashSet<>();
+        if (rules.isEmpty()) {
+            all.forEach(r -> enabled.add(r.info().id()));
+        } else {
+            Set<String> known = all.stream().map(r -> r.info().id()).collect(Collectors.toSet());
+            for (String id : rules) {
+                if (!known.contains(id.trim())) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "no rule '" + id.trim() + "'; the rules are: " + String.join(", ", known));
+                }
+                enabled.add(id.trim());
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Analysis.Progress progress = System.console() != null && System.getenv("CI") == null
+                ? (i, total, path) -> {
+                    err.print("\rreading " + i + " of " + total + ": " + shorten(path) + "\u001b[K");
+                    err.flush();
+                }
+                : Analysis.Progress.NONE;
+        Analysis.Result result = new Analysis(all, enabled).run(paths, progress);
+        if (progress != Analysis.Progress.NONE) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+        ObjectNode report = ReportModel.build(result, LockscopeCommand.version());
+        Set<Format> wanted = formats.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(formats);
+        List<String> written = new ArrayList<>();
+        if (wanted.contains(Format.json)) {
+            Path file = output.resolve("lockscope-report.json");
+            JsonReportWriter.write(report, file);
+            written.add(file.toString());
+        }
+        if (wanted.contains(Format.html)) {
+            Path file = output.resolve("lockscope-report.html");
+            new HtmlReportWriter(Optional.ofNullable(templates)).write(report, file);
+            written.add(file.toString());
+        }
+        if (wanted.contains(Format.text)) {
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            TextSummary.print(report, out, verbose);
+            if (!written.isEmpty()) {
+                out.println("wrote " + String.join(", ", written));
+            }
+        }
+        if (result.nothingRead()) {
+            err.println("lockscope: no input could be read (" + result.inputs().size() + " tried); see the inputs list above");
+            err.flush();
+            return ExitCode.NOTHING_READ;
+        }
+        if (failOn != FailOn.never) {
+            Severity threshold = Severity.parse(failOn.name().toUpperCase(Locale.ROOT));
+            List<Finding> failing = result.outcome().findings().stream().filter(f -> f.severity().atLeast(threshold)).toList();
+            if (!failing.isEmpty()) {
+                err.println("lockscope: " + failing.size() + (failing.size() == 1 ? " finding" : " findings")
+                        + " at or above " + failOn + ": " + failing.get(0).title()
+                        + (failing.size() > 1 ? " (and " + (failing.size() - 1) + " more)" : ""));
+                err.flush();
+                return ExitCode.FINDINGS;
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static String shorten(String path) {
+        return path.length() <= 60 ? path : "..." + path.substring(path.length() - 57);
+    }
+}

@@ -1,0 +1,69 @@
+package io.lockscope.analyzer.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "lockscope",
+        mixinStandardHelpOptions = true,
+        versionProvider = LockscopeCommand.Version.class,
+        description = "Post-mortem lock analyzer for the JVM: reads thread dumps, rebuilds who holds "
+                + "which lock and who waits for whom, and reports deadlocks and other lock problems.",
+        subcommands = {AnalyzeCommand.class, RulesCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class},
+        footer = ExitCode.HELP)
+public final class LockscopeCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: analyze, rules or explain");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new LockscopeCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("lockscope: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (parsed.hasMatchedOption("--stacktrace")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run again with --stacktrace for details)");
+            }
+            return ExitCode.INTERNAL;
+        });
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("lockscope: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.USAGE;
+        });
+        return cl;
+    }
+
+    /** The version from the jar's build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"lockscope " + version()};
+        }
+    }
+
+    static String version() {
+        try (InputStream in = LockscopeCommand.class.getResourceAsStream("/io/lockscope/analyzer/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+}

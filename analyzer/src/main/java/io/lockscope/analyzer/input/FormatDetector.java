@@ -1,0 +1,169 @@
+package io.lockscope.analyzer.input;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Tells a file's format from its first bytes: magic numbers for binary formats, then the shape of
+ * the text. The one place where formats are told apart.
+ */
+public final class FormatDetector {
+
+    static final int HEAD_BYTES = 64 * 1024;
+    private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
+    private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+
+    private static final Pattern HOTSPOT_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*(?:tid=|prio=)");
+    private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^\".*\" - Thread t@\\d+");
+    private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" [Ii]d=\\d+ (?:in )?[A-Z_]+");
+    private static final Pattern SA_THREAD = Pattern.compile("(?m)^Thread (?:t@)?\\d+: \\(state = ");
+    private static final Pattern JROCKIT = Pattern.compile("(?m)^===== FULL THREAD DUMP");
+    private static final Pattern JAVACORE = Pattern.compile("(?m)^0SECTION|^1TISIGINFO");
+    private static final Pattern FULL_DUMP = Pattern.compile("(?m)^\\s*Full thread dump");
+
+    private FormatDetector() {
+    }
+
+    public static Detection detect(Path path) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            byte[] head = in.readNBytes(HEAD_BYTES);
+            if (startsWith(head, GZIP_MAGIC)) {
+                try (InputStream gz = new GZIPInputStream(Files.newInputStream(path), 1 << 16)) {
+                    byte[] inner = gz.readNBytes(HEAD_BYTES);
+                    Detection d = detect(inner);
+                    return new Detection(d.format(), true, d.note());
+                } catch (IOException e) {
+                    return new Detection(InputFormat.UNKNOWN, true, "gzip data that cannot be opened: " + e.getMessage());
+                }
+            }
+            return detect(head);
+        }
+    }
+
+    static Detection detect(byte[] head) {
+        if (startsWith(head, HPROF_MAGIC)) {
+            return new Detection(InputFormat.HPROF, false, "");
+        }
+        if (startsWith(head, JFR_MAGIC)) {
+            return new Detection(InputFormat.JFR, false, "");
+        }
+        if (startsWith(head, ZIP_MAGIC)) {
+            return new Detection(InputFormat.ZIP, false, "");
+        }
+        if (looksBinary(head)) {
+            return new Detection(InputFormat.UNKNOWN, false, "binary data starting with " + describe(head));
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String body = text;
+        if (text.startsWith("HTTP/")) {
+            // curl -i output: a response's headers, then its body
+            int blank = text.indexOf("\r\n\r\n");
+            blank = blank < 0 ? text.indexOf("\n\n") : blank;
+            body = blank < 0 ? "" : text.substring(blank).strip();
+        }
+        String trimmed = body.stripLeading();
+        if (trimmed.startsWith("{") || trimmed.matches("(?s)^\\[\\s*[{\\]].*")) {
+            if (trimmed.contains("\"threadDump\"") && trimmed.contains("\"threadContainers\"")) {
+                return new Detection(InputFormat.JCMD_JSON, false, "");
+            }
+            if (trimmed.contains("\"lockOwnerId\"") || trimmed.contains("\"threadState\"")) {
+                return new Detection(InputFormat.ACTUATOR_JSON, false, "");
+            }
+            return new Detection(InputFormat.UNKNOWN, false, "JSON that is not a thread dump");
+        }
+        if (matches(JAVACORE, text)) {
+            return new Detection(InputFormat.JAVACORE, false, "");
+        }
+        if (matches(JROCKIT, text)) {
+            return new Detection(InputFormat.JROCKIT, false, "");
+        }
+        int hotspot = count(HOTSPOT_HEADER, text);
+        int visualvm = count(VISUALVM_HEADER, text);
+        int threadinfo = count(THREADINFO_HEADER, text);
+        int sa = count(SA_THREAD, text);
+        int best = Math.max(Math.max(hotspot, visualvm), Math.max(threadinfo, sa));
+        if (best > 0 && best != hotspot) {
+            if (best == visualvm) {
+                return new Detection(InputFormat.VISUALVM_TEXT, false, "");
+            }
+            if (best == threadinfo) {
+                return new Detection(InputFormat.THREADINFO_TEXT, false, "");
+            }
+            return new Detection(InputFormat.JSTACK_F, false, "");
+        }
+        if (hotspot > 0 || matches(FULL_DUMP, text)) {
+            return new Detection(InputFormat.JSTACK, false, "");
+        }
+        if (text.startsWith("Deadlock Detection:") || text.contains("\nDeadlock Detection:")) {
+            return new Detection(InputFormat.JSTACK_F, false, "");
+        }
+        // Text with no marker near its start may still hold dumps further down (a console log):
+        // the HotSpot reader scans all of it and says so if it finds none.
+        return new Detection(InputFormat.JSTACK, false, "text");
+    }
+
+    private static boolean matches(Pattern p, String text) {
+        return p.matcher(text).find();
+    }
+
+    private static int count(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        if (data.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (data[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** NUL bytes, or many control characters, in the first 4 KB. */
+    private static boolean looksBinary(byte[] head) {
+        int n = Math.min(head.length, 4096);
+        int control = 0;
+        for (int i = 0; i < n; i++) {
+            int b = head[i] & 0xff;
+            if (b == 0) {
+                return true;
+            }
+            if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' && b != 0x1b) {
+                control++;
+            }
+        }
+        return n > 0 && control * 20 > n;
+    }
+
+    /** The first bytes of a file, for a message: hex and printable characters. */
+    public static String describe(byte[] head) {
+        StringBuilder hex = new StringBuilder();
+        StringBuilder chars = new StringBuilder();
+        for (int i = 0; i < Math.min(8, head.length); i++) {
+            int b = head[i] & 0xff;
+            if (i > 0) {
+                hex.append(' ');
+            }
+            hex.append(String.format("%02x", b));
+            chars.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        return hex + " (\"" + chars + "\")";
+    }
+}

@@ -1,0 +1,39 @@
+package io.lockscope.analyzer.input;
+
+/** Every format lockscope recognizes, read or not yet. Told from content, never from the name. */
+public enum InputFormat {
+    JSTACK("jstack", "HotSpot thread dump (jstack, jcmd Thread.print, SIGQUIT)", true),
+    JCMD_JSON("jcmd-json", "JSON thread dump (jcmd Thread.dump_to_file -format=json)", true),
+    HPROF("hprof", "HPROF heap dump", false),
+    JFR("jfr", "JDK Flight Recorder recording", false),
+    JSTACK_F("jstack-f", "jstack -F (Serviceability Agent) thread dump", false),
+    THREADINFO_TEXT("threadinfo-text", "ThreadMXBean ThreadInfo text (\"name\" Id=N in STATE)", false),
+    VISUALVM_TEXT("visualvm-text", "VisualVM / Spring Boot actuator text thread dump (\"name\" - Thread t@N)", false),
+    ACTUATOR_JSON("actuator-json", "Spring Boot actuator JSON thread dump", false),
+    JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", false),
+    JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", false),
+    ZIP("zip", "zip archive", false),
+    UNKNOWN("unknown", "not a format lockscope knows", false);
+
+    private final String id;
+    private final String description;
+    private final boolean readable;
+
+    InputFormat(String id, String description, boolean readable) {
+        this.id = id;
+        this.description = description;
+        this.readable = readable;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean readable() {
+        return readable;
+    }
+}

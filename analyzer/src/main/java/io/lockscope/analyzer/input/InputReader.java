@@ -1,0 +1,81 @@
+package io.lockscope.analyzer.input;
+
+import io.lockscope.analyzer.threaddump.SnapshotSink;
+import io.lockscope.analyzer.threaddump.ThreadDumpReader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads one input file of any format into snapshots, and says what became of it. Never throws
+ * for bad input: one bad file never stops the others.
+ */
+public final class InputReader {
+
+    private InputReader() {
+    }
+
+    public static InputReport read(Path path, String display, SnapshotSink sink) {
+        long size;
+        Detection d;
+        try {
+            size = Files.size(path);
+            d = FormatDetector.detect(path);
+        } catch (IOException | UncheckedIOException e) {
+            return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
+        }
+        if (size == 0) {
+            return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED, "empty file", 0, 0);
+        }
+        InputFormat f = d.format();
+        if (!f.readable()) {
+            String why = f == InputFormat.UNKNOWN
+                    ? (d.note().isEmpty() ? "not a thread dump, heap dump or recording" : d.note())
+                    : f.description() + (d.gzip() ? ", gzip-compressed" : "") + ": not supported yet";
+            return new InputReport(display, f, InputStatus.SKIPPED, why, 0, size);
+        }
+        int[] count = {0};
+        SnapshotSink counting = s -> {
+            count[0]++;
+            sink.accept(s);
+        };
+        try (InputStream in = open(path, d.gzip())) {
+            if (f == InputFormat.JCMD_JSON) {
+                counting.accept(ThreadDumpReader.readJson(in, display));
+                return new InputReport(display, f, InputStatus.READ, "1 dump", 1, size);
+            }
+            ThreadDumpReader.TextResult r = ThreadDumpReader.readText(in, display, counting);
+            if (r.snapshots() == 0) {
+                return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED,
+                        "text with no HotSpot thread dump in its " + r.lines() + " lines", 0, size);
+            }
+            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps")
+                    + (r.note().isEmpty() ? "" : "; " + r.note());
+            return new InputReport(display, f, InputStatus.READ, message, r.snapshots(), size);
+        } catch (ThreadDumpReader.PartialReadException e) {
+            String where = "broke off at line " + e.line() + (d.gzip() ? " (gzip data ended early or is damaged)" : "")
+                    + ": " + e.getMessage();
+            InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
+            String read = count[0] > 0 ? "; kept the " + count[0] + " dumps read before it" : "";
+            return new InputReport(display, f, status, where + read, count[0], size);
+        } catch (IOException | RuntimeException e) {
+            InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
+            return new InputReport(display, f, status, f.id() + " could not be read: " + reason(e)
+                    + (count[0] > 0 ? "; kept the " + count[0] + " dumps read before it" : ""), count[0], size);
+        }
+    }
+
+    private static InputStream open(Path path, boolean gzip) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : new BufferedInputStream(raw, 1 << 16);
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,206 @@
+package io.lockscope.analyzer.jvm;
+
+import io.lockscope.model.JvmHistory;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.Snapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Puts snapshots together by the JVM that wrote them. Identity comes from the process id, the
+ * JVM version and the JavaThread addresses ({@code tid=0x...}), which are unique within a live
+ * process and reused across processes only by chance; never from thread names alone. When the
+ * evidence is thin the snapshots stay apart, and the grouping says how sure it is.
+ */
+public final class JvmGrouper {
+
+    /** Share of JavaThread addresses two dumps must have in common to be called one JVM. */
+    static final double SAME_JVM_ADDRESS_SHARE = 0.5;
+
+    private JvmGrouper() {
+    }
+
+    private static final class Group {
+        final List<Snapshot> snapshots = new ArrayList<>();
+        final Set<String> addresses = new HashSet<>();
+        final Map<String, Long> idByAddress = new HashMap<>();
+        final Map<Long, String> nameById = new HashMap<>();
+        OptionalLong pid = OptionalLong.empty();
+        Optional<String> version = Optional.empty();
+        final Set<String> reasons = new LinkedHashSet<>();
+        String lastFile;
+
+        void add(Snapshot s, String reason) {
+            snapshots.add(s);
+            if (reason != null) {
+                reasons.add(reason);
+            }
+            if (s.jvm().pid().isPresent()) {
+                pid = s.jvm().pid();
+            }
+            if (s.jvm().vmVersion().isPresent()) {
+                version = s.jvm().vmVersion();
+            }
+            for (JvmThread t : s.threads()) {
+                t.address().map(JvmGrouper::normalizeAddress).ifPresent(a -> {
+                    addresses.add(a);
+                    if (t.javaId().isPresent()) {
+                        idByAddress.put(a, t.javaId().getAsLong());
+                    }
+                });
+                if (t.javaId().isPresent() && !t.virtual()) {
+                    nameById.put(t.javaId().getAsLong(), t.name());
+                }
+            }
+            lastFile = fileOf(s);
+        }
+    }
+
+    public static List<JvmHistory> group(List<Snapshot> snapshots) {
+        List<Group> groups = new ArrayList<>();
+        for (Snapshot s : snapshots) {
+            Group best = null;
+            String why = null;
+            for (Group g : groups) {
+                String reason = sameJvm(g, s);
+                if (reason != null) {
+                    best = g;
+                    why = reason;
+                }
+            }
+            if (best == null) {
+                best = new Group();
+                groups.add(best);
+            }
+            best.add(s, why);
+        }
+        List<JvmHistory> result = new ArrayList<>();
+        int n = 0;
+        for (Group g : groups) {
+            n++;
+            List<Snapshot> ordered = new ArrayList<>(g.snapshots);
+            if (ordered.stream().allMatch(s -> s.time().isPresent())) {
+                ordered.sort(Comparator.comparing(s -> s.time().get()));
+            }
+            result.add(new JvmHistory("jvm-" + n, label(g), grouping(g), ordered));
+        }
+        return result;
+    }
+
+    /** Why s belongs to g, or null if it does not (or if that cannot be told). */
+    private static String sameJvm(Group g, Snapshot s) {
+        OptionalLong pid = s.jvm().pid();
+        if (pid.isPresent() && g.pid.isPresent() && pid.getAsLong() != g.pid.getAsLong()) {
+            return null;
+        }
+        if (s.jvm().vmVersion().isPresent() && g.version.isPresent()
+                && !versionKey(s.jvm().vmVersion().get()).equals(versionKey(g.version.get()))) {
+            return null;
+        }
+        Set<String> addresses = new HashSet<>();
+        int contradictions = 0;
+        for (JvmThread t : s.threads()) {
+            if (t.address().isEmpty()) {
+                continue;
+            }
+            String a = normalizeAddress(t.address().get());
+            addresses.add(a);
+            Long known = g.idByAddress.get(a);
+            if (known != null && t.javaId().isPresent() && known != t.javaId().getAsLong()) {
+                contradictions++;
+            }
+        }
+        int sharedIds = 0;
+        int sameNames = 0;
+        for (JvmThread t : s.threads()) {
+            if (t.javaId().isPresent() && !t.virtual()) {
+                String name = g.nameById.get(t.javaId().getAsLong());
+                if (name != null) {
+                    sharedIds++;
+                    if (name.equals(t.name())) {
+                        sameNames++;
+                    }
+                }
+            }
+        }
+        if (sharedIds >= 4 && sameNames * 2 < sharedIds) {
+            return null; // the same ids name different threads: another process
+        }
+        boolean bothHaveAddresses = addresses.size() >= 3 && g.addresses.size() >= 3;
+        if (bothHaveAddresses) {
+            int shared = 0;
+            for (String a : addresses) {
+                if (g.addresses.contains(a)) {
+                    shared++;
+                }
+            }
+            if (contradictions > shared / 2) {
+                return null;
+            }
+            double share = shared / (double) Math.min(addresses.size(), g.addresses.size());
+            if (share >= SAME_JVM_ADDRESS_SHARE) {
+                return shared + " JavaThread addresses in common" + (pid.isPresent() ? ", same pid " + pid.getAsLong() : "");
+            }
+            return null;
+        }
+        // No addresses on one side (a JSON dump, a ThreadMXBean rendering): pid and thread ids must agree.
+        if (pid.isPresent() && g.pid.isPresent() && sharedIds >= 2 && sameNames == sharedIds) {
+            return "same pid " + pid.getAsLong() + " and the same thread ids and names";
+        }
+        if (fileOf(s).equals(g.lastFile) && (addresses.isEmpty() || g.addresses.isEmpty())) {
+            return "consecutive dumps in one file with no addresses to compare (a guess)";
+        }
+        return null;
+    }
+
+    private static String label(Group g) {
+        StringBuilder sb = new StringBuilder();
+        if (g.pid.isPresent()) {
+            sb.append("pid ").append(g.pid.getAsLong());
+        } else {
+            sb.append(fileOf(g.snapshots.get(0)));
+        }
+        g.version.ifPresent(v -> sb.append(" (").append(v).append(')'));
+        return sb.toString();
+    }
+
+    private static String grouping(Group g) {
+        int n = g.snapshots.size();
+        if (n == 1) {
+            return "one dump";
+        }
+        return n + " dumps: " + String.join("; ", g.reasons);
+    }
+
+    private static String fileOf(Snapshot s) {
+        return s.at().file();
+    }
+
+    /** "0x00007f0a6c40cb60", "114ec2000" and "0x114ec2000" name the same address. */
+    static String normalizeAddress(String a) {
+        String s = a.toLowerCase();
+        if (s.startsWith("0x")) {
+            s = s.substring(2);
+        }
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    /** The version proper: the last word of "OpenJDK 64-Bit Server VM 25.0.3+9-LTS" or "JDK 25.0.3+9-LTS". */
+    static String versionKey(String v) {
+        String t = v.strip();
+        int space = t.lastIndexOf(' ');
+        return space < 0 ? t : t.substring(space + 1);
+    }
+}

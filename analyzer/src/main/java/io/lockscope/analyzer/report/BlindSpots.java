@@ -1,0 +1,41 @@
+package io.lockscope.analyzer.report;
+
+import io.lockscope.model.JvmHistory;
+import io.lockscope.model.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a JVM's inputs could not show, and the capture that would show it next time. */
+final class BlindSpots {
+
+    private BlindSpots() {
+    }
+
+    static List<String> of(JvmHistory jvm) {
+        List<String> out = new ArrayList<>();
+        List<Snapshot> s = jvm.snapshots();
+        if (s.stream().noneMatch(x -> x.synchronizerOwners().shown())) {
+            out.add("Owners of java.util.concurrent locks are unknown: no dump was taken with -l. "
+                    + "Next time: jcmd <pid> Thread.print -l (or jstack -l <pid>).");
+        }
+        if (s.stream().anyMatch(x -> x.format().equals("jcmd-json"))) {
+            out.add("JSON thread dumps never name the owner of a java.util.concurrent lock. "
+                    + "Take a text dump with jcmd <pid> Thread.print -l beside it.");
+        }
+        if (s.stream().noneMatch(x -> x.monitorOwners().shown())) {
+            out.add("No dump shows monitor owners or waiters (JSON before JDK 25, or a ThreadMXBean rendering). "
+                    + "Next time: jcmd <pid> Thread.print -l.");
+        }
+        if (s.size() < 2) {
+            out.add("One dump is one instant: a slow lock and a stuck one look alike. "
+                    + "Take three dumps some seconds apart.");
+        }
+        out.add("A thread that died holding a lock cannot be named from a thread dump. "
+                + "A heap dump (jcmd <pid> GC.heap_dump) shows it.");
+        if (s.stream().anyMatch(x -> x.format().equals("jstack"))) {
+            out.add("jstack lists virtual threads only while they are mounted. "
+                    + "jcmd <pid> Thread.dump_to_file -format=json lists them all.");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package io.lockscope.analyzer.report;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.cache.MultiTemplateLoader;
+import freemarker.cache.TemplateLoader;
+import freemarker.core.HTMLOutputFormat;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders the report tree into one self-contained HTML file with FreeMarker. Templates come from
+ * the report-templates module inside the jar; a folder given with --templates is searched first.
+ * Everything from a dump passes FreeMarker's HTML auto-escaping.
+ */
+public final class HtmlReportWriter {
+
+    static final String TEMPLATE_ROOT = "/io/lockscope/report";
+    static final String MAIN_TEMPLATE = "report.ftlh";
+
+    private final Configuration config;
+
+    public HtmlReportWriter(Optional<Path> templates) throws IOException {
+        config = new Configuration(Configuration.VERSION_2_3_34);
+        TemplateLoader builtIn = new ClassTemplateLoader(HtmlReportWriter.class, TEMPLATE_ROOT);
+        if (templates.isPresent()) {
+            config.setTemplateLoader(new MultiTemplateLoader(new TemplateLoader[] {
+                new FileTemplateLoader(templates.get().toFile()), builtIn}));
+        } else {
+            config.setTemplateLoader(builtIn);
+        }
+        config.setDefaultEncoding("UTF-8");
+        config.setOutputFormat(HTMLOutputFormat.INSTANCE);
+        config.setRecognizeStandardFileExtensions(true);
+        config.setAutoEscapingPolicy(Configuration.ENABLE_IF_SUPPORTED_AUTO_ESCAPING_POLICY);
+        config.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        config.setLogTemplateExceptions(false);
+        config.setFallbackOnNullLoopVariable(false);
+    }
+
+    public void write(ObjectNode report, Path file) throws IOException {
+        Map<String, Object> model = new HashMap<>();
+        model.put("report", ReportModel.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() { }));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            Template t = config.getTemplate(MAIN_TEMPLATE);
+            t.process(model, out);
+        } catch (TemplateException e) {
+            throw new IOException("report template failed: " + e.getMessageWithoutStackTop(), e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.lockscope.analyzer.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+
+/** The terminal summary: one line per finding, one per input that was not read, then counts. */
+public final class TextSummary {
+
+    private TextSummary() {
+    }
+
+    public static void print(JsonNode report, PrintStream out, boolean verbose) {
+        for (JsonNode in : report.path("inputs")) {
+            String status = in.path("status").asText();
+            if (verbose || !status.equals("read")) {
+                out.printf("%-7s %s: %s (%s)%n", status, in.path("path").asText(), in.path("message").asText(),
+                        in.path("format").asText());
+            }
+        }
+        for (JsonNode f : report.path("findings")) {
+            out.printf("%-7s %-22s %s  [%s, %s]%n", f.path("severity").asText().toUpperCase(), f.path("rule").asText(),
+                    f.path("title").asText(), f.path("jvmLabel").asText(f.path("jvm").asText()), f.path("id").asText());
+            if (verbose) {
+                for (JsonNode e : f.path("evidence")) {
+                    out.printf("          %s  (%s)%n", e.path("text").asText(), e.path("source").asText());
+                }
+            }
+        }
+        JsonNode s = report.path("summary");
+        JsonNode c = s.path("counts");
+        long read = 0;
+        long notRead = 0;
+        for (JsonNode in : report.path("inputs")) {
+            String st = in.path("status").asText();
+            if (st.equals("read") || st.equals("partial")) {
+                read++;
+            } else {
+                notRead++;
+            }
+        }
+        out.printf("%d errors, %d warnings, %d info; %d of %d inputs read (%d dumps, %d JVMs)%s%n",
+                c.path("error").asInt(), c.path("warning").asInt(), c.path("info").asInt(),
+                read, read + notRead, s.path("snapshots").asInt(), s.path("jvms").asInt(),
+                notRead > 0 ? ", " + notRead + " not read" : "");
+    }
+}

@@ -1,0 +1,590 @@
+package io.lockscope.analyzer.threaddump;
+
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.ReportedDeadlock;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.ThreadState;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes HotSpot's text thread dump (jstack, jstack -l/-e, jcmd Thread.print, SIGQUIT output
+ * in a console log) line by line, and hands each complete dump to a sink. Lines that belong to
+ * no dump (log lines, class histograms, JNI and heap trailers) are passed over.
+ *
+ * <p>The format is printed by HotSpot's {@code JavaThread::print_on} and
+ * {@code javaVFrame::print_lock_info_on} (src/hotspot/share/runtime/vframe.cpp); the deadlock
+ * section by {@code ThreadService::print_deadlock} (deadlock detection in threadService.cpp).
+ */
+final class HotSpotTextDecoder {
+
+    private static final String FULL_THREAD_DUMP = "Full thread dump";
+    private static final String STATE_PREFIX = "java.lang.Thread.State:";
+    private static final String OWNABLE_HEADER = "Locked ownable synchronizers:";
+    private static final String DEADLOCK_HEADER = "Found one Java-level deadlock:";
+    private static final String DEADLOCK_STACKS = "Java stack information for the threads listed above:";
+    private static final String CARRYING = "Carrying virtual thread #";
+    private static final String MOUNTED = "Mounted virtual thread #";
+    private static final String HELD_BY = "which is held by ";
+    private static final String MONITOR_WAIT = "waiting to lock monitor ";
+    private static final String SYNCHRONIZER_WAIT = "waiting for ownable synchronizer ";
+
+    private static final Pattern JCMD_PID = Pattern.compile("^(\\d+):$");
+    private static final Pattern PID_LINE = Pattern.compile("^(?:pid: |Attaching to process ID )(\\d+)");
+    private static final Pattern TIMESTAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s*$");
+    private static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
+    private static final Pattern OBJECT_IN_MONITOR = Pattern.compile("\\(object (0x[0-9a-fA-F]+|[0-9a-fA-F]+), a ([^)]+)\\)");
+    private static final Pattern SYNCHRONIZER = Pattern.compile("^waiting for ownable synchronizer (\\S+?),? \\(a ([^)]+)\\)");
+
+    private final String file;
+    private final SnapshotSink sink;
+    private final Map<String, Frame> frameCache = new HashMap<>();
+
+    // what precedes a dump
+    private OptionalLong pendingPid = OptionalLong.empty();
+    private Optional<Instant> pendingTime = Optional.empty();
+    private OptionalLong filePid = OptionalLong.empty();
+
+    // the dump being read
+    private boolean inDump;
+    private long dumpLine;
+    private Optional<Instant> time = Optional.empty();
+    private OptionalLong pid = OptionalLong.empty();
+    private Optional<String> vmVersion = Optional.empty();
+    private final List<JvmThread> threads = new ArrayList<>();
+    private final List<ReportedDeadlock> deadlocks = new ArrayList<>();
+    private boolean ownableListed;
+    private boolean sawLockLine;
+    private boolean allAddressesZero = true;
+    private int dumpCount;
+
+    // the thread being read
+    private ThreadBuilder thread;
+    private ThreadBuilder carrier;
+    private boolean inOwnable;
+
+    // the deadlock section being read
+    private enum Section { THREADS, DEADLOCK, DEADLOCK_STACKS }
+
+    private Section section = Section.THREADS;
+    private List<ReportedDeadlock.Link> links;
+    private long deadlockLine;
+    private String linkThread;
+    private LockRef linkLock;
+
+    HotSpotTextDecoder(String file, SnapshotSink sink) {
+        this.file = file;
+        this.sink = sink;
+    }
+
+    /** Reads all lines; returns the number of dumps found. */
+    int decode(LineSource lines) throws IOException {
+        String raw;
+        while ((raw = lines.next()) != null) {
+            line(raw, lines.lineNumber());
+        }
+        finishDump();
+        return dumpCount;
+    }
+
+    void line(String raw, long n) {
+        String line = raw.strip();
+        if (line.isEmpty()) {
+            return;
+        }
+        char c = line.charAt(0);
+        if (c == 'a' && line.startsWith("at ")) {
+            if (section == Section.THREADS && thread != null) {
+                thread.frame(line.substring(3), n);
+            }
+            return;
+        }
+        if (c == '-' && line.startsWith("- ")) {
+            if (section == Section.THREADS && thread != null) {
+                lockLine(line, n);
+            }
+            return;
+        }
+        if (c == '"') {
+            int close = line.lastIndexOf('"');
+            if (close > 0 && isThreadHeader(line, close)) {
+                if (!inDump) {
+                    startDump(n);
+                }
+                section = Section.THREADS;
+                header(line, close, n);
+                return;
+            }
+            if (section == Section.DEADLOCK && line.endsWith("\":")) {
+                flushLink(n);
+                linkThread = line.substring(1, line.length() - 2);
+            }
+            return;
+        }
+        if (line.startsWith(STATE_PREFIX)) {
+            if (thread != null) {
+                String rest = line.substring(STATE_PREFIX.length()).strip();
+                int space = rest.indexOf(' ');
+                thread.state = ThreadState.parse(space < 0 ? rest : rest.substring(0, space));
+                thread.stateDetail = space < 0 ? "" : rest.substring(space + 1);
+            }
+            return;
+        }
+        if (line.startsWith(FULL_THREAD_DUMP)) {
+            finishDump();
+            startDump(n);
+            Matcher m = VM_VERSION.matcher(line);
+            if (m.matches()) {
+                vmVersion = Optional.of((m.group(1) + " " + m.group(2)).strip());
+            }
+            return;
+        }
+        if (line.startsWith(OWNABLE_HEADER)) {
+            if (thread != null) {
+                ownableListed = true;
+                inOwnable = true;
+                thread.owned = new ArrayList<>();
+            }
+            return;
+        }
+        if (line.startsWith(CARRYING)) {
+            return;
+        }
+        if (line.startsWith(MOUNTED) && thread != null) {
+            mountedVirtualThread(line, n);
+            return;
+        }
+        if (line.startsWith(DEADLOCK_HEADER)) {
+            endThread();
+            section = Section.DEADLOCK;
+            links = new ArrayList<>();
+            deadlockLine = n;
+            linkThread = null;
+            linkLock = null;
+            return;
+        }
+        if (section == Section.DEADLOCK) {
+            deadlockLine(line, n);
+            return;
+        }
+        if (section == Section.DEADLOCK_STACKS) {
+            if (line.startsWith("Found ")) {
+                section = Section.THREADS;
+            }
+            return;
+        }
+        if (!inDump) {
+            preamble(line);
+            return;
+        }
+        if (line.startsWith("JNI global ref") || line.equals("Heap") || line.startsWith("Threads class SMR info")) {
+            endThread();
+        }
+    }
+
+    private static boolean isThreadHeader(String line, int close) {
+        if (close + 1 >= line.length() || line.charAt(close + 1) != ' ') {
+            return false;
+        }
+        // "prio=" for Java threads on every JDK; "tid=" also for VM threads; "nid=" for both.
+        return line.indexOf(" tid=", close) > 0 || line.indexOf(" prio=", close) > 0;
+    }
+
+    private void preamble(String line) {
+        Matcher m = JCMD_PID.matcher(line);
+        if (m.matches()) {
+            pendingPid = OptionalLong.of(Long.parseLong(m.group(1)));
+            return;
+        }
+        m = PID_LINE.matcher(line);
+        if (m.find()) {
+            pendingPid = OptionalLong.of(Long.parseLong(m.group(1)));
+            filePid = pendingPid;
+            return;
+        }
+        m = TIMESTAMP.matcher(line);
+        if (m.matches()) {
+            try {
+                pendingTime = Optional.of(LocalDateTime.parse(m.group(1) + "T" + m.group(2)).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                // not a time after all
+            }
+        }
+    }
+
+    private void startDump(long n) {
+        inDump = true;
+        dumpLine = n;
+        time = pendingTime;
+        pid = pendingPid.isPresent() ? pendingPid : filePid;
+        pendingPid = OptionalLong.empty();
+        pendingTime = Optional.empty();
+        vmVersion = Optional.empty();
+        section = Section.THREADS;
+    }
+
+    private void header(String line, int close, long n) {
+        endThread();
+        ThreadBuilder t = new ThreadBuilder(line.substring(1, close), n);
+        String rest = line.substring(close + 1);
+        StringBuilder stateText = new StringBuilder();
+        boolean afterTid = false;
+        for (String token : rest.split(" ")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            if (token.startsWith("[")) {
+                // "[12345]" before tid is the OS thread id (JDK 19+); after it, the stack address
+                if (!afterTid && token.endsWith("]")) {
+                    t.nid = token.substring(1, token.length() - 1);
+                }
+                continue;
+            }
+            if (token.charAt(0) == '#' && token.length() > 1 && Character.isDigit(token.charAt(1))) {
+                t.javaId = parseLong(token.substring(1));
+            } else if (token.equals("daemon")) {
+                t.daemon = true;
+            } else if (token.startsWith("tid=")) {
+                String tid = token.substring(4);
+                if (!isZero(tid)) {
+                    t.address = tid;
+                    allAddressesZero = false;
+                }
+                afterTid = true;
+            } else if (token.startsWith("nid=")) {
+                if (!isZero(token.substring(4))) {
+                    t.nid = token.substring(4);
+                }
+                afterTid = true;
+            } else if (token.indexOf('=') > 0 && !afterTid) {
+                // prio=, os_prio=, cpu=, elapsed=, allocated=, defined_classes=, lwp_id=
+            } else if (token.indexOf('=') > 0) {
+                // lwp_id= after nid= on HP-UX
+            } else if (afterTid) {
+                if (stateText.length() > 0) {
+                    stateText.append(' ');
+                }
+                stateText.append(token);
+            }
+        }
+        t.headerState = stateText.toString();
+        thread = t;
+        carrier = null;
+    }
+
+    private void mountedVirtualThread(String line, long n) {
+        endPendingFrame();
+        ThreadBuilder c = carrier != null ? carrier : thread;
+        ThreadBuilder v = new ThreadBuilder("", n);
+        v.javaId = parseLong(line.substring(MOUNTED.length()).strip());
+        v.virtual = true;
+        v.carrier = c.name;
+        v.name = "virtual #" + v.javaId.orElse(0);
+        v.state = c.state;
+        v.stateDetail = c.stateDetail;
+        carrier = c;
+        threads.add(null); // reserve the carrier's place ahead of its virtual thread
+        carrierSlot = threads.size() - 1;
+        thread = v;
+    }
+
+    private int carrierSlot = -1;
+
+    private void lockLine(String line, long n) {
+        SourceRef at = SourceRef.line(file, n);
+        if (inOwnable) {
+            // "- <0x...> (a java.util.concurrent.locks.ReentrantLock$NonfairSync)" or "- None"
+            LockRef lock = parseLockRef(line, 2);
+            if (lock != null) {
+                ThreadBuilder owner = carrier != null ? carrier : thread;
+                if (owner.owned == null) {
+                    owner.owned = new ArrayList<>();
+                }
+                owner.owned.add(lock);
+            }
+            return;
+        }
+        LockAction.Kind kind;
+        int from;
+        if (line.startsWith("- locked ")) {
+            kind = LockAction.Kind.LOCKED;
+            from = 9;
+        } else if (line.startsWith("- waiting to lock ")) {
+            kind = LockAction.Kind.WAITING_TO_LOCK;
+            from = 18;
+        } else if (line.startsWith("- waiting on ")) {
+            kind = LockAction.Kind.WAITING_ON;
+            from = 13;
+        } else if (line.startsWith("- parking to wait for ")) {
+            kind = LockAction.Kind.PARKING;
+            from = 22;
+        } else if (line.startsWith("- waiting to re-lock in wait() ")) {
+            kind = LockAction.Kind.WAITING_TO_RELOCK;
+            from = 31;
+        } else if (line.startsWith("- eliminated ")) {
+            kind = LockAction.Kind.ELIMINATED;
+            from = 13;
+        } else {
+            return;
+        }
+        sawLockLine = true;
+        LockRef lock = parseLockRef(line, from);
+        if (lock != null) {
+            thread.lockAction(new LockAction(kind, lock, at), n);
+        }
+    }
+
+    /** {@code <0x000000069e37c2c0> (a java.lang.Object)}; null for "no object reference available". */
+    static LockRef parseLockRef(String line, int from) {
+        int lt = line.indexOf('<', from);
+        int gt = lt < 0 ? -1 : line.indexOf('>', lt);
+        if (gt < 0) {
+            return null;
+        }
+        String id = line.substring(lt + 1, gt);
+        if (id.isEmpty() || id.indexOf(' ') >= 0) {
+            return null;
+        }
+        int a = line.indexOf("(a ", gt);
+        String cls = "?";
+        if (a >= 0) {
+            int end = line.lastIndexOf(')');
+            cls = end > a ? line.substring(a + 3, end) : line.substring(a + 3);
+            // "(a java.lang.Class for java.lang.String)" locks the class object of String
+        }
+        return new LockRef(id, cls);
+    }
+
+    private void deadlockLine(String line, long n) {
+        if (line.startsWith(DEADLOCK_STACKS)) {
+            flushLink(n);
+            finishDeadlock(n);
+            section = Section.DEADLOCK_STACKS;
+            return;
+        }
+        if (line.startsWith("Found ") || line.startsWith("=")) {
+            if (line.startsWith("Found ")) {
+                flushLink(n);
+                finishDeadlock(n);
+                section = Section.THREADS;
+            }
+            return;
+        }
+        if (line.startsWith(MONITOR_WAIT)) {
+            Matcher m = OBJECT_IN_MONITOR.matcher(line);
+            if (m.find()) {
+                linkLock = new LockRef(m.group(1), m.group(2));
+            } else {
+                // "waiting to lock monitor 0x... (object ..." split oddly, or a monitor without object
+                String addr = line.substring(MONITOR_WAIT.length()).split("[ ,]")[0];
+                linkLock = new LockRef(addr, "?");
+            }
+            return;
+        }
+        if (line.startsWith(SYNCHRONIZER_WAIT)) {
+            Matcher m = SYNCHRONIZER.matcher(line);
+            if (m.find()) {
+                linkLock = new LockRef(m.group(1), m.group(2));
+            }
+            return;
+        }
+        if (line.startsWith(HELD_BY) && linkThread != null && linkLock != null) {
+            String holder = line.substring(HELD_BY.length()).strip();
+            if (holder.startsWith("\"") && holder.lastIndexOf('"') > 0) {
+                holder = holder.substring(1, holder.lastIndexOf('"'));
+            }
+            links.add(new ReportedDeadlock.Link(linkThread, linkLock, holder));
+            linkThread = null;
+            linkLock = null;
+        }
+    }
+
+    private void flushLink(long n) {
+        linkThread = null;
+        linkLock = null;
+    }
+
+    private void finishDeadlock(long n) {
+        if (links != null && !links.isEmpty()) {
+            deadlocks.add(new ReportedDeadlock(links, SourceRef.line(file, deadlockLine)));
+        }
+        links = null;
+    }
+
+    private void endPendingFrame() {
+        if (thread != null) {
+            thread.endFrame();
+        }
+    }
+
+    private void endThread() {
+        inOwnable = false;
+        if (thread == null) {
+            return;
+        }
+        thread.endFrame();
+        if (carrier != null) {
+            // the mounted virtual thread follows its carrier
+            threads.set(carrierSlot, carrier.build(carrierSlot));
+            threads.add(thread.build(threads.size()));
+            carrier = null;
+            carrierSlot = -1;
+        } else {
+            threads.add(thread.build(threads.size()));
+        }
+        thread = null;
+    }
+
+    private void finishDump() {
+        if (!inDump) {
+            return;
+        }
+        endThread();
+        if (section == Section.DEADLOCK) {
+            finishDeadlock(0);
+        }
+        inDump = false;
+        section = Section.THREADS;
+        if (threads.isEmpty() && deadlocks.isEmpty()) {
+            return;
+        }
+        dumpCount++;
+        // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners.
+        boolean rendered = allAddressesZero && !sawLockLine;
+        String label = file + "#" + dumpCount;
+        Snapshot s = new Snapshot(label, rendered ? "threadinfo-text" : "jstack", SourceRef.line(file, dumpLine), time,
+                new JvmHints(pid, vmVersion, Optional.empty()), threads,
+                rendered ? Visibility.NOT_SHOWN : Visibility.SHOWN,
+                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks);
+        threads.clear();
+        deadlocks.clear();
+        ownableListed = false;
+        sawLockLine = false;
+        allAddressesZero = true;
+        sink.accept(s);
+    }
+
+    private static boolean isZero(String hex) {
+        String h = hex.startsWith("0x") ? hex.substring(2) : hex;
+        for (int i = 0; i < h.length(); i++) {
+            if (h.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static OptionalLong parseLong(String s) {
+        try {
+            return OptionalLong.of(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** A thread being read; turned into an immutable {@link JvmThread} when its lines end. */
+    private final class ThreadBuilder {
+        String name;
+        final long line;
+        OptionalLong javaId = OptionalLong.empty();
+        String nid;
+        String address;
+        boolean daemon;
+        boolean virtual;
+        String carrier;
+        ThreadState state = ThreadState.UNKNOWN;
+        String stateDetail = "";
+        String headerState = "";
+        final List<Frame> frames = new ArrayList<>();
+        List<LockRef> owned;
+        private String frameText;
+        private List<LockAction> frameLocks;
+
+        ThreadBuilder(String name, long line) {
+            this.name = name;
+            this.line = line;
+        }
+
+        void frame(String text, long n) {
+            endFrame();
+            frameText = text;
+        }
+
+        void lockAction(LockAction action, long n) {
+            if (frameText == null) {
+                // lock lines with no frame line above them: keep them on an unnamed frame
+                frameText = "";
+            }
+            if (frameLocks == null) {
+                frameLocks = new ArrayList<>(2);
+            }
+            frameLocks.add(action);
+        }
+
+        void endFrame() {
+            if (frameText == null) {
+                return;
+            }
+            if (frameLocks == null) {
+                Frame cached = frameCache.get(frameText);
+                if (cached == null) {
+                    if (frameCache.size() > 200_000) {
+                        frameCache.clear();
+                    }
+                    cached = toFrame(frameText, List.of());
+                    frameCache.put(frameText, cached);
+                }
+                frames.add(cached);
+            } else {
+                frames.add(toFrame(frameText, frameLocks));
+            }
+            frameText = null;
+            frameLocks = null;
+        }
+
+        JvmThread build(int index) {
+            endFrame();
+            ThreadState s = state;
+            String detail = stateDetail;
+            if (s == ThreadState.UNKNOWN) {
+                // JDK 1.4 and 5 print no Thread.State line: infer what matters from the header
+                if (headerState.startsWith("waiting for monitor entry")) {
+                    s = ThreadState.BLOCKED;
+                } else if (headerState.startsWith("in Object.wait()")) {
+                    s = ThreadState.WAITING;
+                } else if (headerState.startsWith("runnable")) {
+                    s = ThreadState.RUNNABLE;
+                }
+                detail = headerState;
+            }
+            return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
+                    detail, daemon, virtual, Optional.ofNullable(carrier), frames,
+                    Optional.ofNullable(owned), SourceRef.line(file, line));
+        }
+    }
+
+    static Frame toFrame(String text, List<LockAction> locks) {
+        int paren = text.indexOf('(');
+        if (paren < 0 || !text.endsWith(")")) {
+            return new Frame(text, "", locks);
+        }
+        return new Frame(text.substring(0, paren), text.substring(paren + 1, text.length() - 1), locks);
+    }
+}

@@ -1,0 +1,48 @@
+package io.lockscope.engine;
+
+import io.lockscope.model.LockRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One distinct problem a rule found in one JVM.
+ *
+ * @param threads     names of every thread involved, dead owners included
+ * @param fingerprint stable across runs and dumps of the same problem: rule, lock classes,
+ *                    thread names, top frames; baselines match on it
+ */
+public record Finding(
+        String rule,
+        Severity severity,
+        String title,
+        String jvm,
+        List<String> threads,
+        List<LockRef> locks,
+        List<Evidence> evidence,
+        String hint,
+        String fingerprint) {
+
+    public Finding {
+        threads = List.copyOf(threads);
+        locks = List.copyOf(locks);
+        evidence = List.copyOf(evidence);
+    }
+
+    /** A short id for links and baselines: the rule and a hash of the fingerprint. */
+    public String id() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((jvm + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8));
+            return rule + "-" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Finding withSeverity(Severity s) {
+        return new Finding(rule, s, title, jvm, threads, locks, evidence, hint, fingerprint);
+    }
+}

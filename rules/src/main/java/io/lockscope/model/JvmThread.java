@@ -1,0 +1,57 @@
+package io.lockscope.model;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A thread as one snapshot shows it.
+ *
+ * @param index              position in its snapshot; the only identity that is always unique
+ *                           (two threads may share a name)
+ * @param javaId             {@code #16}, {@code Thread.getId()}
+ * @param nativeId           {@code nid}, the OS thread id
+ * @param address            {@code tid=0x...}, the JavaThread address; 0 is treated as unknown
+ * @param stateDetail        the text after the state, e.g. "(on object monitor)"
+ * @param ownedSynchronizers "Locked ownable synchronizers", empty when the dump does not list them
+ */
+public record JvmThread(
+        int index,
+        String name,
+        OptionalLong javaId,
+        Optional<String> nativeId,
+        Optional<String> address,
+        ThreadState state,
+        String stateDetail,
+        boolean daemon,
+        boolean virtual,
+        Optional<String> carrier,
+        List<Frame> frames,
+        Optional<List<LockRef>> ownedSynchronizers,
+        SourceRef at) {
+
+    public JvmThread {
+        frames = List.copyOf(frames);
+        ownedSynchronizers = ownedSynchronizers.map(List::copyOf);
+    }
+
+    /** A key that follows the same thread across the snapshots of one JVM. */
+    public String identityKey() {
+        if (address.isPresent()) {
+            return "tid:" + address.get();
+        }
+        if (javaId.isPresent()) {
+            return "#" + javaId.getAsLong();
+        }
+        return "name:" + name;
+    }
+
+    /** The thread's label for people: its name, with its id when it has one. */
+    public String label() {
+        return javaId.isPresent() ? name + " #" + javaId.getAsLong() : name;
+    }
+
+    public Optional<Frame> topFrame() {
+        return frames.isEmpty() ? Optional.empty() : Optional.of(frames.get(0));
+    }
+}

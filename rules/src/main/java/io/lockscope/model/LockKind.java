@@ -1,0 +1,45 @@
+package io.lockscope.model;
+
+/** What sort of lock an object is, as far as its class name tells. */
+public enum LockKind {
+    /** A Java object used with {@code synchronized}. */
+    MONITOR,
+    /** An ownable synchronizer held by one thread at a time: ReentrantLock, a write lock. */
+    EXCLUSIVE,
+    /** ReentrantReadWriteLock's sync: exclusive for writers, shared for readers. */
+    READ_WRITE,
+    /** Held by many at once and recording no owner: Semaphore, CountDownLatch. */
+    SHARED,
+    /** StampedLock: records no owner. */
+    STAMPED,
+    /** A condition queue: a thread parked here waits for a signal, not for an owner. */
+    CONDITION,
+    /** Some other park blocker (a queue, a future, a pool): no owner to wait for. */
+    OTHER;
+
+    /** Kind of a lock that a thread parks on, from the blocker's class name. */
+    public static LockKind ofParkBlocker(String className) {
+        if (className.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
+            return READ_WRITE;
+        }
+        if (className.startsWith("java.util.concurrent.locks.ReentrantLock")) {
+            return EXCLUSIVE;
+        }
+        if (className.endsWith("$ConditionObject")) {
+            return CONDITION;
+        }
+        if (className.startsWith("java.util.concurrent.Semaphore")
+                || className.startsWith("java.util.concurrent.CountDownLatch")) {
+            return SHARED;
+        }
+        if (className.startsWith("java.util.concurrent.locks.StampedLock")) {
+            return STAMPED;
+        }
+        return OTHER;
+    }
+
+    /** Whether a thread waiting on a lock of this kind waits for a thread that owns it. */
+    public boolean hasOwner() {
+        return this == MONITOR || this == EXCLUSIVE || this == READ_WRITE;
+    }
+}

@@ -1,0 +1,30 @@
+package io.lockscope.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state of one JVM's threads at one instant, as one dump shows it.
+ *
+ * @param label              e.g. {@code dumps/a.txt#2} for the second dump in a file
+ * @param format             the input format it came from, e.g. {@code jstack}
+ * @param monitorOwners      whether monitor owners and waiters are shown
+ * @param synchronizerOwners whether owners of java.util.concurrent locks are shown ({@code -l})
+ */
+public record Snapshot(
+        String label,
+        String format,
+        SourceRef at,
+        Optional<Instant> time,
+        JvmHints jvm,
+        List<JvmThread> threads,
+        Visibility monitorOwners,
+        Visibility synchronizerOwners,
+        List<ReportedDeadlock> reportedDeadlocks) {
+
+    public Snapshot {
+        threads = List.copyOf(threads);
+        reportedDeadlocks = List.copyOf(reportedDeadlocks);
+    }
+}

@@ -1,0 +1,250 @@
+package io.lockscope.rules;
+
+import io.lockscope.engine.Evidence;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Input;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleContext;
+import io.lockscope.engine.RuleMeta;
+import io.lockscope.engine.RuleResult;
+import io.lockscope.engine.Severity;
+import io.lockscope.graph.Hold;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.graph.WaitForCycle;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.ReportedDeadlock;
+import io.lockscope.model.Snapshot;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Threads that wait for each other in a ring, across monitors and ownable synchronizers. One
+ * finding per ring; the same ring seen in several snapshots of a JVM is one finding with
+ * evidence from each.
+ */
+@RuleMeta(
+        id = "deadlock",
+        summary = "Threads wait for each other in a cycle and none of them can go on",
+        severity = Severity.ERROR,
+        needs = {Input.OWNERS_AND_WAITERS})
+public final class Deadlock implements Rule {
+
+    static final String HINT = "Take these locks in one global order everywhere they are nested, "
+            + "or replace the inner acquisition with tryLock(timeout) and back off. The frames above "
+            + "show where each thread took the lock it holds and where it waits for the next.";
+
+    @Override
+    public RuleResult check(RuleContext context) {
+        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())) {
+            return RuleResult.notApplicable("no snapshot of this JVM shows who owns a lock; needs "
+                    + Input.OWNERS_AND_WAITERS.description());
+        }
+        Map<String, Ring> rings = new LinkedHashMap<>();
+        for (Snapshot snapshot : context.snapshots()) {
+            LockGraph graph = context.graph(snapshot);
+            List<ReportedDeadlock> unmatched = new ArrayList<>(snapshot.reportedDeadlocks());
+            for (WaitForCycle cycle : graph.cycles()) {
+                String key = cycle.members().stream().map(i -> graph.thread(i).identityKey())
+                        .collect(Collectors.toCollection(TreeSet::new)).toString();
+                List<Integer> behind = graph.blockedBehind(cycle.members());
+                Ring ring = rings.computeIfAbsent(key, k -> new Ring());
+                ring.record(graph, cycle, behind);
+                matchReported(graph, cycle, behind, unmatched).ifPresent(r -> {
+                    unmatched.remove(r);
+                    ring.reported(snapshot, r);
+                });
+            }
+            // The JVM saw a ring our graph did not: still a deadlock, on the JVM's own word.
+            for (ReportedDeadlock r : unmatched) {
+                String key = "reported:" + new TreeSet<>(r.threadNames());
+                rings.computeIfAbsent(key, k -> new Ring()).reportedOnly(snapshot, r);
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Ring ring : rings.values()) {
+            findings.add(ring.toFinding(context.jvm().id()));
+        }
+        return RuleResult.of(findings);
+    }
+
+    /**
+     * The JVM's own report of this ring, if it printed one. HotSpot lists each thread from which it
+     * reached the ring, so its list holds the ring and maybe threads blocked behind it.
+     */
+    static Optional<ReportedDeadlock> matchReported(LockGraph graph, WaitForCycle cycle, List<Integer> behind,
+            List<ReportedDeadlock> reported) {
+        Set<String> ring = cycle.threads().stream().map(i -> graph.thread(i).name()).collect(Collectors.toSet());
+        Set<String> involved = new HashSet<>(ring);
+        cycle.members().forEach(i -> involved.add(graph.thread(i).name()));
+        behind.forEach(i -> involved.add(graph.thread(i).name()));
+        Set<String> ringLocks = cycle.waits().stream().map(w -> normalize(w.lock().id())).collect(Collectors.toSet());
+        for (ReportedDeadlock r : reported) {
+            Set<String> names = new HashSet<>(r.threadNames());
+            Set<String> locks = r.links().stream().map(l -> normalize(l.lock().id())).collect(Collectors.toSet());
+            if (names.containsAll(ring) && involved.containsAll(names) && locks.containsAll(ringLocks)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Addresses as printed vary in width ({@code 0x65050878} vs {@code 0x0000000065050878}). */
+    static String normalize(String address) {
+        String s = address.toLowerCase(Locale.ROOT);
+        if (s.startsWith("0x")) {
+            s = s.substring(2);
+        }
+        return s.replaceFirst("^0+(?=.)", "");
+    }
+
+    /** One ring, accumulated over the snapshots it was seen in. */
+    private static final class Ring {
+        final List<String> ring = new ArrayList<>();
+        final List<LockRef> locks = new ArrayList<>();
+        final List<String> members = new ArrayList<>();
+        final Set<String> behind = new LinkedHashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+        final Set<String> snapshots = new LinkedHashSet<>();
+        String fingerprint;
+        boolean detected;
+
+        void record(LockGraph graph, WaitForCycle cycle, List<Integer> blocked) {
+            Snapshot snapshot = graph.snapshot();
+            snapshots.add(snapshot.label());
+            if (ring.isEmpty()) {
+                for (int i = 0; i < cycle.threads().size(); i++) {
+                    ring.add(display(graph, cycle.threads().get(i)));
+                    locks.add(cycle.waits().get(i).lock());
+                }
+                for (int m : cycle.members()) {
+                    members.add(graph.thread(m).name());
+                }
+                fingerprint = "deadlock|" + cycle.members().stream()
+                        .map(i -> graph.thread(i).name() + "@" + topLockFrame(graph.thread(i)))
+                        .sorted().collect(Collectors.joining(","))
+                        + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
+            }
+            detected = true;
+            for (int b : blocked) {
+                behind.add(graph.thread(b).name());
+            }
+            List<Integer> waiting = new ArrayList<>(cycle.threads());
+            cycle.members().stream().filter(m -> !waiting.contains(m)).forEach(waiting::add);
+            waiting.addAll(blocked);
+            for (int t : waiting) {
+                JvmThread waiter = graph.thread(t);
+                for (Wait w : graph.waitsOf(t)) {
+                    for (Hold h : graph.holdersOf(w.lock().id())) {
+                        if (h.thread() == t) {
+                            continue;
+                        }
+                        JvmThread owner = graph.thread(h.thread());
+                        evidence.add(new Evidence(Evidence.Kind.WAITS_FOR, snapshot.label(), w.at(),
+                                Optional.of(waiter.name()), Optional.of(w.lock()), w.frame().map(f -> f.text()),
+                                Optional.of(owner.name()), stackOf(waiter)));
+                        evidence.add(new Evidence(Evidence.Kind.HOLDS, snapshot.label(), h.at(),
+                                Optional.of(owner.name()), Optional.of(h.lock()), h.frame().map(f -> f.text()),
+                                Optional.empty(), List.of()));
+                    }
+                }
+            }
+        }
+
+        void reported(Snapshot snapshot, ReportedDeadlock r) {
+            for (ReportedDeadlock.Link link : r.links()) {
+                evidence.add(new Evidence(Evidence.Kind.REPORTED_BY_JVM, snapshot.label(), r.at(),
+                        Optional.of(link.thread()), Optional.of(link.lock()), Optional.empty(),
+                        Optional.of(link.heldBy()), List.of()));
+            }
+        }
+
+        void reportedOnly(Snapshot snapshot, ReportedDeadlock r) {
+            snapshots.add(snapshot.label());
+            if (ring.isEmpty()) {
+                for (ReportedDeadlock.Link link : r.links()) {
+                    ring.add(link.thread());
+                    members.add(link.thread());
+                    locks.add(link.lock());
+                }
+                fingerprint = "deadlock|" + r.threadNames().stream().sorted().collect(Collectors.joining(","))
+                        + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
+            }
+            reported(snapshot, r);
+        }
+
+        Finding toFinding(String jvm) {
+            List<String> shown = new ArrayList<>(ring);
+            shown.add(ring.get(0));
+            long monitors = locks.stream().filter(l -> !l.className().startsWith("java.util.concurrent")).count();
+            String on = monitors == locks.size() ? "monitors"
+                    : monitors == 0 ? "java.util.concurrent locks" : "monitors and java.util.concurrent locks";
+            StringBuilder title = new StringBuilder("Deadlock among ").append(members.size()).append(" threads on ")
+                    .append(on).append(": ").append(String.join(" → ", shown));
+            if (!behind.isEmpty()) {
+                title.append("; ").append(behind.size()).append(behind.size() == 1 ? " more thread" : " more threads")
+                        .append(" blocked behind it");
+            }
+            if (snapshots.size() > 1) {
+                title.append(" (in ").append(snapshots.size()).append(" dumps)");
+            }
+            if (!detected) {
+                title.append(" (reported by the JVM; the stacks do not show the owners)");
+            }
+            List<String> threads = new ArrayList<>(members);
+            threads.addAll(behind);
+            return new Finding("deadlock", Severity.ERROR, title.toString(), jvm, threads,
+                    dedupe(locks), evidence, HINT, fingerprint);
+        }
+    }
+
+    /** A thread's name, made unique with its id or address when another thread has the same name. */
+    static String display(LockGraph graph, int index) {
+        JvmThread t = graph.thread(index);
+        long same = graph.snapshot().threads().stream().filter(o -> o.name().equals(t.name())).count();
+        if (same < 2) {
+            return t.name();
+        }
+        if (t.javaId().isPresent()) {
+            return t.name() + " #" + t.javaId().getAsLong();
+        }
+        return t.address().map(a -> t.name() + " (tid=" + a + ")").orElse(t.name());
+    }
+
+    private static List<LockRef> dedupe(List<LockRef> locks) {
+        Map<String, LockRef> byId = new LinkedHashMap<>();
+        for (LockRef l : locks) {
+            byId.putIfAbsent(l.id(), l);
+        }
+        return List.copyOf(byId.values());
+    }
+
+    private static String topLockFrame(JvmThread t) {
+        return t.frames().stream().filter(f -> !f.locks().isEmpty()).findFirst()
+                .map(f -> f.method()).orElse(t.topFrame().map(f -> f.method()).orElse("?"));
+    }
+
+    static List<String> stackOf(JvmThread t) {
+        List<String> out = new ArrayList<>();
+        for (var f : t.frames()) {
+            if (out.size() >= 12) {
+                break;
+            }
+            out.add("at " + f.text());
+            for (var a : f.locks()) {
+                out.add("- " + a.kind().text() + " " + a.lock());
+            }
+        }
+        return out;
+    }
+}
