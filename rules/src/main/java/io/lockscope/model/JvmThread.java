@@ -35,13 +35,17 @@ public record JvmThread(
         ownedSynchronizers = ownedSynchronizers.map(List::copyOf);
     }
 
-    /** A key that follows the same thread across the snapshots of one JVM. */
+    /**
+     * A key that follows the same thread across the snapshots of one JVM, text or JSON: the
+     * Java thread id, which a JVM never reuses; else the JavaThread address (JDK 1.4 and 5 print
+     * no id), which is reused only after the thread has died; else the name.
+     */
     public String identityKey() {
-        if (address.isPresent()) {
-            return "tid:" + address.get();
-        }
         if (javaId.isPresent()) {
             return "#" + javaId.getAsLong();
+        }
+        if (address.isPresent()) {
+            return "tid:" + address.get();
         }
         return "name:" + name;
     }

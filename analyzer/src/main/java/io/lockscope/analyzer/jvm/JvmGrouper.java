@@ -46,7 +46,7 @@ public final class JvmGrouper {
             if (s.jvm().pid().isPresent()) {
                 pid = s.jvm().pid();
             }
-            if (s.jvm().vmVersion().isPresent()) {
+            if (s.jvm().vmVersion().isPresent() && version.isEmpty()) {
                 version = s.jvm().vmVersion();
             }
             for (JvmThread t : s.threads()) {

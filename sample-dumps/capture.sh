@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Regenerates the sample dumps: runs every scenario of scenarios/Scenario.java on JDK 17 and on
+# JDK 25, waits for it to print READY, and captures what an incident responder would:
+#   jcmd <pid> Thread.print -l                          -> jdkNN/<scenario>.txt
+#   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
+# Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
+# those listed in SERIES are dumped three times, two seconds apart.
+#
+# Usage: JDK17_HOME=... JDK25_HOME=... sample-dumps/capture.sh [scenario ...]
+#   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+scenarios=("$@")
+if [ ${#scenarios[@]} -eq 0 ]; then
+  scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
+             sleep-holding lock-order half-ring contention class-init-deadlock)
+fi
+SERIES=" sleep-holding "
+
+default_home() {
+  local java
+  java=$(command -v java) || return 1
+  dirname "$(dirname "$(readlink -f "$java")")"
+}
+: "${JDK17_HOME:=$(default_home || true)}"
+
+jdk_feature() { # the feature release number of a JDK home: 17, 25, ...
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
+}
+
+wait_for() { # wait_for LOGFILE TEXT: until the scenario prints TEXT, 60 s at most
+  local i
+  for i in $(seq 1 600); do
+    grep -qx "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "capture: scenario did not print '$2' in 60 s; its output:" >&2
+  cat "$1" >&2
+  return 1
+}
+
+capture_text() { # capture_text JDK PID OUT
+  "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
+  mv "$3.tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
+capture_json() { # capture_json JDK PID OUT
+  local tmp
+  tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-dump-XXXXXX.json")
+  "$1/bin/jcmd" "$2" Thread.dump_to_file -format=json "$tmp" > /dev/null
+  mv "$tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
+run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
+  local jdk=$1 feature=$2 outdir=$3 scenario=$4 arg=${5:-} base log pid
+  base=$scenario${arg:+-$(echo "$arg" | tr 'A-Z' 'a-z')}
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-scenario-XXXXXX.log")
+  "$jdk/bin/java" -Xmx256m "$here/scenarios/Scenario.java" "$scenario" $arg > "$log" 2>&1 &
+  pid=$!
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  if [ "$scenario" = lock-order ]; then
+    wait_for "$log" "READY 1"
+    capture_text "$jdk" "$pid" "$outdir/$base-1.txt"
+    wait_for "$log" "READY 2"
+    capture_text "$jdk" "$pid" "$outdir/$base-2.txt"
+  else
+    wait_for "$log" "READY"
+    if [[ "$SERIES" == *" $scenario "* ]]; then
+      capture_text "$jdk" "$pid" "$outdir/$base-1.txt"
+      [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
+      sleep 2
+      capture_text "$jdk" "$pid" "$outdir/$base-2.txt"
+      sleep 2
+      capture_text "$jdk" "$pid" "$outdir/$base-3.txt"
+    else
+      capture_text "$jdk" "$pid" "$outdir/$base.txt"
+      [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
+    fi
+  fi
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+}
+
+for home_var in JDK17_HOME JDK25_HOME; do
+  jdk=${!home_var:-}
+  if [ -z "$jdk" ] || [ ! -x "$jdk/bin/jcmd" ]; then
+    echo "capture: $home_var is not set to a JDK home; skipping it" >&2
+    continue
+  fi
+  feature=$(jdk_feature "$jdk")
+  outdir="$here/jdk$feature"
+  mkdir -p "$outdir"
+  echo "JDK $feature ($jdk):"
+  for scenario in "${scenarios[@]}"; do
+    if [ "$scenario" = half-ring ]; then
+      run_one "$jdk" "$feature" "$outdir" half-ring A
+      run_one "$jdk" "$feature" "$outdir" half-ring B
+    else
+      run_one "$jdk" "$feature" "$outdir" "$scenario"
+    fi
+  done
+done

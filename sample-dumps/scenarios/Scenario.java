@@ -1,0 +1,445 @@
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Puts this JVM into a known lock state, prints "READY" (or "READY n" for each phase of a
+ * scenario that wants several dumps), and waits to be dumped and killed by capture.sh.
+ *
+ * Run: java Scenario.java NAME [ARG]. Runs on JDK 17 and later, from source, with no build.
+ * Every thread that matters has a name that tells its part, so a report can be checked by eye.
+ */
+public class Scenario {
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "";
+        switch (name) {
+            case "monitor-deadlock" -> monitorDeadlock();
+            case "reentrantlock-deadlock" -> reentrantLockDeadlock();
+            case "mixed-deadlock" -> mixedDeadlock();
+            case "healthy-busy" -> healthyBusy();
+            case "dead-owner" -> deadOwner();
+            case "swapped-field" -> swappedField();
+            case "sleep-holding" -> sleepHolding();
+            case "lock-order" -> lockOrder();
+            case "half-ring" -> halfRing(args.length > 1 ? args[1] : "A");
+            case "contention" -> contention();
+            case "class-init-deadlock" -> classInitDeadlock();
+            default -> {
+                System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
+                        + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
+                        + "class-init-deadlock");
+                System.exit(2);
+            }
+        }
+        Thread.sleep(TimeUnit.MINUTES.toMillis(10)); // capture.sh kills us long before this
+    }
+
+    static void ready() {
+        System.out.println("READY");
+        System.out.flush();
+    }
+
+    static void ready(int phase) {
+        System.out.println("READY " + phase);
+        System.out.flush();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Thread start(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.start();
+        return t;
+    }
+
+    // ---- deadlocks -------------------------------------------------------------------------
+
+    /** Three threads on three monitors: stocker -> auditor -> closer -> stocker. */
+    static void monitorDeadlock() throws InterruptedException {
+        Object inventory = new Inventory();
+        Object ledger = new Ledger();
+        Object register = new Register();
+        CountDownLatch allHold = new CountDownLatch(3);
+        start("stocker", () -> nested(inventory, ledger, allHold));
+        start("auditor", () -> nested(ledger, register, allHold));
+        start("closer", () -> nested(register, inventory, allHold));
+        allHold.await();
+        sleep(500);
+        ready();
+    }
+
+    static final class Inventory { }
+
+    static final class Ledger { }
+
+    static final class Register { }
+
+    static void nested(Object first, Object second, CountDownLatch allHold) {
+        synchronized (first) {
+            allHold.countDown();
+            awaitQuietly(allHold);
+            synchronized (second) {
+                sleep(1);
+            }
+        }
+    }
+
+    /** Two threads on two ReentrantLocks, each holding one and wanting the other. */
+    static void reentrantLockDeadlock() throws InterruptedException {
+        ReentrantLock accountA = new ReentrantLock();
+        ReentrantLock accountB = new ReentrantLock();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        start("transfer-a-to-b", () -> nestedLocks(accountA, accountB, bothHold));
+        start("transfer-b-to-a", () -> nestedLocks(accountB, accountA, bothHold));
+        bothHold.await();
+        sleep(500);
+        ready();
+    }
+
+    static void nestedLocks(ReentrantLock first, ReentrantLock second, CountDownLatch bothHold) {
+        first.lock();
+        try {
+            bothHold.countDown();
+            awaitQuietly(bothHold);
+            second.lock();
+            second.unlock();
+        } finally {
+            first.unlock();
+        }
+    }
+
+    /** A monitor and a ReentrantLock: cache-loader holds the monitor, cache-evictor the lock. */
+    static void mixedDeadlock() throws InterruptedException {
+        Object cacheMonitor = new CacheIndex();
+        ReentrantLock segmentLock = new ReentrantLock();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        start("cache-loader", () -> {
+            synchronized (cacheMonitor) {
+                bothHold.countDown();
+                awaitQuietly(bothHold);
+                segmentLock.lock();
+                segmentLock.unlock();
+            }
+        });
+        start("cache-evictor", () -> {
+            segmentLock.lock();
+            try {
+                bothHold.countDown();
+                awaitQuietly(bothHold);
+                synchronized (cacheMonitor) {
+                    sleep(1);
+                }
+            } finally {
+                segmentLock.unlock();
+            }
+        });
+        bothHold.await();
+        sleep(500);
+        ready();
+    }
+
+    static final class CacheIndex { }
+
+    /**
+     * Class initialization across two threads: init-first runs First's static initializer, which
+     * needs Second; init-second runs Second's, which needs First. HotSpot does not report it.
+     */
+    static void classInitDeadlock() throws InterruptedException {
+        start("init-first", First::touch);
+        start("init-second", Second::touch);
+        sleep(1500);
+        ready();
+    }
+
+    static final class First {
+        static {
+            sleep(300);
+            Second.touch();
+        }
+
+        static void touch() { }
+    }
+
+    static final class Second {
+        static {
+            sleep(300);
+            First.touch();
+        }
+
+        static void touch() { }
+    }
+
+    // ---- a healthy application -------------------------------------------------------------
+
+    /** A pool doing work through short critical sections, a queue, a timer: nothing wrong. */
+    static void healthyBusy() throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(4, named("order-worker"));
+        BlockingQueue<Long> queue = new LinkedBlockingQueue<>(1000);
+        Object stats = new Stats();
+        ReentrantLock cacheLock = new ReentrantLock();
+        AtomicLong done = new AtomicLong();
+        for (int i = 0; i < 4; i++) {
+            pool.submit(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long x = 0;
+                    for (int k = 0; k < 20_000; k++) {
+                        x += ThreadLocalRandom.current().nextInt(10);
+                    }
+                    synchronized (stats) {
+                        done.incrementAndGet();
+                    }
+                    cacheLock.lock();
+                    try {
+                        x ^= done.get();
+                    } finally {
+                        cacheLock.unlock();
+                    }
+                    queue.offer(x);
+                }
+            });
+        }
+        start("order-consumer", () -> {
+            while (true) {
+                try {
+                    queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Executors.newSingleThreadScheduledExecutor(named("metrics-timer"))
+                .scheduleAtFixedRate(() -> done.get(), 0, 100, TimeUnit.MILLISECONDS);
+        Executors.newFixedThreadPool(2, named("idle-pool")).submit(() -> { });
+        sleep(1500);
+        ready();
+    }
+
+    static final class Stats { }
+
+    // ---- locks whose owner is gone or idle -------------------------------------------------
+
+    /**
+     * A pool thread takes a ReentrantLock and its task throws before unlock: the worker dies
+     * (the pool starts another), the lock stays held by a thread that no longer exists, and
+     * three threads wait for it forever.
+     */
+    static void deadOwner() throws InterruptedException {
+        ReentrantLock ingestLock = new ReentrantLock();
+        ExecutorService pool = Executors.newFixedThreadPool(1, named("ingest-worker"));
+        CountDownLatch taken = new CountDownLatch(1);
+        pool.execute(() -> {
+            ingestLock.lock();
+            taken.countDown();
+            throw new IllegalStateException("malformed record"); // no finally: the lock is never released
+        });
+        taken.await();
+        sleep(300);
+        for (int i = 1; i <= 3; i++) {
+            start("batch-writer-" + i, () -> {
+                ingestLock.lock();
+                ingestLock.unlock();
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    /**
+     * The field holding a lock is reassigned while the lock is held: the unlock goes to the new
+     * lock and throws IllegalMonitorStateException, the old lock stays held by a live pool thread
+     * that has gone back to waiting for work, and the threads that took the old lock wait forever.
+     */
+    static void swappedField() throws InterruptedException {
+        Account account = new Account();
+        ExecutorService pool = Executors.newFixedThreadPool(1, named("account-pool"));
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch waitersQueued = new CountDownLatch(1);
+        // submit, not execute: the Future swallows the exception and the worker goes back to the
+        // pool's queue, alive and still holding the old lock
+        pool.submit(() -> account.rebalance(locked, waitersQueued));
+        locked.await();
+        for (int i = 1; i <= 2; i++) {
+            start("statement-" + i, () -> account.read());
+        }
+        sleep(500);
+        waitersQueued.countDown();
+        sleep(800);
+        ready();
+    }
+
+    static final class Account {
+        ReentrantLock lock = new ReentrantLock();
+
+        void rebalance(CountDownLatch locked, CountDownLatch waitersQueued) {
+            lock.lock();
+            try {
+                locked.countDown();
+                awaitQuietly(waitersQueued);
+                lock = new ReentrantLock(); // the bug: the lock this thread holds is no longer in the field
+            } finally {
+                lock.unlock(); // IllegalMonitorStateException: this thread does not hold the new lock
+            }
+        }
+
+        void read() {
+            ReentrantLock l = lock;
+            l.lock();
+            l.unlock();
+        }
+    }
+
+    /** A thread sleeps inside a synchronized block while three request threads wait for it. */
+    static void sleepHolding() throws InterruptedException {
+        Object reportCache = new ReportCache();
+        CountDownLatch holding = new CountDownLatch(1);
+        start("report-generator", () -> {
+            synchronized (reportCache) {
+                holding.countDown();
+                sleep(TimeUnit.MINUTES.toMillis(10));
+            }
+        });
+        holding.await();
+        for (int i = 1; i <= 3; i++) {
+            start("request-" + i, () -> {
+                synchronized (reportCache) {
+                    sleep(1);
+                }
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    static final class ReportCache { }
+
+    /** Twelve threads blocked on one monitor whose owner is busy computing. */
+    static void contention() throws InterruptedException {
+        Object sessionTable = new SessionTable();
+        CountDownLatch holding = new CountDownLatch(1);
+        start("session-sweeper", () -> {
+            synchronized (sessionTable) {
+                holding.countDown();
+                long x = 0;
+                while (!Thread.currentThread().isInterrupted()) {
+                    x += ThreadLocalRandom.current().nextInt(3);
+                }
+                System.out.println(x);
+            }
+        });
+        holding.await();
+        for (int i = 1; i <= 12; i++) {
+            start("http-handler-" + i, () -> {
+                synchronized (sessionTable) {
+                    sleep(1);
+                }
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    static final class SessionTable { }
+
+    /**
+     * The same two monitors taken in opposite orders, at different times, so that no deadlock
+     * happens yet: phase 1 "transfer-debit" holds Ledger then Journal; phase 2 "transfer-credit"
+     * holds Journal then Ledger. Each phase is dumped on its own.
+     */
+    static void lockOrder() throws InterruptedException {
+        Object ledger = new Ledger();
+        Object journal = new Journal();
+        CountDownLatch phase1 = new CountDownLatch(1);
+        CountDownLatch phase1Done = new CountDownLatch(1);
+        Thread debit = start("transfer-debit", () -> {
+            synchronized (ledger) {
+                synchronized (journal) {
+                    phase1.countDown();
+                    sleep(3000);
+                }
+            }
+            phase1Done.countDown();
+        });
+        phase1.await();
+        sleep(300);
+        ready(1);
+        phase1Done.await();
+        debit.join();
+        CountDownLatch phase2 = new CountDownLatch(1);
+        start("transfer-credit", () -> {
+            synchronized (journal) {
+                synchronized (ledger) {
+                    phase2.countDown();
+                    sleep(TimeUnit.MINUTES.toMillis(10));
+                }
+            }
+        });
+        phase2.await();
+        sleep(300);
+        ready(2);
+    }
+
+    static final class Journal { }
+
+    /**
+     * Half of a ring, in one of two JVMs with the same thread names. In JVM A, "alpha" holds
+     * Left and waits for Right, held by a sleeping "beta". In JVM B, "beta" holds Right and waits
+     * for Left, held by a sleeping "alpha". Merged by thread names, the two would look like a
+     * deadlock; each JVM on its own has none.
+     */
+    static void halfRing(String side) throws InterruptedException {
+        Object left = new Left();
+        Object right = new Right();
+        boolean a = side.equals("A");
+        Object mine = a ? left : right;
+        Object theirs = a ? right : left;
+        CountDownLatch held = new CountDownLatch(1);
+        start(a ? "beta" : "alpha", () -> {
+            synchronized (theirs) {
+                held.countDown();
+                sleep(TimeUnit.MINUTES.toMillis(10));
+            }
+        });
+        held.await();
+        start(a ? "alpha" : "beta", () -> {
+            synchronized (mine) {
+                synchronized (theirs) {
+                    sleep(1);
+                }
+            }
+        });
+        sleep(800);
+        ready();
+    }
+
+    static final class Left { }
+
+    static final class Right { }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicLong n = new AtomicLong();
+        return r -> new Thread(r, prefix + "-" + n.incrementAndGet());
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
