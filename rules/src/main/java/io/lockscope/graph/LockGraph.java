@@ -95,6 +95,10 @@ public final class LockGraph {
                 }
             }
         }
+        String implicitlyReleased = releasedByWaitWithoutObject(t, releasedInWait);
+        if (implicitlyReleased != null) {
+            releasedInWait.add(implicitlyReleased);
+        }
         Set<String> held = new HashSet<>();
         for (Frame f : t.frames()) {
             for (LockAction a : f.locks()) {
@@ -131,6 +135,36 @@ public final class LockGraph {
                 }
             }
         });
+    }
+
+    /**
+     * JDK 5 prints no "waiting on" line for a thread in Object.wait(), and JDK 8 may print
+     * "waiting on &lt;no object reference available&gt;"; either way the monitor it waits on is the
+     * first one locked below the wait frames, and it has been released.
+     */
+    private static String releasedByWaitWithoutObject(JvmThread t, Set<String> alreadyKnown) {
+        if (!alreadyKnown.isEmpty() || t.frames().isEmpty() || !isObjectWait(t.frames().get(0))) {
+            return null;
+        }
+        if (t.state() != ThreadState.WAITING && t.state() != ThreadState.TIMED_WAITING) {
+            return null;
+        }
+        for (Frame f : t.frames()) {
+            if (isObjectWait(f)) {
+                continue;
+            }
+            for (LockAction a : f.locks()) {
+                if (a.kind() == LockAction.Kind.LOCKED) {
+                    return a.lock().id();
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean isObjectWait(Frame f) {
+        return f.method().equals("java.lang.Object.wait") || f.method().equals("java.lang.Object.wait0");
     }
 
     public Snapshot snapshot() {

@@ -148,7 +148,14 @@ final class LineSource implements Closeable {
         }
     }
 
+    /**
+     * Strict decoding alone cannot tell EUC-KR from EUC-JP (their byte ranges overlap), so each
+     * charset that decodes the line is scored by the characters of its own script it yields:
+     * kana for the Japanese ones, Hangul for Korean, ideographs (weighed less) for GB18030.
+     */
     private Charset chooseLegacy(int off, int len) {
+        Charset best = StandardCharsets.ISO_8859_1;
+        double bestScore = 0;
         for (String name : LEGACY_CHARSETS) {
             if (!Charset.isSupported(name)) {
                 continue;
@@ -157,14 +164,30 @@ final class LineSource implements Closeable {
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             try {
                 CharBuffer decoded = d.decode(ByteBuffer.wrap(buf, off, len));
-                if (decoded.length() > 0) {
-                    return d.charset();
+                double score = scriptScore(name, decoded);
+                if (score > bestScore) {
+                    best = d.charset();
+                    bestScore = score;
                 }
             } catch (CharacterCodingException e) {
-                // try the next one
+                // not this one
             }
         }
-        return StandardCharsets.ISO_8859_1;
+        return best;
+    }
+
+    private static double scriptScore(String charset, CharBuffer text) {
+        double score = 0;
+        for (int i = 0; i < text.length(); i++) {
+            Character.UnicodeScript script = Character.UnicodeScript.of(text.charAt(i));
+            switch (charset) {
+                case "windows-31j", "EUC-JP" -> score += script == Character.UnicodeScript.HIRAGANA
+                        || script == Character.UnicodeScript.KATAKANA ? 1 : script == Character.UnicodeScript.HAN ? 0.3 : 0;
+                case "EUC-KR" -> score += script == Character.UnicodeScript.HANGUL ? 1 : 0;
+                default -> score += script == Character.UnicodeScript.HAN ? 0.2 : 0;
+            }
+        }
+        return score;
     }
 
     long lineNumber() {

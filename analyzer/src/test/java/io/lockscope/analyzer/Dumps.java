@@ -1,0 +1,94 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lockscope.analyzer.input.InputReader;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.engine.Finding;
+import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where the real dumps are: the shared corpus beside the checkout, and sample-dumps/ in it. Both
+ * paths come from the build (see the parent pom). Without the corpus a developer's run skips
+ * those tests; in CI (CI=true) a missing corpus is a failure.
+ */
+public final class Dumps {
+
+    private Dumps() {
+    }
+
+    public static Path corpus() {
+        return existing("lockscope.corpus", "../shared/corpus");
+    }
+
+    public static Path corpus(String relative) {
+        return corpus().resolve(relative);
+    }
+
+    public static Path samples() {
+        return existing("lockscope.samples", "sample-dumps");
+    }
+
+    public static Path sample(String relative) {
+        Path p = samples().resolve(relative);
+        if (!Files.exists(p)) {
+            fail("sample dump missing: " + p + " (regenerate with sample-dumps/capture.sh)");
+        }
+        return p;
+    }
+
+    private static Path existing(String property, String what) {
+        String value = System.getProperty(property);
+        Path p = value == null ? null : Path.of(value).normalize();
+        boolean present = p != null && Files.isDirectory(p);
+        if (!present && System.getenv("CI") != null) {
+            fail(what + " not found at " + p + "; CI must have it");
+        }
+        assumeTrue(present, what + " not found at " + p + "; skipping");
+        return p;
+    }
+
+    /** Every regular file directly in a corpus folder, sorted. */
+    public static List<Path> corpusFiles(String folder) {
+        try (Stream<Path> s = Files.list(corpus(folder))) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads one file into snapshots, asserting nothing about it. */
+    public static List<Snapshot> read(Path file) {
+        List<Snapshot> out = new ArrayList<>();
+        InputReader.read(file, file.toString(), out::add);
+        return out;
+    }
+
+    /** The only snapshot of a file that holds one dump. */
+    public static Snapshot readOne(Path file) {
+        List<Snapshot> s = read(file);
+        assertEquals(1, s.size(), "dumps in " + file);
+        return s.get(0);
+    }
+
+    public static InputReport report(Path file) {
+        return InputReader.read(file, file.toString(), s -> { });
+    }
+
+    /** Runs every built-in rule over the given files or folders. */
+    public static Analysis.Result analyze(Path... paths) {
+        return Analysis.withBuiltInRules().run(List.of(paths), Analysis.Progress.NONE);
+    }
+
+    public static List<Finding> findings(String rule, Path... paths) {
+        return analyze(paths).outcome().findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+}

@@ -1,0 +1,156 @@
+package io.lockscope.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Evidence;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import io.lockscope.model.ReportedDeadlock;
+import io.lockscope.model.Snapshot;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The deadlock rule on real dumps: our own scenarios on JDK 17 and 25, and the corpus. */
+class DeadlockTest {
+
+    private static Finding only(List<Finding> findings) {
+        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
+        return findings.get(0);
+    }
+
+    private static Set<String> evidenceThreads(Finding f, Evidence.Kind kind) {
+        return f.evidence().stream().filter(e -> e.kind() == kind).map(e -> e.thread().orElseThrow()).collect(Collectors.toSet());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_threeMonitorRing(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/monitor-deadlock.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(f.threads()));
+        assertTrue(f.title().startsWith("Deadlock among 3 threads on monitors: "), f.title());
+        assertEquals(Set.of("Scenario$Inventory", "Scenario$Ledger", "Scenario$Register"),
+                f.locks().stream().map(l -> l.className()).collect(Collectors.toSet()));
+        assertEquals(Set.of("stocker", "auditor", "closer"), evidenceThreads(f, Evidence.Kind.WAITS_FOR));
+        assertEquals(Set.of("stocker", "auditor", "closer"), evidenceThreads(f, Evidence.Kind.HOLDS));
+        // HotSpot printed this one too, and the finding says so
+        assertEquals(Set.of("stocker", "auditor", "closer"), evidenceThreads(f, Evidence.Kind.REPORTED_BY_JVM));
+        Evidence wait = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.WAITS_FOR).findFirst().orElseThrow();
+        assertTrue(wait.frame().orElseThrow().startsWith("Scenario.nested(Scenario.java:"), wait.frame().get());
+        assertTrue(wait.at().position() > 0, "evidence names the line");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_reentrantLockRing(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/reentrantlock-deadlock.txt")));
+        assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(f.threads()));
+        assertTrue(f.title().contains("java.util.concurrent locks"), f.title());
+        assertTrue(f.locks().stream().allMatch(l -> l.className().equals("java.util.concurrent.locks.ReentrantLock$NonfairSync")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_monitorAndReentrantLockMixed(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/mixed-deadlock.txt")));
+        assertEquals(Set.of("cache-loader", "cache-evictor"), Set.copyOf(f.threads()));
+        assertTrue(f.title().contains("monitors and java.util.concurrent locks"), f.title());
+    }
+
+    @Test
+    void positive_jsonDumpWhereHotSpotPrintsNoDeadlockSection() {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample("jdk25/monitor-deadlock.json")));
+        assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(f.threads()));
+        assertTrue(evidenceThreads(f, Evidence.Kind.REPORTED_BY_JVM).isEmpty(), "found by lockscope alone");
+    }
+
+    @Test
+    void positive_textAndJsonOfOneProcessAreOneFinding() {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample("jdk25/monitor-deadlock.txt"), Dumps.sample("jdk25/monitor-deadlock.json")));
+        assertTrue(f.title().endsWith("(in 2 dumps)"), f.title());
+        assertEquals(2, f.evidence().stream().map(Evidence::snapshot).distinct().count());
+    }
+
+    @Test
+    void negative_jsonDumpCannotShowAReentrantLockRing() {
+        // JSON dumps never name owners of java.util.concurrent locks: unknown, so no claim
+        assertTrue(Dumps.findings("deadlock", Dumps.sample("jdk25/reentrantlock-deadlock.json")).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/healthy-busy.txt", "jdk25/healthy-busy.txt", "jdk25/healthy-busy.json",
+        "jdk17/half-ring-a.txt", "jdk17/sleep-holding-1.txt", "jdk25/contention.txt", "jdk25/lock-order-2.txt"})
+    void negative_scenariosWithoutACycle(String sample) {
+        assertTrue(Dumps.findings("deadlock", Dumps.sample(sample)).isEmpty());
+    }
+
+    @Test
+    void negative_twoJvmsWithTheSameThreadNamesAreNeverOneRing() {
+        // half-ring A: alpha waits for beta; half-ring B: beta waits for alpha. By name, a ring.
+        for (String jdk : List.of("jdk17", "jdk25")) {
+            var result = Dumps.analyze(Dumps.sample(jdk + "/half-ring-a.txt"), Dumps.sample(jdk + "/half-ring-b.txt"));
+            assertEquals(2, result.jvms().size(), jdk);
+            assertTrue(result.outcome().findings().stream().noneMatch(f -> f.rule().equals("deadlock")), jdk);
+        }
+    }
+
+    static Stream<Path> corpusDumpsWithDeadlockSections() {
+        return Stream.of("jstack", "logs").flatMap(f -> Dumps.corpusFiles(f).stream())
+                .filter(p -> Dumps.read(p).stream().anyMatch(s -> !s.reportedDeadlocks().isEmpty()));
+    }
+
+    /**
+     * Every deadlock HotSpot printed is a finding naming the same threads, found by our own graph
+     * (waits-for evidence), and distinct deadlocks stay distinct findings.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpusDumpsWithDeadlockSections")
+    void positive_agreesWithEveryDeadlockHotSpotPrinted(Path file) {
+        List<Snapshot> snapshots = Dumps.read(file);
+        List<Finding> findings = Dumps.findings("deadlock", file);
+        Set<Set<String>> distinct = new HashSet<>();
+        for (Snapshot s : snapshots) {
+            for (ReportedDeadlock r : s.reportedDeadlocks()) {
+                Set<String> names = Set.copyOf(r.threadNames());
+                Set<String> locks = r.links().stream().map(l -> Deadlock.normalize(l.lock().id())).collect(Collectors.toSet());
+                distinct.add(locks);
+                assertTrue(findings.stream().anyMatch(f -> f.threads().containsAll(names)
+                                && f.evidence().stream().anyMatch(e -> e.kind() == Evidence.Kind.WAITS_FOR)
+                                && f.evidence().stream().anyMatch(e -> e.kind() == Evidence.Kind.REPORTED_BY_JVM
+                                        && e.snapshot().equals(s.label()))),
+                        () -> s.label() + ": no finding names " + names + "; findings: " + findings.stream().map(Finding::title).toList());
+            }
+        }
+        assertEquals(distinct.size(), findings.size(), () -> findings.stream().map(Finding::title).toList().toString());
+    }
+
+    @Test
+    void corpusHasTheDeadlockFilesWeExpect() {
+        assertEquals(12, corpusDumpsWithDeadlockSections().count());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "jstack/samurai-openjdk17-idle-3dumps.txt", "jstack/jstall-jdk26ea-jcmd-idle.txt",
+        "jstack/jstall-jdk26ea-jcmd-busywork-series-0.txt", "jstack/samurai-liberica11-highcpu-3dumps.txt",
+        "jstack/samurai-openjdk17-monitor-contention-3dumps.txt", "jstack/jthreaddump-jdk25-monitor-contention.txt",
+        "jstack/jthreaddump-jdk25-producer-consumer.txt", "jstack/jthreaddump-jdk25-reentrantlock-parking.txt",
+        "jstack/jthreaddump-jdk25-virtual-thread-deadlock-invisible.txt", "jstack/tda-jdk11.0.6-tomcat-jstack-l.txt",
+        "jstack/tda-jdk6u3-heritrix-monitor-contention.txt", "jstack/tda-jdk5-hpux-ia64-2dumps-1148threads.txt",
+        "jstack/binaryfoo-applejdk6-jstack.txt", "jstack/tdv-jdk21.0.2-macos-jstack-l.txt",
+        "logs/samurai-wls81sp1-macos-applejdk1.4.2-console-log-3dumps.txt", "jcmd-json/tda-jdk21.0.10-intellij-jps.json"})
+    void negative_idleAndBusyCorpusDumps(String file) {
+        assertFalse(Dumps.findings("deadlock", Dumps.corpus(file)).stream().findAny().isPresent());
+    }
+}
