@@ -31,10 +31,11 @@ public class Scenario {
             case "half-ring" -> halfRing(args.length > 1 ? args[1] : "A");
             case "contention" -> contention();
             case "class-init-deadlock" -> classInitDeadlock();
+            case "hostile-names" -> hostileNames();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
-                        + "class-init-deadlock");
+                        + "class-init-deadlock hostile-names");
                 System.exit(2);
             }
         }
@@ -180,6 +181,21 @@ public class Scenario {
         }
 
         static void touch() { }
+    }
+
+    /**
+     * A monitor deadlock between threads whose names are markup, for the report's escaping: a
+     * name from a dump must show as text, never run.
+     */
+    static void hostileNames() throws InterruptedException {
+        Object first = new Object();
+        Object second = new Object();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        start("<img src=x onerror=alert(1)>", () -> nested(first, second, bothHold));
+        start("\"><script>alert('lockscope')</script>", () -> nested(second, first, bothHold));
+        bothHold.await();
+        sleep(500);
+        ready();
     }
 
     // ---- a healthy application -------------------------------------------------------------

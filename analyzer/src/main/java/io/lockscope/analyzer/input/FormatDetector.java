@@ -37,13 +37,21 @@ public final class FormatDetector {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
             byte[] head = in.readNBytes(HEAD_BYTES);
             if (startsWith(head, GZIP_MAGIC)) {
+                byte[] inner = new byte[HEAD_BYTES];
+                int n = 0;
                 try (InputStream gz = new GZIPInputStream(Files.newInputStream(path), 1 << 16)) {
-                    byte[] inner = gz.readNBytes(HEAD_BYTES);
-                    Detection d = detect(inner);
-                    return new Detection(d.format(), true, d.note());
+                    int r;
+                    while (n < inner.length && (r = gz.read(inner, n, inner.length - n)) > 0) {
+                        n += r;
+                    }
                 } catch (IOException e) {
-                    return new Detection(InputFormat.UNKNOWN, true, "gzip data that cannot be opened: " + e.getMessage());
+                    // damaged or cut short: tell the format from what did decompress; the reader says how far it got
+                    if (n == 0) {
+                        return new Detection(InputFormat.UNKNOWN, true, "gzip data that cannot be opened: " + e.getMessage());
+                    }
                 }
+                Detection d = detect(java.util.Arrays.copyOf(inner, n));
+                return new Detection(d.format(), true, d.note());
             }
             return detect(head);
         }

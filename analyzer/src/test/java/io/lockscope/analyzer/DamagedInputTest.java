@@ -1,0 +1,86 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputFormat;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.model.Snapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input gets a clear message, and what was read is kept. The damaged files are made here
+ * from real dumps (cut short, compressed), which is the point of these tests.
+ */
+class DamagedInputTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] gzip(byte[] data) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(data);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void gzippedDumpIsReadThroughTheCompression() throws Exception {
+        Path gz = Files.write(dir.resolve("dump.gz"), gzip(Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"))));
+        InputReport r = Dumps.report(gz);
+        assertEquals(InputStatus.READ, r.status(), r.message());
+        assertEquals(1, Dumps.findings("deadlock", gz).size());
+    }
+
+    @Test
+    void truncatedGzipKeepsTheDumpsBeforeTheDamage() throws Exception {
+        byte[] three = Files.readAllBytes(Dumps.corpus("jstack/samurai-openjdk17-idle-3dumps.txt"));
+        byte[] gz = gzip(three);
+        Path cut = Files.write(dir.resolve("cut.gz"), Arrays.copyOf(gz, gz.length * 3 / 4));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains("broke off at line"), r.message());
+        assertTrue(r.message().contains("gzip"), r.message());
+        assertTrue(r.snapshots() >= 1 && r.snapshots() <= 3, r.message());
+    }
+
+    @Test
+    void textCutMidThreadYieldsWhatWasThere() throws Exception {
+        List<String> lines = Files.readAllLines(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        Path cut = Files.write(dir.resolve("cut.txt"), lines.subList(0, lines.size() / 2));
+        List<Snapshot> s = Dumps.read(cut);
+        assertEquals(1, s.size());
+        assertTrue(s.get(0).threads().size() > 3);
+    }
+
+    @Test
+    void binaryFileIsRefusedWithItsFirstBytesDescribed() throws Exception {
+        Path bin = Files.write(dir.resolve("core"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0});
+        InputReport r = Dumps.report(bin);
+        assertEquals(InputStatus.SKIPPED, r.status());
+        assertEquals(InputFormat.UNKNOWN, r.format());
+        assertTrue(r.message().contains("7f 45 4c 46"), r.message());
+        assertTrue(r.message().contains(".ELF"), r.message());
+    }
+
+    @Test
+    void oneBadFileDoesNotStopTheOthers() throws Exception {
+        Path bad = Files.write(dir.resolve("bad.json"), "{\"threadDump\": {\"threadContainers\": [ {\"threads\": [ {\"name\": ".getBytes());
+        Path good = Files.copy(Dumps.sample("jdk17/monitor-deadlock.txt"), dir.resolve("good.txt"));
+        Analysis.Result r = Dumps.analyze(dir);
+        InputReport badReport = r.inputs().stream().filter(i -> i.path().endsWith("bad.json")).findFirst().orElseThrow();
+        assertEquals(InputStatus.FAILED, badReport.status());
+        assertTrue(badReport.message().startsWith("jcmd-json could not be read: "), badReport.message());
+        assertEquals(1, r.outcome().findings().size(), "the good file still gives its finding: " + good);
+    }
+}

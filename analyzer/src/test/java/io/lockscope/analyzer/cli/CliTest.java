@@ -1,0 +1,102 @@
+package io.lockscope.analyzer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command as a user runs it: exit code, what it prints, what it writes. */
+class CliTest {
+
+    @TempDir
+    Path out;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = LockscopeCommand.commandLine();
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(e, true));
+        int exit = cl.execute(args);
+        return new Run(exit, o.toString(), e.toString());
+    }
+
+    @Test
+    void deadlockFailsTheBuildWithOneLineSayingWhy() {
+        Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", out.toString(),
+                "--format", "json", "--fail-on", "error");
+        assertEquals(ExitCode.FINDINGS, r.exit());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("lockscope: 1 finding at or above error: Deadlock among 3 threads"), lines[0]);
+        assertTrue(Files.exists(out.resolve("lockscope-report.json")));
+        assertFalse(Files.exists(out.resolve("lockscope-report.html")), "only the formats asked for");
+    }
+
+    @Test
+    void healthyDumpExitsZero() {
+        Run r = run("analyze", Dumps.sample("jdk17/healthy-busy.txt").toString(), "-o", out.toString(), "--format", "json");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void failOnNeverReportsButExitsZero() {
+        Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", out.toString(),
+                "--format", "json", "--fail-on", "never");
+        assertEquals(ExitCode.OK, r.exit());
+    }
+
+    @Test
+    void nothingReadableExitsThreeAndStillWritesTheInputsList() throws Exception {
+        Path notADump = Files.writeString(out.resolve("notes.txt"), "just some notes\n");
+        Run r = run("analyze", notADump.toString(), out.resolve("missing").toString(), "-o", out.toString(), "--format", "json");
+        assertEquals(ExitCode.NOTHING_READ, r.exit());
+        assertTrue(r.err().contains("no input could be read"), r.err());
+        String json = Files.readString(out.resolve("lockscope-report.json"));
+        assertTrue(json.contains("no such file or folder"), json);
+        assertTrue(json.contains("\"status\" : \"skipped\""), json);
+    }
+
+    @Test
+    void badUsageExitsTwoWithOneClearLine() {
+        Run r = run("analyze", "--format", "pdf", "x");
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertTrue(r.err().startsWith("lockscope: Invalid value for option '--format'"), r.err());
+        Run unknownRule = run("analyze", "--rules", "no-such-rule", Dumps.sample("jdk17/healthy-busy.txt").toString(), "-o", out.toString());
+        assertEquals(ExitCode.USAGE, unknownRule.exit());
+        assertTrue(unknownRule.err().contains("no rule 'no-such-rule'"), unknownRule.err());
+    }
+
+    @Test
+    void helpListsExitCodes() {
+        Run r = run("analyze", "--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("3  no input could be read"), r.out());
+        assertTrue(r.out().contains("--fail-on"), r.out());
+    }
+
+    @Test
+    void rulesListsEveryRuleAndExplainPrintsItsPage() {
+        Run rules = run("rules");
+        assertEquals(0, rules.exit());
+        assertTrue(rules.out().contains("deadlock"), rules.out());
+        Run explain = run("explain", "deadlock");
+        assertEquals(0, explain.exit());
+        assertTrue(explain.out().startsWith("# deadlock"), explain.out());
+        Run unknown = run("explain", "nope");
+        assertEquals(ExitCode.USAGE, unknown.exit());
+        assertTrue(unknown.err().contains("the rules are: deadlock"), unknown.err());
+    }
+}

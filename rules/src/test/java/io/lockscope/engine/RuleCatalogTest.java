@@ -1,0 +1,36 @@
+package io.lockscope.engine;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.rules.RuleDocs;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Rule ids are a public contract: unique, documented, from DESIGN.md's catalog. */
+class RuleCatalogTest {
+
+    static final Set<String> CATALOG = Set.of("deadlock", "orphaned-lock", "leaked-lock", "ownership-mismatch",
+            "lock-order-inversion", "blocking-while-holding", "contention-hotspot", "stuck-owner", "virtual-thread-pinning");
+
+    @Test
+    void everyRuleHasAUniqueCatalogIdAndAPage() {
+        List<Rule> rules = RuleEngine.builtIn(); // throws on a duplicate id
+        assertFalse(rules.isEmpty());
+        Set<String> seen = new HashSet<>();
+        for (Rule r : rules) {
+            RuleInfo info = r.info();
+            assertTrue(seen.add(info.id()), "duplicate id " + info.id());
+            assertTrue(CATALOG.contains(info.id()), info.id() + " is not in DESIGN.md's catalog");
+            String page = RuleDocs.page(info.id()).orElseThrow(() -> new AssertionError("no page rules/docs/" + info.id() + ".md"));
+            assertTrue(page.startsWith("# " + info.id() + "\n"), "page starts with its id");
+            for (String section : List.of("## What it finds", "## Why it matters", "## How to fix", "## Example", "## Limitations")) {
+                assertTrue(page.contains(section), info.id() + " page lacks " + section);
+            }
+            assertFalse(info.summary().isBlank());
+            assertFalse(info.needs().isEmpty());
+        }
+    }
+}
