@@ -60,18 +60,22 @@ public final class InputReader {
             String where = "broke off at line " + e.line() + (d.gzip() ? " (gzip data ended early or is damaged)" : "")
                     + ": " + e.getMessage();
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
-            String read = count[0] > 0 ? "; kept the " + count[0] + " dumps read before it" : "";
+            String read = count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it, the last one incomplete" : "";
             return new InputReport(display, f, status, where + read, count[0], size);
         } catch (IOException | RuntimeException e) {
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
             return new InputReport(display, f, status, f.id() + " could not be read: " + reason(e)
-                    + (count[0] > 0 ? "; kept the " + count[0] + " dumps read before it" : ""), count[0], size);
+                    + (count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it" : ""), count[0], size);
         }
     }
 
     private static InputStream open(Path path, boolean gzip) throws IOException {
         InputStream raw = Files.newInputStream(path);
         return gzip ? new GZIPInputStream(raw, 1 << 16) : new BufferedInputStream(raw, 1 << 16);
+    }
+
+    private static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     private static String reason(Exception e) {

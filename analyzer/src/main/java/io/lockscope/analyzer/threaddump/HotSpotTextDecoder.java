@@ -97,10 +97,18 @@ final class HotSpotTextDecoder {
     /** Reads all lines; returns the number of dumps found. */
     int decode(LineSource lines) throws IOException {
         String raw;
-        while ((raw = lines.next()) != null) {
-            line(raw, lines.lineNumber());
+        try {
+            while ((raw = lines.next()) != null) {
+                line(raw, lines.lineNumber());
+            }
+        } finally {
+            // the input may have broken off mid-dump: what was read of it is still kept
+            finishDump();
         }
-        finishDump();
+        return dumpCount;
+    }
+
+    int dumpCount() {
         return dumpCount;
     }
 
