@@ -172,6 +172,7 @@ public final class ReportModel {
                 e.stack().forEach(st::add);
             }
         }
+        n.put("dumps", f.evidence().stream().map(Evidence::snapshot).distinct().count());
         n.put("hint", f.hint());
         n.put("fingerprint", f.fingerprint());
         return n;
