@@ -5,8 +5,10 @@ import io.lockscope.analyzer.input.InputReader;
 import io.lockscope.analyzer.input.InputReport;
 import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.analyzer.jvm.JvmGrouper;
+import io.lockscope.engine.Baseline;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleEngine;
+import io.lockscope.engine.RuleSettings;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.Snapshot;
 import java.nio.file.Path;
@@ -36,10 +38,18 @@ public final class Analysis {
 
     private final List<Rule> rules;
     private final Set<String> enabled;
+    private final RuleSettings settings;
+    private final Baseline baseline;
 
     public Analysis(List<Rule> rules, Set<String> enabled) {
+        this(rules, enabled, RuleSettings.defaults(), Baseline.none());
+    }
+
+    public Analysis(List<Rule> rules, Set<String> enabled, RuleSettings settings, Baseline baseline) {
         this.rules = List.copyOf(rules);
         this.enabled = Set.copyOf(enabled);
+        this.settings = settings;
+        this.baseline = baseline;
     }
 
     public static Analysis withBuiltInRules() {
@@ -59,6 +69,6 @@ public final class Analysis {
         }
         List<JvmHistory> jvms = JvmGrouper.group(snapshots);
         RuleEngine engine = new RuleEngine(rules);
-        return new Result(inputs, jvms, engine.run(jvms, enabled), rules);
+        return new Result(inputs, jvms, engine.run(jvms, enabled, settings, baseline), rules);
     }
 }

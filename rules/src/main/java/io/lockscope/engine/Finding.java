@@ -11,6 +11,7 @@ import java.util.List;
  * One distinct problem a rule found in one JVM.
  *
  * @param threads     names of every thread involved, dead owners included
+ * @param detail      what the finding rests on and how sure it is, for people; may be empty
  * @param fingerprint stable across runs and dumps of the same problem: rule, lock classes,
  *                    thread names, top frames; baselines match on it
  */
@@ -22,6 +23,7 @@ public record Finding(
         List<String> threads,
         List<LockRef> locks,
         List<Evidence> evidence,
+        String detail,
         String hint,
         String fingerprint) {
 
@@ -43,6 +45,6 @@ public record Finding(
     }
 
     public Finding withSeverity(Severity s) {
-        return new Finding(rule, s, title, jvm, threads, locks, evidence, hint, fingerprint);
+        return new Finding(rule, s, title, jvm, threads, locks, evidence, detail, hint, fingerprint);
     }
 }

@@ -11,4 +11,9 @@ public interface Rule {
     default RuleInfo info() {
         return RuleInfo.of(getClass());
     }
+
+    /** The rule's tunable numbers, with their defaults; listed on its page. */
+    default java.util.List<Threshold> thresholds() {
+        return java.util.List.of();
+    }
 }

@@ -50,8 +50,14 @@ public final class LockGraph {
     public static LockGraph of(Snapshot snapshot) {
         List<Hold> holds = new ArrayList<>();
         List<Wait> waits = new ArrayList<>();
+        // A park blocker that some thread lists among its owned synchronizers is an ownable lock,
+        // whatever its class (a custom AbstractQueuedSynchronizer, ThreadPoolExecutor$Worker).
+        Set<String> owned = new HashSet<>();
         for (JvmThread t : snapshot.threads()) {
-            addEdges(t, holds, waits);
+            t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> owned.add(l.id())));
+        }
+        for (JvmThread t : snapshot.threads()) {
+            addEdges(t, holds, waits, owned);
         }
         addReportedHolds(snapshot, holds);
         return new LockGraph(snapshot, holds, waits);
@@ -84,7 +90,7 @@ public final class LockGraph {
         }
     }
 
-    private static void addEdges(JvmThread t, List<Hold> holds, List<Wait> waits) {
+    private static void addEdges(JvmThread t, List<Hold> holds, List<Wait> waits, Set<String> ownedByAnyone) {
         // A thread in Object.wait() released the monitor it waits on, yet HotSpot still prints
         // "- locked" for it in the frame that entered it: that line is not ownership.
         Set<String> releasedInWait = new HashSet<>();
@@ -118,13 +124,27 @@ public final class LockGraph {
                     }
                     case PARKING -> {
                         LockKind kind = LockKind.ofParkBlocker(a.lock().className());
+                        if (kind == LockKind.OTHER && ownedByAnyone.contains(a.lock().id())) {
+                            kind = LockKind.EXCLUSIVE;
+                        }
                         if (kind.hasOwner()) {
                             waits.add(new Wait(t.index(), a.lock(), kind, Optional.of(f), a.at()));
                         }
                     }
+                    case WAITING_FOR_CLASS_INIT -> waits.add(new Wait(t.index(), a.lock(), LockKind.CLASS_INIT, Optional.of(f), a.at()));
                     case WAITING_ON, ELIMINATED -> {
                         // waiting for a notify, or a lock no other thread can see: no owner to wait for
                     }
+                }
+            }
+        }
+        // A thread running a class's static initializer holds that class's initialization;
+        // others that need the class wait for it (JVMS 5.5).
+        for (Frame f : t.frames()) {
+            if (f.methodName().equals("<clinit>")) {
+                LockRef init = LockKind.classInit(f.className());
+                if (held.add(init.id())) {
+                    holds.add(new Hold(t.index(), init, Optional.of(f), t.at()));
                 }
             }
         }

@@ -15,7 +15,9 @@ public record LockAction(Kind kind, LockRef lock, SourceRef at) {
         /** {@code - parking to wait for}: LockSupport.park with a blocker. */
         PARKING("parking to wait for"),
         /** {@code - eliminated}: a lock the JIT removed; no other thread can contend for it. */
-        ELIMINATED("eliminated");
+        ELIMINATED("eliminated"),
+        /** {@code - waiting on the Class initialization monitor for X}: another thread runs X's {@code <clinit>}. */
+        WAITING_FOR_CLASS_INIT("waiting on the Class initialization monitor for");
 
         private final String text;
 

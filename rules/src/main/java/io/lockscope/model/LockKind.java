@@ -14,8 +14,15 @@ public enum LockKind {
     STAMPED,
     /** A condition queue: a thread parked here waits for a signal, not for an owner. */
     CONDITION,
+    /** The initialization of a class: held by the thread running its static initializer. */
+    CLASS_INIT,
     /** Some other park blocker (a queue, a future, a pool): no owner to wait for. */
     OTHER;
+
+    /** The lock that stands for the initialization of a class, as a thread dump names it. */
+    public static LockRef classInit(String className) {
+        return new LockRef("<clinit> " + className, className);
+    }
 
     /** Kind of a lock that a thread parks on, from the blocker's class name. */
     public static LockKind ofParkBlocker(String className) {
@@ -40,6 +47,6 @@ public enum LockKind {
 
     /** Whether a thread waiting on a lock of this kind waits for a thread that owns it. */
     public boolean hasOwner() {
-        return this == MONITOR || this == EXCLUSIVE || this == READ_WRITE;
+        return this == MONITOR || this == EXCLUSIVE || this == READ_WRITE || this == CLASS_INIT;
     }
 }

@@ -6,13 +6,33 @@ package io.lockscope.model;
  */
 public record LockRef(String id, String className) {
 
+    /** {@code ReentrantLock$NonfairSync}; an array class {@code [Ljava.lang.String;} as {@code String[]}. */
     public String simpleClassName() {
-        int dot = className.lastIndexOf('.');
-        return dot < 0 ? className : className.substring(dot + 1);
+        String c = className;
+        String dims = "";
+        while (c.startsWith("[")) {
+            dims += "[]";
+            c = c.substring(1);
+        }
+        if (!dims.isEmpty()) {
+            c = c.startsWith("L") && c.endsWith(";") ? c.substring(1, c.length() - 1) : switch (c) {
+                case "I" -> "int"; case "J" -> "long"; case "B" -> "byte"; case "C" -> "char";
+                case "S" -> "short"; case "Z" -> "boolean"; case "F" -> "float"; case "D" -> "double";
+                default -> c;
+            };
+        }
+        int dot = c.lastIndexOf('.');
+        return (dot < 0 ? c : c.substring(dot + 1)) + dims;
     }
 
+    /** Whether this stands for a class's initialization rather than an object. */
+    public boolean isClassInit() {
+        return id.startsWith("<clinit> ");
+    }
+
+    /** As a thread dump would print it: {@code <0x...> (a java.lang.Object)}. */
     @Override
     public String toString() {
-        return "<" + id + "> (a " + className + ")";
+        return isClassInit() ? "the initialization of class " + className : "<" + id + "> (a " + className + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.lockscope.rules;
 
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
+import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
@@ -131,7 +132,7 @@ public final class Deadlock implements Rule {
                     members.add(graph.thread(m).name());
                 }
                 fingerprint = "deadlock|" + cycle.members().stream()
-                        .map(i -> graph.thread(i).name() + "@" + topLockFrame(graph.thread(i)))
+                        .map(i -> Fingerprints.threadPattern(graph.thread(i).name()) + "@" + Fingerprints.topFrame(graph.thread(i)))
                         .sorted().collect(Collectors.joining(","))
                         + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
             }
@@ -143,19 +144,12 @@ public final class Deadlock implements Rule {
             cycle.members().stream().filter(m -> !waiting.contains(m)).forEach(waiting::add);
             waiting.addAll(blocked);
             for (int t : waiting) {
-                JvmThread waiter = graph.thread(t);
                 for (Wait w : graph.waitsOf(t)) {
                     for (Hold h : graph.holdersOf(w.lock().id())) {
-                        if (h.thread() == t) {
-                            continue;
+                        if (h.thread() != t) {
+                            evidence.add(Evidences.waits(graph, w, Optional.of(graph.thread(h.thread())), true));
+                            evidence.add(Evidences.holds(graph, h, false));
                         }
-                        JvmThread owner = graph.thread(h.thread());
-                        evidence.add(new Evidence(Evidence.Kind.WAITS_FOR, snapshot.label(), w.at(),
-                                Optional.of(waiter.name()), Optional.of(w.lock()), w.frame().map(f -> f.text()),
-                                Optional.of(owner.name()), stackOf(waiter)));
-                        evidence.add(new Evidence(Evidence.Kind.HOLDS, snapshot.label(), h.at(),
-                                Optional.of(owner.name()), Optional.of(h.lock()), h.frame().map(f -> f.text()),
-                                Optional.empty(), List.of()));
                     }
                 }
             }
@@ -177,7 +171,8 @@ public final class Deadlock implements Rule {
                     members.add(link.thread());
                     locks.add(link.lock());
                 }
-                fingerprint = "deadlock|" + r.threadNames().stream().sorted().collect(Collectors.joining(","))
+                fingerprint = "deadlock|" + r.threadNames().stream().map(Fingerprints::threadPattern).sorted()
+                        .collect(Collectors.joining(","))
                         + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
             }
             reported(snapshot, r);
@@ -186,9 +181,7 @@ public final class Deadlock implements Rule {
         Finding toFinding(String jvm) {
             List<String> shown = new ArrayList<>(ring);
             shown.add(ring.get(0));
-            long monitors = locks.stream().filter(l -> !l.className().startsWith("java.util.concurrent")).count();
-            String on = monitors == locks.size() ? "monitors"
-                    : monitors == 0 ? "java.util.concurrent locks" : "monitors and java.util.concurrent locks";
+            String on = lockWords(locks);
             StringBuilder title = new StringBuilder("Deadlock among ").append(members.size()).append(" threads on ")
                     .append(on).append(": ").append(String.join(" → ", shown));
             if (!behind.isEmpty()) {
@@ -199,13 +192,35 @@ public final class Deadlock implements Rule {
                 title.append(" (in ").append(snapshots.size()).append(" dumps)");
             }
             if (!detected) {
-                title.append(" (reported by the JVM; the stacks do not show the owners)");
+                title.append(" (reported by the JVM)");
             }
             List<String> threads = new ArrayList<>(members);
             threads.addAll(behind);
             return new Finding("deadlock", Severity.ERROR, title.toString(), jvm, threads,
-                    dedupe(locks), evidence, HINT, fingerprint);
+                    dedupe(locks), evidence, detected ? "" : "HotSpot printed this deadlock, but the stacks in the dump "
+                    + "do not show who holds the locks (a dump taken without -l).", HINT, fingerprint);
         }
+    }
+
+    /** "monitors", "java.util.concurrent locks", "class initialization", or a mixture of them. */
+    static String lockWords(List<LockRef> locks) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (LockRef l : locks) {
+            if (l.isClassInit()) {
+                kinds.add("class initialization");
+            } else if (l.className().startsWith("java.util.concurrent")) {
+                kinds.add("java.util.concurrent locks");
+            } else {
+                kinds.add("monitors");
+            }
+        }
+        List<String> order = new ArrayList<>();
+        for (String k : List.of("monitors", "java.util.concurrent locks", "class initialization")) {
+            if (kinds.contains(k)) {
+                order.add(k);
+            }
+        }
+        return String.join(" and ", order);
     }
 
     /** A thread's name, made unique with its id or address when another thread has the same name. */
@@ -229,15 +244,14 @@ public final class Deadlock implements Rule {
         return List.copyOf(byId.values());
     }
 
-    private static String topLockFrame(JvmThread t) {
-        return t.frames().stream().filter(f -> !f.locks().isEmpty()).findFirst()
-                .map(f -> f.method()).orElse(t.topFrame().map(f -> f.method()).orElse("?"));
+    static List<String> stackOf(JvmThread t) {
+        return stackOf(t, 12);
     }
 
-    static List<String> stackOf(JvmThread t) {
+    static List<String> stackOf(JvmThread t, int maxLines) {
         List<String> out = new ArrayList<>();
         for (var f : t.frames()) {
-            if (out.size() >= 12) {
+            if (out.size() >= maxLines) {
                 break;
             }
             out.add("at " + f.text());

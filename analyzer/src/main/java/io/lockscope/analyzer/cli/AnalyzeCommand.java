@@ -2,13 +2,17 @@ package io.lockscope.analyzer.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockscope.analyzer.Analysis;
+import io.lockscope.analyzer.config.BaselineFile;
+import io.lockscope.analyzer.config.ConfigFile;
 import io.lockscope.analyzer.report.HtmlReportWriter;
 import io.lockscope.analyzer.report.JsonReportWriter;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.analyzer.report.TextSummary;
+import io.lockscope.engine.Baseline;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleEngine;
+import io.lockscope.engine.RuleSettings;
 import io.lockscope.engine.Severity;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -63,6 +67,18 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--rules", split = ",", paramLabel = "ID", description = "run only these rules (default: all; see 'lockscope rules')")
     List<String> rules = new ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "a lockscope.yml (or .json): rules on and off, severities, thresholds, frame patterns")
+    Path config;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "leave out the findings this baseline lists, so that only new ones fail the build")
+    Path baseline;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "write every finding of this run to FILE as a baseline, then go on as usual")
+    Path writeBaseline;
+
     @Option(names = "--templates", paramLabel = "DIR", description = "a folder of FreeMarker templates that override the built-in report.ftlh")
     Path templates;
 
@@ -88,6 +104,18 @@ final class AnalyzeCommand implements Callable<Integer> {
                 enabled.add(id.trim());
             }
         }
+        RuleSettings settings = RuleSettings.defaults();
+        Baseline known = Baseline.none();
+        try {
+            if (config != null) {
+                settings = ConfigFile.load(config, all);
+            }
+            if (baseline != null) {
+                known = BaselineFile.read(baseline);
+            }
+        } catch (ConfigFile.ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         PrintWriter err = spec.commandLine().getErr();
         Analysis.Progress progress = System.console() != null && System.getenv("CI") == null
                 ? (i, total, path) -> {
@@ -95,7 +123,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     err.flush();
                 }
                 : Analysis.Progress.NONE;
-        Analysis.Result result = new Analysis(all, enabled).run(paths, progress);
+        Analysis.Result result = new Analysis(all, enabled, settings, known).run(paths, progress);
         if (progress != Analysis.Progress.NONE) {
             err.print("\r\u001b[K");
             err.flush();
@@ -113,9 +141,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             new HtmlReportWriter(Optional.ofNullable(templates)).write(report, file);
             written.add(file.toString());
         }
+        if (writeBaseline != null) {
+            List<Finding> every = new ArrayList<>(result.outcome().findings());
+            every.addAll(result.outcome().suppressed());
+            BaselineFile.write(writeBaseline, every);
+            written.add(writeBaseline + " (baseline of " + every.size() + " findings)");
+        }
         if (wanted.contains(Format.text)) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             TextSummary.print(report, out, verbose);
+            if (!result.outcome().suppressed().isEmpty()) {
+                out.println(result.outcome().suppressed().size() + " known findings left out by the baseline " + baseline);
+            }
             if (!written.isEmpty()) {
                 out.println("wrote " + String.join(", ", written));
             }

@@ -46,7 +46,8 @@ public final class JvmGrouper {
             if (s.jvm().pid().isPresent()) {
                 pid = s.jvm().pid();
             }
-            if (s.jvm().vmVersion().isPresent() && version.isEmpty()) {
+            // keep the fullest name of the version: "OpenJDK 64-Bit Server VM 25.0.3+9-LTS" over "JDK 25.0.3+9-LTS"
+            if (s.jvm().vmVersion().isPresent() && (version.isEmpty() || s.jvm().vmVersion().get().length() > version.get().length())) {
                 version = s.jvm().vmVersion();
             }
             for (JvmThread t : s.threads()) {

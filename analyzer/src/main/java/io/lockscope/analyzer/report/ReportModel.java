@@ -84,6 +84,7 @@ public final class ReportModel {
         s.put("inputs", result.inputs().size());
         s.put("snapshots", result.jvms().stream().mapToInt(j -> j.snapshots().size()).sum());
         s.put("jvms", result.jvms().size());
+        s.put("suppressedByBaseline", result.outcome().suppressed().size());
         ArrayNode verdicts = s.putArray("verdicts");
         for (JvmHistory jvm : result.jvms()) {
             ObjectNode v = verdicts.addObject();
@@ -173,6 +174,7 @@ public final class ReportModel {
             }
         }
         n.put("dumps", f.evidence().stream().map(Evidence::snapshot).distinct().count());
+        n.put("detail", f.detail());
         n.put("hint", f.hint());
         n.put("fingerprint", f.fingerprint());
         return n;

@@ -4,6 +4,7 @@ import io.lockscope.model.Frame;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
+import io.lockscope.model.LockKind;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
 import io.lockscope.model.Snapshot;
@@ -43,6 +44,7 @@ final class HotSpotTextDecoder {
     private static final String CARRYING = "Carrying virtual thread #";
     private static final String MOUNTED = "Mounted virtual thread #";
     private static final String HELD_BY = "which is held by ";
+    private static final String CLASS_INIT_WAIT = "- waiting on the Class initialization monitor for ";
     private static final String MONITOR_WAIT = "waiting to lock monitor ";
     private static final String SYNCHRONIZER_WAIT = "waiting for ownable synchronizer ";
 
@@ -327,6 +329,13 @@ final class HotSpotTextDecoder {
                 }
                 owner.owned.add(lock);
             }
+            return;
+        }
+        if (line.startsWith(CLASS_INIT_WAIT)) {
+            // JDK 17+: "- waiting on the Class initialization monitor for Scenario$Second"
+            String cls = line.substring(CLASS_INIT_WAIT.length()).strip();
+            sawLockLine = true;
+            thread.lockAction(new LockAction(LockAction.Kind.WAITING_FOR_CLASS_INIT, LockKind.classInit(cls), at), n);
             return;
         }
         LockAction.Kind kind;

@@ -97,6 +97,6 @@ class CliTest {
         assertTrue(explain.out().startsWith("# deadlock"), explain.out());
         Run unknown = run("explain", "nope");
         assertEquals(ExitCode.USAGE, unknown.exit());
-        assertTrue(unknown.err().contains("the rules are: deadlock"), unknown.err());
+        assertTrue(unknown.err().contains("the rules are: blocking-while-holding, contention-hotspot, deadlock, "), unknown.err());
     }
 }

@@ -1,0 +1,131 @@
+package io.lockscope.rules;
+
+import io.lockscope.engine.Evidence;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Fingerprints;
+import io.lockscope.engine.Input;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleContext;
+import io.lockscope.engine.RuleMeta;
+import io.lockscope.engine.RuleResult;
+import io.lockscope.engine.Severity;
+import io.lockscope.engine.Threshold;
+import io.lockscope.graph.Hold;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One lock that many threads wait for at once. */
+@RuleMeta(
+        id = "contention-hotspot",
+        summary = "Many threads wait for the same lock at once",
+        severity = Severity.WARNING,
+        needs = {Input.OWNERS_AND_WAITERS})
+public final class ContentionHotspot implements Rule {
+
+    static final Threshold MIN_WAITERS = Threshold.of("min-waiters",
+            "how many threads must wait for one lock, in one dump, for it to be a hotspot", "threads", 5);
+
+    static final String HINT = "Shorten what is done under this lock (look at the owner's stack: that is what "
+            + "everyone waits for), split the lock by key (lock striping), or replace it with a concurrent "
+            + "structure (ConcurrentHashMap, LongAdder, a read/write or stamped lock for read-mostly data).";
+
+    @Override
+    public List<Threshold> thresholds() {
+        return List.of(MIN_WAITERS);
+    }
+
+    @Override
+    public RuleResult check(RuleContext context) {
+        long min = context.threshold(MIN_WAITERS);
+        Map<String, Hotspot> spots = new LinkedHashMap<>();
+        for (Snapshot s : context.snapshots()) {
+            LockGraph g = context.graph(s);
+            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
+            for (Wait w : g.waits()) {
+                byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+            }
+            for (List<Wait> waits : byLock.values()) {
+                if (waits.size() < min) {
+                    continue;
+                }
+                LockRef lock = waits.get(0).lock();
+                // joined across dumps by class and owner where the owner is known (text and JSON dumps
+                // name the same lock differently), else by its id
+                List<Hold> holders = g.holdersOf(lock.id());
+                String byOwner = holders.isEmpty() ? null : lock.className() + "|" + g.thread(holders.get(0).thread()).identityKey();
+                Hotspot spot = spots.get(lock.className() + "@" + lock.id());
+                if (spot == null && byOwner != null) {
+                    spot = spots.get(byOwner);
+                }
+                if (spot == null) {
+                    spot = new Hotspot(lock);
+                }
+                spots.put(lock.className() + "@" + lock.id(), spot);
+                if (byOwner != null) {
+                    spots.putIfAbsent(byOwner, spot);
+                }
+                spot.add(g, waits);
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Hotspot h : new java.util.LinkedHashSet<>(spots.values())) {
+            findings.add(h.toFinding(context.jvm().id(), min));
+        }
+        return RuleResult.of(findings);
+    }
+
+    private static final class Hotspot {
+        final LockRef lock;
+        final Set<String> waiters = new LinkedHashSet<>();
+        final Set<String> owners = new LinkedHashSet<>();
+        final Set<String> snapshots = new LinkedHashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+        int most;
+        String ownerPattern = "";
+
+        Hotspot(LockRef lock) {
+            this.lock = lock;
+        }
+
+        void add(LockGraph g, List<Wait> waits) {
+            snapshots.add(g.snapshot().label());
+            most = Math.max(most, waits.size());
+            List<Hold> holders = g.holdersOf(lock.id());
+            Optional<JvmThread> owner = holders.isEmpty() ? Optional.empty() : Optional.of(g.thread(holders.get(0).thread()));
+            for (Hold h : holders) {
+                JvmThread t = g.thread(h.thread());
+                owners.add(t.name());
+                ownerPattern = Fingerprints.threadPattern(t.name()) + "@" + Fingerprints.topFrame(t);
+                evidence.add(Evidences.holds(g, h, true));
+            }
+            for (Wait w : waits) {
+                waiters.add(g.thread(w.thread()).name());
+                if (evidence.size() < 40) {
+                    evidence.add(Evidences.waits(g, w, owner, false));
+                }
+            }
+        }
+
+        Finding toFinding(String jvm, long min) {
+            String title = most + " threads wait for " + lock.simpleClassName() + " <" + lock.id() + ">"
+                    + (owners.isEmpty() ? ", whose owner the dump does not show" : ", held by " + String.join(", ", owners))
+                    + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
+            List<String> threads = new ArrayList<>(owners);
+            threads.addAll(waiters);
+            String detail = "At most " + most + " threads waited for this lock in one dump (the threshold is " + min
+                    + "). The owner's stack shows the work everyone waits for.";
+            return new Finding("contention-hotspot", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail,
+                    HINT, "contention-hotspot|" + lock.className() + "|" + ownerPattern);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.lockscope.rules;
+
+import io.lockscope.engine.Evidence;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Input;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleContext;
+import io.lockscope.engine.RuleMeta;
+import io.lockscope.engine.RuleResult;
+import io.lockscope.engine.Severity;
+import io.lockscope.graph.Hold;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.graph.WaitForCycle;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.Snapshot;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Two locks seen nested in opposite orders by different threads, in the dumps of one JVM: each
+ * order alone is fine, together they are a deadlock waiting for the right timing.
+ *
+ * <p>A thread's nesting order is read from its stack: monitors locked in deeper (older) frames
+ * were taken first; a lock it waits for comes after every lock it holds. Locks are matched across
+ * dumps by address and class, so a garbage collection that moves a lock between two dumps hides
+ * the pair.
+ */
+@RuleMeta(
+        id = "lock-order-inversion",
+        summary = "Two locks are taken in opposite orders by different threads: a deadlock waiting to happen",
+        severity = Severity.WARNING,
+        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY})
+public final class LockOrderInversion implements Rule {
+
+    static final String HINT = "Pick one order for these two locks and take them in that order everywhere, or "
+            + "do not hold one while taking the other. The frames above show where each order is taken.";
+
+    /** One observation: a thread held {@code outer} when it took (or waited for) {@code inner}. */
+    record Nesting(LockRef outer, LockRef inner, String snapshot, String thread, String threadKey,
+            Optional<String> outerFrame, Optional<String> innerFrame, SourceRef outerAt, SourceRef innerAt, boolean waiting) {
+    }
+
+    @Override
+    public RuleResult check(RuleContext context) {
+        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown())) {
+            return RuleResult.notApplicable("no dump of this JVM shows monitor owners; needs "
+                    + Input.OWNERS_AND_WAITERS.description());
+        }
+        Map<String, List<Nesting>> byOrder = new LinkedHashMap<>();
+        Set<String> deadlockPairs = new HashSet<>();
+        for (Snapshot s : context.snapshots()) {
+            LockGraph g = context.graph(s);
+            for (WaitForCycle c : g.cycles()) {
+                for (Wait a : c.waits()) {
+                    for (Wait b : c.waits()) {
+                        deadlockPairs.add(pairKey(a.lock(), b.lock()));
+                    }
+                }
+            }
+            for (JvmThread t : s.threads()) {
+                for (Nesting n : nestings(g, t)) {
+                    byOrder.computeIfAbsent(orderKey(n.outer(), n.inner()), k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        Set<String> reported = new HashSet<>();
+        for (Map.Entry<String, List<Nesting>> e : byOrder.entrySet()) {
+            Nesting one = e.getValue().get(0);
+            List<Nesting> opposite = byOrder.get(orderKey(one.inner(), one.outer()));
+            if (opposite == null || !reported.add(pairKey(one.outer(), one.inner()))
+                    || deadlockPairs.contains(pairKey(one.outer(), one.inner()))) {
+                continue;
+            }
+            for (Nesting a : e.getValue()) {
+                Optional<Nesting> b = opposite.stream().filter(o -> !o.threadKey().equals(a.threadKey())).findFirst();
+                if (b.isPresent()) {
+                    findings.add(finding(context.jvm().id(), a, b.get()));
+                    break;
+                }
+            }
+        }
+        return RuleResult.of(findings);
+    }
+
+    /** Every (held, then taken) pair in one thread's stack. */
+    static List<Nesting> nestings(LockGraph g, JvmThread t) {
+        List<Hold> holds = g.holdsOf(t.index());
+        // holds of monitors in stack order, innermost first; reverse to get the order of taking
+        List<Hold> monitors = new ArrayList<>(holds.stream().filter(h -> h.frame().isPresent() && !h.lock().isClassInit()).toList());
+        java.util.Collections.reverse(monitors);
+        List<Nesting> out = new ArrayList<>();
+        String label = g.snapshot().label();
+        for (int i = 0; i < monitors.size(); i++) {
+            for (int j = i + 1; j < monitors.size(); j++) {
+                Hold outer = monitors.get(i);
+                Hold inner = monitors.get(j);
+                out.add(new Nesting(outer.lock(), inner.lock(), label, t.name(), t.identityKey(), outer.frame().map(Frame::text),
+                        inner.frame().map(Frame::text), outer.at(), inner.at(), false));
+            }
+        }
+        for (Wait w : g.waitsOf(t.index())) {
+            if (w.lock().isClassInit()) {
+                continue;
+            }
+            for (Hold h : holds) {
+                if (!h.lock().id().equals(w.lock().id()) && !h.lock().isClassInit()) {
+                    out.add(new Nesting(h.lock(), w.lock(), label, t.name(), t.identityKey(), h.frame().map(Frame::text),
+                            w.frame().map(Frame::text), h.at(), w.at(), true));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String orderKey(LockRef outer, LockRef inner) {
+        return outer.className() + "@" + outer.id() + " > " + inner.className() + "@" + inner.id();
+    }
+
+    private static String pairKey(LockRef a, LockRef b) {
+        String x = a.className() + "@" + a.id();
+        String y = b.className() + "@" + b.id();
+        return x.compareTo(y) < 0 ? x + "|" + y : y + "|" + x;
+    }
+
+    private static Finding finding(String jvm, Nesting a, Nesting b) {
+        String first = a.outer().simpleClassName();
+        String second = a.inner().simpleClassName();
+        String title = first + " and " + second + " taken in opposite orders: " + a.thread() + " takes " + first
+                + " then " + second + ", " + b.thread() + " takes " + second + " then " + first;
+        List<Evidence> evidence = new ArrayList<>();
+        for (Nesting n : List.of(a, b)) {
+            evidence.add(new Evidence(Evidence.Kind.HOLDS, n.snapshot(), n.outerAt(), Optional.of(n.thread()),
+                    Optional.of(n.outer()), n.outerFrame(), Optional.empty(), List.of()));
+            evidence.add(new Evidence(n.waiting() ? Evidence.Kind.WAITS_FOR : Evidence.Kind.HOLDS, n.snapshot(), n.innerAt(),
+                    Optional.of(n.thread()), Optional.of(n.inner()), n.innerFrame(), Optional.empty(), List.of()));
+        }
+        String detail = "\"" + a.thread() + "\" held " + a.outer() + " when it " + (a.waiting() ? "waited for " : "took ")
+                + a.inner() + " (" + a.snapshot() + "); \"" + b.thread() + "\" held " + b.outer() + " when it "
+                + (b.waiting() ? "waited for " : "took ") + b.inner() + " (" + b.snapshot() + "). Had the two run at "
+                + "the same moment, each would wait for the other forever.";
+        String[] classes = {a.outer().className(), a.inner().className()};
+        java.util.Arrays.sort(classes);
+        String fingerprint = "lock-order-inversion|" + classes[0] + "|" + classes[1] + "|"
+                + io.lockscope.engine.Fingerprints.threadPattern(a.thread()) + "|"
+                + io.lockscope.engine.Fingerprints.threadPattern(b.thread());
+        return new Finding("lock-order-inversion", Severity.WARNING, title, jvm, List.of(a.thread(), b.thread()),
+                List.of(a.outer(), a.inner()), evidence, detail, HINT, fingerprint);
+    }
+}

@@ -1,0 +1,159 @@
+package io.lockscope.rules;
+
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockKind;
+import io.lockscope.model.ThreadState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What a thread's stack says it is doing: idle in a pool, sleeping, waiting, in I/O. */
+final class Stacks {
+
+    /** Config key for more frames that mean "idle, waiting for work". */
+    static final String IDLE_FRAMES = "idle-frames";
+    /** Config key for more frames that mean "blocked in I/O or another blocking call". */
+    static final String BLOCKING_FRAMES = "blocking-frames";
+
+    /**
+     * Frames of a thread that is between tasks: a pool worker waiting for its next task, a timer
+     * or scheduler waiting for the next tick. A prefix of the frame's method.
+     */
+    static final List<String> IDLE = List.of(
+            "java.util.concurrent.ThreadPoolExecutor.getTask",
+            "java.util.concurrent.ForkJoinPool.awaitWork",
+            "java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue.take",
+            "java.util.TimerThread.mainLoop",
+            "org.apache.tomcat.util.threads.TaskQueue.take",
+            "org.apache.tomcat.util.threads.TaskQueue.poll",
+            "io.netty.util.concurrent.SingleThreadEventExecutor.takeTask",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool.idleJobPoll",
+            "org.eclipse.jetty.util.thread.QueuedThreadPool$Runner.idleJobPoll");
+
+    /** Top frames of a thread blocked in I/O or in a call that waits on the outside world. */
+    static final List<String> BLOCKING = List.of(
+            "java.net.SocketInputStream.socketRead",
+            "java.net.SocketOutputStream.socketWrite",
+            "java.net.PlainSocketImpl.socketAccept",
+            "java.net.PlainSocketImpl.accept",
+            "java.net.SocketInputStream.read",
+            "sun.nio.ch.NioSocketImpl.park",
+            "sun.nio.ch.NioSocketImpl.read",
+            "sun.nio.ch.NioSocketImpl.timedRead",
+            "sun.nio.ch.Net.poll",
+            "sun.nio.ch.EPoll.wait",
+            "sun.nio.ch.KQueue.poll",
+            "sun.nio.ch.SocketDispatcher.read",
+            "sun.nio.ch.FileDispatcherImpl.read",
+            "sun.nio.ch.FileDispatcherImpl.write",
+            "sun.nio.ch.IOUtil.read",
+            "java.io.FileInputStream.read",
+            "java.io.FileOutputStream.write",
+            "java.io.RandomAccessFile.read",
+            "java.lang.ProcessImpl.waitFor",
+            "java.lang.ProcessHandleImpl.waitForProcessExit",
+            "java.net.Inet6AddressImpl.lookupAllHostAddr",
+            "java.net.Inet4AddressImpl.lookupAllHostAddr");
+
+    private Stacks() {
+    }
+
+    static boolean matches(Frame f, List<String> prefixes) {
+        for (String p : prefixes) {
+            if (f.method().startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The idle frame the thread sits in, if it is idle: parked or waiting, under a pool's "wait for work". */
+    static Optional<Frame> idleFrame(JvmThread t, List<String> extra) {
+        if (t.state() != ThreadState.WAITING && t.state() != ThreadState.TIMED_WAITING) {
+            return Optional.empty();
+        }
+        List<String> all = new ArrayList<>(IDLE);
+        all.addAll(extra);
+        return t.frames().stream().filter(f -> matches(f, all)).findFirst();
+    }
+
+    /**
+     * What blocking call a thread sits in, described for a person, if any: sleeping, waiting on a
+     * monitor other than {@code heldLock}, parked on a condition or a latch, or in I/O. A thread
+     * that waits for a lock with an owner is not "blocking" here: that is a chain of waits, which
+     * the deadlock and contention rules follow.
+     */
+    static Optional<String> blockingCall(JvmThread t, String heldLock, List<String> extraBlocking) {
+        List<Frame> frames = t.frames();
+        if (frames.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Frame f : frames.subList(0, Math.min(frames.size(), 8))) {
+            for (LockAction a : f.locks()) {
+                switch (a.kind()) {
+                    case WAITING_ON -> {
+                        if (!a.lock().id().equals(heldLock)) {
+                            return Optional.of("waits in Object.wait() on " + a.lock());
+                        }
+                    }
+                    case PARKING -> {
+                        LockKind kind = LockKind.ofParkBlocker(a.lock().className());
+                        if (!kind.hasOwner()) {
+                            return Optional.of("is parked on " + a.lock() + " (" + callerOfPark(t) + ")");
+                        }
+                        return Optional.empty();
+                    }
+                    case WAITING_TO_LOCK, WAITING_TO_RELOCK, WAITING_FOR_CLASS_INIT -> {
+                        return Optional.empty();
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        Frame top = frames.get(0);
+        if (top.method().startsWith("java.lang.Thread.sleep")) {
+            return Optional.of("sleeps in " + callerOf(t, "java.lang.Thread.sleep"));
+        }
+        List<String> blocking = new ArrayList<>(BLOCKING);
+        blocking.addAll(extraBlocking);
+        for (Frame f : frames.subList(0, Math.min(frames.size(), 4))) {
+            if (matches(f, blocking)) {
+                return Optional.of("is blocked in " + f.method() + " (" + callerOf(t, f.method()) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first frame below those whose method starts with {@code prefix}: who called sleep, park, read. */
+    private static String callerOf(JvmThread t, String prefix) {
+        boolean inside = false;
+        for (Frame f : t.frames()) {
+            if (f.method().startsWith(prefix) || f.method().startsWith("java.lang.Thread.sleep")) {
+                inside = true;
+            } else if (inside && !f.className().startsWith("java.") && !f.className().startsWith("jdk.")
+                    && !f.className().startsWith("sun.")) {
+                return f.text();
+            }
+        }
+        return t.frames().get(0).text();
+    }
+
+    private static String callerOfPark(JvmThread t) {
+        for (Frame f : t.frames()) {
+            String c = f.className();
+            if (!c.startsWith("jdk.internal.misc.") && !c.startsWith("sun.misc.Unsafe")
+                    && !c.startsWith("java.util.concurrent.locks.")) {
+                return f.text();
+            }
+        }
+        return t.frames().get(0).text();
+    }
+
+    /** The thread's stack as lines for the report, lock lines included. */
+    static List<String> lines(JvmThread t, int maxFrames) {
+        return Deadlock.stackOf(t, maxFrames);
+    }
+}

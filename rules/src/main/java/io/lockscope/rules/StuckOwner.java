@@ -1,0 +1,169 @@
+package io.lockscope.rules;
+
+import io.lockscope.engine.Evidence;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Fingerprints;
+import io.lockscope.engine.Input;
+import io.lockscope.engine.Rule;
+import io.lockscope.engine.RuleContext;
+import io.lockscope.engine.RuleMeta;
+import io.lockscope.engine.RuleResult;
+import io.lockscope.engine.Severity;
+import io.lockscope.engine.Threshold;
+import io.lockscope.graph.Hold;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Across several dumps of one JVM, the same thread holds the same lock with the same stack while
+ * others wait for it: it is not making progress under that lock.
+ */
+@RuleMeta(
+        id = "stuck-owner",
+        summary = "The same thread holds the same lock with the same stack across dumps while others wait",
+        severity = Severity.WARNING,
+        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY})
+public final class StuckOwner implements Rule {
+
+    static final Threshold MIN_DUMPS = Threshold.of("min-dumps",
+            "in how many dumps in a row the owner must be seen unchanged", "dumps", 2);
+
+    static final String HINT = "Look at the owner's stack: that is where it is stuck, and everything that needs the "
+            + "lock waits behind it. If it waits for something outside the JVM (a socket, a database, a file), put a "
+            + "timeout on that call and move it out of the critical section.";
+
+    @Override
+    public List<Threshold> thresholds() {
+        return List.of(MIN_DUMPS);
+    }
+
+    @Override
+    public RuleResult check(RuleContext context) {
+        List<Snapshot> shown = context.snapshots().stream()
+                .filter(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown()).toList();
+        if (shown.size() < 2) {
+            return RuleResult.notApplicable("needs " + Input.HISTORY.description() + "; this JVM has "
+                    + shown.size() + " dump(s) that show lock owners");
+        }
+        long min = Math.max(2, context.threshold(MIN_DUMPS));
+        // a run: the same owner, lock class and stack in consecutive dumps, with waiters in each
+        Map<String, Run> open = new LinkedHashMap<>();
+        List<Run> done = new ArrayList<>();
+        for (Snapshot s : shown) {
+            LockGraph g = context.graph(s);
+            // threads in a deadlock are stuck for that reason, which the deadlock rule reports
+            Set<Integer> deadlocked = new java.util.HashSet<>();
+            g.cycles().forEach(c -> deadlocked.addAll(c.members()));
+            Map<String, Run> next = new LinkedHashMap<>();
+            for (Hold h : g.holds()) {
+                if (deadlocked.contains(h.thread())) {
+                    continue;
+                }
+                List<Wait> waiters = g.waitersFor(h.lock().id()).stream().filter(w -> w.thread() != h.thread()).toList();
+                if (waiters.isEmpty()) {
+                    continue;
+                }
+                JvmThread owner = g.thread(h.thread());
+                String key = owner.identityKey() + "|" + h.lock().className() + "|" + stackKey(owner, h);
+                Run run = open.containsKey(key) ? open.remove(key) : new Run(owner, h.lock());
+                if (!next.containsKey(key)) {
+                    run.add(g, h, waiters);
+                    next.put(key, run);
+                }
+            }
+            done.addAll(open.values());
+            open = next;
+        }
+        done.addAll(open.values());
+        List<Finding> findings = new ArrayList<>();
+        for (Run r : done) {
+            if (r.snapshots.size() >= min) {
+                findings.add(r.toFinding(context.jvm().id()));
+            }
+        }
+        return RuleResult.of(findings);
+    }
+
+    /**
+     * The stack from the top down to the frame that took the lock (all of it for a lock taken
+     * with no frame to show, capped at 12 frames), as methods and lines: equal when the owner has
+     * not moved. Hidden frames that jstack prints and the JSON dump leaves out (lambda forms) are
+     * passed over, and locations are compared without their module.
+     */
+    static String stackKey(JvmThread t, Hold h) {
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        for (Frame f : t.frames()) {
+            if (f.method().contains("$$Lambda") || f.location().equals("Unknown Source")) {
+                continue;
+            }
+            String location = f.location().substring(f.location().lastIndexOf('/') + 1);
+            sb.append(f.method()).append('(').append(location).append(")\n");
+            if (h.frame().map(hf -> hf == f).orElse(false) || ++n >= 12) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final class Run {
+        final JvmThread owner;
+        final LockRef lock;
+        final Set<String> waiters = new LinkedHashSet<>();
+        final List<String> snapshots = new ArrayList<>();
+        final List<Evidence> evidence = new ArrayList<>();
+        Optional<Instant> first = Optional.empty();
+        Optional<Instant> last = Optional.empty();
+
+        Run(JvmThread owner, LockRef lock) {
+            this.owner = owner;
+            this.lock = lock;
+        }
+
+        void add(LockGraph g, Hold h, List<Wait> waits) {
+            snapshots.add(g.snapshot().label());
+            if (first.isEmpty()) {
+                first = g.snapshot().time();
+            }
+            last = g.snapshot().time();
+            evidence.add(Evidences.holds(g, h, evidence.isEmpty()));
+            for (Wait w : waits) {
+                waiters.add(g.thread(w.thread()).name());
+                evidence.add(Evidences.waits(g, w, Optional.of(g.thread(h.thread())), false));
+            }
+        }
+
+        Finding toFinding(String jvm) {
+            String span = "";
+            if (first.isPresent() && last.isPresent()) {
+                long seconds = Duration.between(first.get(), last.get()).toSeconds();
+                span = seconds > 0 ? " for " + seconds + " s or more" : "";
+            }
+            String title = owner.name() + " held " + lock.simpleClassName() + " <" + lock.id() + ">" + span + " across "
+                    + snapshots.size() + " dumps without moving; " + waiters.size()
+                    + (waiters.size() == 1 ? " thread waits" : " threads wait") + ": "
+                    + String.join(", ", OrphanedLock.limit(waiters, 5));
+            List<String> threads = new ArrayList<>();
+            threads.add(owner.name());
+            threads.addAll(waiters);
+            String detail = "In each of " + String.join(", ", snapshots) + " the owner's stack is the same, frame for "
+                    + "frame and line for line, while other threads wait for the lock.";
+            return new Finding("stuck-owner", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail, HINT,
+                    "stuck-owner|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name()) + "@"
+                            + Fingerprints.topFrame(owner));
+        }
+    }
+}
