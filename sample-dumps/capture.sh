@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
-             sleep-holding lock-order half-ring contention class-init-deadlock hostile-names)
+             sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock)
 fi
 SERIES=" sleep-holding "
 

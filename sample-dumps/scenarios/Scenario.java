@@ -32,10 +32,13 @@ public class Scenario {
             case "contention" -> contention();
             case "class-init-deadlock" -> classInitDeadlock();
             case "hostile-names" -> hostileNames();
+            case "read-lock-held" -> readLockHeld();
+            case "dead-reader" -> deadReader();
+            case "self-relock" -> selfRelock();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
-                        + "class-init-deadlock hostile-names");
+                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock");
                 System.exit(2);
             }
         }
@@ -314,6 +317,93 @@ public class Scenario {
             ReentrantLock l = lock;
             l.lock();
             l.unlock();
+        }
+    }
+
+    /**
+     * A live reader sleeps with the read lock of a ReentrantReadWriteLock while a writer waits: no
+     * thread dump shows readers, so the lock looks ownerless.
+     */
+    static void readLockHeld() throws InterruptedException {
+        java.util.concurrent.locks.ReentrantReadWriteLock config = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        CountDownLatch reading = new CountDownLatch(1);
+        start("config-reader", () -> {
+            config.readLock().lock();
+            try {
+                reading.countDown();
+                sleep(TimeUnit.MINUTES.toMillis(10));
+            } finally {
+                config.readLock().unlock();
+            }
+        });
+        reading.await();
+        start("config-writer", () -> {
+            config.writeLock().lock();
+            config.writeLock().unlock();
+        });
+        sleep(800);
+        ready();
+    }
+
+    /** A reader takes the read lock and its thread ends without unlocking; a writer waits forever. */
+    static void deadReader() throws InterruptedException {
+        java.util.concurrent.locks.ReentrantReadWriteLock catalog = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        Thread reader = start("catalog-reader", () -> catalog.readLock().lock()); // ends holding the read lock
+        reader.join();
+        start("catalog-writer", () -> {
+            catalog.writeLock().lock();
+            catalog.writeLock().unlock();
+        });
+        sleep(800);
+        ready();
+    }
+
+    /**
+     * A non-reentrant lock, written by hand on AbstractQueuedSynchronizer, taken a second time by
+     * the thread that holds it: the thread waits for itself, forever.
+     */
+    static void selfRelock() throws InterruptedException {
+        SimpleMutex mutex = new SimpleMutex();
+        start("index-rebuilder", () -> {
+            mutex.lock();
+            try {
+                mutex.lock(); // a helper that "also needs the lock"
+            } finally {
+                mutex.unlock();
+            }
+        });
+        sleep(800);
+        ready();
+    }
+
+    /** The textbook mutex of AbstractQueuedSynchronizer's javadoc: exclusive, not reentrant. */
+    static final class SimpleMutex {
+        private static final class Sync extends java.util.concurrent.locks.AbstractQueuedSynchronizer {
+            @Override
+            protected boolean tryAcquire(int ignored) {
+                if (compareAndSetState(0, 1)) {
+                    setExclusiveOwnerThread(Thread.currentThread());
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            protected boolean tryRelease(int ignored) {
+                setExclusiveOwnerThread(null);
+                setState(0);
+                return true;
+            }
+        }
+
+        private final Sync sync = new Sync();
+
+        void lock() {
+            sync.acquire(1);
+        }
+
+        void unlock() {
+            sync.release(1);
         }
     }
 

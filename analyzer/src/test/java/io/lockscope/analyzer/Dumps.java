@@ -91,4 +91,19 @@ public final class Dumps {
     public static List<Finding> findings(String rule, Path... paths) {
         return analyze(paths).outcome().findings().stream().filter(f -> f.rule().equals(rule)).toList();
     }
+
+    /** Runs every built-in rule with these settings (thresholds, patterns) and keeps one rule's findings. */
+    public static List<Finding> findings(String rule, io.lockscope.engine.RuleSettings settings, Path... paths) {
+        var rules = io.lockscope.engine.RuleEngine.builtIn();
+        var ids = rules.stream().map(r -> r.info().id()).collect(java.util.stream.Collectors.toSet());
+        return new Analysis(rules, ids, settings, io.lockscope.engine.Baseline.none()).run(List.of(paths), Analysis.Progress.NONE)
+                .outcome().findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    /** Why a rule said it could not tell, for the first JVM of these inputs; empty if it could. */
+    public static java.util.Optional<String> notApplicable(String rule, Path... paths) {
+        Analysis.Result r = analyze(paths);
+        return r.jvms().stream().findFirst()
+                .map(j -> r.outcome().notApplicable().getOrDefault(j.id(), java.util.Map.of()).get(rule));
+    }
 }

@@ -82,6 +82,22 @@ class DeadlockTest {
         assertEquals(2, f.evidence().stream().map(Evidence::snapshot).distinct().count());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_classInitializationCycleHotSpotNeverReports(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/class-init-deadlock.txt")));
+        assertEquals(Set.of("init-first", "init-second"), Set.copyOf(f.threads()));
+        assertTrue(f.title().startsWith("Deadlock among 2 threads on class initialization"), f.title());
+        assertEquals(Set.of("Scenario$First", "Scenario$Second"), f.locks().stream().map(l -> l.className()).collect(Collectors.toSet()));
+        assertTrue(evidenceThreads(f, Evidence.Kind.REPORTED_BY_JVM).isEmpty(), "HotSpot printed nothing");
+        assertTrue(f.evidence().stream().anyMatch(e -> e.frame().orElse("").startsWith("Scenario$First.<clinit>")));
+    }
+
+    @Test
+    void negative_jsonDumpDoesNotSayWhichClassAThreadWaitsFor() {
+        assertTrue(Dumps.findings("deadlock", Dumps.sample("jdk25/class-init-deadlock.json")).isEmpty());
+    }
+
     @Test
     void negative_jsonDumpCannotShowAReentrantLockRing() {
         // JSON dumps never name owners of java.util.concurrent locks: unknown, so no claim

@@ -41,13 +41,16 @@ public final class StuckOwner implements Rule {
     static final Threshold MIN_DUMPS = Threshold.of("min-dumps",
             "in how many dumps in a row the owner must be seen unchanged", "dumps", 2);
 
+    static final Threshold MIN_SECONDS = Threshold.of("min-seconds",
+            "how long from the first of those dumps to the last, when the dumps carry their times", "seconds", 2);
+
     static final String HINT = "Look at the owner's stack: that is where it is stuck, and everything that needs the "
             + "lock waits behind it. If it waits for something outside the JVM (a socket, a database, a file), put a "
             + "timeout on that call and move it out of the critical section.";
 
     @Override
     public List<Threshold> thresholds() {
-        return List.of(MIN_DUMPS);
+        return List.of(MIN_DUMPS, MIN_SECONDS);
     }
 
     @Override
@@ -89,8 +92,9 @@ public final class StuckOwner implements Rule {
         }
         done.addAll(open.values());
         List<Finding> findings = new ArrayList<>();
+        long minSeconds = context.threshold(MIN_SECONDS);
         for (Run r : done) {
-            if (r.snapshots.size() >= min) {
+            if (r.snapshots.size() >= min && r.seconds().map(sec -> sec >= minSeconds).orElse(true)) {
                 findings.add(r.toFinding(context.jvm().id()));
             }
         }
@@ -146,12 +150,14 @@ public final class StuckOwner implements Rule {
             }
         }
 
+        /** Seconds from the first dump of the run to the last, when both have times. */
+        Optional<Long> seconds() {
+            return first.isPresent() && last.isPresent()
+                    ? Optional.of(Duration.between(first.get(), last.get()).toSeconds()) : Optional.empty();
+        }
+
         Finding toFinding(String jvm) {
-            String span = "";
-            if (first.isPresent() && last.isPresent()) {
-                long seconds = Duration.between(first.get(), last.get()).toSeconds();
-                span = seconds > 0 ? " for " + seconds + " s or more" : "";
-            }
+            String span = seconds().filter(sec -> sec > 0).map(sec -> " for " + sec + " s or more").orElse("");
             String title = owner.name() + " held " + lock.simpleClassName() + " <" + lock.id() + ">" + span + " across "
                     + snapshots.size() + " dumps without moving; " + waiters.size()
                     + (waiters.size() == 1 ? " thread waits" : " threads wait") + ": "

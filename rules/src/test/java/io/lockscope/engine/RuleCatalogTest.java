@@ -29,6 +29,10 @@ class RuleCatalogTest {
             for (String section : List.of("## What it finds", "## Why it matters", "## How to fix", "## Example", "## Limitations")) {
                 assertTrue(page.contains(section), info.id() + " page lacks " + section);
             }
+            for (Threshold t : r.thresholds()) {
+                assertTrue(page.contains("| `" + t.key() + "` | " + t.unit() + " | " + t.defaultValue() + " |"),
+                        info.id() + " page documents threshold " + t.key() + " with its unit and default");
+            }
             assertFalse(info.summary().isBlank());
             assertFalse(info.needs().isEmpty());
         }

@@ -45,6 +45,37 @@ class CliTest {
     }
 
     @Test
+    void aBaselineThatListsTheDeadlockLetsTheBuildPass() {
+        String dump = Dumps.sample("jdk17/monitor-deadlock.txt").toString();
+        String baseline = out.resolve("lockscope-baseline.json").toString();
+        Run first = run("analyze", dump, "-o", out.toString(), "--format", "json", "--write-baseline", baseline);
+        assertEquals(ExitCode.FINDINGS, first.exit(), "writing a baseline still reports");
+        Run second = run("analyze", dump, "-o", out.toString(), "--format", "json", "--baseline", baseline, "--fail-on", "error");
+        assertEquals(ExitCode.OK, second.exit(), second.err());
+        // a new problem is not in the baseline and still fails the build
+        Run other = run("analyze", dump, Dumps.sample("jdk17/dead-owner.txt").toString(), "-o", out.toString(),
+                "--format", "json", "--baseline", baseline);
+        assertEquals(ExitCode.FINDINGS, other.exit());
+        assertTrue(other.err().contains("orphaned") || other.err().contains("no live owner"), other.err());
+    }
+
+    @Test
+    void aBrokenConfigIsAUsageErrorNamingTheKey() throws Exception {
+        Path config = Files.writeString(out.resolve("lockscope.yml"), "rules:\n  deadlok:\n    enabled: false\n");
+        Run r = run("analyze", Dumps.sample("jdk17/healthy-busy.txt").toString(), "-o", out.toString(), "--config", config.toString());
+        assertEquals(ExitCode.USAGE, r.exit());
+        assertTrue(r.err().contains("rules.deadlok: no such rule"), r.err());
+    }
+
+    @Test
+    void configCanTurnARuleDownToInfo() throws Exception {
+        Path config = Files.writeString(out.resolve("lockscope.yml"), "rules:\n  deadlock:\n    severity: info\n");
+        Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", out.toString(),
+                "--format", "json", "--config", config.toString(), "--fail-on", "warning");
+        assertEquals(ExitCode.OK, r.exit(), r.err());
+    }
+
+    @Test
     void healthyDumpExitsZero() {
         Run r = run("analyze", Dumps.sample("jdk17/healthy-busy.txt").toString(), "-o", out.toString(), "--format", "json");
         assertEquals(ExitCode.OK, r.exit(), r.err());

@@ -1,0 +1,51 @@
+package io.lockscope.rules;
+
+import static io.lockscope.rules.RuleTestSupport.only;
+import static io.lockscope.rules.RuleTestSupport.threads;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.RuleSettings;
+import io.lockscope.engine.Severity;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BlockingWhileHoldingTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_sleepsInsideSynchronized(String jdk) {
+        Finding f = only(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/sleep-holding-1.txt")));
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
+        assertTrue(f.title().startsWith("report-generator sleeps in Scenario.sleep(Scenario.java:56) while holding Scenario$ReportCache"), f.title());
+        assertEquals("Scenario$ReportCache", f.locks().get(0).className());
+    }
+
+    @Test
+    void positive_sameHolderInSeveralDumpsIsOneFinding() {
+        Finding f = only(Dumps.findings("blocking-while-holding", Dumps.sample("jdk25/sleep-holding-1.txt"),
+                Dumps.sample("jdk25/sleep-holding-2.txt"), Dumps.sample("jdk25/sleep-holding.json")));
+        assertTrue(f.title().endsWith("(in 3 dumps)"), f.title());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/contention.txt", "jdk25/contention.txt", "jdk17/monitor-deadlock.txt",
+        "jdk17/healthy-busy.txt", "jdk25/healthy-busy.txt", "jdk17/swapped-field.txt"})
+    void negative_holdersThatComputeWaitForALockOrIdle(String sample) {
+        assertTrue(Dumps.findings("blocking-while-holding", Dumps.sample(sample)).isEmpty());
+    }
+
+    @Test
+    void positive_configuredBlockingFrames() {
+        // session-sweeper computes under the lock; a pattern can declare its frame a blocking call
+        var settings = RuleSettings.defaults().patterns("blocking-frames", List.of("Scenario.lambda$contention"));
+        Finding f = only(Dumps.findings("blocking-while-holding", settings, Dumps.sample("jdk17/contention.txt")));
+        assertTrue(f.title().startsWith("session-sweeper is blocked in Scenario.lambda$contention"), f.title());
+    }
+}

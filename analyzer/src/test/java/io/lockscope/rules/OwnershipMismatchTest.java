@@ -1,0 +1,34 @@
+package io.lockscope.rules;
+
+import static io.lockscope.rules.RuleTestSupport.only;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OwnershipMismatchTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_nonReentrantMutexTakenTwiceByItsOwner(String jdk) {
+        Finding f = only(Dumps.findings("ownership-mismatch", Dumps.sample(jdk + "/self-relock.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(List.of("index-rebuilder"), f.threads());
+        assertEquals("Scenario$SimpleMutex$Sync", f.locks().get(0).className());
+        assertTrue(f.title().endsWith("which it holds itself"), f.title());
+        // HotSpot's deadlock detection does not see a thread waiting for itself
+        assertTrue(Dumps.findings("deadlock", Dumps.sample(jdk + "/self-relock.txt")).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/monitor-deadlock.txt", "jdk25/mixed-deadlock.txt", "jdk17/swapped-field.txt",
+        "jdk25/sleep-holding-1.txt", "jdk17/healthy-busy.txt", "jdk25/healthy-busy.json", "jdk17/class-init-deadlock.txt"})
+    void negative_consistentOwnership(String sample) {
+        assertTrue(Dumps.findings("ownership-mismatch", Dumps.sample(sample)).isEmpty());
+    }
+}

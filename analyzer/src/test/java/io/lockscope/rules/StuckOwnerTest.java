@@ -1,0 +1,51 @@
+package io.lockscope.rules;
+
+import static io.lockscope.rules.RuleTestSupport.only;
+import static io.lockscope.rules.RuleTestSupport.threads;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Finding;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StuckOwnerTest {
+
+    @Test
+    void positive_sameOwnerSameStackInThreeDumpsJdk17() {
+        Finding f = only(Dumps.findings("stuck-owner", Dumps.sample("jdk17/sleep-holding-1.txt"),
+                Dumps.sample("jdk17/sleep-holding-2.txt"), Dumps.sample("jdk17/sleep-holding-3.txt")));
+        assertTrue(f.title().startsWith("report-generator held Scenario$ReportCache"), f.title());
+        assertTrue(f.title().contains("for 4 s or more across 3 dumps without moving"), f.title());
+        assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
+    }
+
+    @Test
+    void positive_textAndJsonDumpsOfOneJvmJdk25() {
+        Finding f = only(Dumps.findings("stuck-owner", Dumps.sample("jdk25/sleep-holding-1.txt"), Dumps.sample("jdk25/sleep-holding.json"),
+                Dumps.sample("jdk25/sleep-holding-2.txt"), Dumps.sample("jdk25/sleep-holding-3.txt")));
+        assertTrue(f.title().contains("across 4 dumps"), f.title());
+    }
+
+    @Test
+    void negative_oneDumpIsNotAHistory() {
+        assertTrue(Dumps.findings("stuck-owner", Dumps.sample("jdk17/sleep-holding-1.txt")).isEmpty());
+        assertTrue(Dumps.notApplicable("stuck-owner", Dumps.sample("jdk17/sleep-holding-1.txt")).orElseThrow()
+                .contains("several dumps"));
+    }
+
+    @Test
+    void negative_deadlockedThreadsAreTheDeadlockRulesBusiness() {
+        assertTrue(Dumps.findings("stuck-owner", Dumps.corpus("jstack/samurai-jdk11.0.12-monitor-deadlock-3dumps.txt")).isEmpty());
+        assertEquals(1, Dumps.findings("deadlock", Dumps.corpus("jstack/samurai-jdk11.0.12-monitor-deadlock-3dumps.txt")).size());
+    }
+
+    @Test
+    void negative_busyThreadsThatMoveBetweenDumps() {
+        assertTrue(Dumps.findings("stuck-owner", Dumps.corpus("jstack/jstall-jdk26ea-jcmd-busywork-series-0.txt"),
+                Dumps.corpus("jstack/jstall-jdk26ea-jcmd-busywork-series-1.txt"),
+                Dumps.corpus("jstack/jstall-jdk26ea-jcmd-busywork-series-2.txt")).isEmpty());
+        assertTrue(Dumps.findings("stuck-owner", Dumps.corpus("jstack/samurai-liberica11-highcpu-3dumps.txt")).isEmpty());
+    }
+}
