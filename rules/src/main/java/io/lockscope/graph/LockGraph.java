@@ -128,7 +128,7 @@ public final class LockGraph {
                             kind = LockKind.EXCLUSIVE;
                         }
                         if (kind.hasOwner()) {
-                            waits.add(new Wait(t.index(), a.lock(), kind, Optional.of(f), a.at()));
+                            waits.add(new Wait(t.index(), a.lock(), kind, Optional.of(callerOfLock(t, f)), a.at()));
                         }
                     }
                     case WAITING_FOR_CLASS_INIT -> waits.add(new Wait(t.index(), a.lock(), LockKind.CLASS_INIT, Optional.of(f), a.at()));
@@ -181,6 +181,31 @@ public final class LockGraph {
             return null;
         }
         return null;
+    }
+
+    /**
+     * The frame that asked for a java.util.concurrent lock: the first one below the park that is
+     * not the JDK's locking machinery (Unsafe.park, LockSupport, AbstractQueuedSynchronizer,
+     * ReentrantLock$Sync). Falls back to the frame with the lock line.
+     */
+    static Frame callerOfLock(JvmThread t, Frame parked) {
+        boolean below = false;
+        for (Frame f : t.frames()) {
+            if (f == parked) {
+                below = true;
+                continue;
+            }
+            if (below && !isLockMachinery(f.className())) {
+                return f;
+            }
+        }
+        return parked;
+    }
+
+    private static boolean isLockMachinery(String cls) {
+        return cls.startsWith("jdk.internal.misc.") || cls.startsWith("sun.misc.Unsafe")
+                || cls.startsWith("java.util.concurrent.locks.") || cls.startsWith("java.lang.VirtualThread")
+                || cls.startsWith("java.lang.System$");
     }
 
     private static boolean isObjectWait(Frame f) {

@@ -7,6 +7,7 @@ import io.lockscope.analyzer.config.ConfigFile;
 import io.lockscope.analyzer.report.HtmlReportWriter;
 import io.lockscope.analyzer.report.JsonReportWriter;
 import io.lockscope.analyzer.report.ReportModel;
+import io.lockscope.analyzer.report.SarifWriter;
 import io.lockscope.analyzer.report.TextSummary;
 import io.lockscope.engine.Baseline;
 import io.lockscope.engine.Finding;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Parameters;
         footer = ExitCode.HELP)
 final class AnalyzeCommand implements Callable<Integer> {
 
-    enum Format { html, json, text }
+    enum Format { html, json, sarif, text }
 
     enum FailOn { info, warning, error, never }
 
@@ -134,6 +135,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (wanted.contains(Format.json)) {
             Path file = output.resolve("lockscope-report.json");
             JsonReportWriter.write(report, file);
+            written.add(file.toString());
+        }
+        if (wanted.contains(Format.sarif)) {
+            Path file = output.resolve("lockscope-report.sarif");
+            SarifWriter.write(report, file);
             written.add(file.toString());
         }
         if (wanted.contains(Format.html)) {

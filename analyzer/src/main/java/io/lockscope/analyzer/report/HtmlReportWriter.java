@@ -12,10 +12,14 @@ import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +54,30 @@ public final class HtmlReportWriter {
         config.setFallbackOnNullLoopVariable(false);
     }
 
+    private static String script() throws IOException {
+        try (InputStream in = HtmlReportWriter.class.getResourceAsStream(TEMPLATE_ROOT + "/report.js")) {
+            if (in == null) {
+                throw new IOException("report.js missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void write(ObjectNode report, Path file) throws IOException {
         Map<String, Object> model = new HashMap<>();
         model.put("report", ReportModel.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() { }));
+        // the report's one script is ours; the page's Content-Security-Policy allows it by its hash and nothing else
+        String script = script();
+        model.put("script", script);
+        model.put("scriptHash", "sha256-" + Base64.getEncoder().encodeToString(sha256(script)));
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             Template t = config.getTemplate(MAIN_TEMPLATE);

@@ -9,15 +9,18 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.Severity;
+import io.lockscope.graph.LockGraph;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import io.lockscope.model.ThreadState;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The report as one JSON tree: {@code lockscope-report.json} is this tree, and the HTML report
@@ -64,6 +67,7 @@ public final class ReportModel {
             n.put("id", r.info().id());
             n.put("summary", r.info().summary());
             n.put("severity", r.info().defaultSeverity().id());
+            n.put("description", RulePages.whatItFinds(r.info().id()));
         }
         return root;
     }
@@ -127,6 +131,7 @@ public final class ReportModel {
             ObjectNode st = sn.putObject("states");
             states.forEach((k, v) -> st.put(k.name(), v));
         }
+        addPictures(n, jvm, result);
         ObjectNode na = n.putObject("notApplicable");
         Map<String, String> reasons = result.outcome().notApplicable().getOrDefault(jvm.id(), new LinkedHashMap<>());
         reasons.forEach(na::put);
@@ -178,6 +183,43 @@ public final class ReportModel {
         n.put("hint", f.hint());
         n.put("fingerprint", f.fingerprint());
         return n;
+    }
+
+    /** The snapshot a JVM's pictures show: the latest one its findings cite, else its latest. */
+    static Snapshot pictured(JvmHistory jvm, List<Finding> findings) {
+        Set<String> cited = new HashSet<>();
+        findings.forEach(f -> f.evidence().forEach(e -> cited.add(e.snapshot())));
+        Snapshot chosen = jvm.snapshots().get(jvm.snapshots().size() - 1);
+        for (Snapshot s : jvm.snapshots()) {
+            if (cited.contains(s.label())) {
+                chosen = s;
+            }
+        }
+        return chosen;
+    }
+
+    private static void addPictures(ObjectNode n, JvmHistory jvm, Analysis.Result result) {
+        if (jvm.snapshots().isEmpty()) {
+            return;
+        }
+        List<Finding> mine = result.outcome().findings().stream().filter(f -> f.jvm().equals(jvm.id())).toList();
+        Snapshot s = pictured(jvm, mine);
+        LockGraph g = LockGraph.of(s);
+        Set<String> threads = new HashSet<>();
+        Set<String> locks = new HashSet<>();
+        mine.forEach(f -> {
+            threads.addAll(f.threads());
+            f.locks().forEach(l -> locks.add(l.id()));
+        });
+        n.put("graphSnapshot", s.label());
+        ObjectNode focused = GraphLayout.layout(g, threads, locks, mine.isEmpty());
+        ObjectNode full = GraphLayout.layout(g, Set.of(), Set.of(), true);
+        n.set("graph", focused);
+        if (full.path("nodes").size() > focused.path("nodes").size()) {
+            n.set("fullGraph", full);
+        }
+        n.set("threadTable", ThreadTable.of(g));
+        n.set("lockHistory", ThreadTable.lockHistory(jvm));
     }
 
     static String plural(int n, String word) {

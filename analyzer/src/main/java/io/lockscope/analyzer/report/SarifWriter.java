@@ -1,0 +1,179 @@
+package io.lockscope.analyzer.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockscope.rules.RuleDocs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the report as SARIF 2.1.0 for CI (code scanning, review bots): one result per finding,
+ * rule metadata from each rule's page, and locations at the application frames involved (where a
+ * class maps to a source file) and at the dump file and line each fact was read from.
+ */
+public final class SarifWriter {
+
+    static final String SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    /** "pkg.Class$Inner.method(File.java:95)", with an optional module before the file. */
+    private static final Pattern FRAME = Pattern.compile("^([\\w$.]+)\\.[\\w$<>]+\\((?:[^/()]*/)?([\\w$-]+\\.(?:java|kt|scala|groovy)):(\\d+)\\)$");
+
+    private SarifWriter() {
+    }
+
+    public static ObjectNode build(ObjectNode report) {
+        ObjectNode root = ReportModel.MAPPER.createObjectNode();
+        root.put("$schema", SCHEMA);
+        root.put("version", "2.1.0");
+        ObjectNode run = root.putArray("runs").addObject();
+        ObjectNode driver = run.putObject("tool").putObject("driver");
+        driver.put("name", "lockscope");
+        driver.put("version", report.path("version").asText());
+        driver.put("semanticVersion", semantic(report.path("version").asText()));
+        ArrayNode rules = driver.putArray("rules");
+        Map<String, Integer> ruleIndex = new HashMap<>();
+        for (JsonNode r : report.path("rules")) {
+            String id = r.path("id").asText();
+            ruleIndex.put(id, rules.size());
+            ObjectNode rule = rules.addObject();
+            rule.put("id", id);
+            rule.put("name", camel(id));
+            rule.putObject("shortDescription").put("text", r.path("summary").asText());
+            rule.putObject("fullDescription").put("text", r.path("description").asText(r.path("summary").asText()));
+            ObjectNode help = rule.putObject("help");
+            String page = RuleDocs.page(id).orElse(r.path("summary").asText());
+            help.put("text", r.path("description").asText() + " Run `lockscope explain " + id + "` for the whole page.");
+            help.put("markdown", page);
+            rule.putObject("defaultConfiguration").put("level", level(r.path("severity").asText()));
+            rule.putObject("properties").putArray("tags").add("concurrency").add("locks");
+        }
+        ArrayNode results = run.putArray("results");
+        for (JsonNode f : report.path("findings")) {
+            ObjectNode res = results.addObject();
+            String rule = f.path("rule").asText();
+            res.put("ruleId", rule);
+            if (ruleIndex.containsKey(rule)) {
+                res.put("ruleIndex", ruleIndex.get(rule));
+            }
+            res.put("level", level(f.path("severity").asText()));
+            String detail = f.path("detail").asText();
+            res.putObject("message").put("text", f.path("title").asText() + (detail.isEmpty() ? "" : ". " + detail)
+                    + " How to fix: " + f.path("hint").asText());
+            ArrayNode locations = res.putArray("locations");
+            Set<String> seen = new LinkedHashSet<>();
+            for (JsonNode e : f.path("evidence")) {
+                sourceLocation(e.path("frame").asText("")).ifPresent(loc -> {
+                    if (seen.add(loc.toString())) {
+                        loc.putObject("message").put("text", e.path("text").asText());
+                        locations.add(loc);
+                    }
+                });
+            }
+            for (JsonNode e : f.path("evidence")) {
+                ObjectNode loc = dumpLocation(e);
+                if (seen.add(loc.toString())) {
+                    loc.putObject("message").put("text", e.path("text").asText());
+                    locations.add(loc);
+                }
+            }
+            res.putObject("partialFingerprints").put("lockscopeFingerprint/v1", f.path("fingerprint").asText());
+            ObjectNode props = res.putObject("properties");
+            props.put("findingId", f.path("id").asText());
+            props.put("jvm", f.path("jvmLabel").asText(f.path("jvm").asText()));
+            props.set("threads", f.path("threads").deepCopy());
+        }
+        ObjectNode invocation = run.putArray("invocations").addObject();
+        invocation.put("executionSuccessful", true);
+        ArrayNode notifications = invocation.putArray("toolExecutionNotifications");
+        for (JsonNode in : report.path("inputs")) {
+            String status = in.path("status").asText();
+            if (!status.equals("read")) {
+                ObjectNode n = notifications.addObject();
+                n.put("level", status.equals("failed") ? "error" : status.equals("partial") ? "warning" : "note");
+                n.putObject("message").put("text", in.path("path").asText() + ": " + in.path("message").asText());
+            }
+        }
+        return root;
+    }
+
+    public static void write(ObjectNode report, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        ReportModel.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), build(report));
+    }
+
+    /** A frame of the application (not the JDK's) as a source location relative to the source root. */
+    static java.util.Optional<ObjectNode> sourceLocation(String frame) {
+        Matcher m = FRAME.matcher(frame);
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        String cls = m.group(1);
+        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
+            return java.util.Optional.empty();
+        }
+        int dot = cls.lastIndexOf('.');
+        String dir = dot < 0 ? "" : cls.substring(0, dot).replace('.', '/') + "/";
+        ObjectNode loc = ReportModel.MAPPER.createObjectNode();
+        ObjectNode physical = loc.putObject("physicalLocation");
+        ObjectNode artifact = physical.putObject("artifactLocation");
+        artifact.put("uri", uri(dir + m.group(2)));
+        artifact.put("uriBaseId", "SRCROOT");
+        physical.putObject("region").put("startLine", Integer.parseInt(m.group(3)));
+        return java.util.Optional.of(loc);
+    }
+
+    private static ObjectNode dumpLocation(JsonNode e) {
+        ObjectNode loc = ReportModel.MAPPER.createObjectNode();
+        ObjectNode physical = loc.putObject("physicalLocation");
+        physical.putObject("artifactLocation").put("uri", uri(e.path("file").asText()));
+        long line = e.path("line").asLong();
+        if (line > 0) {
+            physical.putObject("region").put("startLine", line);
+        }
+        return loc;
+    }
+
+    /** A path as a URI reference: relative paths stay relative, absolute ones become file: URIs. */
+    static String uri(String path) {
+        try {
+            if (path.startsWith("/")) {
+                return new URI("file", null, path, null).toASCIIString();
+            }
+            return new URI(null, null, path.replace('\\', '/'), null).toASCIIString();
+        } catch (URISyntaxException e) {
+            return path.replaceAll("[^\\w./-]", "_");
+        }
+    }
+
+    static String level(String severity) {
+        return switch (severity) {
+            case "error" -> "error";
+            case "warning" -> "warning";
+            default -> "note";
+        };
+    }
+
+    private static String camel(String id) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : id.split("-")) {
+            sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return sb.toString();
+    }
+
+    private static String semantic(String version) {
+        return version.matches("\\d+\\.\\d+\\.\\d+.*") ? version : "0.0.0";
+    }
+}
