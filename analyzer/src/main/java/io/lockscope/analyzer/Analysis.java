@@ -58,7 +58,12 @@ public final class Analysis {
     }
 
     public Result run(List<Path> paths, Progress progress) {
-        Discovery.Result found = Discovery.walk(paths);
+        return run(paths, null, progress);
+    }
+
+    /** As {@link #run(List, Progress)}, with inputs named relative to {@code displayRoot}. */
+    public Result run(List<Path> paths, Path displayRoot, Progress progress) {
+        Discovery.Result found = Discovery.walk(paths, displayRoot);
         List<InputReport> inputs = new ArrayList<>(found.problems());
         List<Snapshot> snapshots = new ArrayList<>();
         Consumer<Snapshot> keep = snapshots::add;

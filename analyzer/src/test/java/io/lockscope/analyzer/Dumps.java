@@ -88,6 +88,11 @@ public final class Dumps {
         return Analysis.withBuiltInRules().run(List.of(paths), Analysis.Progress.NONE);
     }
 
+    /** Runs every built-in rule, naming inputs relative to the repository: {@code sample-dumps/jdk17/...}. */
+    public static Analysis.Result analyzeFromRepository(Path... paths) {
+        return Analysis.withBuiltInRules().run(List.of(paths), samples().getParent(), Analysis.Progress.NONE);
+    }
+
     public static List<Finding> findings(String rule, Path... paths) {
         return analyze(paths).outcome().findings().stream().filter(f -> f.rule().equals(rule)).toList();
     }

@@ -55,7 +55,7 @@ public final class LockscopeCommand implements Runnable {
         }
     }
 
-    static String version() {
+    public static String version() {
         try (InputStream in = LockscopeCommand.class.getResourceAsStream("/io/lockscope/analyzer/version.properties")) {
             Properties p = new Properties();
             if (in != null) {

@@ -23,6 +23,11 @@ public final class Discovery {
     }
 
     public static Result walk(List<Path> roots) {
+        return walk(roots, null);
+    }
+
+    /** As {@link #walk(List)}, naming files relative to {@code displayRoot} when they are inside it. */
+    public static Result walk(List<Path> roots, Path displayRoot) {
         List<Candidate> files = new ArrayList<>();
         List<InputReport> problems = new ArrayList<>();
         for (Path root : roots) {
@@ -31,19 +36,30 @@ public final class Discovery {
                 continue;
             }
             if (Files.isRegularFile(root)) {
-                files.add(new Candidate(root, root.toString()));
+                files.add(new Candidate(root, display(root, displayRoot)));
                 continue;
             }
             try (Stream<Path> walk = Files.walk(root, Integer.MAX_VALUE, EnumSet.noneOf(FileVisitOption.class).toArray(FileVisitOption[]::new))) {
                 walk.filter(Files::isRegularFile)
                         .filter(p -> !isHidden(root.relativize(p)))
                         .sorted()
-                        .forEach(p -> files.add(new Candidate(p, p.toString())));
+                        .forEach(p -> files.add(new Candidate(p, display(p, displayRoot))));
             } catch (IOException | RuntimeException e) {
                 problems.add(new InputReport(root.toString(), InputFormat.UNKNOWN, InputStatus.FAILED, "cannot walk folder: " + e.getMessage(), 0, 0));
             }
         }
         return new Result(files, problems);
+    }
+
+    private static String display(Path p, Path root) {
+        if (root != null) {
+            Path abs = p.toAbsolutePath().normalize();
+            Path r = root.toAbsolutePath().normalize();
+            if (abs.startsWith(r)) {
+                return r.relativize(abs).toString();
+            }
+        }
+        return p.toString();
     }
 
     /** Dot-files and dot-folders (.git, editor swap files) are not dumps. */
