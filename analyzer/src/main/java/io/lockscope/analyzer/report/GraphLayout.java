@@ -34,7 +34,7 @@ final class GraphLayout {
     static final int BACK_ROOM = 60;
     static final int MARGIN = 20;
     /** Waiters drawn per lock before the rest are folded into one "+N more" box. */
-    static final int SHOWN_WAITERS = 4;
+    static final int SHOWN_WAITERS = 3;
     /** Nodes drawn at most, so a dump of thousands of threads stays a picture. */
     static final int MAX_NODES = 400;
 
