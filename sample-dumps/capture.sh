@@ -3,8 +3,10 @@
 # JDK 25, waits for it to print READY, and captures what an incident responder would:
 #   jcmd <pid> Thread.print -l                          -> jdkNN/<scenario>.txt
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
+#   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 # Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
-# those listed in SERIES are dumped three times, two seconds apart.
+# those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
+# with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
@@ -14,9 +16,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
-             sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock)
+             sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
+             read-write-deadlock)
 fi
 SERIES=" sleep-holding "
+HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
 
 default_home() {
   local java
@@ -46,6 +50,14 @@ capture_text() { # capture_text JDK PID OUT
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
+capture_heap() { # capture_heap JDK PID OUT: a gzipped heap dump of the live objects
+  local tmp
+  tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-heap-XXXXXX.hprof.gz")
+  "$1/bin/jcmd" "$2" GC.heap_dump -gz=9 "$tmp" > /dev/null
+  mv "$tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
 capture_json() { # capture_json JDK PID OUT
   local tmp
   tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-dump-XXXXXX.json")
@@ -58,7 +70,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   local jdk=$1 feature=$2 outdir=$3 scenario=$4 arg=${5:-} base log pid
   base=$scenario${arg:+-$(echo "$arg" | tr 'A-Z' 'a-z')}
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-scenario-XXXXXX.log")
-  "$jdk/bin/java" -Xmx256m "$here/scenarios/Scenario.java" "$scenario" $arg > "$log" 2>&1 &
+  "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario" $arg > "$log" 2>&1 &
   pid=$!
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   if [ "$scenario" = lock-order ]; then
@@ -78,6 +90,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
     else
       capture_text "$jdk" "$pid" "$outdir/$base.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
+      [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
     fi
   fi
   kill -9 "$pid" 2>/dev/null || true
@@ -95,6 +108,8 @@ for home_var in JDK17_HOME JDK25_HOME; do
   outdir="$here/jdk$feature"
   mkdir -p "$outdir"
   echo "JDK $feature ($jdk):"
+  classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-scenario-classes-XXXXXX")
+  "$jdk/bin/javac" -d "$classes" "$here/scenarios/Scenario.java"
   for scenario in "${scenarios[@]}"; do
     if [ "$scenario" = half-ring ]; then
       run_one "$jdk" "$feature" "$outdir" half-ring A

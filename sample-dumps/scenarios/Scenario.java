@@ -35,10 +35,11 @@ public class Scenario {
             case "read-lock-held" -> readLockHeld();
             case "dead-reader" -> deadReader();
             case "self-relock" -> selfRelock();
+            case "read-write-deadlock" -> readWriteDeadlock();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
-                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock");
+                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock");
                 System.exit(2);
             }
         }
@@ -533,6 +534,42 @@ public class Scenario {
     static final class Left { }
 
     static final class Right { }
+
+    /**
+     * A deadlock that a read lock closes: "price-reader" holds the read lock of a
+     * ReentrantReadWriteLock and wants the ReentrantLock that "price-updater" holds, while
+     * price-updater waits for the write lock. No thread dump shows the reader's hold; a heap dump does.
+     */
+    static void readWriteDeadlock() throws InterruptedException {
+        java.util.concurrent.locks.ReentrantReadWriteLock prices = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        ReentrantLock auditLog = new ReentrantLock();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        start("price-reader", () -> {
+            prices.readLock().lock();
+            try {
+                bothHold.countDown();
+                awaitQuietly(bothHold);
+                auditLog.lock();
+                auditLog.unlock();
+            } finally {
+                prices.readLock().unlock();
+            }
+        });
+        start("price-updater", () -> {
+            auditLog.lock();
+            try {
+                bothHold.countDown();
+                awaitQuietly(bothHold);
+                prices.writeLock().lock();
+                prices.writeLock().unlock();
+            } finally {
+                auditLog.unlock();
+            }
+        });
+        bothHold.await();
+        sleep(800);
+        ready();
+    }
 
     // ---- helpers ---------------------------------------------------------------------------
 

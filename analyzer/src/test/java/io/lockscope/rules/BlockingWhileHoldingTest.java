@@ -23,7 +23,7 @@ class BlockingWhileHoldingTest {
         Finding f = only(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/sleep-holding-1.txt")));
         assertEquals(Severity.WARNING, f.severity());
         assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
-        assertTrue(f.title().startsWith("report-generator sleeps in Scenario.sleep(Scenario.java:56) while holding Scenario$ReportCache"), f.title());
+        assertTrue(f.title().startsWith("report-generator sleeps in Scenario.sleep(Scenario.java:61) while holding Scenario$ReportCache"), f.title());
         assertEquals("Scenario$ReportCache", f.locks().get(0).className());
     }
 

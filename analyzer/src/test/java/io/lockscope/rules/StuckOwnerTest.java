@@ -17,7 +17,7 @@ class StuckOwnerTest {
         Finding f = only(Dumps.findings("stuck-owner", Dumps.sample("jdk17/sleep-holding-1.txt"),
                 Dumps.sample("jdk17/sleep-holding-2.txt"), Dumps.sample("jdk17/sleep-holding-3.txt")));
         assertTrue(f.title().startsWith("report-generator held Scenario$ReportCache"), f.title());
-        assertTrue(f.title().contains("for 4 s or more across 3 dumps without moving"), f.title());
+        assertTrue(f.title().matches(".* for [4-9] s or more across 3 dumps without moving;.*"), f.title());
         assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
     }
 

@@ -7,6 +7,8 @@ import io.lockscope.model.LockKind;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
 import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.SynchronizerState;
 import io.lockscope.model.ThreadState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +62,33 @@ public final class LockGraph {
             addEdges(t, holds, waits, owned);
         }
         addReportedHolds(snapshot, holds);
+        addHeapFacts(snapshot, holds, waits);
         return new LockGraph(snapshot, holds, waits);
+    }
+
+    /**
+     * A heap dump names owners, readers and queued threads of every java.util.concurrent lock
+     * outright; those are holds and waits like any others (dead holders included: rules decide
+     * what a dead holder means).
+     */
+    private static void addHeapFacts(Snapshot snapshot, List<Hold> holds, List<Wait> waits) {
+        for (SynchronizerState s : snapshot.synchronizers()) {
+            SourceRef at = s.at();
+            if (s.owner().isPresent() && s.exclusiveHolds() > 0) {
+                holds.add(new Hold(s.owner().get(), s.lock(), Optional.empty(), at));
+            }
+            Set<Integer> readers = new HashSet<>();
+            for (SynchronizerState.ReadHold r : s.readers()) {
+                if (r.count() > 0 && readers.add(r.thread())) {
+                    holds.add(new Hold(r.thread(), s.lock(), Optional.empty(), at));
+                }
+            }
+            for (SynchronizerState.Queued q : s.queued()) {
+                JvmThread t = snapshot.threads().get(q.thread());
+                Optional<Frame> caller = t.frames().isEmpty() ? Optional.empty() : Optional.of(callerOfLock(t, t.frames().get(0)));
+                waits.add(new Wait(q.thread(), s.lock(), s.kind(), caller, at));
+            }
+        }
     }
 
     /**

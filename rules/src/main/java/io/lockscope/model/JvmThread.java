@@ -14,6 +14,8 @@ import java.util.OptionalLong;
  * @param address            {@code tid=0x...}, the JavaThread address; 0 is treated as unknown
  * @param stateDetail        the text after the state, e.g. "(on object monitor)"
  * @param ownedSynchronizers "Locked ownable synchronizers", empty when the dump does not list them
+ * @param alive              false for a thread a heap dump or recording shows terminated; a thread
+ *                           dump lists only live threads
  */
 public record JvmThread(
         int index,
@@ -28,7 +30,8 @@ public record JvmThread(
         Optional<String> carrier,
         List<Frame> frames,
         Optional<List<LockRef>> ownedSynchronizers,
-        SourceRef at) {
+        SourceRef at,
+        boolean alive) {
 
     public JvmThread {
         frames = List.copyOf(frames);

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param format             the input format it came from, e.g. {@code jstack}
  * @param monitorOwners      whether monitor owners and waiters are shown
  * @param synchronizerOwners whether owners of java.util.concurrent locks are shown ({@code -l})
+ * @param synchronizers      java.util.concurrent locks as a heap dump shows them; empty for thread dumps
  */
 public record Snapshot(
         String label,
@@ -21,10 +22,12 @@ public record Snapshot(
         List<JvmThread> threads,
         Visibility monitorOwners,
         Visibility synchronizerOwners,
-        List<ReportedDeadlock> reportedDeadlocks) {
+        List<ReportedDeadlock> reportedDeadlocks,
+        List<SynchronizerState> synchronizers) {
 
     public Snapshot {
         threads = List.copyOf(threads);
         reportedDeadlocks = List.copyOf(reportedDeadlocks);
+        synchronizers = List.copyOf(synchronizers);
     }
 }

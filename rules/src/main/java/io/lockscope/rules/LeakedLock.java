@@ -69,6 +69,8 @@ public final class LeakedLock implements Rule {
                 Leak leak = leaks.computeIfAbsent(owner.identityKey() + "|" + h.lock().className(),
                         k -> new Leak(owner, h.lock(), idleAt.get()));
                 leak.add(g, h, waiters);
+                s.synchronizers().stream().filter(x -> x.lock().id().equals(h.lock().id()) && x.referrersKnown())
+                        .findFirst().ifPresent(x -> leak.unreferenced |= x.referrers().isEmpty());
             }
         }
         List<Finding> findings = new ArrayList<>();
@@ -85,6 +87,7 @@ public final class LeakedLock implements Rule {
         final Set<String> waiters = new LinkedHashSet<>();
         final Set<String> snapshots = new LinkedHashSet<>();
         final List<Evidence> evidence = new ArrayList<>();
+        boolean unreferenced;
 
         Leak(JvmThread owner, LockRef lock, Frame idleAt) {
             this.owner = owner;
@@ -109,7 +112,10 @@ public final class LeakedLock implements Rule {
                     + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
             String detail = "\"" + owner.name() + "\" lists the lock under \"Locked ownable synchronizers\", but its stack "
                     + "is back in " + idleAt.method() + ", waiting for work: no frame of the code that took the lock is "
-                    + "running, so nothing will release it.";
+                    + "running, so nothing will release it."
+                    + (unreferenced ? " The heap dump confirms it: no field of any object points to this lock any more (the "
+                    + "field it was taken through now holds another lock); only the waiting threads' stack frames still "
+                    + "reach it." : "");
             List<String> threads = new ArrayList<>();
             threads.add(owner.name());
             threads.addAll(waiters);

@@ -15,6 +15,7 @@ import io.lockscope.graph.Wait;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
+import io.lockscope.model.SynchronizerState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,11 @@ public final class OwnershipMismatch implements Rule {
     static final String SELF_HINT = "The lock is not reentrant (a custom AbstractQueuedSynchronizer, a "
             + "ThreadPoolExecutor worker, a Semaphore used as a mutex): the thread that holds it must not take it "
             + "again. Use ReentrantLock, or restructure so the inner call does not lock.";
+    static final String STATE_HINT = "A synchronizer whose state and owner disagree is broken: look at a custom "
+            + "AbstractQueuedSynchronizer's tryAcquire/tryRelease (set the owner when acquiring, clear it before the state "
+            + "when releasing), or at code that calls setExclusiveOwnerThread directly.";
+    static final String UNREFERENCED_HINT = "Keep locks in final fields. A lock object replaced while threads hold or wait "
+            + "for it splits its users in two: those who took the old object wait for an unlock that goes to the new one.";
     static final String TWO_HINT = "Two threads cannot hold one exclusive lock. Either the dump was not taken at a "
             + "single instant (a tool that samples threads one by one), or the lock is used in a way that breaks it "
             + "(a lock object swapped between lock and unlock). Take the dump with jcmd <pid> Thread.print -l.";
@@ -71,7 +77,98 @@ public final class OwnershipMismatch implements Rule {
                 findings.putIfAbsent(key, twoOwners(context.jvm().id(), g, holds));
             }
         }
+        for (Snapshot s : context.snapshots()) {
+            LockGraph g = context.graph(s);
+            for (SynchronizerState st : s.synchronizers()) {
+                stateContradiction(context.jvm().id(), g, st).ifPresent(f -> findings.putIfAbsent("state|" + st.lock().id(), f));
+                unreferenced(context.jvm().id(), g, st).ifPresent(f -> findings.putIfAbsent("unref|" + st.lock().id(), f));
+            }
+        }
+        disagreeingOwners(context).forEach(f -> findings.putIfAbsent("disagree|" + f.fingerprint(), f));
         return RuleResult.of(new ArrayList<>(findings.values()));
+    }
+
+    /** AQS state that contradicts the owner field: held with no owner, or an owner with nothing held. */
+    private static Optional<Finding> stateContradiction(String jvm, LockGraph g, SynchronizerState st) {
+        boolean exclusiveKind = st.kind() == io.lockscope.model.LockKind.EXCLUSIVE || st.kind() == io.lockscope.model.LockKind.READ_WRITE;
+        if (!exclusiveKind) {
+            return Optional.empty();
+        }
+        LockRef lock = st.lock();
+        if (st.exclusiveHolds() > 0 && st.owner().isEmpty()) {
+            return Optional.of(new Finding("ownership-mismatch", Severity.ERROR,
+                    lock.simpleClassName() + " <" + lock.id() + "> is held " + st.exclusiveHolds() + (st.exclusiveHolds() == 1 ? " time" : " times")
+                            + " by no owner", jvm, waiterNames(g, st), List.of(lock), List.of(),
+                    "The heap dump shows the lock's state counting " + st.exclusiveHolds() + " exclusive holds while its "
+                            + "exclusiveOwnerThread is null: nobody can release it.", STATE_HINT,
+                    "ownership-mismatch|no-owner|" + lock.className()));
+        }
+        if (st.owner().isPresent() && st.exclusiveHolds() == 0 && st.sharedHolds() == 0) {
+            JvmThread owner = g.thread(st.owner().get());
+            return Optional.of(new Finding("ownership-mismatch", Severity.WARNING,
+                    lock.simpleClassName() + " <" + lock.id() + "> names " + owner.name() + " as owner but is not held", jvm,
+                    List.of(owner.name()), List.of(lock), List.of(),
+                    "The heap dump shows exclusiveOwnerThread set while the state counts no hold: an unlock that did not "
+                            + "finish, or a custom synchronizer that does not clear its owner.", STATE_HINT,
+                    "ownership-mismatch|stale-owner|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name())));
+        }
+        return Optional.empty();
+    }
+
+    /** Threads queued for a lock that no object's field points to any more. */
+    private static Optional<Finding> unreferenced(String jvm, LockGraph g, SynchronizerState st) {
+        if (!st.referrersKnown() || !st.referrers().isEmpty() || st.queued().isEmpty()) {
+            return Optional.empty();
+        }
+        LockRef lock = st.lock();
+        List<String> names = waiterNames(g, st);
+        return Optional.of(new Finding("ownership-mismatch", Severity.WARNING,
+                names.size() + (names.size() == 1 ? " thread waits" : " threads wait") + " for " + lock.simpleClassName() + " <"
+                        + lock.id() + ">, which no field references any more: " + String.join(", ", names), jvm, names,
+                List.of(lock), g.waitersFor(lock.id()).stream().map(w -> Evidences.waits(g, w, Optional.empty(), true)).toList(),
+                "The heap dump finds no object whose field points to this lock or the lock object around it; only the "
+                        + "stack frames of its waiters still reach it. The field it was taken from was reassigned while "
+                        + "threads were using it.", UNREFERENCED_HINT,
+                "ownership-mismatch|unreferenced|" + lock.className() + "|"
+                        + names.stream().map(Fingerprints::threadPattern).sorted().toList()));
+    }
+
+    /** A thread dump and a heap dump of one JVM that name different owners for the same lock (same class, same waiters). */
+    private static List<Finding> disagreeingOwners(RuleContext context) {
+        Map<String, String[]> ownerByKey = new LinkedHashMap<>(); // key -> {owner identity, owner name, snapshot, lock}
+        List<Finding> out = new ArrayList<>();
+        for (Snapshot s : context.snapshots()) {
+            LockGraph g = context.graph(s);
+            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
+            for (Wait w : g.waits()) {
+                byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+            }
+            for (List<Wait> waits : byLock.values()) {
+                LockRef lock = waits.get(0).lock();
+                List<Hold> holders = g.holdersOf(lock.id());
+                if (holders.size() != 1 || lock.className().startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
+                    continue;
+                }
+                JvmThread owner = g.thread(holders.get(0).thread());
+                String key = lock.className() + "|" + waits.stream().map(w -> g.thread(w.thread()).identityKey()).sorted().toList();
+                String[] seen = ownerByKey.putIfAbsent(key, new String[] {owner.identityKey(), owner.name(), s.label(), lock.id()});
+                if (seen != null && !seen[0].equals(owner.identityKey())) {
+                    out.add(new Finding("ownership-mismatch", Severity.WARNING,
+                            lock.simpleClassName() + " has two owners in two dumps of one JVM: " + seen[1] + " (" + seen[2] + ") and "
+                                    + owner.name() + " (" + s.label() + ")", context.jvm().id(), List.of(seen[1], owner.name()),
+                            List.of(lock), List.of(Evidences.holds(g, holders.get(0), true)),
+                            "The same lock (the same class, the same threads waiting) has one owner in one dump and another "
+                                    + "in the next, while its waiters did not move: the lock changed hands over their heads, or "
+                                    + "the dumps disagree.", TWO_HINT,
+                            "ownership-mismatch|disagree|" + lock.className()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> waiterNames(LockGraph g, SynchronizerState st) {
+        return st.queued().stream().map(q -> g.thread(q.thread()).name()).toList();
     }
 
     private static Finding selfWait(String jvm, LockGraph g, JvmThread t, Hold h, Wait w) {

@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.input;
 
+import io.lockscope.analyzer.heap.HeapReader;
 import io.lockscope.analyzer.threaddump.SnapshotSink;
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
 import java.io.BufferedInputStream;
@@ -43,6 +44,9 @@ public final class InputReader {
             count[0]++;
             sink.accept(s);
         };
+        if (f == InputFormat.HPROF) {
+            return readHeap(path, display, d, size, counting, count);
+        }
         try (InputStream in = open(path, d.gzip())) {
             if (f == InputFormat.JCMD_JSON) {
                 counting.accept(ThreadDumpReader.readJson(in, display));
@@ -66,6 +70,17 @@ public final class InputReader {
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
             return new InputReport(display, f, status, f.id() + " could not be read: " + reason(e)
                     + (count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it" : ""), count[0], size);
+        }
+    }
+
+    private static InputReport readHeap(Path path, String display, Detection d, long size, SnapshotSink sink, int[] count) {
+        try {
+            HeapReader.Result r = HeapReader.read(path, display, d.gzip(), HeapReader.Progress.NONE);
+            sink.accept(r.snapshot());
+            return new InputReport(display, InputFormat.HPROF, r.complete() ? InputStatus.READ : InputStatus.PARTIAL,
+                    (d.gzip() ? "gzip-compressed " : "") + r.message(), 1, size);
+        } catch (IOException | RuntimeException e) {
+            return new InputReport(display, InputFormat.HPROF, InputStatus.FAILED, "hprof could not be read: " + reason(e), 0, size);
         }
     }
 

@@ -66,8 +66,12 @@ public final class JvmGrouper {
     }
 
     public static List<JvmHistory> group(List<Snapshot> snapshots) {
+        // Dumps that carry the most identity go first (text: pid and addresses; then JSON: pid and
+        // ids; then heap dumps: addresses and ids), so each later one meets the groups it can join.
+        List<Snapshot> byIdentity = new ArrayList<>(snapshots);
+        byIdentity.sort(Comparator.comparingInt(JvmGrouper::identityRank));
         List<Group> groups = new ArrayList<>();
-        for (Snapshot s : snapshots) {
+        for (Snapshot s : byIdentity) {
             Group best = null;
             String why = null;
             for (Group g : groups) {
@@ -83,6 +87,12 @@ public final class JvmGrouper {
             }
             best.add(s, why);
         }
+        // report the JVMs in the order their first dump was given
+        Map<Snapshot, Integer> position = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < snapshots.size(); i++) {
+            position.put(snapshots.get(i), i);
+        }
+        groups.sort(Comparator.comparingInt(g -> g.snapshots.stream().mapToInt(position::get).min().orElse(0)));
         List<JvmHistory> result = new ArrayList<>();
         int n = 0;
         for (Group g : groups) {
@@ -160,6 +170,15 @@ public final class JvmGrouper {
             return "consecutive dumps in one file with no addresses to compare (a guess)";
         }
         return null;
+    }
+
+    private static int identityRank(Snapshot s) {
+        return switch (s.format()) {
+            case "jstack" -> 0;
+            case "jcmd-json" -> 1;
+            case "hprof" -> 2;
+            default -> 3;
+        };
     }
 
     private static String label(Group g) {

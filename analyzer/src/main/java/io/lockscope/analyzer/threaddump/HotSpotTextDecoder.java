@@ -489,7 +489,7 @@ final class HotSpotTextDecoder {
         Snapshot s = new Snapshot(label, rendered ? "threadinfo-text" : "jstack", SourceRef.line(file, dumpLine), time,
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
                 rendered ? Visibility.NOT_SHOWN : Visibility.SHOWN,
-                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks);
+                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of());
         threads.clear();
         deadlocks.clear();
         ownableListed = false;
@@ -593,7 +593,7 @@ final class HotSpotTextDecoder {
             }
             return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                     detail, daemon, virtual, Optional.ofNullable(carrier), frames,
-                    Optional.ofNullable(owned), SourceRef.line(file, line));
+                    Optional.ofNullable(owned), SourceRef.line(file, line), true);
         }
     }
 

@@ -78,7 +78,7 @@ final class JsonThreadDumpDecoder {
             }
         }
         return new Snapshot(file, "jcmd-json", SourceRef.file(file), time, new JvmHints(pid, version.map(v -> "JDK " + v), Optional.empty()),
-                threads, sawState ? Visibility.SHOWN : Visibility.NOT_SHOWN, Visibility.NOT_SHOWN, List.of());
+                threads, sawState ? Visibility.SHOWN : Visibility.NOT_SHOWN, Visibility.NOT_SHOWN, List.of(), List.of());
     }
 
     /** Reads one container object; returns whether any thread had lock information. */
@@ -147,7 +147,7 @@ final class JsonThreadDumpDecoder {
         String carrier = n.hasNonNull("carrier") ? "#" + n.get("carrier").asText() : null;
         return new JvmThread(index, n.path("name").asText(""), parseLong(n.path("tid").asText("")), Optional.empty(),
                 Optional.empty(), state, "", false, n.path("virtual").asBoolean(false), Optional.ofNullable(carrier),
-                frames, Optional.empty(), at);
+                frames, Optional.empty(), at, true);
     }
 
     /** "java.lang.Object@4952384c": the identity hash is the lock's id within this dump. */

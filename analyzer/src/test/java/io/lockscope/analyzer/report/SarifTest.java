@@ -58,11 +58,11 @@ class SarifTest {
         JsonNode first = r.path("locations").get(0).path("physicalLocation");
         assertEquals("Scenario.java", first.path("artifactLocation").path("uri").asText());
         assertEquals("SRCROOT", first.path("artifactLocation").path("uriBaseId").asText());
-        assertEquals(95, first.path("region").path("startLine").asInt());
+        assertEquals(100, first.path("region").path("startLine").asInt());
         boolean dumpLine = false;
         for (JsonNode loc : r.path("locations")) {
             JsonNode p = loc.path("physicalLocation");
-            if (p.path("artifactLocation").path("uri").asText().endsWith("monitor-deadlock.txt") && p.path("region").path("startLine").asInt() == 109) {
+            if (p.path("artifactLocation").path("uri").asText().endsWith("monitor-deadlock.txt") && p.path("region").path("startLine").asInt() == 102) {
                 dumpLine = true;
             }
         }

@@ -1,0 +1,169 @@
+package io.lockscope.analyzer.heap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Passes 3 and 4: the strings that name threads (a String and its value array, or a char[] up to
+ * JDK 8), and the objects whose fields point to the locks that matter (held or queued). Pass 4
+ * runs only for value arrays that came before their String in the file, and stops as soon as it
+ * has them all.
+ */
+final class HeapNames implements HprofHandler {
+
+    record Referrer(long objectId, long classId, String field, long target) {
+    }
+
+    private final HeapStructure structure;
+    private final int lastDump;
+    private final LongSet stringIds;
+    private final LongSet arrayIds = new LongSet();
+    private final LongSet targets;
+    private final boolean scanReferrers;
+    private final long[] stringClasses;
+    final Map<Long, long[]> strings = new HashMap<>(); // String id -> {value array id, coder, offset, count}
+    final Map<Long, String> arrays = new HashMap<>();
+    final List<Referrer> referrers = new ArrayList<>();
+    private int pendingArrays = -1;
+
+    HeapNames(HeapStructure structure, LongSet stringIds, LongSet charArrayIds, LongSet targets) {
+        this.structure = structure;
+        this.lastDump = structure.heapDumps - 1;
+        this.stringIds = stringIds;
+        for (long id : charArrayIds.toArray()) {
+            arrayIds.add(id);
+        }
+        this.targets = targets;
+        this.scanReferrers = targets.size() > 0;
+        this.stringClasses = structure.idsOf(HeapClasses.STRING).stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Pass 4: only the value arrays still missing. */
+    HeapNames arraysOnly(LongSet missing) {
+        HeapNames p = new HeapNames(structure, new LongSet(), missing, new LongSet());
+        p.pendingArrays = missing.size();
+        return p;
+    }
+
+    @Override
+    public boolean wantsHeapDump(int index) {
+        return index == lastDump;
+    }
+
+    @Override
+    public boolean done() {
+        return pendingArrays == 0;
+    }
+
+    private boolean isString(long classId) {
+        for (long c : stringClasses) {
+            if (c == classId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean wantsInstance(long id, long classId) {
+        if (stringIds.contains(id) && isString(classId)) {
+            return true;
+        }
+        if (!scanReferrers) {
+            return false;
+        }
+        HeapStructure.ClassInfo c = structure.classes.get(classId);
+        return c != null && c.layout.objectOffsets().length > 0;
+    }
+
+    @Override
+    public void instance(long id, long classId, byte[] fields, int length) {
+        HeapStructure.ClassInfo c = structure.classes.get(classId);
+        HeapStructure.Layout layout = c.layout;
+        if (stringIds.contains(id) && isString(classId)) {
+            long[] v = HeapObjects.decode(layout, fields, length, structure.idSize);
+            long value = at(layout, v, "value");
+            strings.put(id, new long[] {value, at(layout, v, "coder"), at(layout, v, "offset"), layout.indexOf("count") < 0 ? -1 : at(layout, v, "count")});
+            arrayIds.add(value);
+        }
+        if (scanReferrers) {
+            int[] offs = layout.objectOffsets();
+            for (int i = 0; i < offs.length; i++) {
+                if (offs[i] + structure.idSize > length) {
+                    break;
+                }
+                long ref = structure.idSize == 4 ? HeapObjects.u4(fields, offs[i]) : HeapObjects.i8(fields, offs[i]);
+                if (ref != 0 && targets.contains(ref) && ref != id) {
+                    referrers.add(new Referrer(id, classId, layout.objectNames()[i], ref));
+                }
+            }
+        }
+    }
+
+    private static long at(HeapStructure.Layout layout, long[] values, String field) {
+        int i = layout.indexOf(field);
+        return i < 0 ? 0 : values[i];
+    }
+
+    @Override
+    public boolean wantsPrimitiveArray(long id, int type) {
+        return (type == HprofDecoder.T_CHAR || type == HprofDecoder.T_BYTE) && arrayIds.contains(id) && !arrays.containsKey(id);
+    }
+
+    @Override
+    public void primitiveArray(long id, int type, byte[] data) {
+        arrays.put(id, type == HprofDecoder.T_CHAR ? utf16(data, false) : latin1OrRaw(data));
+        if (pendingArrays > 0) {
+            pendingArrays--;
+        }
+    }
+
+    /** char[] in the dump is big-endian UTF-16. */
+    static String utf16(byte[] data, boolean littleEndian) {
+        char[] c = new char[data.length / 2];
+        for (int i = 0; i < c.length; i++) {
+            int a = data[2 * i] & 0xff;
+            int b = data[2 * i + 1] & 0xff;
+            c[i] = (char) (littleEndian ? (b << 8 | a) : (a << 8 | b));
+        }
+        return new String(c);
+    }
+
+    /** A byte[] kept raw as Latin-1 characters; {@link #text} decodes it by the String's coder. */
+    private static String latin1OrRaw(byte[] data) {
+        return new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The text of a String object or a char[] (JDK 8 thread names), or empty if not read. */
+    String text(long id) {
+        long[] s = strings.get(id);
+        if (s == null) {
+            return arrays.getOrDefault(id, "");
+        }
+        String raw = arrays.get(s[0]);
+        if (raw == null) {
+            return "";
+        }
+        String text = raw;
+        // JDK 9+: a byte[] with coder 1 holds UTF-16 in the JVM's byte order, little-endian on x86 and ARM
+        if (s[1] == 1) {
+            text = utf16(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true);
+        }
+        if (s[3] >= 0 && s[2] >= 0 && s[2] + s[3] <= text.length() && s[3] > 0) {
+            text = text.substring((int) s[2], (int) (s[2] + s[3])); // JDK 6 and older: offset and count
+        }
+        return text;
+    }
+
+    LongSet missingArrays() {
+        LongSet missing = new LongSet();
+        for (long[] s : strings.values()) {
+            if (s[0] != 0 && !arrays.containsKey(s[0])) {
+                missing.add(s[0]);
+            }
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,517 @@
+package io.lockscope.analyzer.heap;
+
+import io.lockscope.analyzer.heap.HeapObjects.HeapObject;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockKind;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.SynchronizerState;
+import io.lockscope.model.ThreadState;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Reads an HPROF heap dump into one snapshot: every thread (live, and dead ones that a lock still
+ * points to) with its stack, and every java.util.concurrent lock with its owner, hold counts,
+ * queue, readers and referrers. A few sequential passes, never an index of every object: memory is
+ * bounded by the number of classes and of lock-related objects.
+ */
+public final class HeapReader {
+
+    /** What reading a heap dump came to. */
+    /**
+     * @param lockClasses how many instances of each java.util.concurrent synchronizer class the heap holds
+     */
+    public record Result(Snapshot snapshot, String message, boolean complete, long bytesRead, Map<String, Integer> lockClasses) {
+    }
+
+    /** Progress through a large file, for a person watching. */
+    public interface Progress {
+        void pass(int pass, long position);
+
+        Progress NONE = (pass, position) -> { };
+    }
+
+    private HeapReader() {
+    }
+
+    public static Result read(Path path, String display, boolean gzip, Progress progress) throws IOException {
+        long size = Files.size(path);
+        HeapStructure structure = new HeapStructure();
+        HprofDecoder.Progress p1 = pass(path, gzip, size, structure, 1, progress);
+        structure.resolve();
+        if (structure.heapDumps == 0) {
+            throw new IOException(p1.complete() ? "an HPROF file with no heap dump in it"
+                    : "no heap dump before the damage: " + p1.problem());
+        }
+        HeapObjects objects = new HeapObjects(structure);
+        HprofDecoder.Progress p2 = pass(path, gzip, size, objects, 2, progress);
+        Model model = new Model(structure, objects);
+        HeapNames names = new HeapNames(structure, model.stringIds, model.charArrayIds, model.referrerTargets);
+        HprofDecoder.Progress p3 = pass(path, gzip, size, names, 3, progress);
+        LongSet missing = names.missingArrays();
+        if (missing.size() > 0) {
+            HeapNames arrays = names.arraysOnly(missing);
+            pass(path, gzip, size, arrays, 4, progress);
+            names.arrays.putAll(arrays.arrays);
+        }
+        Snapshot snapshot = model.snapshot(display, names);
+        boolean complete = p1.complete() && p2.complete() && p3.complete();
+        StringBuilder message = new StringBuilder();
+        message.append(structure.format).append(", ").append(structure.idSize * 8).append("-bit ids; ")
+                .append(snapshot.threads().stream().filter(JvmThread::alive).count()).append(" live threads");
+        long dead = snapshot.threads().stream().filter(t -> !t.alive()).count();
+        if (dead > 0) {
+            message.append(", ").append(dead).append(" dead");
+        }
+        message.append("; ").append(model.lockCount).append(" java.util.concurrent locks, ")
+                .append(snapshot.synchronizers().size()).append(" held or waited for");
+        if (structure.heapDumps > 1) {
+            message.append("; ").append(structure.heapDumps).append(" heap dumps in the file, the last one used");
+        }
+        if (!complete) {
+            HprofDecoder.Progress broken = !p1.complete() ? p1 : !p2.complete() ? p2 : p3;
+            message.append("; ").append(broken.problem());
+            // the broken record declared its length: the file was at least that long
+            message.append(String.format(", read %d%% of it", Math.min(99, broken.offset() * 100 / Math.max(1, broken.expectedEnd()))));
+        }
+        Map<String, Integer> lockClasses = new java.util.TreeMap<>();
+        model.syncs.values().forEach(x -> lockClasses.merge(x.cls().name, 1, Integer::sum));
+        return new Result(snapshot, message.toString(), complete, p1.offset(), lockClasses);
+    }
+
+    private static HprofDecoder.Progress pass(Path path, boolean gzip, long size, HprofHandler h, int n, Progress progress)
+            throws IOException {
+        try (HprofInput in = HprofInput.open(path, gzip)) {
+            return new HprofDecoder(in, size).pass(h, position -> progress.pass(n, position));
+        }
+    }
+
+    /** Turns the decoded objects into threads and lock states. */
+    private static final class Model {
+        final HeapStructure s;
+        final HeapObjects o;
+        final LongSet stringIds = new LongSet();
+        final LongSet charArrayIds = new LongSet();
+        final LongSet referrerTargets = new LongSet();
+        final Map<Long, HeapObject> threads = new LinkedHashMap<>();
+        final Map<Long, HeapObject> syncs = new LinkedHashMap<>();
+        final Map<Long, List<Long>> wrappersOfSync = new HashMap<>();
+        final Map<Long, Long> threadByTid = new HashMap<>();
+        final Map<Long, String> versionStrings = new HashMap<>();
+        int lockCount;
+
+        Model(HeapStructure s, HeapObjects o) {
+            this.s = s;
+            this.o = o;
+            for (HeapObject obj : o.objects.values()) {
+                if (s.isSubclassOf(obj.cls(), HeapClasses.THREAD)) {
+                    threads.put(obj.id(), obj);
+                    threadByTid.put(obj.get("tid"), obj.id());
+                    long name = obj.get("name");
+                    stringIds.add(name);
+                    charArrayIds.add(name);
+                } else if (s.isSubclassOf(obj.cls(), HeapClasses.AOS)) {
+                    syncs.put(obj.id(), obj);
+                } else if (obj.has("sync") && !s.isSubclassOf(obj.cls(), HeapClasses.AOS)) {
+                    wrappersOfSync.computeIfAbsent(obj.get("sync"), k -> new ArrayList<>()).add(obj.id());
+                }
+            }
+            lockCount = syncs.size();
+            for (HeapObject sync : syncs.values()) {
+                if (sync.get("state") != 0 || sync.get("head") != 0 || sync.get("tail") != 0) {
+                    referrerTargets.add(sync.id());
+                    for (long w : wrappersOfSync.getOrDefault(sync.id(), List.of())) {
+                        referrerTargets.add(w);
+                    }
+                }
+            }
+            HeapStructure.ClassInfo versionProps = s.byName(HeapClasses.VERSION_PROPS);
+            if (versionProps == null) {
+                versionProps = s.byName("sun.misc.Version"); // JDK 8 and older
+            }
+            if (versionProps != null) {
+                for (String f : List.of("java_runtime_version", "java_runtime_name", "java_version")) {
+                    Long id = versionProps.staticObjects.get(f);
+                    if (id != null && id != 0) {
+                        versionStrings.put(id, f);
+                        stringIds.add(id);
+                    }
+                }
+            }
+        }
+
+        Snapshot snapshot(String display, HeapNames names) {
+            // which threads: the live ones (thread roots), then any other a lock points to
+            Map<Long, Integer> index = new LinkedHashMap<>();
+            Map<Long, Long> traceOf = new HashMap<>();
+            Map<Long, String> agentNames = new HashMap<>();
+            for (HeapStructure.ThreadRoot r : s.lastThreadRoots()) {
+                if (r.objectId() == 0) {
+                    continue;
+                }
+                index.putIfAbsent(r.objectId(), index.size());
+                // the hprof agent's thread roots carry the thread's allocation site, not its stack
+                if (!s.agent) {
+                    traceOf.put(r.objectId(), r.traceSerial());
+                }
+                long[] started = s.startedThreads.get(r.threadSerial());
+                if (started != null) {
+                    agentNames.put(r.objectId(), s.strings.getOrDefault(started[2], ""));
+                }
+            }
+            List<SyncFacts> facts = new ArrayList<>();
+            for (HeapObject sync : syncs.values()) {
+                SyncFacts f = facts(sync);
+                if (f.interesting()) {
+                    facts.add(f);
+                    f.threads().forEach(t -> index.putIfAbsent(t, index.size()));
+                }
+            }
+            List<JvmThread> list = new ArrayList<>();
+            for (Map.Entry<Long, Integer> e : index.entrySet()) {
+                JvmThread t = thread(e.getKey(), e.getValue(), traceOf.get(e.getKey()), names, display);
+                String agentName = agentNames.getOrDefault(e.getKey(), "");
+                if (t.name().isEmpty() && !agentName.isEmpty()) {
+                    t = new JvmThread(t.index(), agentName, t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
+                            t.daemon(), t.virtual(), t.carrier(), t.frames(), t.ownedSynchronizers(), t.at(), t.alive());
+                }
+                list.add(t);
+            }
+            Map<Long, List<HeapNames.Referrer>> referrersByTarget = new HashMap<>();
+            for (HeapNames.Referrer r : names.referrers) {
+                referrersByTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r);
+            }
+            List<SynchronizerState> states = new ArrayList<>();
+            for (SyncFacts f : facts) {
+                states.add(f.toState(index, referrersByTarget, s.classes, display));
+            }
+            String version = "";
+            for (Map.Entry<Long, String> v : versionStrings.entrySet()) {
+                if (v.getValue().equals("java_runtime_version")) {
+                    version = names.text(v.getKey());
+                }
+            }
+            Optional<String> vm = version.isEmpty() ? Optional.empty() : Optional.of("JDK " + version);
+            Optional<Instant> time = s.timestampMillis > 0 ? Optional.of(Instant.ofEpochMilli(s.timestampMillis)) : Optional.empty();
+            return new Snapshot(display, "hprof", SourceRef.file(display), time,
+                    new JvmHints(OptionalLong.empty(), vm, Optional.empty()), list, Visibility.NOT_SHOWN, Visibility.SHOWN,
+                    List.of(), states);
+        }
+
+        private JvmThread thread(long id, int idx, Long traceSerial, HeapNames names, String display) {
+            HeapObject t = threads.get(id);
+            if (t == null) {
+                return new JvmThread(idx, "<thread object 0x" + Long.toHexString(id) + " not in the dump>", OptionalLong.empty(),
+                        Optional.empty(), Optional.empty(), ThreadState.UNKNOWN, "", false, false, Optional.empty(),
+                        frames(traceSerial), Optional.empty(), SourceRef.file(display), true);
+            }
+            HeapObject holder = t.has("holder") ? o.objects.get(t.get("holder")) : null;
+            long status = holder != null ? holder.get("threadStatus") : t.get("threadStatus");
+            boolean daemon = (holder != null ? holder.get("daemon") : t.get("daemon")) != 0;
+            boolean virtual = s.isSubclassOf(t.cls(), HeapClasses.VIRTUAL_THREAD);
+            boolean alive;
+            ThreadState state;
+            String detail;
+            if (virtual) {
+                long vstate = t.get("state");
+                alive = vstate != HeapClasses.VIRTUAL_TERMINATED && vstate != 0;
+                state = alive ? ThreadState.UNKNOWN : ThreadState.TERMINATED;
+                detail = "virtual thread state " + vstate;
+            } else {
+                alive = (status & HeapClasses.JVMTI_ALIVE) != 0;
+                state = state(status);
+                detail = detail(status);
+            }
+            String name = names.text(t.get("name"));
+            if (name.isEmpty() && !virtual) {
+                name = "thread #" + t.get("tid") + " (name not in the dump)";
+            }
+            long eetop = t.get("eetop");
+            long tid = t.get("tid");
+            return new JvmThread(idx, name, tid == 0 ? OptionalLong.empty() : OptionalLong.of(tid), Optional.empty(),
+                    eetop == 0 ? Optional.empty() : Optional.of("0x" + Long.toHexString(eetop)), state, detail, daemon, virtual,
+                    Optional.empty(), frames(traceSerial), Optional.empty(), SourceRef.file(display), alive);
+        }
+
+        private List<Frame> frames(Long traceSerial) {
+            List<Frame> out = new ArrayList<>();
+            if (traceSerial == null) {
+                return out;
+            }
+            for (long frameId : s.traces.getOrDefault(traceSerial, new long[0])) {
+                HeapStructure.FrameInfo f = s.frames.get(frameId);
+                if (f == null) {
+                    continue;
+                }
+                Long classId = s.classIdsBySerial.get(f.classSerial());
+                String cls = classId == null ? "?" : s.strings.getOrDefault(s.classNameIds.getOrDefault(classId, 0L), "?").replace('/', '.');
+                String method = s.strings.getOrDefault(f.methodNameId(), "?");
+                String source = s.strings.getOrDefault(f.sourceFileId(), "");
+                String location = switch (f.line()) {
+                    case -1 -> source.isEmpty() ? "Unknown Source" : source;
+                    case -2 -> "Compiled method";
+                    case -3 -> "Native Method";
+                    default -> f.line() > 0 ? (source.isEmpty() ? "Unknown Source" : source) + ":" + f.line()
+                            : (source.isEmpty() ? "Unknown Source" : source);
+                };
+                out.add(new Frame(cls + "." + method, location, List.of()));
+            }
+            return out;
+        }
+
+        static ThreadState state(long status) {
+            if (status == 0) {
+                return ThreadState.NEW;
+            }
+            if ((status & HeapClasses.JVMTI_TERMINATED) != 0) {
+                return ThreadState.TERMINATED;
+            }
+            if ((status & HeapClasses.JVMTI_BLOCKED_ON_MONITOR_ENTER) != 0) {
+                return ThreadState.BLOCKED;
+            }
+            if ((status & HeapClasses.JVMTI_WAITING_WITH_TIMEOUT) != 0) {
+                return ThreadState.TIMED_WAITING;
+            }
+            if ((status & HeapClasses.JVMTI_WAITING_INDEFINITELY) != 0) {
+                return ThreadState.WAITING;
+            }
+            if ((status & HeapClasses.JVMTI_RUNNABLE) != 0) {
+                return ThreadState.RUNNABLE;
+            }
+            return ThreadState.UNKNOWN;
+        }
+
+        static String detail(long status) {
+            if ((status & HeapClasses.JVMTI_SLEEPING) != 0) {
+                return "(sleeping)";
+            }
+            if ((status & HeapClasses.JVMTI_PARKED) != 0) {
+                return "(parking)";
+            }
+            if ((status & HeapClasses.JVMTI_IN_OBJECT_WAIT) != 0) {
+                return "(on object monitor)";
+            }
+            return "";
+        }
+
+        /** One synchronizer as the heap shows it, before threads have their indexes. */
+        record SyncFacts(HeapObject sync, LockKind kind, long state, long exclusive, long shared, long owner,
+                List<long[]> readers, List<long[]> queued, List<Long> conditionWaiters, List<Long> referrerTargets) {
+
+            boolean interesting() {
+                return (exclusive > 0 && owner != 0) || !queued.isEmpty() || !readers.isEmpty() || shared > 0
+                        || (exclusive > 0 && owner == 0) || (owner != 0 && state == 0 && kind == LockKind.EXCLUSIVE);
+            }
+
+            List<Long> threads() {
+                List<Long> out = new ArrayList<>();
+                if (owner != 0) {
+                    out.add(owner);
+                }
+                readers.forEach(r -> out.add(r[0]));
+                queued.forEach(q -> out.add(q[0]));
+                out.addAll(conditionWaiters);
+                return out;
+            }
+
+            SynchronizerState toState(Map<Long, Integer> index, Map<Long, List<HeapNames.Referrer>> referrers,
+                    Map<Long, HeapStructure.ClassInfo> classes, String display) {
+                String cls = sync.cls().name;
+                LockRef lock = new LockRef("0x" + Long.toHexString(sync.id()), cls);
+                List<SynchronizerState.ReadHold> rs = new ArrayList<>();
+                for (long[] r : readers) {
+                    rs.add(new SynchronizerState.ReadHold(index.get(r[0]), r[1], r[2] == 0 ? "firstReader" : r[2] == 1 ? "cachedHoldCounter" : "readHolds"));
+                }
+                List<SynchronizerState.Queued> qs = new ArrayList<>();
+                for (long[] q : queued) {
+                    qs.add(new SynchronizerState.Queued(index.get(q[0]), q[1] != 0));
+                }
+                List<SynchronizerState.Referrer> refs = new ArrayList<>();
+                Set<Long> own = new HashSet<>(referrerTargets);
+                for (long target : referrerTargets) {
+                    for (HeapNames.Referrer r : referrers.getOrDefault(target, List.of())) {
+                        HeapStructure.ClassInfo c = classes.get(r.classId());
+                        // the lock's own parts (its wrapper, its read and write views, its conditions and
+                        // queue nodes) and its waiters' parkBlocker point to it too; they say nothing about
+                        // where the program keeps it
+                        if (own.contains(r.objectId()) || r.field().equals("parkBlocker") || (c != null && (c.name.startsWith("java.util.concurrent.locks.")
+                                && (c.name.contains("$Node") || c.name.contains("ConditionObject") || c.name.endsWith("$ReadLock")
+                                || c.name.endsWith("$WriteLock") || c.name.endsWith("Node"))))) {
+                            continue;
+                        }
+                        refs.add(new SynchronizerState.Referrer(c == null ? "?" : c.name, r.field(), "0x" + Long.toHexString(r.objectId())));
+                    }
+                }
+                return new SynchronizerState(lock, kind, state, exclusive, shared,
+                        owner == 0 ? Optional.empty() : Optional.of(index.get(owner)), rs, qs,
+                        conditionWaiters.stream().map(index::get).toList(), refs, true, SourceRef.file(display));
+            }
+        }
+
+        private SyncFacts facts(HeapObject sync) {
+            String cls = sync.cls().name;
+            boolean longState = s.isSubclassOf(sync.cls(), HeapClasses.AQLS);
+            boolean readWrite = s.isSubclassOf(sync.cls(), HeapClasses.RRWL_SYNC);
+            long state = sync.get("state");
+            long owner = sync.get("exclusiveOwnerThread");
+            LockKind kind = LockKind.ofParkBlocker(cls);
+            if (kind == LockKind.OTHER || kind == LockKind.CONDITION) {
+                kind = owner != 0 || cls.endsWith("ThreadPoolExecutor$Worker") ? LockKind.EXCLUSIVE : LockKind.SHARED;
+            }
+            long exclusive;
+            long shared;
+            if (readWrite) {
+                // JDK 25's Sync is a long synchronizer with the read count in the upper 32 bits; before, an int with it in the upper 16
+                int shift = longState ? 32 : 16;
+                long mask = (1L << shift) - 1;
+                exclusive = state & mask;
+                shared = longState ? state >>> shift : (state & 0xffffffffL) >>> shift;
+            } else if (kind == LockKind.EXCLUSIVE) {
+                exclusive = state;
+                shared = 0;
+            } else {
+                exclusive = 0;
+                shared = 0;
+            }
+            List<long[]> readers = readWrite ? readers(sync) : List.of();
+            List<Long> targets = new ArrayList<>();
+            targets.add(sync.id());
+            targets.addAll(wrappersOfSync.getOrDefault(sync.id(), List.of()));
+            return new SyncFacts(sync, kind, state, exclusive, shared, owner, readers, queue(sync), conditionWaiters(sync), targets);
+        }
+
+        /** The wait queue from head to tail (and back from tail, for nodes not yet linked forward). */
+        private List<long[]> queue(HeapObject sync) {
+            Set<Long> seen = new LinkedHashSet<>();
+            List<Long> nodes = new ArrayList<>();
+            for (long n = sync.get("head"); n != 0 && seen.add(n) && seen.size() < 100_000; ) {
+                nodes.add(n);
+                HeapObject node = o.objects.get(n);
+                n = node == null ? 0 : node.get("next");
+            }
+            List<Long> backwards = new ArrayList<>();
+            for (long n = sync.get("tail"); n != 0 && !seen.contains(n) && backwards.size() < 100_000; ) {
+                backwards.add(0, n);
+                seen.add(n);
+                HeapObject node = o.objects.get(n);
+                n = node == null ? 0 : node.get("prev");
+            }
+            nodes.addAll(backwards);
+            long sharedMarker = sharedMarker();
+            List<long[]> out = new ArrayList<>();
+            Set<Long> threadsSeen = new HashSet<>();
+            for (long id : nodes) {
+                HeapObject node = o.objects.get(id);
+                if (node == null) {
+                    continue;
+                }
+                long waiter = node.has("waiter") ? node.get("waiter") : node.get("thread");
+                boolean cancelled = node.has("status") ? node.get("status") < 0 : node.get("waitStatus") == 1;
+                if (waiter == 0 || cancelled || !threadsSeen.add(waiter)) {
+                    continue;
+                }
+                boolean shared = node.cls().name.endsWith("$SharedNode")
+                        || (node.has("nextWaiter") && sharedMarker != 0 && node.get("nextWaiter") == sharedMarker);
+                out.add(new long[] {waiter, shared ? 1 : 0});
+            }
+            return out;
+        }
+
+        /** Up to JDK 13, AQS$Node.SHARED: the static marker node that shared waiters point to. */
+        private long sharedMarker() {
+            HeapStructure.ClassInfo node = s.byName(HeapClasses.AQS_NODE);
+            Long marker = node == null ? null : node.staticObjects.get("SHARED");
+            return marker == null ? 0 : marker;
+        }
+
+        private Map<Long, List<HeapObject>> conditionsBySync;
+
+        private List<Long> conditionWaiters(HeapObject sync) {
+            if (conditionsBySync == null) {
+                conditionsBySync = new HashMap<>();
+                for (HeapObject c : o.objects.values()) {
+                    if (c.has("firstWaiter") && c.has("this$0")) {
+                        conditionsBySync.computeIfAbsent(c.get("this$0"), k -> new ArrayList<>()).add(c);
+                    }
+                }
+            }
+            List<Long> out = new ArrayList<>();
+            for (HeapObject c : conditionsBySync.getOrDefault(sync.id(), List.of())) {
+                Set<Long> seen = new HashSet<>();
+                for (long n = c.get("firstWaiter"); n != 0 && seen.add(n); ) {
+                    HeapObject node = o.objects.get(n);
+                    if (node == null) {
+                        break;
+                    }
+                    long waiter = node.has("waiter") ? node.get("waiter") : node.get("thread");
+                    if (waiter != 0) {
+                        out.add(waiter);
+                    }
+                    n = node.get("nextWaiter");
+                }
+            }
+            return out;
+        }
+
+        /**
+         * A ReentrantReadWriteLock's readers: firstReader, cachedHoldCounter (it keeps a thread id,
+         * not a reference), and the HoldCounter of the lock's readHolds in each thread's
+         * threadLocals (cleared when a thread exits). {thread, count, source}.
+         */
+        private List<long[]> readers(HeapObject sync) {
+            Map<Long, long[]> byThread = new LinkedHashMap<>();
+            long first = sync.get("firstReader");
+            if (first != 0 && sync.get("firstReaderHoldCount") > 0) {
+                byThread.put(first, new long[] {first, sync.get("firstReaderHoldCount"), 0});
+            }
+            HeapObject cached = o.objects.get(sync.get("cachedHoldCounter"));
+            if (cached != null && cached.get("count") > 0) {
+                Long t = threadByTid.get(cached.get("tid"));
+                if (t != null) {
+                    byThread.putIfAbsent(t, new long[] {t, cached.get("count"), 1});
+                }
+            }
+            long readHolds = sync.get("readHolds");
+            if (readHolds != 0) {
+                for (HeapObject t : threads.values()) {
+                    HeapObject map = o.objects.get(t.get("threadLocals"));
+                    long[] table = map == null ? null : o.entryArrays.get(map.get("table"));
+                    if (table == null) {
+                        continue;
+                    }
+                    for (long e : table) {
+                        HeapObject entry = o.objects.get(e);
+                        if (entry == null || entry.get("referent") != readHolds) {
+                            continue;
+                        }
+                        HeapObject counter = o.objects.get(entry.get("value"));
+                        if (counter != null && counter.get("count") > 0) {
+                            long[] prev = byThread.get(t.id());
+                            if (prev == null || prev[2] != 0) {
+                                byThread.put(t.id(), new long[] {t.id(), counter.get("count"), 2});
+                            }
+                        }
+                    }
+                }
+            }
+            return new ArrayList<>(byThread.values());
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.lockscope.analyzer.heap;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Big-endian reads over an HPROF file, plain or gzipped, through one large buffer. Skipping
+ * within the buffer is arithmetic; skipping past it in a plain file moves the channel's position
+ * without reading the bytes.
+ */
+final class HprofInput implements Closeable {
+
+    private static final int BUFFER = 4 << 20;
+
+    private final ReadableByteChannel channel;
+    private final FileChannel file;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+    private long consumedBefore; // bytes of the input before buf's position 0
+    private boolean eof;
+    private int idSize = 8;
+
+    private HprofInput(ReadableByteChannel channel, FileChannel file) {
+        this.channel = channel;
+        this.file = file;
+        buf.limit(0);
+    }
+
+    static HprofInput open(Path path, boolean gzip) throws IOException {
+        if (gzip) {
+            InputStream in = new GZIPInputStream(Files.newInputStream(path), 1 << 16);
+            return new HprofInput(Channels.newChannel(in), null);
+        }
+        FileChannel fc = FileChannel.open(path, StandardOpenOption.READ);
+        return new HprofInput(fc, fc);
+    }
+
+    void idSize(int size) {
+        this.idSize = size;
+    }
+
+    int idSize() {
+        return idSize;
+    }
+
+    /** Bytes of the (uncompressed) input read or skipped so far. */
+    long position() {
+        return consumedBefore + buf.position();
+    }
+
+    /** Ensures n bytes are in the buffer; false at a clean end of input before any of them. */
+    private void need(int n) throws IOException {
+        if (buf.remaining() >= n) {
+            return;
+        }
+        consumedBefore += buf.position();
+        buf.compact();
+        while (buf.position() < n && !eof) {
+            int r = channel.read(buf);
+            if (r < 0) {
+                eof = true;
+            }
+        }
+        // read ahead while it is cheap
+        while (buf.hasRemaining() && !eof) {
+            int r = channel.read(buf);
+            if (r <= 0) {
+                if (r < 0) {
+                    eof = true;
+                }
+                break;
+            }
+        }
+        buf.flip();
+        if (buf.remaining() < n) {
+            throw new EOFException("input ends at byte " + (consumedBefore + buf.limit()));
+        }
+    }
+
+    /** Whether another byte can be read. */
+    boolean more() throws IOException {
+        if (buf.hasRemaining()) {
+            return true;
+        }
+        if (eof) {
+            return false;
+        }
+        try {
+            need(1);
+            return true;
+        } catch (EOFException e) {
+            return false;
+        }
+    }
+
+    int u1() throws IOException {
+        need(1);
+        return buf.get() & 0xff;
+    }
+
+    int u2() throws IOException {
+        need(2);
+        return buf.getShort() & 0xffff;
+    }
+
+    int i4() throws IOException {
+        need(4);
+        return buf.getInt();
+    }
+
+    long u4() throws IOException {
+        return i4() & 0xffffffffL;
+    }
+
+    long i8() throws IOException {
+        need(8);
+        return buf.getLong();
+    }
+
+    long id() throws IOException {
+        return idSize == 4 ? u4() : i8();
+    }
+
+    byte[] bytes(int n) throws IOException {
+        byte[] out = new byte[n];
+        int done = 0;
+        while (done < n) {
+            need(Math.min(n - done, BUFFER / 2));
+            int chunk = Math.min(n - done, buf.remaining());
+            buf.get(out, done, chunk);
+            done += chunk;
+        }
+        return out;
+    }
+
+    /** Reads n bytes into dst, which must hold them. */
+    void readInto(byte[] dst, int n) throws IOException {
+        int done = 0;
+        while (done < n) {
+            need(Math.min(n - done, BUFFER / 2));
+            int chunk = Math.min(n - done, buf.remaining());
+            buf.get(dst, done, chunk);
+            done += chunk;
+        }
+    }
+
+    /** A value of a basic type, widened to a long: ids, ints, longs, booleans. */
+    long value(int type) throws IOException {
+        return switch (type) {
+            case HprofDecoder.T_OBJECT -> id();
+            case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> u1();
+            case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> u2();
+            case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> i4();
+            case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> i8();
+            default -> throw new IOException("unknown basic type " + type + " at byte " + position());
+        };
+    }
+
+    void skip(long n) throws IOException {
+        if (n <= buf.remaining()) {
+            buf.position(buf.position() + (int) n);
+            return;
+        }
+        long rest = n - buf.remaining();
+        consumedBefore += buf.limit();
+        buf.clear().limit(0);
+        if (file != null) {
+            long target = consumedBefore + rest;
+            if (target > file.size()) {
+                consumedBefore = file.size();
+                eof = true;
+                throw new EOFException("input ends at byte " + file.size());
+            }
+            file.position(target);
+            consumedBefore = target;
+            return;
+        }
+        ByteBuffer scratch = buf;
+        while (rest > 0) {
+            scratch.clear();
+            scratch.limit((int) Math.min(scratch.capacity(), rest));
+            int r = channel.read(scratch);
+            if (r < 0) {
+                eof = true;
+                scratch.clear().limit(0);
+                throw new EOFException("input ends at byte " + consumedBefore);
+            }
+            consumedBefore += r;
+            rest -= r;
+        }
+        scratch.clear().limit(0);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.lockscope.rules;
+
+import static io.lockscope.rules.RuleTestSupport.only;
+import static io.lockscope.rules.RuleTestSupport.threads;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What a heap dump adds: dead owners named, read holders seen, swapped locks confirmed; alone and with the thread dump. */
+class HeapFindingsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_deadOwnerNamedFromTheHeapAlone(String jdk) {
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.hprof.gz")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.title().matches("ReentrantLock\\$NonfairSync <0x[0-9a-f]+> held by dead thread ingest-worker-1 #\\d+; 3 threads wait: .*"), f.title());
+        assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), threads(f));
+        assertTrue(f.detail().contains("its exclusive owner is ingest-worker-1"), f.detail());
+        assertTrue(f.detail().contains("a terminated thread"), f.detail());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_deadOwnerWithTheThreadDumpIsOneFinding(String jdk) {
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.txt"), Dumps.sample(jdk + "/dead-owner.hprof.gz")));
+        assertTrue(f.title().contains("held by dead thread ingest-worker-1"), f.title());
+        assertTrue(f.title().endsWith("(in 2 of 2 dumps)"), f.title());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_deadReaderNamedThroughFirstReader(String jdk) {
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-reader.hprof.gz")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.title().contains("held by dead thread catalog-reader"), f.title());
+        assertTrue(f.detail().contains("a reader (firstReader, 1 hold)"), f.detail());
+        assertEquals(Set.of("catalog-reader", "catalog-writer"), threads(f));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_deadlockThroughAReadHoldOnlyTheHeapShows(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/read-write-deadlock.hprof.gz")));
+        assertEquals(Set.of("price-reader", "price-updater"), threads(f));
+        assertTrue(f.locks().stream().anyMatch(l -> l.className().startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")));
+        // the thread dump alone cannot see the read hold: no deadlock, only a warning that says why
+        assertTrue(Dumps.findings("deadlock", Dumps.sample(jdk + "/read-write-deadlock.txt")).isEmpty());
+        Finding unsure = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/read-write-deadlock.txt")));
+        assertEquals(Severity.WARNING, unsure.severity());
+        // with the heap, that warning is settled: the reader is alive and the ring is found
+        var both = Dumps.analyze(Dumps.sample(jdk + "/read-write-deadlock.txt"), Dumps.sample(jdk + "/read-write-deadlock.hprof.gz"));
+        assertTrue(both.outcome().findings().stream().noneMatch(x -> x.rule().equals("orphaned-lock")));
+        assertEquals(1, both.outcome().findings().stream().filter(x -> x.rule().equals("deadlock")).count());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_reentrantLockDeadlockFromTheHeapAlone(String jdk) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz")));
+        assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), threads(f));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_swappedLockConfirmedFromTheHeap(String jdk) {
+        Finding leak = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-field.hprof.gz")));
+        assertTrue(leak.title().contains("leaked by account-pool-1, idle in ThreadPoolExecutor.getTask"), leak.title());
+        assertTrue(leak.detail().contains("no field of any object points to this lock any more"), leak.detail());
+        Finding unref = only(Dumps.findings("ownership-mismatch", Dumps.sample(jdk + "/swapped-field.hprof.gz")));
+        assertTrue(unref.title().contains("which no field references any more: statement-1, statement-2")
+                || unref.title().contains("which no field references any more: statement-2, statement-1"), unref.title());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void negative_liveLocksReferencedByTheirFields(String jdk) {
+        // the deadlocked ReentrantLocks are held by live threads and kept in the scenario's fields
+        var r = Dumps.analyze(Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz"));
+        assertTrue(r.outcome().findings().stream().noneMatch(f -> f.rule().equals("orphaned-lock") || f.rule().equals("leaked-lock")));
+    }
+}
