@@ -66,6 +66,17 @@ final class HeapNames implements HprofHandler {
         return false;
     }
 
+    private long lastClassId;
+    private HeapStructure.ClassInfo lastClass;
+
+    private HeapStructure.ClassInfo classOf(long classId) {
+        if (classId != lastClassId || lastClass == null) {
+            lastClass = structure.classById.get(classId);
+            lastClassId = classId;
+        }
+        return lastClass;
+    }
+
     @Override
     public boolean wantsInstance(long id, long classId) {
         if (stringIds.contains(id) && isString(classId)) {
@@ -74,19 +85,20 @@ final class HeapNames implements HprofHandler {
         if (!scanReferrers) {
             return false;
         }
-        HeapStructure.ClassInfo c = structure.classes.get(classId);
+        HeapStructure.ClassInfo c = classOf(classId);
         return c != null && c.layout.objectOffsets().length > 0;
     }
 
     @Override
-    public void instance(long id, long classId, byte[] fields, int length) {
-        HeapStructure.ClassInfo c = structure.classes.get(classId);
+    public void instance(long id, long classId, java.nio.ByteBuffer fields, int base, int length) {
+        HeapStructure.ClassInfo c = classOf(classId);
         HeapStructure.Layout layout = c.layout;
         if (stringIds.contains(id) && isString(classId)) {
-            long[] v = HeapObjects.decode(layout, fields, length, structure.idSize);
+            long[] v = HeapObjects.decode(layout, fields, base, length, structure.idSize);
             long value = at(layout, v, "value");
             strings.put(id, new long[] {value, at(layout, v, "coder"), at(layout, v, "offset"), layout.indexOf("count") < 0 ? -1 : at(layout, v, "count")});
             arrayIds.add(value);
+            rememberIfRecent(value);
         }
         if (scanReferrers) {
             int[] offs = layout.objectOffsets();
@@ -94,7 +106,7 @@ final class HeapNames implements HprofHandler {
                 if (offs[i] + structure.idSize > length) {
                     break;
                 }
-                long ref = structure.idSize == 4 ? HeapObjects.u4(fields, offs[i]) : HeapObjects.i8(fields, offs[i]);
+                long ref = structure.idSize == 4 ? fields.getInt(base + offs[i]) & 0xffffffffL : fields.getLong(base + offs[i]);
                 if (ref != 0 && targets.contains(ref) && ref != id) {
                     referrers.add(new Referrer(id, classId, layout.objectNames()[i], ref));
                 }
@@ -105,6 +117,36 @@ final class HeapNames implements HprofHandler {
     private static long at(HeapStructure.Layout layout, long[] values, String field) {
         int i = layout.indexOf(field);
         return i < 0 ? 0 : values[i];
+    }
+
+    /**
+     * Where the last few small byte and char arrays start: a name built by concatenation has its
+     * array written just before its String, which this pass learns of only at the String; the
+     * array can then be read from the file by its position instead of in another pass.
+     */
+    private static final int RECENT = 32;
+    private static final int NAME_BYTES = 512;
+    private final long[] recentIds = new long[RECENT];
+    private final long[] recentPositions = new long[RECENT];
+    private int recentNext;
+    final Map<Long, Long> positions = new HashMap<>();
+
+    @Override
+    public void primitiveArrayAt(long id, int type, int count, long position) {
+        if (pendingArrays < 0 && (type == HprofDecoder.T_CHAR || type == HprofDecoder.T_BYTE) && count <= NAME_BYTES) {
+            recentIds[recentNext] = id;
+            recentPositions[recentNext] = position;
+            recentNext = (recentNext + 1) % RECENT;
+        }
+    }
+
+    private void rememberIfRecent(long arrayId) {
+        for (int i = 0; i < RECENT; i++) {
+            if (recentIds[i] == arrayId) {
+                positions.put(arrayId, recentPositions[i]);
+                return;
+            }
+        }
     }
 
     @Override
@@ -118,6 +160,21 @@ final class HeapNames implements HprofHandler {
         if (pendingArrays > 0) {
             pendingArrays--;
         }
+    }
+
+    /** Reads, from a plain file, the arrays whose positions pass 3 noted; returns those still missing. */
+    LongSet readNoted(java.nio.file.Path path, LongSet missing) throws java.io.IOException {
+        LongSet still = new LongSet();
+        for (long id : missing.toArray()) {
+            Long at = positions.get(id);
+            if (at == null) {
+                still.add(id);
+                continue;
+            }
+            Object[] r = HprofDecoder.primitiveArrayAt(path, at, structure.idSize);
+            primitiveArray(id, (Integer) r[0], (byte[]) r[1]);
+        }
+        return still;
     }
 
     /** char[] in the dump is big-endian UTF-16. */

@@ -10,6 +10,116 @@ import java.util.Map;
  */
 final class HeapObjects implements HprofHandler {
 
+    /**
+     * Pass 1 and 2 in one: HotSpot writes every class dump before the first object, so by then the
+     * classes that matter are known. A class dump after an object (the hprof agent's several heap
+     * dumps) means the objects must be read again in a pass of their own.
+     */
+    static final class Combined implements HprofHandler {
+        final HeapStructure structure = new HeapStructure();
+        HeapObjects objects;
+        boolean classAfterObjects;
+
+        @Override
+        public void header(String format, int idSize, long timestampMillis) {
+            structure.header(format, idSize, timestampMillis);
+        }
+
+        @Override
+        public boolean wantsStrings() {
+            return true;
+        }
+
+        @Override
+        public void string(long id, byte[] utf8) {
+            structure.string(id, utf8);
+        }
+
+        @Override
+        public void loadClass(long classSerial, long classId, long nameId) {
+            structure.loadClass(classSerial, classId, nameId);
+        }
+
+        @Override
+        public void stackFrame(long frameId, long m, long sig, long src, long classSerial, int line) {
+            structure.stackFrame(frameId, m, sig, src, classSerial, line);
+        }
+
+        @Override
+        public void stackTrace(long serial, long threadSerial, long[] frameIds) {
+            structure.stackTrace(serial, threadSerial, frameIds);
+        }
+
+        @Override
+        public void startThread(long threadSerial, long threadObjectId, long traceSerial, long nameId) {
+            structure.startThread(threadSerial, threadObjectId, traceSerial, nameId);
+        }
+
+        @Override
+        public void heapDumpStarted(int index) {
+            if (index > 0) {
+                classAfterObjects = true; // several heap dumps: only the last counts; read it again on its own
+            }
+        }
+
+        @Override
+        public boolean wantsHeapDump(int index) {
+            return structure.wantsHeapDump(index);
+        }
+
+        @Override
+        public boolean wantsClassDumps() {
+            return true;
+        }
+
+        @Override
+        public void classDump(long classId, long superId, long[] sn, long[] sv, long[] fn, byte[] ft) {
+            if (objects != null) {
+                classAfterObjects = true;
+            }
+            structure.classDump(classId, superId, sn, sv, fn, ft);
+        }
+
+        @Override
+        public void rootThreadObject(long objectId, long threadSerial, long traceSerial) {
+            structure.rootThreadObject(objectId, threadSerial, traceSerial);
+        }
+
+        @Override
+        public void rootMonitorUsed(long objectId) {
+            structure.rootMonitorUsed(objectId);
+        }
+
+        private HeapObjects objects() {
+            if (objects == null) {
+                structure.resolve();
+                objects = combined(structure);
+                objects.chooseClasses();
+            }
+            return objects;
+        }
+
+        @Override
+        public boolean wantsInstance(long id, long classId) {
+            return !classAfterObjects && objects().wantsInstance(id, classId);
+        }
+
+        @Override
+        public void instance(long id, long classId, java.nio.ByteBuffer fields, int offset, int length) {
+            objects.instance(id, classId, fields, offset, length);
+        }
+
+        @Override
+        public boolean wantsObjectArray(long id, long arrayClassId) {
+            return !classAfterObjects && objects().wantsObjectArray(id, arrayClassId);
+        }
+
+        @Override
+        public void objectArray(long id, long arrayClassId, long[] elements) {
+            objects.objectArray(id, arrayClassId, elements);
+        }
+    }
+
     /** An object and its instance field values, widened to longs, in its class's layout order. */
     record HeapObject(long id, HeapStructure.ClassInfo cls, long[] values) {
 
@@ -33,6 +143,20 @@ final class HeapObjects implements HprofHandler {
     HeapObjects(HeapStructure structure) {
         this.structure = structure;
         this.lastDump = structure.heapDumps - 1;
+        chooseClasses();
+    }
+
+    /** For the pass that reads structure and objects together: classes are chosen when the first object comes. */
+    private HeapObjects(HeapStructure structure, boolean combined) {
+        this.structure = structure;
+        this.lastDump = -1;
+    }
+
+    static HeapObjects combined(HeapStructure structure) {
+        return new HeapObjects(structure, true);
+    }
+
+    private void chooseClasses() {
         for (HeapStructure.ClassInfo c : structure.classes.values()) {
             if (HeapClasses.isWanted(structure, c)) {
                 wanted.add(c.id);
@@ -45,7 +169,7 @@ final class HeapObjects implements HprofHandler {
 
     @Override
     public boolean wantsHeapDump(int index) {
-        return index == lastDump;
+        return lastDump < 0 || index == lastDump;
     }
 
     @Override
@@ -54,9 +178,9 @@ final class HeapObjects implements HprofHandler {
     }
 
     @Override
-    public void instance(long id, long classId, byte[] fields, int length) {
-        HeapStructure.ClassInfo c = structure.classes.get(classId);
-        objects.put(id, new HeapObject(id, c, decode(c.layout, fields, length, structure.idSize)));
+    public void instance(long id, long classId, java.nio.ByteBuffer fields, int offset, int length) {
+        HeapStructure.ClassInfo c = structure.classById.get(classId);
+        objects.put(id, new HeapObject(id, c, decode(c.layout, fields, offset, length, structure.idSize)));
     }
 
     @Override
@@ -69,7 +193,7 @@ final class HeapObjects implements HprofHandler {
         entryArrays.put(id, elements);
     }
 
-    static long[] decode(HeapStructure.Layout layout, byte[] b, int length, int idSize) {
+    static long[] decode(HeapStructure.Layout layout, java.nio.ByteBuffer b, int base, int length, int idSize) {
         long[] values = new long[layout.names().length];
         for (int i = 0; i < values.length; i++) {
             int off = layout.offsets()[i];
@@ -77,12 +201,13 @@ final class HeapObjects implements HprofHandler {
             if (off >= length) {
                 break;
             }
+            int at = base + off;
             values[i] = switch (type) {
-                case HprofDecoder.T_OBJECT -> idSize == 4 ? u4(b, off) : i8(b, off);
-                case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> b[off];
-                case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
-                case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> i4(b, off);
-                case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> i8(b, off);
+                case HprofDecoder.T_OBJECT -> idSize == 4 ? b.getInt(at) & 0xffffffffL : b.getLong(at);
+                case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> b.get(at);
+                case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> b.getShort(at) & 0xffff;
+                case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> b.getInt(at);
+                case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> b.getLong(at);
                 default -> 0;
             };
         }

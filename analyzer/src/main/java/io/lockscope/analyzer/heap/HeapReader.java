@@ -38,7 +38,8 @@ public final class HeapReader {
     /**
      * @param lockClasses how many instances of each java.util.concurrent synchronizer class the heap holds
      */
-    public record Result(Snapshot snapshot, String message, boolean complete, long bytesRead, Map<String, Integer> lockClasses) {
+    public record Result(Snapshot snapshot, String message, boolean complete, long bytesRead, Map<String, Integer> lockClasses,
+            List<Long> passNanos) {
     }
 
     /** Progress through a large file, for a person watching. */
@@ -53,22 +54,40 @@ public final class HeapReader {
 
     public static Result read(Path path, String display, boolean gzip, Progress progress) throws IOException {
         long size = Files.size(path);
-        HeapStructure structure = new HeapStructure();
-        HprofDecoder.Progress p1 = pass(path, gzip, size, structure, 1, progress);
+        HeapObjects.Combined first = new HeapObjects.Combined();
+        List<Long> times = new ArrayList<>();
+        long t0 = System.nanoTime();
+        HprofDecoder.Progress p1 = pass(path, gzip, size, first, 1, progress);
+        times.add(System.nanoTime() - t0);
+        HeapStructure structure = first.structure;
         structure.resolve();
         if (structure.heapDumps == 0) {
             throw new IOException(p1.complete() ? "an HPROF file with no heap dump in it"
                     : "no heap dump before the damage: " + p1.problem());
         }
-        HeapObjects objects = new HeapObjects(structure);
-        HprofDecoder.Progress p2 = pass(path, gzip, size, objects, 2, progress);
+        HeapObjects objects = first.objects;
+        HprofDecoder.Progress p2 = p1;
+        if (objects == null || first.classAfterObjects) {
+            // classes came after objects, or several heap dumps: the objects of the last one, in a pass of their own
+            objects = new HeapObjects(structure);
+            t0 = System.nanoTime();
+            p2 = pass(path, gzip, size, objects, 2, progress);
+            times.add(System.nanoTime() - t0);
+        }
         Model model = new Model(structure, objects);
         HeapNames names = new HeapNames(structure, model.stringIds, model.charArrayIds, model.referrerTargets);
+        t0 = System.nanoTime();
         HprofDecoder.Progress p3 = pass(path, gzip, size, names, 3, progress);
+        times.add(System.nanoTime() - t0);
         LongSet missing = names.missingArrays();
+        if (missing.size() > 0 && !gzip) {
+            missing = names.readNoted(path, missing);
+        }
         if (missing.size() > 0) {
             HeapNames arrays = names.arraysOnly(missing);
+            t0 = System.nanoTime();
             pass(path, gzip, size, arrays, 4, progress);
+            times.add(System.nanoTime() - t0);
             names.arrays.putAll(arrays.arrays);
         }
         Snapshot snapshot = model.snapshot(display, names);
@@ -93,7 +112,7 @@ public final class HeapReader {
         }
         Map<String, Integer> lockClasses = new java.util.TreeMap<>();
         model.syncs.values().forEach(x -> lockClasses.merge(x.cls().name, 1, Integer::sum));
-        return new Result(snapshot, message.toString(), complete, p1.offset(), lockClasses);
+        return new Result(snapshot, message.toString(), complete, p1.offset(), lockClasses, List.copyOf(times));
     }
 
     private static HprofDecoder.Progress pass(Path path, boolean gzip, long size, HprofHandler h, int n, Progress progress)

@@ -55,6 +55,8 @@ final class HeapStructure implements HprofHandler {
     final Map<Long, Long> classNameIds = new HashMap<>();
     final Map<Long, Long> classIdsBySerial = new HashMap<>();
     final Map<Long, ClassInfo> classes = new LinkedHashMap<>();
+    /** The same classes, for the per-object lookups of a pass over every instance. */
+    final LongMap<ClassInfo> classById = new LongMap<>();
     final Map<Long, FrameInfo> frames = new HashMap<>();
     final Map<Long, long[]> traces = new HashMap<>();
     final Map<Long, Long> traceByThreadSerial = new HashMap<>();
@@ -136,7 +138,9 @@ final class HeapStructure implements HprofHandler {
         for (int i = 0; i < staticNames.length; i++) {
             statics.put(strings.getOrDefault(staticNames[i], "?"), staticObjectValues[i]);
         }
-        classes.put(classId, new ClassInfo(classId, superId, names, fieldTypes, statics));
+        ClassInfo info = new ClassInfo(classId, superId, names, fieldTypes, statics);
+        classes.put(classId, info);
+        classById.put(classId, info);
     }
 
     @Override

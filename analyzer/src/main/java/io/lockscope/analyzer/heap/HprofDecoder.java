@@ -112,6 +112,7 @@ final class HprofDecoder {
                     case TAG_START_THREAD -> startThread(h);
                     case TAG_HEAP_DUMP -> {
                         dumpIndex++;
+                        h.heapDumpStarted(dumpIndex);
                         inSegments = false;
                         heapDump(h, dumpIndex, length);
                     }
@@ -119,6 +120,7 @@ final class HprofDecoder {
                         if (!inSegments) {
                             dumpIndex++;
                             inSegments = true;
+                            h.heapDumpStarted(dumpIndex);
                         }
                         heapDump(h, dumpIndex, length);
                     }
@@ -280,11 +282,20 @@ final class HprofDecoder {
     }
 
     private void instance(HprofHandler h) throws IOException {
-        long id = in.id();
-        in.u4(); // stack trace serial
-        long classId = in.id();
-        int length = in.i4();
+        // the header in one window: id, stack trace serial, class id, length
+        int ids = in.idSize();
+        java.nio.ByteBuffer head = in.window(2 * ids + 8);
+        long id = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
+        head.getInt(); // stack trace serial
+        long classId = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
+        int length = head.getInt();
         if (!h.wantsInstance(id, classId)) {
+            in.skip(length);
+            return;
+        }
+        java.nio.ByteBuffer window = in.window(length);
+        if (window != null) {
+            h.instance(id, classId, window, window.position(), length);
             in.skip(length);
             return;
         }
@@ -292,14 +303,16 @@ final class HprofDecoder {
             scratch = new byte[Math.max(length, scratch.length * 2)];
         }
         in.readInto(scratch, length);
-        h.instance(id, classId, scratch, length);
+        h.instance(id, classId, java.nio.ByteBuffer.wrap(scratch), 0, length);
     }
 
     private void objectArray(HprofHandler h) throws IOException {
-        long id = in.id();
-        in.u4();
-        int n = in.i4();
-        long arrayClass = in.id();
+        int ids = in.idSize();
+        java.nio.ByteBuffer head = in.window(2 * ids + 8);
+        long id = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
+        head.getInt(); // stack trace serial
+        int n = head.getInt();
+        long arrayClass = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
         if (!h.wantsObjectArray(id, arrayClass)) {
             in.skip((long) n * in.idSize());
             return;
@@ -312,19 +325,47 @@ final class HprofDecoder {
     }
 
     private void primitiveArray(HprofHandler h) throws IOException {
-        long id = in.id();
-        in.u4();
-        int n = in.i4();
-        int type = in.u1();
+        long start = in.position() - 1;
+        int ids = in.idSize();
+        java.nio.ByteBuffer head = in.window(ids + 9);
+        long id = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
+        head.getInt(); // stack trace serial
+        int n = head.getInt();
+        int type = head.get() & 0xff;
         int s = size(type);
         if (s < 0) {
             throw new IOException("unknown array element type " + type + " at byte " + in.position());
         }
+        h.primitiveArrayAt(id, type, n, start);
         if (!h.wantsPrimitiveArray(id, type)) {
             in.skip((long) n * s);
             return;
         }
         h.primitiveArray(id, type, in.bytes(n * s));
+    }
+
+    /** Reads the primitive array sub-record that starts at {@code position}: its element type and bytes. */
+    static Object[] primitiveArrayAt(java.nio.file.Path path, long position, int idSize) throws IOException {
+        try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(path)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(1 + idSize + 4 + 4 + 1);
+            fc.read(head, position);
+            head.flip();
+            if ((head.get() & 0xff) != PRIMITIVE_ARRAY_DUMP) {
+                throw new IOException("no primitive array at byte " + position);
+            }
+            if (idSize == 4) {
+                head.getInt();
+            } else {
+                head.getLong();
+            }
+            head.getInt();
+            int n = head.getInt();
+            int type = head.get() & 0xff;
+            int width = type == T_CHAR ? 2 : 1;
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(n * width);
+            fc.read(data, position + head.capacity());
+            return new Object[] {type, data.array()};
+        }
     }
 
     static String utf8(byte[] b) {

@@ -29,6 +29,10 @@ interface HprofHandler {
     default void startThread(long threadSerial, long threadObjectId, long traceSerial, long nameId) {
     }
 
+    /** A new heap dump begins (files written by the hprof agent may hold several). */
+    default void heapDumpStarted(int index) {
+    }
+
     /** Whether to look inside heap dump number {@code index} (0-based); the others are skipped. */
     default boolean wantsHeapDump(int index) {
         return true;
@@ -60,8 +64,11 @@ interface HprofHandler {
         return false;
     }
 
-    /** The instance's field bytes, valid only during the call. */
-    default void instance(long id, long classId, byte[] fields, int length) {
+    /**
+     * The instance's field bytes: {@code length} bytes from {@code offset} in {@code fields}
+     * (big-endian), valid only during the call.
+     */
+    default void instance(long id, long classId, java.nio.ByteBuffer fields, int offset, int length) {
     }
 
     default boolean wantsObjectArray(long id, long arrayClassId) {
@@ -73,6 +80,10 @@ interface HprofHandler {
 
     default boolean wantsPrimitiveArray(long id, int type) {
         return false;
+    }
+
+    /** Every primitive array passes here first, with where its sub-record starts in the file. */
+    default void primitiveArrayAt(long id, int type, int count, long position) {
     }
 
     default void primitiveArray(long id, int type, byte[] data) {

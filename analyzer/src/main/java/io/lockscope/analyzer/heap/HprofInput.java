@@ -142,6 +142,18 @@ final class HprofInput implements Closeable {
         return out;
     }
 
+    /**
+     * Makes n bytes readable in place: returns the buffer, whose position is where they start;
+     * the caller then skips them. For n larger than half the buffer, returns null.
+     */
+    ByteBuffer window(int n) throws IOException {
+        if (n > BUFFER / 2) {
+            return null;
+        }
+        need(n);
+        return buf;
+    }
+
     /** Reads n bytes into dst, which must hold them. */
     void readInto(byte[] dst, int n) throws IOException {
         int done = 0;

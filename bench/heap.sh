@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Heap-dump reading: cat, lockscope's heap reader and a library from Maven Central doing the same
+# lock extraction, on one generated heap dump, in one run; time, MB/s and peak RSS for each.
+#
+# Usage: bench/heap.sh [GIGABYTES=3.2] [LIBRARY_XMX=12g]    (the dump goes to ${TMPDIR:-/tmp})
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+gigabytes=${1:-3.2}
+library_xmx=${2:-12g}
+work="${TMPDIR:-/tmp}/lockscope-bench"
+file="$work/heap-${gigabytes}g.hprof"
+mkdir -p "$work"
+
+(cd "$root" && mvn -q -B -Pbench -DskipTests install)
+cp="$root/bench/target/lockscope-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
+
+if [ ! -f "$file" ]; then
+  echo "generating a heap dump of about $gigabytes GiB ..." >&2
+  xmx=$(awk -v g="$gigabytes" 'BEGIN { printf "%d", g + 3 }')
+  java -Xmx${xmx}g -cp "$cp" io.lockscope.bench.BigHeap "$file" "$gigabytes" >&2
+fi
+bytes=$(stat -c %s "$file")
+echo "file: $file, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }')"
+cat "$file" > /dev/null   # into the page cache: every reader reads from memory
+
+now() { date +%s.%N; }
+start=$(now); cat "$file" > /dev/null; end=$(now)
+cat_s=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+awk -v b="$bytes" -v t="$cat_s" 'BEGIN { printf "cat: %.2f s = %.0f MB/s\n", t, b / t / 1e6 }'
+
+java -Xmx256m -XX:+UseSerialGC -cp "$root/analyzer/target/lockscope.jar" io.lockscope.analyzer.bench.HeapThroughput "$file"
+java -Xmx"$library_xmx" -cp "$cp" io.lockscope.bench.LibraryLockExtraction "$file"
