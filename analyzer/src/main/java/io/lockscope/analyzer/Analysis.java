@@ -33,6 +33,10 @@ public final class Analysis {
     public interface Progress {
         void reading(int index, int total, String path);
 
+        /** Within one large file: which pass over it, how far (bytes of the uncompressed data), of how much (0: unknown). */
+        default void within(String path, int pass, long position, long size) {
+        }
+
         Progress NONE = (i, t, p) -> { };
     }
 
@@ -70,7 +74,8 @@ public final class Analysis {
         int i = 0;
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
-            inputs.add(InputReader.read(c.path(), c.display(), keep::accept));
+            inputs.add(InputReader.read(c.path(), c.display(), keep::accept,
+                    (pass, position, size) -> progress.within(c.display(), pass, position, size)));
         }
         List<JvmHistory> jvms = JvmGrouper.group(snapshots);
         RuleEngine engine = new RuleEngine(rules);

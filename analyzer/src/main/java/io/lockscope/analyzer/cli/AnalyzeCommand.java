@@ -118,12 +118,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
+        // progress goes to the terminal only, on stderr, and never into a pipe or a CI log
         Analysis.Progress progress = System.console() != null && System.getenv("CI") == null
-                ? (i, total, path) -> {
-                    err.print("\rreading " + i + " of " + total + ": " + shorten(path) + "\u001b[K");
-                    err.flush();
-                }
-                : Analysis.Progress.NONE;
+                ? new TerminalProgress(err) : Analysis.Progress.NONE;
         Analysis.Result result = new Analysis(all, enabled, settings, known).run(paths, progress);
         if (progress != Analysis.Progress.NONE) {
             err.print("\r\u001b[K");
@@ -180,6 +177,34 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** One line on the terminal, rewritten in place: which file, and for a big one, which pass and how far. */
+    static final class TerminalProgress implements Analysis.Progress {
+        private final PrintWriter err;
+        private String file = "";
+
+        TerminalProgress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void reading(int index, int total, String path) {
+            file = "reading " + index + " of " + total + ": " + shorten(path);
+            show(file);
+        }
+
+        @Override
+        public void within(String path, int pass, long position, long size) {
+            String how = size > 0 ? String.format("%d%%", position * 100 / size)
+                    : String.format("%,d MB", position >> 20);
+            show(file + " (pass " + pass + ", " + how + ")");
+        }
+
+        private void show(String line) {
+            err.print("\r" + line + "\u001b[K");
+            err.flush();
+        }
     }
 
     private static String shorten(String path) {

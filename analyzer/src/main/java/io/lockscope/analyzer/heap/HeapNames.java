@@ -20,6 +20,7 @@ final class HeapNames implements HprofHandler {
     private final int lastDump;
     private final LongSet stringIds;
     private final LongSet arrayIds = new LongSet();
+    private final LongSet initialArrayIds;
     private final LongSet targets;
     private final boolean scanReferrers;
     private final long[] stringClasses;
@@ -32,12 +33,26 @@ final class HeapNames implements HprofHandler {
         this.structure = structure;
         this.lastDump = structure.heapDumps - 1;
         this.stringIds = stringIds;
+        this.initialArrayIds = charArrayIds;
         for (long id : charArrayIds.toArray()) {
             arrayIds.add(id);
         }
         this.targets = targets;
         this.scanReferrers = targets.size() > 0;
         this.stringClasses = structure.idsOf(HeapClasses.STRING).stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** A collector for one share of pass 3's segments, with the same questions and its own answers. */
+    HeapNames share() {
+        return new HeapNames(structure, stringIds, initialArrayIds, targets);
+    }
+
+    /** Takes in what another share of pass 3 found. */
+    void merge(HeapNames other) {
+        strings.putAll(other.strings);
+        arrays.putAll(other.arrays);
+        referrers.addAll(other.referrers);
+        positions.putAll(other.positions);
     }
 
     /** Pass 4: only the value arrays still missing. */

@@ -41,6 +41,11 @@ final class HeapObjects implements HprofHandler {
         }
 
         @Override
+        public void segment(int dumpIndex, long bodyStart, long length) {
+            structure.segment(dumpIndex, bodyStart, length);
+        }
+
+        @Override
         public void stackFrame(long frameId, long m, long sig, long src, long classSerial, int line) {
             structure.stackFrame(frameId, m, sig, src, classSerial, line);
         }

@@ -71,13 +71,17 @@ public final class HeapReader {
             // classes came after objects, or several heap dumps: the objects of the last one, in a pass of their own
             objects = new HeapObjects(structure);
             t0 = System.nanoTime();
-            p2 = pass(path, gzip, size, objects, 2, progress);
+            p2 = pass(path, gzip, size, objects, times.size() + 1, progress);
             times.add(System.nanoTime() - t0);
         }
         Model model = new Model(structure, objects);
         HeapNames names = new HeapNames(structure, model.stringIds, model.charArrayIds, model.referrerTargets);
         t0 = System.nanoTime();
-        HprofDecoder.Progress p3 = pass(path, gzip, size, names, 3, progress);
+        List<long[]> segments = structure.segments.getOrDefault(structure.heapDumps - 1, List.of());
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        HprofDecoder.Progress p3 = !gzip && threads > 1 && segments.size() >= 2 * threads && p1.complete()
+                ? parallelPass(path, size, structure, names, segments, threads)
+                : pass(path, gzip, size, names, times.size() + 1, progress);
         times.add(System.nanoTime() - t0);
         LongSet missing = names.missingArrays();
         if (missing.size() > 0 && !gzip) {
@@ -86,7 +90,7 @@ public final class HeapReader {
         if (missing.size() > 0) {
             HeapNames arrays = names.arraysOnly(missing);
             t0 = System.nanoTime();
-            pass(path, gzip, size, arrays, 4, progress);
+            pass(path, gzip, size, arrays, times.size() + 1, progress);
             times.add(System.nanoTime() - t0);
             names.arrays.putAll(arrays.arrays);
         }
@@ -113,6 +117,62 @@ public final class HeapReader {
         Map<String, Integer> lockClasses = new java.util.TreeMap<>();
         model.syncs.values().forEach(x -> lockClasses.merge(x.cls().name, 1, Integer::sum));
         return new Result(snapshot, message.toString(), complete, p1.offset(), lockClasses, List.copyOf(times));
+    }
+
+    /**
+     * Pass 3 over a plain file, its heap dump segments shared out among threads in contiguous runs
+     * of about equal bytes, each with its own collector; their findings are merged in order.
+     */
+    private static HprofDecoder.Progress parallelPass(Path path, long size, HeapStructure structure, HeapNames names,
+            List<long[]> segments, int threads) throws IOException {
+        long total = segments.stream().mapToLong(x -> x[1]).sum();
+        List<List<long[]>> shares = new ArrayList<>();
+        List<long[]> current = new ArrayList<>();
+        long bytes = 0;
+        for (long[] seg : segments) {
+            current.add(seg);
+            bytes += seg[1];
+            if (bytes >= total / threads && shares.size() < threads - 1) {
+                shares.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        shares.add(current);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(shares.size(), r -> {
+            Thread t = new Thread(r, "lockscope-heap-pass");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Object[]>> results = new ArrayList<>();
+            for (List<long[]> share : shares) {
+                HeapNames collector = names.share();
+                results.add(pool.submit(() -> {
+                    try (HprofInput in = HprofInput.open(path, false)) {
+                        HprofDecoder.Progress p = new HprofDecoder(in, size).segments(collector, share, structure.heapDumps - 1);
+                        return new Object[] {collector, p};
+                    }
+                }));
+            }
+            HprofDecoder.Progress worst = null;
+            for (java.util.concurrent.Future<Object[]> f : results) {
+                Object[] r = f.get();
+                names.merge((HeapNames) r[0]);
+                HprofDecoder.Progress p = (HprofDecoder.Progress) r[1];
+                if (worst == null || !p.complete()) {
+                    worst = p;
+                }
+            }
+            return worst;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static HprofDecoder.Progress pass(Path path, boolean gzip, long size, HprofHandler h, int n, Progress progress)

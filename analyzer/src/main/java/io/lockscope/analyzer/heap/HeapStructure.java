@@ -65,6 +65,8 @@ final class HeapStructure implements HprofHandler {
     final Map<Integer, List<Long>> monitorsUsed = new HashMap<>();
     /** hprof-agent dumps: thread serial to object id and name. */
     final Map<Long, long[]> startedThreads = new HashMap<>();
+    /** Heap dump records of each dump: {bodyStart, length}. */
+    final Map<Integer, List<long[]>> segments = new HashMap<>();
     String format = "";
     int idSize = 8;
     long timestampMillis;
@@ -88,6 +90,11 @@ final class HeapStructure implements HprofHandler {
     @Override
     public void string(long id, byte[] utf8) {
         strings.put(id, HprofDecoder.utf8(utf8));
+    }
+
+    @Override
+    public void segment(int dumpIndex, long bodyStart, long length) {
+        segments.computeIfAbsent(dumpIndex, k -> new ArrayList<>()).add(new long[] {bodyStart, length});
     }
 
     @Override

@@ -113,6 +113,7 @@ final class HprofDecoder {
                     case TAG_HEAP_DUMP -> {
                         dumpIndex++;
                         h.heapDumpStarted(dumpIndex);
+                        h.segment(dumpIndex, in.position(), length);
                         inSegments = false;
                         heapDump(h, dumpIndex, length);
                     }
@@ -122,6 +123,7 @@ final class HprofDecoder {
                             inSegments = true;
                             h.heapDumpStarted(dumpIndex);
                         }
+                        h.segment(dumpIndex, in.position(), length);
                         heapDump(h, dumpIndex, length);
                     }
                     case TAG_HEAP_DUMP_END -> {
@@ -146,6 +148,28 @@ final class HprofDecoder {
             String what = dumpIndex >= 0 ? " in a " + (inSegments ? "HEAP_DUMP_SEGMENT" : "HEAP_DUMP") : "";
             return new Progress(in.position(), false, "truncated at byte " + String.format("%,d", in.position()) + what,
                     dumpIndex + 1, Math.max(declaredEnd, in.position()));
+        }
+        return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
+    }
+
+    /**
+     * Reads only the given heap dump records ({bodyStart, length} each) of a plain file, for a
+     * pass that several threads share out by segment. The header is read for the id size.
+     */
+    Progress segments(HprofHandler h, java.util.List<long[]> segments, int dumpIndex) throws IOException {
+        header();
+        long at = in.position();
+        try {
+            for (long[] seg : segments) {
+                in.seek(seg[0]);
+                at = seg[0];
+                heapDump(h, dumpIndex, seg[1]);
+                if (h.done()) {
+                    break;
+                }
+            }
+        } catch (EOFException e) {
+            return new Progress(in.position(), false, "truncated at byte " + String.format("%,d", in.position()), dumpIndex + 1, at);
         }
         return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
     }

@@ -29,6 +29,10 @@ interface HprofHandler {
     default void startThread(long threadSerial, long threadObjectId, long traceSerial, long nameId) {
     }
 
+    /** A HEAP_DUMP or HEAP_DUMP_SEGMENT record: where its body starts and how long it is. */
+    default void segment(int dumpIndex, long bodyStart, long length) {
+    }
+
     /** A new heap dump begins (files written by the hprof agent may hold several). */
     default void heapDumpStarted(int index) {
     }

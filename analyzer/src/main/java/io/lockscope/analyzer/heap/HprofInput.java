@@ -44,6 +44,17 @@ final class HprofInput implements Closeable {
         return new HprofInput(fc, fc);
     }
 
+    /** Moves a plain file's reading to {@code position}. */
+    void seek(long position) throws IOException {
+        if (file == null) {
+            throw new IOException("cannot seek in a compressed input");
+        }
+        buf.clear().limit(0);
+        file.position(position);
+        consumedBefore = position;
+        eof = false;
+    }
+
     void idSize(int size) {
         this.idSize = size;
     }

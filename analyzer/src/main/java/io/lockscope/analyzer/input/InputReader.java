@@ -20,7 +20,16 @@ public final class InputReader {
     private InputReader() {
     }
 
+    /** How far a long read has got: pass, bytes, and the file's size (0 when compressed). */
+    public interface Progress {
+        void at(int pass, long position, long size);
+    }
+
     public static InputReport read(Path path, String display, SnapshotSink sink) {
+        return read(path, display, sink, (pass, position, size) -> { });
+    }
+
+    public static InputReport read(Path path, String display, SnapshotSink sink, Progress progress) {
         long size;
         Detection d;
         try {
@@ -45,7 +54,7 @@ public final class InputReader {
             sink.accept(s);
         };
         if (f == InputFormat.HPROF) {
-            return readHeap(path, display, d, size, counting, count);
+            return readHeap(path, display, d, size, counting, progress);
         }
         try (InputStream in = open(path, d.gzip())) {
             if (f == InputFormat.JCMD_JSON) {
@@ -73,9 +82,10 @@ public final class InputReader {
         }
     }
 
-    private static InputReport readHeap(Path path, String display, Detection d, long size, SnapshotSink sink, int[] count) {
+    private static InputReport readHeap(Path path, String display, Detection d, long size, SnapshotSink sink, Progress progress) {
         try {
-            HeapReader.Result r = HeapReader.read(path, display, d.gzip(), HeapReader.Progress.NONE);
+            HeapReader.Result r = HeapReader.read(path, display, d.gzip(),
+                    (pass, position) -> progress.at(pass, position, d.gzip() ? 0 : size));
             sink.accept(r.snapshot());
             return new InputReport(display, InputFormat.HPROF, r.complete() ? InputStatus.READ : InputStatus.PARTIAL,
                     (d.gzip() ? "gzip-compressed " : "") + r.message(), 1, size);
