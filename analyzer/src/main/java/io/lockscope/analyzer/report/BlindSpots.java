@@ -30,8 +30,14 @@ final class BlindSpots {
             out.add("One dump is one instant: a slow lock and a stuck one look alike. "
                     + "Take three dumps some seconds apart.");
         }
-        out.add("A thread that died holding a lock cannot be named from a thread dump. "
-                + "A heap dump (jcmd <pid> GC.heap_dump) shows it.");
+        if (s.stream().noneMatch(x -> x.format().equals("hprof"))) {
+            out.add("A thread that died holding a lock, and the readers of a read/write lock, cannot be named from a "
+                    + "thread dump. A heap dump (jcmd <pid> GC.heap_dump) shows them.");
+        }
+        if (s.stream().allMatch(x -> x.format().equals("hprof"))) {
+            out.add("A heap dump shows no monitor owners or waiters, and no \"waiting to lock\". "
+                    + "A thread dump of the same moment (jcmd <pid> Thread.print -l) shows them.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack"))) {
             out.add("jstack lists virtual threads only while they are mounted. "
                     + "jcmd <pid> Thread.dump_to_file -format=json lists them all.");
