@@ -80,6 +80,21 @@ class HeapFindingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_heapAndThreadDumpOfOneJvmTogether(String jdk) {
+        Finding reader = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-reader.txt"), Dumps.sample(jdk + "/dead-reader.hprof.gz")));
+        assertTrue(reader.title().contains("held by dead thread catalog-reader") && reader.title().endsWith("(in 2 of 2 dumps)"), reader.title());
+        Finding leak = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-field.txt"), Dumps.sample(jdk + "/swapped-field.hprof.gz")));
+        assertTrue(leak.title().endsWith("(in 2 dumps)"), leak.title());
+        assertTrue(leak.detail().contains("no field of any object points to this lock any more"), leak.detail());
+        Finding ring = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/reentrantlock-deadlock.txt"),
+                Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz")));
+        assertTrue(ring.title().endsWith("(in 2 dumps)"), ring.title());
+        assertEquals(1, Dumps.analyzeFromRepository(Dumps.sample(jdk + "/reentrantlock-deadlock.txt"),
+                Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz")).jvms().size(), "one JVM, joined by thread addresses and ids");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
     void negative_liveLocksReferencedByTheirFields(String jdk) {
         // the deadlocked ReentrantLocks are held by live threads and kept in the scenario's fields
         var r = Dumps.analyze(Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz"));

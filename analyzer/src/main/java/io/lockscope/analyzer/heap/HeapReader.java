@@ -105,6 +105,11 @@ public final class HeapReader {
         }
         message.append("; ").append(model.lockCount).append(" java.util.concurrent locks, ")
                 .append(snapshot.synchronizers().size()).append(" held or waited for");
+        int monitors = structure.lastMonitorsUsed().size();
+        if (monitors > 0) {
+            // JDK 8 and older list the objects whose monitors are in use (ROOT_MONITOR_USED); owners are not recorded
+            message.append("; ").append(monitors).append(monitors == 1 ? " monitor" : " monitors").append(" in use");
+        }
         if (structure.heapDumps > 1) {
             message.append("; ").append(structure.heapDumps).append(" heap dumps in the file, the last one used");
         }
@@ -206,7 +211,8 @@ public final class HeapReader {
                     long name = obj.get("name");
                     stringIds.add(name);
                     charArrayIds.add(name);
-                } else if (s.isSubclassOf(obj.cls(), HeapClasses.AOS)) {
+                } else if (s.isSubclassOf(obj.cls(), HeapClasses.AOS) || s.isSubclassOf(obj.cls(), HeapClasses.STAMPED)) {
+                    // StampedLock is no AbstractOwnableSynchronizer, but keeps a state and a queue the same way
                     syncs.put(obj.id(), obj);
                 } else if (obj.has("sync") && !s.isSubclassOf(obj.cls(), HeapClasses.AOS)) {
                     wrappersOfSync.computeIfAbsent(obj.get("sync"), k -> new ArrayList<>()).add(obj.id());
@@ -450,7 +456,7 @@ public final class HeapReader {
             boolean readWrite = s.isSubclassOf(sync.cls(), HeapClasses.RRWL_SYNC);
             long state = sync.get("state");
             long owner = sync.get("exclusiveOwnerThread");
-            LockKind kind = LockKind.ofParkBlocker(cls);
+            LockKind kind = s.isSubclassOf(sync.cls(), HeapClasses.STAMPED) ? LockKind.STAMPED : LockKind.ofParkBlocker(cls);
             if (kind == LockKind.OTHER || kind == LockKind.CONDITION) {
                 kind = owner != 0 || cls.endsWith("ThreadPoolExecutor$Worker") ? LockKind.EXCLUSIVE : LockKind.SHARED;
             }

@@ -79,6 +79,12 @@ class HeapReaderTest {
     }
 
     @Test
+    void monitorsInUseAreCountedWhereTheDumpListsThem() throws IOException {
+        // SOURCES.tsv: ROOT_MONITOR_USED x2 in this JDK 5 dump
+        assertTrue(read(Dumps.corpus("hprof/mat-sunjdk1.5.0_13-x32.hprof")).message().contains("2 monitors in use"));
+    }
+
+    @Test
     void threadsHaveStacksFromTheDumpsTraces() throws IOException {
         Snapshot s = read(Dumps.corpus("hprof/tokuhirom-jdk11.0.5-jcmd-gc-heap_dump-minimal.hprof")).snapshot();
         JvmThread reaper = s.threads().stream().filter(t -> t.name().equals("process reaper")).findFirst().orElseThrow();
