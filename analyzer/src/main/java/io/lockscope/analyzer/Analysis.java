@@ -70,14 +70,15 @@ public final class Analysis {
         Discovery.Result found = Discovery.walk(paths, displayRoot);
         List<InputReport> inputs = new ArrayList<>(found.problems());
         List<Snapshot> snapshots = new ArrayList<>();
+        List<io.lockscope.model.Recording> recordings = new ArrayList<>();
         Consumer<Snapshot> keep = snapshots::add;
         int i = 0;
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
-            inputs.add(InputReader.read(c.path(), c.display(), keep::accept,
+            inputs.add(InputReader.read(c.path(), c.display(), keep::accept, recordings::add,
                     (pass, position, size) -> progress.within(c.display(), pass, position, size)));
         }
-        List<JvmHistory> jvms = JvmGrouper.group(snapshots);
+        List<JvmHistory> jvms = JvmGrouper.group(snapshots, recordings);
         RuleEngine engine = new RuleEngine(rules);
         return new Result(inputs, jvms, engine.run(jvms, enabled, settings, baseline), rules);
     }

@@ -133,8 +133,14 @@ public final class OwnershipMismatch implements Rule {
                         + names.stream().map(Fingerprints::threadPattern).sorted().toList()));
     }
 
-    /** A thread dump and a heap dump of one JVM that name different owners for the same lock (same class, same waiters). */
+    /**
+     * A thread dump and a heap dump of one JVM that name different owners for the same lock (same
+     * class, same waiters). Two thread dumps minutes apart may rightly differ: a lock changes hands.
+     */
     private static List<Finding> disagreeingOwners(RuleContext context) {
+        if (context.snapshots().stream().noneMatch(s -> s.format().equals("hprof"))) {
+            return List.of();
+        }
         Map<String, String[]> ownerByKey = new LinkedHashMap<>(); // key -> {owner identity, owner name, snapshot, lock}
         List<Finding> out = new ArrayList<>();
         for (Snapshot s : context.snapshots()) {
@@ -151,8 +157,9 @@ public final class OwnershipMismatch implements Rule {
                 }
                 JvmThread owner = g.thread(holders.get(0).thread());
                 String key = lock.className() + "|" + waits.stream().map(w -> g.thread(w.thread()).identityKey()).sorted().toList();
-                String[] seen = ownerByKey.putIfAbsent(key, new String[] {owner.identityKey(), owner.name(), s.label(), lock.id()});
-                if (seen != null && !seen[0].equals(owner.identityKey())) {
+                String[] seen = ownerByKey.putIfAbsent(key, new String[] {owner.identityKey(), owner.name(), s.label(), lock.id(), s.format()});
+                boolean heapAgainstDump = seen != null && (seen[4].equals("hprof") != s.format().equals("hprof"));
+                if (seen != null && heapAgainstDump && !seen[0].equals(owner.identityKey())) {
                     out.add(new Finding("ownership-mismatch", Severity.WARNING,
                             lock.simpleClassName() + " has two owners in two dumps of one JVM: " + seen[1] + " (" + seen[2] + ") and "
                                     + owner.name() + " (" + s.label() + ")", context.jvm().id(), List.of(seen[1], owner.name()),

@@ -5,7 +5,7 @@ public enum InputFormat {
     JSTACK("jstack", "HotSpot thread dump (jstack, jcmd Thread.print, SIGQUIT)", true),
     JCMD_JSON("jcmd-json", "JSON thread dump (jcmd Thread.dump_to_file -format=json)", true),
     HPROF("hprof", "HPROF heap dump", true),
-    JFR("jfr", "JDK Flight Recorder recording", false),
+    JFR("jfr", "JDK Flight Recorder recording", true),
     JSTACK_F("jstack-f", "jstack -F (Serviceability Agent) thread dump", false),
     THREADINFO_TEXT("threadinfo-text", "ThreadMXBean ThreadInfo text (\"name\" Id=N in STATE)", false),
     VISUALVM_TEXT("visualvm-text", "VisualVM / Spring Boot actuator text thread dump (\"name\" - Thread t@N)", false),

@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.input;
 
 import io.lockscope.analyzer.heap.HeapReader;
+import io.lockscope.analyzer.jfr.JfrReader;
 import io.lockscope.analyzer.threaddump.SnapshotSink;
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
 import java.io.BufferedInputStream;
@@ -30,6 +31,11 @@ public final class InputReader {
     }
 
     public static InputReport read(Path path, String display, SnapshotSink sink, Progress progress) {
+        return read(path, display, sink, r -> { }, progress);
+    }
+
+    public static InputReport read(Path path, String display, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
         long size;
         Detection d;
         try {
@@ -55,6 +61,17 @@ public final class InputReader {
         };
         if (f == InputFormat.HPROF) {
             return readHeap(path, display, d, size, counting, progress);
+        }
+        if (f == InputFormat.JFR) {
+            try {
+                JfrReader.Result r = JfrReader.read(path, display, d.gzip(), counting::accept);
+                recordings.accept(r.recording());
+                return new InputReport(display, f, r.complete() ? InputStatus.READ : InputStatus.PARTIAL,
+                        (d.gzip() ? "gzip-compressed " : "") + r.message(), r.threadDumps(), size);
+            } catch (IOException | RuntimeException | Error e) {
+                return new InputReport(display, f, count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED,
+                        "jfr could not be read: " + reason(e instanceof Exception ex ? ex : new IOException(e.toString())), count[0], size);
+            }
         }
         try (InputStream in = open(path, d.gzip())) {
             if (f == InputFormat.JCMD_JSON) {

@@ -2,6 +2,7 @@ package io.lockscope.analyzer.jvm;
 
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.JvmThread;
+import io.lockscope.model.Recording;
 import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,6 +67,14 @@ public final class JvmGrouper {
     }
 
     public static List<JvmHistory> group(List<Snapshot> snapshots) {
+        return group(snapshots, List.of());
+    }
+
+    /**
+     * Snapshots grouped as above; then each recording joins the JVM with its pid and version (the
+     * thread dumps it carries are already in it), or stands as a JVM of its own.
+     */
+    public static List<JvmHistory> group(List<Snapshot> snapshots, List<Recording> recordings) {
         // Dumps that carry the most identity go first (text: pid and addresses; then JSON: pid and
         // ids; then heap dumps: addresses and ids), so each later one meets the groups it can join.
         List<Snapshot> byIdentity = new ArrayList<>(snapshots);
@@ -93,6 +102,28 @@ public final class JvmGrouper {
             position.put(snapshots.get(i), i);
         }
         groups.sort(Comparator.comparingInt(g -> g.snapshots.stream().mapToInt(position::get).min().orElse(0)));
+        Map<Group, List<Recording>> recordingsOf = new java.util.IdentityHashMap<>();
+        List<Recording> alone = new ArrayList<>();
+        for (Recording r : recordings) {
+            Group home = null;
+            for (Group g : groups) {
+                boolean samePid = r.jvm().pid().isPresent() && g.pid.isPresent() && r.jvm().pid().getAsLong() == g.pid.getAsLong();
+                boolean sameVersion = r.jvm().vmVersion().isEmpty() || g.version.isEmpty()
+                        || versionKey(r.jvm().vmVersion().get()).contains(versionKey(g.version.get()))
+                        || versionKey(g.version.get()).contains(versionKey(r.jvm().vmVersion().get()));
+                boolean carried = g.snapshots.stream().anyMatch(s -> s.at().file().equals(r.at().file()));
+                if (carried || (samePid && sameVersion)) {
+                    home = g;
+                    break;
+                }
+            }
+            if (home == null) {
+                alone.add(r);
+            } else {
+                recordingsOf.computeIfAbsent(home, k -> new ArrayList<>()).add(r);
+                home.reasons.add("recording " + r.label() + (r.jvm().pid().isPresent() ? " of pid " + r.jvm().pid().getAsLong() : ""));
+            }
+        }
         List<JvmHistory> result = new ArrayList<>();
         int n = 0;
         for (Group g : groups) {
@@ -101,7 +132,13 @@ public final class JvmGrouper {
             if (ordered.stream().allMatch(s -> s.time().isPresent())) {
                 ordered.sort(Comparator.comparing(s -> s.time().get()));
             }
-            result.add(new JvmHistory("jvm-" + n, label(g), grouping(g), ordered));
+            result.add(new JvmHistory("jvm-" + n, label(g), grouping(g), ordered, recordingsOf.getOrDefault(g, List.of())));
+        }
+        for (Recording r : alone) {
+            n++;
+            String label = (r.jvm().pid().isPresent() ? "pid " + r.jvm().pid().getAsLong() : r.label())
+                    + r.jvm().vmVersion().map(v -> " (" + v + ")").orElse("");
+            result.add(new JvmHistory("jvm-" + n, label, "one recording", List.of(), List.of(r)));
         }
         return result;
     }

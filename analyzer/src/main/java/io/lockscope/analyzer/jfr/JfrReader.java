@@ -1,0 +1,75 @@
+package io.lockscope.analyzer.jfr;
+
+import io.lockscope.model.Recording;
+import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a JDK Flight Recorder recording into a {@link Recording} and the thread dumps it holds.
+ * The header is checked first: the JDK's parser reads format 2.x, and silently returns nothing
+ * for older formats and for gzipped files, which go to JMC's parser instead; a 2.x file on which
+ * the JDK's parser fails part-way is read again with JMC's, keeping the chunks before the damage.
+ */
+public final class JfrReader {
+
+    /** The events lockscope reads; the parser skips all others. */
+    static final List<String> EVENT_TYPES = List.of("jdk.ThreadStart", "jdk.ThreadEnd", "jdk.JavaExceptionThrow",
+            "jdk.JavaErrorThrow", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait", "jdk.ThreadPark", "jdk.ThreadSleep",
+            "jdk.VirtualThreadPinned", "jdk.JavaMonitorInflate", "jdk.ThreadDump", "jdk.JVMInformation");
+
+    /** What reading came to. */
+    public record Result(Recording recording, int threadDumps, String message, boolean complete) {
+    }
+
+    private JfrReader() {
+    }
+
+    public static Result read(Path path, String display, boolean gzip, Consumer<Snapshot> snapshots) throws IOException {
+        int[] version = version(path, gzip);
+        String format = version[0] + "." + version[1];
+        boolean jdkParser = !gzip && version[0] >= 2;
+        RecordingBuilder builder = new RecordingBuilder(display);
+        boolean complete = true;
+        String via;
+        if (jdkParser) {
+            try {
+                JdkJfrDecoder.decode(path, builder);
+                via = "jdk.jfr";
+            } catch (IOException | RuntimeException | InternalError e) {
+                // the JDK's parser failed part-way (InternalError on some multi-chunk files): start over with JMC's
+                String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+                builder = new RecordingBuilder(display);
+                complete = JmcJfrDecoder.decode(path, false, builder);
+                via = "JMC's parser, after jdk.jfr failed (" + why + ")";
+            }
+        } else {
+            complete = JmcJfrDecoder.decode(path, gzip, builder);
+            via = "JMC's parser" + (version[0] == 0 ? " (legacy format)" : version[0] == 1 ? " (JDK 9 format, event names mapped)" : "")
+                    + (gzip ? ", through gzip" : "");
+        }
+        long events = builder.counts().values().stream().mapToLong(Long::longValue).sum();
+        String note = complete ? "" : "a damaged or cut-short chunk was left out; the chunks before it are kept";
+        Recording r = builder.build(complete, note, snapshots);
+        String message = "JFR " + format + " via " + via + "; " + events + " lock and thread events"
+                + (builder.threadDumpCount() > 0 ? ", " + builder.threadDumpCount() + " thread dumps" : "")
+                + (complete ? "" : "; " + note);
+        return new Result(r, builder.threadDumpCount(), message, complete);
+    }
+
+    /** The format version from the header: "FLR\0", then major and minor as two-byte numbers. */
+    static int[] version(Path path, boolean gzip) throws IOException {
+        try (InputStream raw = Files.newInputStream(path); InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+            byte[] head = in.readNBytes(8);
+            if (head.length < 8 || head[0] != 'F' || head[1] != 'L' || head[2] != 'R' || head[3] != 0) {
+                throw new IOException("not a JFR recording");
+            }
+            return new int[] {((head[4] & 0xff) << 8) | (head[5] & 0xff), ((head[6] & 0xff) << 8) | (head[7] & 0xff)};
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.lockscope.analyzer.jfr;
+
+import io.lockscope.model.Frame;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.openjdk.jmc.common.IMCFrame;
+import org.openjdk.jmc.common.IMCStackTrace;
+import org.openjdk.jmc.common.IMCThread;
+import org.openjdk.jmc.common.IMCType;
+import org.openjdk.jmc.common.item.IAccessorKey;
+import org.openjdk.jmc.common.item.IItem;
+import org.openjdk.jmc.common.item.IMemberAccessor;
+import org.openjdk.jmc.common.item.IType;
+import org.openjdk.jmc.common.unit.IQuantity;
+import org.openjdk.jmc.common.unit.UnitLookup;
+import org.openjdk.jmc.flightrecorder.internal.FlightRecordingLoader;
+import org.openjdk.jmc.flightrecorder.internal.EventArray;
+import org.openjdk.jmc.flightrecorder.internal.EventArrays;
+
+/**
+ * Recordings the JDK's parser cannot read: legacy 0.9 (JDK 7/8, JRockit), 1.0 (JDK 9, whose
+ * com.oracle.jdk.* names JMC maps to jdk.*), gzipped ones, and 2.x files where the JDK's parser
+ * fails part-way. Through JDK Mission Control's parser, which keeps the chunks before a bad one.
+ */
+final class JmcJfrDecoder {
+
+    static {
+        // JMC reports format quirks through java.util.logging; lockscope says what matters in the input's message
+        java.util.logging.Logger.getLogger("org.openjdk.jmc").setLevel(java.util.logging.Level.OFF);
+    }
+
+    private JmcJfrDecoder() {
+    }
+
+    private static InputStream open(Path file, boolean gzip) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return gzip ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    /** Returns false if JMC had to leave out a damaged or cut-short chunk. */
+    static boolean decode(Path file, boolean gzip, Consumer<JfrEvent> sink) throws IOException {
+        boolean complete = true;
+        EventArrays arrays;
+        try (InputStream in = open(file, gzip)) {
+            arrays = FlightRecordingLoader.loadStream(in, false, false);
+        } catch (Exception strict) {
+            // again, keeping the chunks before the damage
+            complete = false;
+            try (InputStream in = open(file, gzip)) {
+                arrays = FlightRecordingLoader.loadStream(in, false, true);
+            } catch (Exception e) {
+                throw new IOException("JMC could not read it either: " + e.getMessage(), e);
+            }
+        }
+        Set<String> wanted = Set.copyOf(JfrReader.EVENT_TYPES);
+        for (EventArray a : arrays.getArrays()) {
+            String type = a.getType().getIdentifier();
+            if (!wanted.contains(type)) {
+                continue;
+            }
+            for (IItem item : a.getEvents()) {
+                sink.accept(convert(type, item));
+            }
+        }
+        return complete;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static JfrEvent convert(String type, IItem item) {
+        IType<IItem> itemType = (IType<IItem>) item.getType();
+        Map<String, Object> fields = new HashMap<>();
+        Instant start = Instant.EPOCH;
+        Duration duration = Duration.ZERO;
+        Optional<JfrEvent.JfrThread> thread = Optional.empty();
+        List<Frame> stack = List.of();
+        for (IAccessorKey<?> key : itemType.getAccessorKeys().keySet()) {
+            IMemberAccessor accessor = itemType.getAccessor(key);
+            if (accessor == null) {
+                continue;
+            }
+            Object v = accessor.getMember(item);
+            if (v == null) {
+                continue;
+            }
+            String id = key.getIdentifier();
+            switch (id) {
+                case "startTime" -> start = instant((IQuantity) v);
+                case "duration" -> duration = Duration.ofNanos(((IQuantity) v).clampedLongValueIn(UnitLookup.NANOSECOND));
+                case "eventThread" -> thread = Optional.of(thread((IMCThread) v));
+                case "stackTrace" -> stack = frames((IMCStackTrace) v);
+                default -> {
+                    if (v instanceof IMCThread t) {
+                        fields.put(id, thread(t));
+                    } else if (v instanceof IMCType t) {
+                        fields.put(id, t.getFullName());
+                    } else if (v instanceof IQuantity q) {
+                        fields.put(id, id.equals("jvmStartTime") ? instant(q) : (Object) q.longValue());
+                    } else if (v instanceof String || v instanceof Boolean) {
+                        fields.put(id, v);
+                    }
+                }
+            }
+        }
+        return new JfrEvent(type, start, duration, thread, stack, fields);
+    }
+
+    private static Instant instant(IQuantity q) {
+        long nanos = q.clampedLongValueIn(UnitLookup.EPOCH_NS);
+        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    private static JfrEvent.JfrThread thread(IMCThread t) {
+        Long id = t.getThreadId();
+        return new JfrEvent.JfrThread(id == null ? 0 : id, t.getThreadName() == null ? "" : t.getThreadName(), 0, false);
+    }
+
+    private static List<Frame> frames(IMCStackTrace trace) {
+        List<Frame> out = new ArrayList<>();
+        for (IMCFrame f : trace.getFrames()) {
+            String cls = f.getMethod().getType().getFullName();
+            Integer line = f.getFrameLineNumber();
+            out.add(new Frame(cls + "." + f.getMethod().getMethodName(),
+                    line != null && line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,237 @@
+package io.lockscope.analyzer.jfr;
+
+import io.lockscope.analyzer.threaddump.ThreadDumpReader;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.LockKind;
+import io.lockscope.model.Recording;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns recording events into facts as they arrive: thread lives, the exceptions that matter
+ * (every IllegalMonitorStateException, and each thread's last one), contended locks added up per
+ * lock, pinned virtual threads added up per site, and each jdk.ThreadDump as a snapshot of that
+ * moment. What it keeps grows with threads and locks, not with events.
+ */
+final class RecordingBuilder implements Consumer<JfrEvent> {
+
+    static final String IMSE = "java.lang.IllegalMonitorStateException";
+    static final int MAX_KEPT_EXCEPTIONS = 1000;
+
+    private final String file;
+    private final Map<String, Long> counts = new TreeMap<>();
+    private final Map<Long, long[]> lifeTimes = new LinkedHashMap<>(); // javaId -> {start nanos or -1, end nanos or -1}
+    private final Map<Long, JfrEvent.JfrThread> threadInfo = new HashMap<>();
+    private final Map<Long, Recording.ThrownException> lastException = new HashMap<>();
+    private final List<Recording.ThrownException> monitorStateExceptions = new ArrayList<>();
+    private final Map<String, Agg> contentions = new LinkedHashMap<>();
+    private final Map<String, Agg> pinnings = new LinkedHashMap<>();
+    private final List<String> threadDumps = new ArrayList<>();
+    private final List<Instant> threadDumpTimes = new ArrayList<>();
+    private Instant first;
+    private Instant last;
+    private long pid;
+    private String version = "";
+    private Instant jvmStart;
+
+    /** One lock's (or pinning site's) waits, added up. */
+    private static final class Agg {
+        final Recording.ContentionKind kind;
+        final String lockClass;
+        final long address;
+        long events;
+        Duration total = Duration.ZERO;
+        Duration longest = Duration.ZERO;
+        final Map<String, Long> waiters = new LinkedHashMap<>();
+        final Map<String, Long> owners = new LinkedHashMap<>();
+        List<Frame> sample = List.of();
+        Instant firstAt;
+        Instant lastAt;
+
+        Agg(Recording.ContentionKind kind, String lockClass, long address) {
+            this.kind = kind;
+            this.lockClass = lockClass;
+            this.address = address;
+        }
+
+        void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
+            events++;
+            total = total.plus(e.duration());
+            if (e.duration().compareTo(longest) >= 0) {
+                longest = e.duration();
+                sample = e.stack().size() > 24 ? List.copyOf(e.stack().subList(0, 24)) : e.stack();
+            }
+            e.thread().ifPresent(t -> bump(waiters, t.name()));
+            owner.ifPresent(o -> bump(owners, o.name()));
+            firstAt = firstAt == null || e.start().isBefore(firstAt) ? e.start() : firstAt;
+            lastAt = lastAt == null || e.start().isAfter(lastAt) ? e.start() : lastAt;
+        }
+
+        private static void bump(Map<String, Long> m, String name) {
+            if (m.size() < 200 || m.containsKey(name)) {
+                m.merge(name, 1L, Long::sum);
+            }
+        }
+    }
+
+    RecordingBuilder(String file) {
+        this.file = file;
+    }
+
+    @Override
+    public void accept(JfrEvent e) {
+        counts.merge(e.type(), 1L, Long::sum);
+        if (!e.start().equals(Instant.EPOCH)) {
+            first = first == null || e.start().isBefore(first) ? e.start() : first;
+            last = last == null || e.start().isAfter(last) ? e.start() : last;
+        }
+        e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
+        switch (e.type()) {
+            case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[0] = nanos(e.start()));
+            case "jdk.ThreadEnd" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[1] = nanos(e.start()));
+            case "jdk.JavaExceptionThrow", "jdk.JavaErrorThrow" -> exception(e);
+            case "jdk.JavaMonitorEnter" -> contention(e, Recording.ContentionKind.MONITOR_ENTER, e.string("monitorClass"),
+                    e.threadField("previousOwner"));
+            case "jdk.ThreadPark" -> {
+                String cls = e.string("parkedClass");
+                if (!cls.isEmpty() && LockKind.ofParkBlocker(cls).hasOwner()) {
+                    contention(e, Recording.ContentionKind.PARK, cls, Optional.empty());
+                }
+            }
+            case "jdk.VirtualThreadPinned" -> pinning(e);
+            case "jdk.ThreadDump" -> {
+                threadDumps.add(e.string("result"));
+                threadDumpTimes.add(e.start());
+            }
+            case "jdk.JVMInformation" -> {
+                pid = e.number("pid");
+                version = e.string("jvmVersion");
+                jvmStart = e.instant("jvmStartTime").orElse(null);
+            }
+            default -> {
+                // counted only: JavaMonitorWait, ThreadSleep, JavaMonitorInflate
+            }
+        }
+    }
+
+    private long[] life(JfrEvent.JfrThread t) {
+        threadInfo.putIfAbsent(t.javaId(), t);
+        return lifeTimes.computeIfAbsent(t.javaId(), k -> new long[] {-1, -1});
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+
+    private void exception(JfrEvent e) {
+        if (e.thread().isEmpty()) {
+            return;
+        }
+        JfrEvent.JfrThread t = e.thread().get();
+        String cls = e.string("thrownClass");
+        List<Frame> site = throwSite(e.stack());
+        Recording.ThrownException x = new Recording.ThrownException(t.javaId(), t.name(), e.start(), cls, e.string("message"),
+                site, e.type().equals("jdk.JavaErrorThrow"));
+        Recording.ThrownException previous = lastException.get(t.javaId());
+        // since JDK 22 an Error is recorded twice, once per constructor: the same throw at the same moment
+        if (previous != null && previous.exceptionClass().equals(cls) && previous.stack().equals(site)
+                && Duration.between(previous.time(), e.start()).abs().toMillis() < 2) {
+            return;
+        }
+        lastException.put(t.javaId(), x);
+        if (cls.equals(IMSE) && monitorStateExceptions.size() < MAX_KEPT_EXCEPTIONS) {
+            monitorStateExceptions.add(x);
+        }
+    }
+
+    /** The stack below the Throwable constructors: where the exception was created, usually where it was thrown. */
+    static List<Frame> throwSite(List<Frame> stack) {
+        int i = 0;
+        while (i < stack.size() && stack.get(i).methodName().equals("<init>")) {
+            i++;
+        }
+        List<Frame> site = stack.subList(i, stack.size());
+        return site.size() > 24 ? List.copyOf(site.subList(0, 24)) : List.copyOf(site);
+    }
+
+    private void contention(JfrEvent e, Recording.ContentionKind kind, String cls, Optional<JfrEvent.JfrThread> owner) {
+        long address = e.number("address");
+        String key = kind + "|" + cls + "|" + address;
+        contentions.computeIfAbsent(key, k -> new Agg(kind, cls, address)).add(e, owner);
+    }
+
+    private void pinning(JfrEvent e) {
+        // the frame it blocked in, below the JDK's parking machinery
+        String site = e.stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk."))
+                .findFirst().or(() -> e.stack().stream().findFirst()).map(Frame::text).orElse("?");
+        pinnings.computeIfAbsent(site, k -> new Agg(null, site, 0)).add(e, Optional.empty());
+    }
+
+    /** The recording, and the thread dumps it carried as snapshots of the same JVM. */
+    Recording build(boolean complete, String note, Consumer<Snapshot> snapshots) throws IOException {
+        JvmHints hints = new JvmHints(pid == 0 ? OptionalLong.empty() : OptionalLong.of(pid),
+                version.isEmpty() ? Optional.empty() : Optional.of(version), Optional.empty());
+        for (int i = 0; i < threadDumps.size(); i++) {
+            int n = i + 1;
+            Instant at = threadDumpTimes.get(i);
+            ThreadDumpReader.readText(new ByteArrayInputStream(threadDumps.get(i).getBytes(StandardCharsets.UTF_8)),
+                    file + "#threaddump-" + n, s -> snapshots.accept(new Snapshot(s.label().replaceFirst("#1$", ""),
+                            "jfr-threaddump", SourceRef.file(file), Optional.of(at), hints, s.threads(), s.monitorOwners(),
+                            s.synchronizerOwners(), s.reportedDeadlocks(), s.synchronizers())));
+        }
+        List<Recording.ThreadLife> lives = new ArrayList<>();
+        for (Map.Entry<Long, long[]> e : lifeTimes.entrySet()) {
+            JfrEvent.JfrThread t = threadInfo.get(e.getKey());
+            long[] l = e.getValue();
+            lives.add(new Recording.ThreadLife(e.getKey(), t == null ? "" : t.name(),
+                    l[0] < 0 ? Optional.empty() : Optional.of(instant(l[0])), l[1] < 0 ? Optional.empty() : Optional.of(instant(l[1])),
+                    t != null && t.virtual()));
+        }
+        List<Recording.ThrownException> exceptions = new ArrayList<>(monitorStateExceptions);
+        // the last exception of each thread that ended: how threads died
+        for (Recording.ThreadLife life : lives) {
+            Recording.ThrownException x = lastException.get(life.javaId());
+            if (life.ended().isPresent() && x != null && !exceptions.contains(x)) {
+                exceptions.add(x);
+            }
+        }
+        List<Recording.Contention> cs = new ArrayList<>();
+        for (Agg a : contentions.values()) {
+            cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total, a.longest,
+                    a.waiters, a.owners, a.sample, Optional.ofNullable(a.firstAt), Optional.ofNullable(a.lastAt)));
+        }
+        List<Recording.Pinning> ps = new ArrayList<>();
+        for (Agg a : pinnings.values()) {
+            ps.add(new Recording.Pinning(a.lockClass, a.events, a.total, a.longest, a.waiters, a.sample));
+        }
+        return new Recording(file, SourceRef.file(file), hints, Optional.ofNullable(jvmStart), Optional.ofNullable(first),
+                Optional.ofNullable(last), lives, exceptions, cs, ps, counts, complete, note);
+    }
+
+    int threadDumpCount() {
+        return threadDumps.size();
+    }
+
+    Map<String, Long> counts() {
+        return counts;
+    }
+}
