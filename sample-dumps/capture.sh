@@ -4,6 +4,7 @@
 #   jcmd <pid> Thread.print -l                          -> jdkNN/<scenario>.txt
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
+#   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 # Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
 # those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
 # with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
@@ -17,10 +18,12 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock)
+             read-write-deadlock hot-monitor pinned-virtual)
 fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
+JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual "
+NEEDS_21=" pinned-virtual "
 
 default_home() {
   local java
@@ -58,6 +61,11 @@ capture_heap() { # capture_heap JDK PID OUT: a gzipped heap dump of the live obj
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
+capture_jfr() { # capture_jfr JDK PID OUT: the recording running since the JVM started
+  "$1/bin/jcmd" "$2" JFR.dump name=1 filename="$3" > /dev/null
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
 capture_json() { # capture_json JDK PID OUT
   local tmp
   tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-dump-XXXXXX.json")
@@ -70,7 +78,9 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   local jdk=$1 feature=$2 outdir=$3 scenario=$4 arg=${5:-} base log pid
   base=$scenario${arg:+-$(echo "$arg" | tr 'A-Z' 'a-z')}
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-scenario-XXXXXX.log")
-  "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario" $arg > "$log" 2>&1 &
+  local jfr=""
+  [[ "$JFR" == *" $scenario "* ]] && jfr="-XX:StartFlightRecording:jdk.JavaExceptionThrow#enabled=true"
+  "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg > "$log" 2>&1 &
   pid=$!
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   if [ "$scenario" = lock-order ]; then
@@ -91,6 +101,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       capture_text "$jdk" "$pid" "$outdir/$base.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
+      [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"
     fi
   fi
   kill -9 "$pid" 2>/dev/null || true
@@ -111,6 +122,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
   classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-scenario-classes-XXXXXX")
   "$jdk/bin/javac" -d "$classes" "$here/scenarios/Scenario.java"
   for scenario in "${scenarios[@]}"; do
+    if [[ "$NEEDS_21" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
+      continue
+    fi
     if [ "$scenario" = half-ring ]; then
       run_one "$jdk" "$feature" "$outdir" half-ring A
       run_one "$jdk" "$feature" "$outdir" half-ring B

@@ -36,10 +36,12 @@ public class Scenario {
             case "dead-reader" -> deadReader();
             case "self-relock" -> selfRelock();
             case "read-write-deadlock" -> readWriteDeadlock();
+            case "hot-monitor" -> hotMonitor();
+            case "pinned-virtual" -> pinnedVirtual();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
-                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock");
+                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual");
                 System.exit(2);
             }
         }
@@ -569,6 +571,76 @@ public class Scenario {
         bothHold.await();
         sleep(800);
         ready();
+    }
+
+    /**
+     * Eight threads take turns on one monitor, each holding it for 30 ms: every entry waits, and
+     * each wait ends, so a recording sees the contention add up (a thread dump sees one instant).
+     */
+    static void hotMonitor() throws InterruptedException {
+        Object priceTable = new PriceTable();
+        long until = System.currentTimeMillis() + 3000;
+        for (int i = 1; i <= 8; i++) {
+            start("quote-worker-" + i, () -> {
+                while (System.currentTimeMillis() < until) {
+                    synchronized (priceTable) {
+                        sleep(30);
+                    }
+                }
+            });
+        }
+        sleep(3200);
+        ready();
+    }
+
+    static final class PriceTable { }
+
+    /**
+     * Virtual threads that block inside a class initializer: a virtual thread cannot leave its
+     * carrier while it runs a static initializer, so each block pins a carrier (JDK 21+). Started
+     * through reflection, so this file still compiles on JDK 17.
+     */
+    static void pinnedVirtual() throws Exception {
+        Runnable[] tasks = {Tariffs::touch, Currencies::touch, Holidays::touch, Regions::touch};
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        java.lang.reflect.Method startVirtual = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+        for (Runnable task : tasks) {
+            startVirtual.invoke(builder, task);
+        }
+        sleep(1500);
+        ready();
+    }
+
+    static final class Tariffs {
+        static {
+            sleep(200);
+        }
+
+        static void touch() { }
+    }
+
+    static final class Currencies {
+        static {
+            sleep(200);
+        }
+
+        static void touch() { }
+    }
+
+    static final class Holidays {
+        static {
+            sleep(200);
+        }
+
+        static void touch() { }
+    }
+
+    static final class Regions {
+        static {
+            sleep(200);
+        }
+
+        static void touch() { }
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -20,10 +20,23 @@ public record Evidence(
         Optional<LockRef> lock,
         Optional<String> frame,
         Optional<String> otherThread,
-        List<String> stack) {
+        List<String> stack,
+        Optional<String> note) {
 
     public Evidence {
         stack = List.copyOf(stack);
+    }
+
+    public Evidence(Kind kind, String snapshot, SourceRef at, Optional<String> thread, Optional<LockRef> lock,
+            Optional<String> frame, Optional<String> otherThread, List<String> stack) {
+        this(kind, snapshot, at, thread, lock, frame, otherThread, stack, Optional.empty());
+    }
+
+    /** A fact from a recording, told in a sentence of its own. */
+    public static Evidence recorded(String recording, SourceRef at, Optional<String> thread, Optional<LockRef> lock,
+            String sentence, List<String> stack) {
+        return new Evidence(Kind.RECORDED, recording, at, thread, lock, Optional.empty(), Optional.empty(), stack,
+                Optional.of(sentence));
     }
 
     public enum Kind {
@@ -32,7 +45,9 @@ public record Evidence(
         /** {@code thread} holds {@code lock}. */
         HOLDS,
         /** The JVM printed this deadlock itself; {@code thread} waits, {@code otherThread} holds. */
-        REPORTED_BY_JVM
+        REPORTED_BY_JVM,
+        /** An event of a JFR recording, described by {@code note}. */
+        RECORDED
     }
 
     public String describe() {
@@ -45,6 +60,7 @@ public record Evidence(
             case HOLDS -> who + " holds " + what + where;
             case REPORTED_BY_JVM -> "The JVM reported: " + who + " waits for " + what
                     + otherThread.map(o -> ", held by \"" + o + "\"").orElse("");
+            case RECORDED -> "Recorded: " + note.orElse("");
         };
     }
 }

@@ -6,6 +6,8 @@ public enum Input {
     OWNERS_AND_WAITERS("a thread dump that shows lock owners and waiters"),
     /** Owners of java.util.concurrent locks: a thread dump taken with -l, or a heap dump. */
     SYNCHRONIZER_OWNERS("a thread dump taken with -l (Locked ownable synchronizers), or a heap dump"),
+    /** A JDK Flight Recorder recording of the JVM. */
+    RECORDING("a JFR recording (jcmd <pid> JFR.start, then JFR.dump), with jdk.JavaExceptionThrow enabled for exceptions"),
     /** Several snapshots of the same JVM over time. */
     HISTORY("several dumps of the same JVM taken some seconds apart");
 

@@ -39,9 +39,12 @@ public final class ContentionHotspot implements Rule {
             + "everyone waits for), split the lock by key (lock striping), or replace it with a concurrent "
             + "structure (ConcurrentHashMap, LongAdder, a read/write or stamped lock for read-mostly data).";
 
+    static final Threshold MIN_BLOCKED_MS = Threshold.of("min-blocked-ms",
+            "how long threads must have waited for one lock in all, over a recording", "milliseconds", 1000);
+
     @Override
     public List<Threshold> thresholds() {
-        return List.of(MIN_WAITERS);
+        return List.of(MIN_WAITERS, MIN_BLOCKED_MS);
     }
 
     @Override
@@ -81,7 +84,39 @@ public final class ContentionHotspot implements Rule {
         for (Hotspot h : new java.util.LinkedHashSet<>(spots.values())) {
             findings.add(h.toFinding(context.jvm().id(), min));
         }
+        long minBlocked = context.threshold(MIN_BLOCKED_MS);
+        for (io.lockscope.model.Recording r : context.jvm().recordings()) {
+            for (io.lockscope.model.Recording.Contention c : r.contentions()) {
+                if (c.total().toMillis() >= minBlocked) {
+                    findings.add(recorded(context.jvm().id(), r, c));
+                }
+            }
+        }
         return RuleResult.of(findings);
+    }
+
+    /** Time threads spent waiting for one lock over a recording, with who held it (monitors: previousOwner). */
+    private static Finding recorded(String jvm, io.lockscope.model.Recording r, io.lockscope.model.Recording.Contention c) {
+        String cls = new LockRef("", c.lockClass()).simpleClassName();
+        String id = c.address().isPresent() && c.address().getAsLong() != 0 ? " <0x" + Long.toHexString(c.address().getAsLong()) + ">" : "";
+        String owner = c.previousOwners().entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                .map(java.util.Map.Entry::getKey).orElse("");
+        String verb = c.kind() == io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER ? "blocked entering" : "parked on";
+        String title = String.format("Threads %s %s%s for %.1f s in all (%d times, the longest %d ms)%s", verb, cls, id,
+                c.total().toMillis() / 1000.0, c.events(), c.longest().toMillis(), owner.isEmpty() ? "" : ", held mostly by " + owner);
+        List<String> threads = new ArrayList<>(c.previousOwners().keySet());
+        c.waiters().keySet().stream().filter(w -> !threads.contains(w)).forEach(threads::add);
+        LockRef lock = new LockRef(id.isEmpty() ? c.lockClass() : id.substring(2, id.length() - 1), c.lockClass());
+        List<Evidence> evidence = List.of(Evidence.recorded(r.label(), r.at(), c.waiters().keySet().stream().findFirst(), Optional.of(lock),
+                "the longest wait, " + c.longest().toMillis() + " ms, in this stack; " + c.waiters().size() + " threads waited",
+                c.sampleStack().stream().map(f -> "at " + f.text()).toList()));
+        String detail = "From the recording's " + (c.kind() == io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER
+                ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark") + " events (waits longer than their threshold, 20 ms by default): "
+                + c.waiters().size() + " threads waited " + c.events() + " times between " + c.first().map(Object::toString).orElse("?")
+                + " and " + c.last().map(Object::toString).orElse("?") + "."
+                + (c.previousOwners().isEmpty() ? "" : " Holders when they blocked: " + c.previousOwners() + ".");
+        return new Finding("contention-hotspot", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail, HINT,
+                "contention-hotspot|" + c.lockClass() + "|recorded|" + Fingerprints.threadPattern(owner));
     }
 
     private static final class Hotspot {

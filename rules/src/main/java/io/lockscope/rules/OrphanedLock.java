@@ -46,9 +46,14 @@ public final class OrphanedLock implements Rule {
     @Override
     public RuleResult check(RuleContext context) {
         List<Snapshot> listed = context.snapshots().stream().filter(s -> s.synchronizerOwners().shown()).toList();
-        if (listed.isEmpty()) {
+        List<Death> deaths = deaths(context);
+        if (listed.isEmpty() && deaths.isEmpty()) {
             return RuleResult.notApplicable("no dump of this JVM lists the owners of java.util.concurrent locks; needs "
-                    + Input.SYNCHRONIZER_OWNERS.description());
+                    + Input.SYNCHRONIZER_OWNERS.description() + (context.jvm().recordings().isEmpty() ? ""
+                    : "; its recording shows no thread that died after an exception"));
+        }
+        if (listed.isEmpty()) {
+            return RuleResult.of(inferred(context, deaths));
         }
         Map<String, Orphan> orphans = new LinkedHashMap<>();
         Set<String> liveHeldSomewhere = new java.util.HashSet<>();
@@ -83,9 +88,96 @@ public final class OrphanedLock implements Rule {
             if (liveHeldSomewhere.contains(e.getKey()) && e.getValue().deadHolders.isEmpty()) {
                 continue;
             }
-            findings.add(e.getValue().toFinding(context.jvm().id(), listed.size(), mayHideVirtualOwners));
+            Orphan o = e.getValue();
+            if (o.deadHolders.isEmpty()) {
+                o.likely = likelyOwners(deaths, o.waiterClasses);
+            }
+            findings.add(o.toFinding(context.jvm().id(), listed.size(), mayHideVirtualOwners));
         }
         return RuleResult.of(findings);
+    }
+
+    static final io.lockscope.engine.Threshold DEATH_WINDOW_MS = io.lockscope.engine.Threshold.of("death-window-ms",
+            "how soon after its last exception a thread must have ended to count as having died of it", "milliseconds", 2000);
+
+    @Override
+    public List<io.lockscope.engine.Threshold> thresholds() {
+        return List.of(DEATH_WINDOW_MS);
+    }
+
+    /** A thread that ended shortly after throwing, per a recording: the exception most likely ended it. */
+    record Death(String thread, long javaId, java.time.Instant ended, io.lockscope.model.Recording.ThrownException exception,
+            Set<String> classes, String recording, io.lockscope.model.SourceRef at) {
+    }
+
+    static List<Death> deaths(RuleContext context) {
+        long window = context.threshold(DEATH_WINDOW_MS);
+        List<Death> out = new ArrayList<>();
+        for (io.lockscope.model.Recording r : context.jvm().recordings()) {
+            for (io.lockscope.model.Recording.ThreadLife life : r.threads()) {
+                if (life.ended().isEmpty()) {
+                    continue;
+                }
+                for (io.lockscope.model.Recording.ThrownException x : r.exceptions()) {
+                    long gap = java.time.Duration.between(x.time(), life.ended().get()).toMillis();
+                    if (x.threadId() == life.javaId() && gap >= 0 && gap <= window) {
+                        out.add(new Death(life.name(), life.javaId(), life.ended().get(), x, applicationClasses(x.stack()), r.label(), r.at()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Top-level classes of the application in a stack: the code a thread was running. */
+    static Set<String> applicationClasses(List<io.lockscope.model.Frame> stack) {
+        Set<String> out = new LinkedHashSet<>();
+        for (io.lockscope.model.Frame f : stack) {
+            String c = f.className();
+            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("javax.")) {
+                continue;
+            }
+            out.add(c.contains("$") ? c.substring(0, c.indexOf('$')) : c);
+        }
+        return out;
+    }
+
+    static List<Death> likelyOwners(List<Death> deaths, Set<String> waiterClasses) {
+        return deaths.stream().filter(d -> d.classes().stream().anyMatch(waiterClasses::contains)).toList();
+    }
+
+    /**
+     * Without a dump that lists owners, a recording can still point at the likely owner: threads
+     * parked on an exclusive lock whose owner no dump shows, and a thread that died after an
+     * exception in the same code. Worded as the inference it is.
+     */
+    private List<Finding> inferred(RuleContext context, List<Death> deaths) {
+        Map<String, Orphan> orphans = new LinkedHashMap<>();
+        for (Snapshot s : context.snapshots()) {
+            LockGraph g = context.graph(s);
+            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
+            for (Wait w : g.waits()) {
+                if (w.kind() == LockKind.EXCLUSIVE && g.holdersOf(w.lock().id()).isEmpty()) {
+                    byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+                }
+            }
+            for (List<Wait> waits : byLock.values()) {
+                Wait first = waits.get(0);
+                String key = first.lock().className() + "|" + waits.stream().map(w -> g.thread(w.thread()).identityKey())
+                        .sorted().collect(Collectors.joining(","));
+                Orphan o = orphans.computeIfAbsent(key, k -> new Orphan(first.lock(), first.kind()));
+                o.add(g, waits, List.of(), Optional.empty());
+            }
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Orphan o : orphans.values()) {
+            o.likely = likelyOwners(deaths, o.waiterClasses);
+            if (!o.likely.isEmpty()) {
+                o.inferredOnly = true;
+                out.add(o.toFinding(context.jvm().id(), 0, false));
+            }
+        }
+        return out;
     }
 
     /** JDK 21 and later may run virtual threads, which jstack lists only while they are mounted. */
@@ -114,6 +206,9 @@ public final class OrphanedLock implements Rule {
         final Map<String, String> deadHolders = new LinkedHashMap<>();
         long unaccountedReads;
         boolean fromHeap;
+        final Set<String> waiterClasses = new LinkedHashSet<>();
+        List<Death> likely = List.of();
+        boolean inferredOnly;
 
         Orphan(LockRef lock, LockKind kind) {
             this.lock = lock;
@@ -138,6 +233,7 @@ public final class OrphanedLock implements Rule {
             for (Wait w : waits) {
                 JvmThread t = g.thread(w.thread());
                 waiters.add(t.name());
+                waiterClasses.addAll(applicationClasses(t.frames()));
                 waiterPatterns.add(Fingerprints.threadPattern(t.name()) + "@" + Fingerprints.topFrame(t));
                 evidence.add(Evidences.waits(g, w, Optional.empty(), evidence.size() < 6));
             }
@@ -157,6 +253,23 @@ public final class OrphanedLock implements Rule {
                 deadHolders.forEach((t, how) -> why.add("The heap dump shows " + how + " is " + t
                         + ", a terminated thread: it ended without unlocking, and nothing can unlock for it."));
                 severity = Severity.ERROR;
+            } else if (!likely.isEmpty()) {
+                Death d = likely.get(0);
+                String site = d.exception().stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk."))
+                        .findFirst().or(() -> d.exception().stack().stream().findFirst()).map(io.lockscope.model.Frame::text).orElse("?");
+                title.append(inferredOnly ? " has no owner any dump shows; likely held by dead thread " : " likely held by dead thread ")
+                        .append(d.thread()).append(", which ended after ").append(simple(d.exception().exceptionClass()))
+                        .append(" at ").append(site).append("; ").append(waiting);
+                why.add("Inferred from the recording " + d.recording() + ": \"" + d.thread() + "\" threw "
+                        + d.exception().exceptionClass() + (d.exception().message().isEmpty() ? "" : " (" + d.exception().message() + ")")
+                        + " at " + d.exception().time() + " and ended at " + d.ended() + "; its stack is in the same code ("
+                        + String.join(", ", d.classes()) + ") as the waiters'. A recording cannot show who holds a "
+                        + "java.util.concurrent lock: this is a likely owner, not a certain one. A heap dump would be certain.");
+                severity = inferredOnly ? Severity.WARNING : Severity.ERROR;
+                evidence.add(Evidence.recorded(d.recording(), d.at(), Optional.of(d.thread()), Optional.empty(),
+                        "\"" + d.thread() + "\" threw " + d.exception().exceptionClass() + " at " + d.exception().time()
+                                + ", and ended at " + d.ended(),
+                        d.exception().stack().stream().map(f -> "at " + f.text()).limit(14).toList()));
             } else if (readWrite && fromHeap && unaccountedReads > 0) {
                 title.append(" has ").append(unaccountedReads).append(unaccountedReads == 1 ? " read hold" : " read holds")
                         .append(" no live thread accounts for; ").append(waiting);
@@ -182,17 +295,22 @@ public final class OrphanedLock implements Rule {
             }
             if (snapshots.size() > 1) {
                 title.append(" (in ").append(snapshots.size()).append(" of ").append(listedDumps).append(" dumps)");
-            } else if (deadHolders.isEmpty() && !fromHeap) {
+            } else if (deadHolders.isEmpty() && !fromHeap && likely.isEmpty()) {
                 why.add("Seen in one dump only: a lock released an instant before the dump looks the same; a second dump "
                         + "some seconds later tells them apart.");
             }
             List<String> threads = new ArrayList<>();
             deadHolders.keySet().forEach(t -> threads.add(t.replaceFirst(" #\\d+$", "")));
+            likely.forEach(d -> threads.add(d.thread()));
             threads.addAll(waiters);
             String fingerprint = "orphaned-lock|" + lock.className() + "|" + String.join(",", waiterPatterns);
             return new Finding("orphaned-lock", severity, title.toString(), jvm, threads, List.of(lock), evidence,
                     String.join(" ", why), HINT, fingerprint);
         }
+    }
+
+    private static String simple(String cls) {
+        return cls.substring(cls.lastIndexOf('.') + 1);
     }
 
     static List<String> limit(Set<String> names, int n) {

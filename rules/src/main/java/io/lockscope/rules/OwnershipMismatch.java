@@ -42,15 +42,19 @@ public final class OwnershipMismatch implements Rule {
             + "when releasing), or at code that calls setExclusiveOwnerThread directly.";
     static final String UNREFERENCED_HINT = "Keep locks in final fields. A lock object replaced while threads hold or wait "
             + "for it splits its users in two: those who took the old object wait for an unlock that goes to the new one.";
+    static final String IMSE_HINT = "Unlock the very object that was locked: keep the lock in a final field or read "
+            + "it once into a local before lock() and use that local for unlock(). Do not swallow the exception: a "
+            + "failed unlock leaves the lock that was meant held.";
     static final String TWO_HINT = "Two threads cannot hold one exclusive lock. Either the dump was not taken at a "
             + "single instant (a tool that samples threads one by one), or the lock is used in a way that breaks it "
             + "(a lock object swapped between lock and unlock). Take the dump with jcmd <pid> Thread.print -l.";
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())) {
+        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())
+                && context.jvm().recordings().isEmpty()) {
             return RuleResult.notApplicable("no dump of this JVM shows lock owners; needs "
-                    + Input.OWNERS_AND_WAITERS.description());
+                    + Input.OWNERS_AND_WAITERS.description() + ", or " + Input.RECORDING.description());
         }
         Map<String, Finding> findings = new LinkedHashMap<>();
         for (Snapshot s : context.snapshots()) {
@@ -85,6 +89,7 @@ public final class OwnershipMismatch implements Rule {
             }
         }
         disagreeingOwners(context).forEach(f -> findings.putIfAbsent("disagree|" + f.fingerprint(), f));
+        illegalMonitorStates(context).forEach(f -> findings.putIfAbsent("imse|" + f.fingerprint(), f));
         return RuleResult.of(new ArrayList<>(findings.values()));
     }
 
@@ -172,6 +177,79 @@ public final class OwnershipMismatch implements Rule {
             }
         }
         return out;
+    }
+
+    /**
+     * Every IllegalMonitorStateException a recording caught, one finding per place it was thrown: an
+     * unlock, wait or notify by a thread that does not hold the lock. Tied to the locks that threads
+     * now wait for and that the throwing thread holds, where a dump of the JVM shows them.
+     */
+    private static List<Finding> illegalMonitorStates(RuleContext context) {
+        Map<String, List<io.lockscope.model.Recording.ThrownException>> bySite = new LinkedHashMap<>();
+        Map<String, io.lockscope.model.Recording> recordingOf = new LinkedHashMap<>();
+        for (io.lockscope.model.Recording r : context.jvm().recordings()) {
+            for (io.lockscope.model.Recording.ThrownException x : r.exceptions()) {
+                if (!x.exceptionClass().equals("java.lang.IllegalMonitorStateException")) {
+                    continue;
+                }
+                String site = applicationFrame(x.stack());
+                bySite.computeIfAbsent(site, k -> new ArrayList<>()).add(x);
+                recordingOf.putIfAbsent(site, r);
+            }
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Map.Entry<String, List<io.lockscope.model.Recording.ThrownException>> e : bySite.entrySet()) {
+            io.lockscope.model.Recording.ThrownException x = e.getValue().get(0);
+            io.lockscope.model.Recording r = recordingOf.get(e.getKey());
+            String what = x.stack().stream().anyMatch(f -> f.methodName().equals("tryRelease") || f.methodName().equals("unlock"))
+                    ? "unlocked a lock it does not hold" : x.stack().stream().anyMatch(f -> f.method().startsWith("java.lang.Object.wait"))
+                    ? "waited on a monitor it does not hold" : x.stack().stream().anyMatch(f -> f.method().startsWith("java.lang.Object.notify"))
+                    ? "notified on a monitor it does not hold" : "used a lock it does not hold";
+            List<String> threads = new ArrayList<>(e.getValue().stream().map(t -> t.threadName()).distinct().toList());
+            List<LockRef> locks = new ArrayList<>();
+            List<Evidence> evidence = new ArrayList<>();
+            for (io.lockscope.model.Recording.ThrownException t : e.getValue().subList(0, Math.min(5, e.getValue().size()))) {
+                evidence.add(Evidence.recorded(r.label(), r.at(), Optional.of(t.threadName()), Optional.empty(),
+                        "\"" + t.threadName() + "\" threw IllegalMonitorStateException" + (t.message().isEmpty() ? "" : " (" + t.message() + ")")
+                                + " at " + t.time(), t.stack().stream().map(f -> "at " + f.text()).limit(14).toList()));
+            }
+            // the thread that failed to unlock may still hold the lock it meant: who waits for it?
+            StringBuilder tie = new StringBuilder();
+            for (Snapshot s : context.snapshots()) {
+                LockGraph g = context.graph(s);
+                for (Hold h : g.holds()) {
+                    JvmThread owner = g.thread(h.thread());
+                    if (!threads.contains(owner.name()) || g.waitersFor(h.lock().id()).isEmpty()) {
+                        continue;
+                    }
+                    List<String> waiters = g.waitersFor(h.lock().id()).stream().map(w -> g.thread(w.thread()).name()).distinct().toList();
+                    if (locks.stream().noneMatch(l -> l.className().equals(h.lock().className()))) {
+                        locks.add(h.lock());
+                        tie.append(" ").append(String.join(", ", waiters)).append(waiters.size() == 1 ? " waits" : " wait")
+                                .append(" for ").append(h.lock()).append(", which \"").append(owner.name())
+                                .append("\" still holds (").append(s.label()).append(").");
+                        for (String w : waiters) {
+                            if (!threads.contains(w)) {
+                                threads.add(w);
+                            }
+                        }
+                    }
+                }
+            }
+            String title = x.threadName() + " " + what + ": IllegalMonitorStateException at " + e.getKey()
+                    + (e.getValue().size() > 1 ? " (" + e.getValue().size() + " times)" : "");
+            out.add(new Finding("ownership-mismatch", Severity.ERROR, title, context.jvm().id(), threads, locks, evidence,
+                    "The recording caught the exception where it was thrown." + tie, IMSE_HINT,
+                    "ownership-mismatch|imse|" + e.getKey().replaceAll(":\\d+\\)", ")")));
+        }
+        return out;
+    }
+
+    /** The first frame of the application below the JDK's locking code, as text. */
+    static String applicationFrame(List<io.lockscope.model.Frame> stack) {
+        return stack.stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")
+                && !f.className().startsWith("sun.")).findFirst().or(() -> stack.stream().findFirst())
+                .map(io.lockscope.model.Frame::text).orElse("?");
     }
 
     private static List<String> waiterNames(LockGraph g, SynchronizerState st) {

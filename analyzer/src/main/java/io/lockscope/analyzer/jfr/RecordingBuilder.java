@@ -120,7 +120,9 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             }
             case "jdk.JVMInformation" -> {
                 pid = e.number("pid");
-                version = e.string("jvmVersion");
+                // "OpenJDK 64-Bit Server VM (25.0.3+9-LTS) for linux-amd64 JRE (25.0.3+9-LTS), built on ...": the version proper
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(([^()]+)\\)").matcher(e.string("jvmVersion"));
+                version = m.find() ? "JDK " + m.group(1) : e.string("jvmVersion");
                 jvmStart = e.instant("jvmStartTime").orElse(null);
             }
             default -> {
@@ -180,9 +182,11 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     private void pinning(JfrEvent e) {
-        // the frame it blocked in, below the JDK's parking machinery
-        String site = e.stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk."))
-                .findFirst().or(() -> e.stack().stream().findFirst()).map(Frame::text).orElse("?");
+        // what pins: a static initializer or a native frame on the stack; else the first frame of the application
+        String site = e.stack().stream().filter(f -> f.methodName().equals("<clinit>") || f.location().equals("Native Method"))
+                .filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst()
+                .or(() -> e.stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst())
+                .or(() -> e.stack().stream().findFirst()).map(Frame::text).orElse("?");
         pinnings.computeIfAbsent(site, k -> new Agg(null, site, 0)).add(e, Optional.empty());
     }
 
