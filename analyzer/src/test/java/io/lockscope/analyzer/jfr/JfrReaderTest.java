@@ -1,0 +1,104 @@
+package io.lockscope.analyzer.jfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.input.InputFormat;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.model.Recording;
+import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every recording in the corpus is read; counts are those `jfr summary` prints (or JMC's, for legacy files). */
+class JfrReaderTest {
+
+    static Stream<Path> recordings() {
+        return Dumps.corpusFiles("jfr").stream();
+    }
+
+    private static JfrReader.Result read(Path p, List<Snapshot> dumps) throws IOException {
+        return JfrReader.read(p, p.getFileName().toString(), p.toString().endsWith(".gz"), dumps::add);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recordings")
+    void everyCorpusRecordingIsRead(Path file) {
+        InputReport r = Dumps.report(file);
+        assertEquals(InputFormat.JFR, r.format(), r.message());
+        assertTrue(r.status() == InputStatus.READ || r.status() == InputStatus.PARTIAL, r.message());
+        assertTrue(r.message().startsWith("JFR ") || r.message().startsWith("gzip-compressed JFR "), r.message());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        // file, event type, count as `jfr summary FILE` prints it
+        "grafana-jdk17.0.2-park-monitorwait-threaddump.jfr, jdk.JavaMonitorWait, 253",
+        "grafana-jdk17.0.2-park-monitorwait-threaddump.jfr, jdk.ThreadPark, 75",
+        "grafana-jdk17.0.2-park-monitorwait-threaddump.jfr, jdk.ThreadDump, 2",
+        "jmc-jdk11.0.1-javafx-monitor-wait-park.jfr, jdk.JavaMonitorWait, 2853",
+        "jmc-jdk11.0.1-javafx-monitor-wait-park.jfr, jdk.JavaErrorThrow, 58",
+        "jmc-jdk11.0.1-javafx-monitor-wait-park.jfr, jdk.ThreadStart, 22",
+        "jmc-jdk11.0.1-javafx-monitor-wait-park.jfr, jdk.ThreadEnd, 20",
+        "jthreaddump-jdk25-monitor-contention.jfr, jdk.JavaMonitorEnter, 576",
+        "jthreaddump-jdk25-monitor-contention.jfr, jdk.JavaExceptionThrow, 13",
+        "jmc-jdk17ea-monitor-enter-wait.jfr, jdk.JavaMonitorEnter, 46",
+        "grafana-asyncprofiler-jbr17-goland-6chunks-lock.jfr, jdk.JavaMonitorEnter, 12888",
+        "grafana-asyncprofiler-jbr17-goland-6chunks-lock.jfr, jdk.ThreadPark, 4216",
+        // SOURCES.tsv: 3 chunks, ThreadPark x1714, ThreadDump x4 (jdk.jfr fails on it; JMC reads all of it)
+        "grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr, jdk.ThreadPark, 1714",
+        "grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr, jdk.ThreadDump, 4",
+        // legacy and JDK 9 formats, through JMC
+        "jmc-oraclejdk7u40-legacy-v0.9.jfr.gz, jdk.JavaMonitorWait, 108",
+        "jmc-oraclejdk8u60-legacy-v0.9.jfr.gz, jdk.JavaMonitorWait, 65",
+        "jmc-jdk9-crash-threaddump-v1format.jfr, jdk.ThreadDump, 1"})
+    void eventCountsMatchJfrSummary(String file, String type, long expected) throws IOException {
+        Recording r = read(Dumps.corpus("jfr/" + file), new ArrayList<>()).recording();
+        assertEquals(expected, r.eventCounts().getOrDefault(type, 0L));
+    }
+
+    @Test
+    void jdkParserFailingPartWayFallsBackToJmc() throws IOException {
+        JfrReader.Result r = read(Dumps.corpus("jfr/grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr"), new ArrayList<>());
+        assertTrue(r.message().contains("JMC's parser, after jdk.jfr failed (InternalError"), r.message());
+    }
+
+    @Test
+    void threadDumpEventsBecomeSnapshotsOfTheSameJvm() throws IOException {
+        List<Snapshot> dumps = new ArrayList<>();
+        JfrReader.Result r = read(Dumps.corpus("jfr/jmc-jdk21.0.1-threadpark-monitor-threaddump.jfr"), dumps);
+        assertEquals(2, dumps.size());
+        assertEquals("jfr-threaddump", dumps.get(0).format());
+        assertTrue(dumps.get(0).threads().size() > 5);
+        assertEquals(r.recording().jvm().pid(), dumps.get(0).jvm().pid(), "the recording's pid, for grouping");
+        assertTrue(dumps.get(0).time().isPresent());
+    }
+
+    @Test
+    void jvmIdentityFromJvmInformation() throws IOException {
+        Recording r = read(Dumps.sample("jdk25/dead-owner.jfr"), new ArrayList<>()).recording();
+        assertTrue(r.jvm().pid().isPresent());
+        assertEquals("JDK 25.0.3+9-LTS", r.jvm().vmVersion().orElseThrow());
+        assertTrue(r.jvmStart().isPresent());
+    }
+
+    @Test
+    void threadsThatEndedAndTheExceptionThatEndedThem() throws IOException {
+        Recording r = read(Dumps.sample("jdk17/dead-owner.jfr"), new ArrayList<>()).recording();
+        Recording.ThreadLife worker = r.threads().stream().filter(t -> t.name().equals("ingest-worker-1")).findFirst().orElseThrow();
+        assertTrue(worker.ended().isPresent());
+        Recording.ThrownException x = r.exceptions().stream().filter(e -> e.threadName().equals("ingest-worker-1")).findFirst().orElseThrow();
+        assertEquals("java.lang.IllegalStateException", x.exceptionClass());
+        assertEquals("malformed record", x.message());
+        assertTrue(x.stack().get(0).method().startsWith("Scenario.lambda$deadOwner$"), "the throw site, below Throwable's constructors");
+    }
+}
