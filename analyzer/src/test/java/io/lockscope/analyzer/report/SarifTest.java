@@ -65,14 +65,14 @@ class SarifTest {
         assertEquals("Scenario.java", first.path("artifactLocation").path("uri").asText());
         assertEquals("SRCROOT", first.path("artifactLocation").path("uriBaseId").asText());
         assertEquals(sourceLine, first.path("region").path("startLine").asInt());
-        boolean dumpLine = false;
+        boolean atDumpLine = false;
         for (JsonNode loc : r.path("locations")) {
             JsonNode p = loc.path("physicalLocation");
             if (p.path("artifactLocation").path("uri").asText().endsWith("monitor-deadlock.txt") && p.path("region").path("startLine").asInt() == dumpLine) {
-                dumpLine = true;
+                atDumpLine = true;
             }
         }
-        assertTrue(dumpLine, "points at the dump line where stocker waits");
+        assertTrue(atDumpLine, "points at the dump line where stocker waits");
         JsonNode rule = run.path("tool").path("driver").path("rules").get(r.path("ruleIndex").asInt());
         assertEquals("deadlock", rule.path("id").asText());
         assertTrue(rule.path("help").path("markdown").asText().startsWith("# deadlock"));
