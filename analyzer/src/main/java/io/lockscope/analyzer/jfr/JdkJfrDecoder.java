@@ -16,45 +16,104 @@ import jdk.jfr.consumer.RecordedThread;
 
 /**
  * Format 2.x recordings through the JDK's own streaming parser. Subscribing to the event types
- * lockscope reads lets the parser skip the rest, and events are handed on one at a time.
+ * lockscope reads lets the parser skip the rest; events are handed on one at a time, and a stack is
+ * converted only if the builder asks for it.
  */
 final class JdkJfrDecoder {
 
     private JdkJfrDecoder() {
     }
 
-    static void decode(Path file, Consumer<JfrEvent> sink) throws java.io.IOException {
+    static void decode(Path file, RecordingBuilder sink) throws java.io.IOException {
+        Converter converter = new Converter();
         try (EventStream stream = EventStream.openFile(file)) {
+            // lockscope adds events up; it needs no time order, and ordering costs a sort per chunk
+            stream.setOrdered(false);
             for (String type : JfrReader.EVENT_TYPES) {
-                stream.onEvent(type, e -> sink.accept(convert(e)));
+                switch (type) {
+                    // most events of a recording are these two: added up straight from the event
+                    case "jdk.JavaMonitorEnter" -> stream.onEvent(type, e -> converter.monitorEnter(e, sink));
+                    case "jdk.ThreadPark" -> stream.onEvent(type, e -> converter.park(e, sink));
+                    default -> stream.onEvent(type, e -> sink.accept(converter.convert(e)));
+                }
             }
             stream.start();
         }
     }
 
-    private static JfrEvent convert(RecordedEvent e) {
-        Map<String, Object> fields = new HashMap<>();
-        for (String f : List.of("message", "result", "jvmVersion", "jvmName", "timeout", "address", "pid", "time")) {
-            if (e.hasField(f)) {
+    /** Converts events, remembering per event type which fields it has, and per thread id the thread. */
+    private static final class Converter {
+        private final Map<Long, List<String>> plainFields = new HashMap<>();
+        private final Map<Long, List<String>> classFields = new HashMap<>();
+        private final Map<Long, List<String>> threadFields = new HashMap<>();
+        private final Map<Long, Boolean> hasStart = new HashMap<>();
+        private final Map<Long, JfrEvent.JfrThread> threads = new HashMap<>();
+        /** RecordedClass.getName() rewrites the internal name on every call; constant-pool classes are shared. */
+        private final Map<RecordedClass, String> classNames = new java.util.IdentityHashMap<>();
+
+        private String name(RecordedClass c) {
+            return c == null ? "?" : classNames.computeIfAbsent(c, RecordedClass::getName);
+        }
+
+        JfrEvent convert(RecordedEvent e) {
+            long typeId = e.getEventType().getId();
+            Map<String, Object> fields = new HashMap<>();
+            for (String f : plainFields.computeIfAbsent(typeId, k -> present(e, List.of("message", "result", "jvmVersion",
+                    "jvmName", "timeout", "address", "pid", "time")))) {
                 Object v = e.getValue(f);
                 if (v != null) {
                     fields.put(f, v instanceof Number || v instanceof Boolean ? v : v.toString());
                 }
             }
-        }
-        for (String f : List.of("thrownClass", "monitorClass", "parkedClass")) {
-            if (e.hasField(f) && e.getValue(f) instanceof RecordedClass c) {
-                fields.put(f, c.getName());
+            for (String f : classFields.computeIfAbsent(typeId, k -> present(e, List.of("thrownClass", "monitorClass", "parkedClass")))) {
+                if (e.getValue(f) instanceof RecordedClass c) {
+                    fields.put(f, c.getName());
+                }
             }
-        }
-        for (String f : List.of("thread", "previousOwner", "notifier", "parentThread")) {
-            if (e.hasField(f) && e.getValue(f) instanceof RecordedThread t) {
-                fields.put(f, thread(t));
+            for (String f : threadFields.computeIfAbsent(typeId,
+                    k -> present(e, List.of("thread", "previousOwner", "notifier", "parentThread")))) {
+                if (e.getValue(f) instanceof RecordedThread t) {
+                    fields.put(f, thread(t));
+                }
             }
+            if (hasStart.computeIfAbsent(typeId, k -> e.hasField("jvmStartTime"))) {
+                fields.put("jvmStartTime", e.getInstant("jvmStartTime"));
+            }
+            Optional<JfrEvent.JfrThread> thread = e.getThread() == null ? Optional.empty() : Optional.of(thread(e.getThread()));
+            return new JfrEvent(e.getEventType().getName(), e.getStartTime(), e.getDuration(), thread, () -> frames(e), fields);
         }
-        if (e.hasField("jvmStartTime")) {
-            fields.put("jvmStartTime", e.getInstant("jvmStartTime"));
+
+        void monitorEnter(RecordedEvent e, RecordingBuilder sink) {
+            RecordedClass c = e.getClass("monitorClass");
+            RecordedThread owner = e.getThread("previousOwner");
+            RecordedThread t = e.getThread();
+            sink.contention(io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER, name(c),
+                    e.getLong("address"), e.getStartTime(), e.getDuration(), t == null ? "" : thread(t).name(),
+                    owner == null ? null : thread(owner).name(), () -> frames(e));
         }
+
+        void park(RecordedEvent e, RecordingBuilder sink) {
+            RecordedClass c = e.getClass("parkedClass");
+            if (c == null) {
+                sink.counted("jdk.ThreadPark");
+                return;
+            }
+            RecordedThread t = e.getThread();
+            sink.park(name(c), e.getLong("address"), e.getStartTime(), e.getDuration(), t == null ? "" : thread(t).name(),
+                    () -> frames(e));
+        }
+
+        private JfrEvent.JfrThread thread(RecordedThread t) {
+            long key = t.getJavaThreadId() > 0 ? t.getJavaThreadId() : -t.getOSThreadId() - 1;
+            return threads.computeIfAbsent(key, k -> JdkJfrDecoder.thread(t));
+        }
+
+        private static List<String> present(RecordedEvent e, List<String> names) {
+            return names.stream().filter(e::hasField).toList();
+        }
+    }
+
+    private static List<Frame> frames(RecordedEvent e) {
         List<Frame> stack = new ArrayList<>();
         if (e.getStackTrace() != null) {
             for (RecordedFrame f : e.getStackTrace().getFrames()) {
@@ -63,8 +122,7 @@ final class JdkJfrDecoder {
                 stack.add(new Frame(cls + "." + f.getMethod().getName(), line > 0 ? simpleFile(cls) + ":" + line : "", List.of()));
             }
         }
-        Optional<JfrEvent.JfrThread> thread = e.getThread() == null ? Optional.empty() : Optional.of(thread(e.getThread()));
-        return new JfrEvent(e.getEventType().getName(), e.getStartTime(), e.getDuration(), thread, stack, fields);
+        return stack;
     }
 
     static JfrEvent.JfrThread thread(RecordedThread t) {

@@ -12,8 +12,13 @@ import java.util.Optional;
  * long, on which thread, with what stack, and the fields lockscope reads. Field values are
  * Strings, Longs, Booleans, Instants, or a {@link JfrThread}.
  */
-record JfrEvent(String type, Instant start, Duration duration, Optional<JfrThread> thread, List<Frame> stack,
-        Map<String, Object> fields) {
+record JfrEvent(String type, Instant start, Duration duration, Optional<JfrThread> thread,
+        java.util.function.Supplier<List<Frame>> frames, Map<String, Object> fields) {
+
+    /** The stack, innermost first; converted only when asked for, since most events never need it. */
+    List<Frame> stack() {
+        return frames.get();
+    }
 
     record JfrThread(long javaId, String name, long osId, boolean virtual) {
     }

@@ -112,7 +112,8 @@ final class JmcJfrDecoder {
                 }
             }
         }
-        return new JfrEvent(type, start, duration, thread, stack, fields);
+        List<Frame> frames = stack;
+        return new JfrEvent(type, start, duration, thread, () -> frames, fields);
     }
 
     private static Instant instant(IQuantity q) {

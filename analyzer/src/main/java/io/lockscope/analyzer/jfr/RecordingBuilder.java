@@ -34,7 +34,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     static final int MAX_KEPT_EXCEPTIONS = 1000;
 
     private final String file;
-    private final Map<String, Long> counts = new TreeMap<>();
+    private final Map<String, long[]> counts = new HashMap<>();
     private final Map<Long, long[]> lifeTimes = new LinkedHashMap<>(); // javaId -> {start nanos or -1, end nanos or -1}
     private final Map<Long, JfrEvent.JfrThread> threadInfo = new HashMap<>();
     private final Map<Long, Recording.ThrownException> lastException = new HashMap<>();
@@ -69,12 +69,29 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             this.address = address;
         }
 
+        void add(Instant start, Duration duration, String waiter, String owner, java.util.function.Supplier<List<Frame>> stack) {
+            events++;
+            total = total.plus(duration);
+            if (duration.compareTo(longest) > 0 || sample.isEmpty()) {
+                longest = duration;
+                List<Frame> frames = stack.get();
+                sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
+            }
+            bump(waiters, waiter);
+            if (owner != null) {
+                bump(owners, owner);
+            }
+            firstAt = firstAt == null || start.isBefore(firstAt) ? start : firstAt;
+            lastAt = lastAt == null || start.isAfter(lastAt) ? start : lastAt;
+        }
+
         void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
             events++;
             total = total.plus(e.duration());
             if (e.duration().compareTo(longest) >= 0) {
                 longest = e.duration();
-                sample = e.stack().size() > 24 ? List.copyOf(e.stack().subList(0, 24)) : e.stack();
+                List<Frame> stack = e.stack();
+                sample = stack.size() > 24 ? List.copyOf(stack.subList(0, 24)) : stack;
             }
             e.thread().ifPresent(t -> bump(waiters, t.name()));
             owner.ifPresent(o -> bump(owners, o.name()));
@@ -93,13 +110,57 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         this.file = file;
     }
 
+    void counted(String type) {
+        long[] c = counts.get(type);
+        if (c == null) {
+            counts.put(type, new long[] {1});
+        } else {
+            c[0]++;
+        }
+    }
+
+    private void seen(Instant at) {
+        if (!at.equals(Instant.EPOCH)) {
+            first = first == null || at.isBefore(first) ? at : first;
+            last = last == null || at.isAfter(last) ? at : last;
+        }
+    }
+
+    /** The fast path for jdk.JavaMonitorEnter: added to its lock's total without building an event. */
+    void contention(Recording.ContentionKind kind, String cls, long address, Instant start, Duration duration, String waiter,
+            String owner, java.util.function.Supplier<List<Frame>> stack) {
+        counted(kind == Recording.ContentionKind.MONITOR_ENTER ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark");
+        seen(start);
+        Map<Long, Agg> byAddress = fastContentions.get(kind).computeIfAbsent(cls, k -> new HashMap<>());
+        Agg a = byAddress.get(address);
+        if (a == null) {
+            a = new Agg(kind, cls, address);
+            byAddress.put(address, a);
+            contentions.put(kind + "|" + cls + "|" + address, a);
+        }
+        a.add(start, duration, waiter, owner, stack);
+    }
+
+    /** The fast path for jdk.ThreadPark: only parks on locks that have an owner count as contention. */
+    void park(String cls, long address, Instant start, Duration duration, String waiter,
+            java.util.function.Supplier<List<Frame>> stack) {
+        Boolean lock = parkClasses.computeIfAbsent(cls, c -> LockKind.ofParkBlocker(c).hasOwner());
+        if (!lock) {
+            counted("jdk.ThreadPark");
+            seen(start);
+            return;
+        }
+        contention(Recording.ContentionKind.PARK, cls, address, start, duration, waiter, null, stack);
+    }
+
+    private final Map<Recording.ContentionKind, Map<String, Map<Long, Agg>>> fastContentions = new java.util.EnumMap<>(Map.of(
+            Recording.ContentionKind.MONITOR_ENTER, new HashMap<>(), Recording.ContentionKind.PARK, new HashMap<>()));
+    private final Map<String, Boolean> parkClasses = new HashMap<>();
+
     @Override
     public void accept(JfrEvent e) {
-        counts.merge(e.type(), 1L, Long::sum);
-        if (!e.start().equals(Instant.EPOCH)) {
-            first = first == null || e.start().isBefore(first) ? e.start() : first;
-            last = last == null || e.start().isAfter(last) ? e.start() : last;
-        }
+        counted(e.type());
+        seen(e.start());
         e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
         switch (e.type()) {
             case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[0] = nanos(e.start()));
@@ -154,6 +215,14 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         Recording.ThrownException x = new Recording.ThrownException(t.javaId(), t.name(), e.start(), cls, e.string("message"),
                 site, e.type().equals("jdk.JavaErrorThrow"));
         Recording.ThrownException previous = lastException.get(t.javaId());
+        // events may come out of time order: keep each thread's latest
+        if (previous != null && previous.time().isAfter(e.start())) {
+            if (cls.equals(IMSE) && monitorStateExceptions.size() < MAX_KEPT_EXCEPTIONS) {
+                monitorStateExceptions.add(new Recording.ThrownException(t.javaId(), t.name(), e.start(), cls, e.string("message"),
+                        site, e.type().equals("jdk.JavaErrorThrow")));
+            }
+            return;
+        }
         // since JDK 22 an Error is recorded twice, once per constructor: the same throw at the same moment
         if (previous != null && previous.exceptionClass().equals(cls) && previous.stack().equals(site)
                 && Duration.between(previous.time(), e.start()).abs().toMillis() < 2) {
@@ -178,15 +247,18 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     private void contention(JfrEvent e, Recording.ContentionKind kind, String cls, Optional<JfrEvent.JfrThread> owner) {
         long address = e.number("address");
         String key = kind + "|" + cls + "|" + address;
-        contentions.computeIfAbsent(key, k -> new Agg(kind, cls, address)).add(e, owner);
+        Agg a = contentions.computeIfAbsent(key, k -> new Agg(kind, cls, address));
+        a.add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""), owner.map(JfrEvent.JfrThread::name).orElse(null),
+                e::stack);
     }
 
     private void pinning(JfrEvent e) {
         // what pins: a static initializer or a native frame on the stack; else the first frame of the application
-        String site = e.stack().stream().filter(f -> f.methodName().equals("<clinit>") || f.location().equals("Native Method"))
+        List<Frame> stack = e.stack();
+        String site = stack.stream().filter(f -> f.methodName().equals("<clinit>") || f.location().equals("Native Method"))
                 .filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst()
-                .or(() -> e.stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst())
-                .or(() -> e.stack().stream().findFirst()).map(Frame::text).orElse("?");
+                .or(() -> stack.stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst())
+                .or(() -> stack.stream().findFirst()).map(Frame::text).orElse("?");
         pinnings.computeIfAbsent(site, k -> new Agg(null, site, 0)).add(e, Optional.empty());
     }
 
@@ -227,8 +299,10 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         for (Agg a : pinnings.values()) {
             ps.add(new Recording.Pinning(a.lockClass, a.events, a.total, a.longest, a.waiters, a.sample));
         }
+        Map<String, Long> eventCounts = new TreeMap<>();
+        counts.forEach((k, v) -> eventCounts.put(k, v[0]));
         return new Recording(file, SourceRef.file(file), hints, Optional.ofNullable(jvmStart), Optional.ofNullable(first),
-                Optional.ofNullable(last), lives, exceptions, cs, ps, counts, complete, note);
+                Optional.ofNullable(last), lives, exceptions, cs, ps, eventCounts, complete, note);
     }
 
     int threadDumpCount() {
@@ -236,6 +310,8 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     Map<String, Long> counts() {
-        return counts;
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v[0]));
+        return out;
     }
 }

@@ -38,6 +38,10 @@ final class BlindSpots {
             out.add("A heap dump shows no monitor owners or waiters, and no \"waiting to lock\". "
                     + "A thread dump of the same moment (jcmd <pid> Thread.print -l) shows them.");
         }
+        if (!jvm.recordings().isEmpty()) {
+            out.add("A recording shows waits that ended; a park or a blocked entry that never ended has no event, only a "
+                    + "thread dump shows who is stuck. It never shows who holds a java.util.concurrent lock.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack"))) {
             out.add("jstack lists virtual threads only while they are mounted. "
                     + "jcmd <pid> Thread.dump_to_file -format=json lists them all.");

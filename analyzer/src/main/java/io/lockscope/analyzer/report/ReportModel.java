@@ -132,6 +132,22 @@ public final class ReportModel {
             states.forEach((k, v) -> st.put(k.name(), v));
         }
         addPictures(n, jvm, result);
+        ArrayNode recs = n.putArray("recordings");
+        for (io.lockscope.model.Recording r : jvm.recordings()) {
+            ObjectNode rn = recs.addObject();
+            rn.put("label", r.label());
+            r.start().ifPresent(t -> rn.put("start", t.toString()));
+            r.end().ifPresent(t -> rn.put("end", t.toString()));
+            rn.put("complete", r.complete());
+            rn.put("note", r.note());
+            ObjectNode counts = rn.putObject("eventCounts");
+            r.eventCounts().forEach(counts::put);
+            rn.put("threadsEnded", r.threads().stream().filter(t -> t.ended().isPresent()).count());
+            rn.put("exceptionsKept", r.exceptions().size());
+            rn.put("contendedLocks", r.contentions().size());
+            rn.put("pinningSites", r.pinnings().size());
+        }
+        TimelineLayout.of(jvm).ifPresent(t -> n.set("timeline", t));
         ObjectNode na = n.putObject("notApplicable");
         Map<String, String> reasons = result.outcome().notApplicable().getOrDefault(jvm.id(), new LinkedHashMap<>());
         reasons.forEach(na::put);
