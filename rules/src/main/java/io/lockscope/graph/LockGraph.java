@@ -260,6 +260,11 @@ public final class LockGraph {
         return holdsByLock.getOrDefault(lockId, List.of());
     }
 
+    /** Every lock somebody waits for, by id, with its waits, in the order first seen. */
+    public Map<String, List<Wait>> waitsByLock() {
+        return Collections.unmodifiableMap(waitsByLock);
+    }
+
     public List<Wait> waitersFor(String lockId) {
         return waitsByLock.getOrDefault(lockId, List.of());
     }

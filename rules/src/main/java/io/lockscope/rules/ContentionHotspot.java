@@ -53,11 +53,7 @@ public final class ContentionHotspot implements Rule {
         Map<String, Hotspot> spots = new LinkedHashMap<>();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
-            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
-            for (Wait w : g.waits()) {
-                byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
-            }
-            for (List<Wait> waits : byLock.values()) {
+            for (List<Wait> waits : g.waitsByLock().values()) {
                 if (waits.size() < min) {
                     continue;
                 }

@@ -150,11 +150,7 @@ public final class OwnershipMismatch implements Rule {
         List<Finding> out = new ArrayList<>();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
-            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
-            for (Wait w : g.waits()) {
-                byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
-            }
-            for (List<Wait> waits : byLock.values()) {
+            for (List<Wait> waits : g.waitsByLock().values()) {
                 LockRef lock = waits.get(0).lock();
                 List<Hold> holders = g.holdersOf(lock.id());
                 if (holders.size() != 1 || lock.className().startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {

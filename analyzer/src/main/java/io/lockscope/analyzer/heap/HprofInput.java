@@ -143,13 +143,7 @@ final class HprofInput implements Closeable {
 
     byte[] bytes(int n) throws IOException {
         byte[] out = new byte[n];
-        int done = 0;
-        while (done < n) {
-            need(Math.min(n - done, BUFFER / 2));
-            int chunk = Math.min(n - done, buf.remaining());
-            buf.get(out, done, chunk);
-            done += chunk;
-        }
+        readInto(out, n);
         return out;
     }
 
