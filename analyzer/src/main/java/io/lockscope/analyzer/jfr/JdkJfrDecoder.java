@@ -83,29 +83,48 @@ final class JdkJfrDecoder {
             return new JfrEvent(e.getEventType().getName(), e.getStartTime(), e.getDuration(), thread, () -> frames(e), fields);
         }
 
-        void monitorEnter(RecordedEvent e, RecordingBuilder sink) {
-            RecordedClass c = e.getClass("monitorClass");
-            RecordedThread owner = e.getThread("previousOwner");
-            RecordedThread t = e.getThread();
-            sink.contention(io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER, name(c),
-                    e.getLong("address"), e.getStartTime(), e.getDuration(), t == null ? "" : thread(t).name(),
-                    owner == null ? null : thread(owner).name(), () -> frames(e));
-        }
+        // The fast paths read fields with getValue: the typed getters look each name up twice, and
+        // on these two events, most of a recording, the look-ups were most of lockscope's own time.
 
-        void park(RecordedEvent e, RecordingBuilder sink) {
-            RecordedClass c = e.getClass("parkedClass");
-            if (c == null) {
-                sink.counted("jdk.ThreadPark");
-                return;
-            }
-            RecordedThread t = e.getThread();
-            sink.park(name(c), e.getLong("address"), e.getStartTime(), e.getDuration(), t == null ? "" : thread(t).name(),
+        void monitorEnter(RecordedEvent e, RecordingBuilder sink) {
+            RecordedThread owner = e.getValue("previousOwner") instanceof RecordedThread o ? o : null;
+            sink.contention(io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER,
+                    name(e.getValue("monitorClass") instanceof RecordedClass c ? c : null), address(e),
+                    e.getStartTime(), e.getDuration(), eventThreadName(e), owner == null ? null : thread(owner).name(),
                     () -> frames(e));
         }
 
+        void park(RecordedEvent e, RecordingBuilder sink) {
+            if (!(e.getValue("parkedClass") instanceof RecordedClass c)) {
+                sink.counted("jdk.ThreadPark");
+                return;
+            }
+            sink.park(name(c), address(e), e.getStartTime(), e.getDuration(), eventThreadName(e), () -> frames(e));
+        }
+
+        private static long address(RecordedEvent e) {
+            return e.getValue("address") instanceof Number n ? n.longValue() : 0;
+        }
+
+        private String eventThreadName(RecordedEvent e) {
+            return e.getValue("eventThread") instanceof RecordedThread t ? thread(t).name() : "";
+        }
+
+        /** A chunk's constant pool gives one RecordedThread per thread; most look-ups end here. */
+        private final Map<RecordedThread, JfrEvent.JfrThread> threadObjects = new java.util.IdentityHashMap<>();
+
         private JfrEvent.JfrThread thread(RecordedThread t) {
+            JfrEvent.JfrThread known = threadObjects.get(t);
+            if (known != null) {
+                return known;
+            }
+            if (threadObjects.size() > 100_000) {
+                threadObjects.clear();
+            }
             long key = t.getJavaThreadId() > 0 ? t.getJavaThreadId() : -t.getOSThreadId() - 1;
-            return threads.computeIfAbsent(key, k -> JdkJfrDecoder.thread(t));
+            JfrEvent.JfrThread made = threads.computeIfAbsent(key, k -> JdkJfrDecoder.thread(t));
+            threadObjects.put(t, made);
+            return made;
         }
 
         private static List<String> present(RecordedEvent e, List<String> names) {

@@ -55,10 +55,11 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         final String lockClass;
         final long address;
         long events;
-        Duration total = Duration.ZERO;
-        Duration longest = Duration.ZERO;
-        final Map<String, Long> waiters = new LinkedHashMap<>();
-        final Map<String, Long> owners = new LinkedHashMap<>();
+        // nanoseconds and counters, not Durations and Longs: this is added to once per lock event
+        long totalNanos;
+        long longestNanos = -1;
+        private final Map<String, long[]> waiterCounts = new LinkedHashMap<>();
+        private final Map<String, long[]> ownerCounts = new LinkedHashMap<>();
         List<Frame> sample = List.of();
         Instant firstAt;
         Instant lastAt;
@@ -71,37 +72,54 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
         void add(Instant start, Duration duration, String waiter, String owner, java.util.function.Supplier<List<Frame>> stack) {
             events++;
-            total = total.plus(duration);
-            if (duration.compareTo(longest) > 0 || sample.isEmpty()) {
-                longest = duration;
+            long nanos = duration.toNanos();
+            totalNanos += nanos;
+            if (nanos > longestNanos) {
+                longestNanos = nanos;
                 List<Frame> frames = stack.get();
                 sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
             }
-            bump(waiters, waiter);
+            bump(waiterCounts, waiter);
             if (owner != null) {
-                bump(owners, owner);
+                bump(ownerCounts, owner);
             }
             firstAt = firstAt == null || start.isBefore(firstAt) ? start : firstAt;
             lastAt = lastAt == null || start.isAfter(lastAt) ? start : lastAt;
         }
 
         void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
-            events++;
-            total = total.plus(e.duration());
-            if (e.duration().compareTo(longest) >= 0) {
-                longest = e.duration();
-                List<Frame> stack = e.stack();
-                sample = stack.size() > 24 ? List.copyOf(stack.subList(0, 24)) : stack;
-            }
-            e.thread().ifPresent(t -> bump(waiters, t.name()));
-            owner.ifPresent(o -> bump(owners, o.name()));
-            firstAt = firstAt == null || e.start().isBefore(firstAt) ? e.start() : firstAt;
-            lastAt = lastAt == null || e.start().isAfter(lastAt) ? e.start() : lastAt;
+            add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""),
+                    owner.map(JfrEvent.JfrThread::name).orElse(null), e::stack);
         }
 
-        private static void bump(Map<String, Long> m, String name) {
-            if (m.size() < 200 || m.containsKey(name)) {
-                m.merge(name, 1L, Long::sum);
+        Duration total() {
+            return Duration.ofNanos(totalNanos);
+        }
+
+        Duration longest() {
+            return Duration.ofNanos(Math.max(0, longestNanos));
+        }
+
+        Map<String, Long> waiters() {
+            return counted(waiterCounts);
+        }
+
+        Map<String, Long> owners() {
+            return counted(ownerCounts);
+        }
+
+        private static Map<String, Long> counted(Map<String, long[]> counts) {
+            Map<String, Long> out = new LinkedHashMap<>();
+            counts.forEach((name, n) -> out.put(name, n[0]));
+            return out;
+        }
+
+        private static void bump(Map<String, long[]> m, String name) {
+            long[] n = m.get(name);
+            if (n != null) {
+                n[0]++;
+            } else if (m.size() < 200) {
+                m.put(name, new long[] {1});
             }
         }
     }
@@ -292,12 +310,12 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         }
         List<Recording.Contention> cs = new ArrayList<>();
         for (Agg a : contentions.values()) {
-            cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total, a.longest,
-                    a.waiters, a.owners, a.sample, Optional.ofNullable(a.firstAt), Optional.ofNullable(a.lastAt)));
+            cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total(), a.longest(),
+                    a.waiters(), a.owners(), a.sample, Optional.ofNullable(a.firstAt), Optional.ofNullable(a.lastAt)));
         }
         List<Recording.Pinning> ps = new ArrayList<>();
         for (Agg a : pinnings.values()) {
-            ps.add(new Recording.Pinning(a.lockClass, a.events, a.total, a.longest, a.waiters, a.sample));
+            ps.add(new Recording.Pinning(a.lockClass, a.events, a.total(), a.longest(), a.waiters(), a.sample));
         }
         Map<String, Long> eventCounts = new TreeMap<>();
         counts.forEach((k, v) -> eventCounts.put(k, v[0]));
