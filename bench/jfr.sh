@@ -21,4 +21,5 @@ for i in 1 2; do
   java -Xmx256m -cp "$root/analyzer/target/lockscope.jar" io.lockscope.analyzer.bench.JfrThroughput "$file"
   java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file" || echo "RecordingFile failed at -Xmx256m"
   java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file" stacks || echo "RecordingFile failed at -Xmx256m"
+  java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file" fields || echo "RecordingFile failed at -Xmx256m"
 done
