@@ -35,11 +35,13 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {
-            "Read thread dumps (files or folders, any mix of formats; told apart by content), rebuild "
+            "Read thread dumps, heap dumps and JFR recordings (files or folders, gzipped or not, any "
+                    + "mix of formats; told apart by content), group them by the JVM that wrote them, rebuild "
                     + "the lock graph of each JVM, run the rules, and write the reports.",
             "",
-            "Writes lockscope-report.html and lockscope-report.json into the output folder and prints "
-                    + "a summary: one line per finding, then counts."
+            "Writes lockscope-report.html and lockscope-report.json (and lockscope-report.sarif with "
+                    + "--format sarif) into the output folder and prints a summary: one line per finding, "
+                    + "then counts. A file that cannot be read is listed with the reason; the others go on."
         },
         footer = ExitCode.HELP)
 final class AnalyzeCommand implements Callable<Integer> {
@@ -51,7 +53,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "dump files or folders of them")
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "thread dumps, heap dumps, recordings, or folders of them")
     List<Path> paths;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "where to write the reports (default: ${DEFAULT-VALUE})")
