@@ -47,7 +47,6 @@ final class JdkJfrDecoder {
         private final Map<Long, List<String>> classFields = new HashMap<>();
         private final Map<Long, List<String>> threadFields = new HashMap<>();
         private final Map<Long, Boolean> hasStart = new HashMap<>();
-        private final Map<Long, JfrEvent.JfrThread> threads = new HashMap<>();
         /** RecordedClass.getName() rewrites the internal name on every call; constant-pool classes are shared. */
         private final Map<RecordedClass, String> classNames = new java.util.IdentityHashMap<>();
 
@@ -110,7 +109,10 @@ final class JdkJfrDecoder {
             return e.getValue("eventThread") instanceof RecordedThread t ? thread(t).name() : "";
         }
 
-        /** A chunk's constant pool gives one RecordedThread per thread; most look-ups end here. */
+        /**
+         * The parser resolves a thread once per chunk into one RecordedThread; most look-ups end
+         * here. Names are the parser's, as `jfr print` shows them.
+         */
         private final Map<RecordedThread, JfrEvent.JfrThread> threadObjects = new java.util.IdentityHashMap<>();
 
         private JfrEvent.JfrThread thread(RecordedThread t) {
@@ -121,8 +123,7 @@ final class JdkJfrDecoder {
             if (threadObjects.size() > 100_000) {
                 threadObjects.clear();
             }
-            long key = t.getJavaThreadId() > 0 ? t.getJavaThreadId() : -t.getOSThreadId() - 1;
-            JfrEvent.JfrThread made = threads.computeIfAbsent(key, k -> JdkJfrDecoder.thread(t));
+            JfrEvent.JfrThread made = JdkJfrDecoder.thread(t);
             threadObjects.put(t, made);
             return made;
         }
