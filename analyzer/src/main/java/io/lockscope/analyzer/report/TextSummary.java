@@ -38,9 +38,13 @@ public final class TextSummary {
                 notRead++;
             }
         }
-        out.printf("%d errors, %d warnings, %d info; %d of %d inputs read (%d dumps, %d JVMs)%s%n",
-                c.path("error").asInt(), c.path("warning").asInt(), c.path("info").asInt(),
-                read, read + notRead, s.path("snapshots").asInt(), s.path("jvms").asInt(),
-                notRead > 0 ? ", " + notRead + " not read" : "");
+        out.printf("%s, %s, %d info; %d of %s read (%s, %s)%s%n",
+                count(c.path("error").asInt(), "error"), count(c.path("warning").asInt(), "warning"), c.path("info").asInt(),
+                read, count(read + notRead, "input"), count(s.path("snapshots").asInt(), "dump"),
+                count(s.path("jvms").asInt(), "JVM"), notRead > 0 ? ", " + notRead + " not read" : "");
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
