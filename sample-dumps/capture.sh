@@ -62,7 +62,11 @@ capture_heap() { # capture_heap JDK PID OUT: a gzipped heap dump of the live obj
 }
 
 capture_jfr() { # capture_jfr JDK PID OUT: the recording running since the JVM started
-  "$1/bin/jcmd" "$2" JFR.dump name=1 filename="$3" > /dev/null
+  local tmp
+  # dumped to a temporary file first: the recording keeps the jcmd command line, file name included
+  tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-recording-XXXXXX.jfr")
+  "$1/bin/jcmd" "$2" JFR.dump name=1 filename="$tmp" > /dev/null
+  mv "$tmp" "$3"
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
@@ -79,8 +83,13 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   base=$scenario${arg:+-$(echo "$arg" | tr 'A-Z' 'a-z')}
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-scenario-XXXXXX.log")
   local jfr=""
-  [[ "$JFR" == *" $scenario "* ]] && jfr="-XX:StartFlightRecording:jdk.JavaExceptionThrow#enabled=true"
-  "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg > "$log" 2>&1 &
+  # other processes of the machine (jdk.SystemProcess) are none of the sample dumps' business
+  [[ "$JFR" == *" $scenario "* ]] && jfr="-XX:StartFlightRecording:jdk.JavaExceptionThrow#enabled=true,jdk.SystemProcess#enabled=false"
+  # started in the temporary folder with an empty environment: recordings keep the environment
+  # (jdk.InitialEnvironmentVariable) and, like heap dumps, the working directory (user.dir); the
+  # sample dumps should name neither the machine they were made on nor where the repository was
+  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg) \
+    > "$log" 2>&1 &
   pid=$!
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   if [ "$scenario" = lock-order ]; then
