@@ -39,7 +39,11 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     private final Map<Long, JfrEvent.JfrThread> threadInfo = new HashMap<>();
     private final Map<Long, Recording.ThrownException> lastException = new HashMap<>();
     private final List<Recording.ThrownException> monitorStateExceptions = new ArrayList<>();
-    private final Map<String, Agg> contentions = new LinkedHashMap<>();
+    /** Contended locks in the order first seen; found by kind, class and address through {@link #byLock}. */
+    private final List<Agg> contentions = new ArrayList<>();
+    private final Map<Recording.ContentionKind, Map<String, Map<Long, Agg>>> byLock = new java.util.EnumMap<>(Map.of(
+            Recording.ContentionKind.MONITOR_ENTER, new HashMap<>(), Recording.ContentionKind.PARK, new HashMap<>()));
+    private final Map<String, Boolean> parkClasses = new HashMap<>();
     private final Map<String, Agg> pinnings = new LinkedHashMap<>();
     private final List<String> threadDumps = new ArrayList<>();
     private final List<Instant> threadDumpTimes = new ArrayList<>();
@@ -149,31 +153,36 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             String owner, java.util.function.Supplier<List<Frame>> stack) {
         counted(kind == Recording.ContentionKind.MONITOR_ENTER ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark");
         seen(start);
-        Map<Long, Agg> byAddress = fastContentions.get(kind).computeIfAbsent(cls, k -> new HashMap<>());
+        lock(kind, cls, address).add(start, duration, waiter, owner, stack);
+    }
+
+    /** The waits added up for one lock, made on its first wait. */
+    private Agg lock(Recording.ContentionKind kind, String cls, long address) {
+        Map<Long, Agg> byAddress = byLock.get(kind).computeIfAbsent(cls, k -> new HashMap<>());
         Agg a = byAddress.get(address);
         if (a == null) {
             a = new Agg(kind, cls, address);
             byAddress.put(address, a);
-            contentions.put(kind + "|" + cls + "|" + address, a);
+            contentions.add(a);
         }
-        a.add(start, duration, waiter, owner, stack);
+        return a;
+    }
+
+    /** Whether a park on this blocker class waits for a lock with an owner (not a latch, queue or bare park). */
+    private boolean parksOnLock(String cls) {
+        return !cls.isEmpty() && parkClasses.computeIfAbsent(cls, c -> LockKind.ofParkBlocker(c).hasOwner());
     }
 
     /** The fast path for jdk.ThreadPark: only parks on locks that have an owner count as contention. */
     void park(String cls, long address, Instant start, Duration duration, String waiter,
             java.util.function.Supplier<List<Frame>> stack) {
-        Boolean lock = parkClasses.computeIfAbsent(cls, c -> LockKind.ofParkBlocker(c).hasOwner());
-        if (!lock) {
+        if (!parksOnLock(cls)) {
             counted("jdk.ThreadPark");
             seen(start);
             return;
         }
         contention(Recording.ContentionKind.PARK, cls, address, start, duration, waiter, null, stack);
     }
-
-    private final Map<Recording.ContentionKind, Map<String, Map<Long, Agg>>> fastContentions = new java.util.EnumMap<>(Map.of(
-            Recording.ContentionKind.MONITOR_ENTER, new HashMap<>(), Recording.ContentionKind.PARK, new HashMap<>()));
-    private final Map<String, Boolean> parkClasses = new HashMap<>();
 
     @Override
     public void accept(JfrEvent e) {
@@ -188,7 +197,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
                     e.threadField("previousOwner"));
             case "jdk.ThreadPark" -> {
                 String cls = e.string("parkedClass");
-                if (!cls.isEmpty() && LockKind.ofParkBlocker(cls).hasOwner()) {
+                if (parksOnLock(cls)) {
                     contention(e, Recording.ContentionKind.PARK, cls, Optional.empty());
                 }
             }
@@ -263,10 +272,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     private void contention(JfrEvent e, Recording.ContentionKind kind, String cls, Optional<JfrEvent.JfrThread> owner) {
-        long address = e.number("address");
-        String key = kind + "|" + cls + "|" + address;
-        Agg a = contentions.computeIfAbsent(key, k -> new Agg(kind, cls, address));
-        a.add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""), owner.map(JfrEvent.JfrThread::name).orElse(null),
+        lock(kind, cls, e.number("address")).add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""), owner.map(JfrEvent.JfrThread::name).orElse(null),
                 e::stack);
     }
 
@@ -309,7 +315,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             }
         }
         List<Recording.Contention> cs = new ArrayList<>();
-        for (Agg a : contentions.values()) {
+        for (Agg a : contentions) {
             cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total(), a.longest(),
                     a.waiters(), a.owners(), a.sample, Optional.ofNullable(a.firstAt), Optional.ofNullable(a.lastAt)));
         }
