@@ -117,8 +117,7 @@ final class JmcJfrDecoder {
     }
 
     private static Instant instant(IQuantity q) {
-        long nanos = q.clampedLongValueIn(UnitLookup.EPOCH_NS);
-        return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        return RecordingBuilder.instant(q.clampedLongValueIn(UnitLookup.EPOCH_NS));
     }
 
     private static JfrEvent.JfrThread thread(IMCThread t) {

@@ -228,7 +228,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    private static Instant instant(long nanos) {
+    static Instant instant(long nanos) {
         return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
     }
 

@@ -238,7 +238,7 @@ public final class ReportModel {
         n.set("lockHistory", ThreadTable.lockHistory(jvm));
     }
 
-    static String plural(int n, String word) {
+    static String plural(long n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
     }
 }

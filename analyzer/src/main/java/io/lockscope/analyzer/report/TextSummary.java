@@ -39,12 +39,8 @@ public final class TextSummary {
             }
         }
         out.printf("%s, %s, %d info; %d of %s read (%s, %s)%s%n",
-                count(c.path("error").asInt(), "error"), count(c.path("warning").asInt(), "warning"), c.path("info").asInt(),
-                read, count(read + notRead, "input"), count(s.path("snapshots").asInt(), "dump"),
-                count(s.path("jvms").asInt(), "JVM"), notRead > 0 ? ", " + notRead + " not read" : "");
-    }
-
-    private static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+                ReportModel.plural(c.path("error").asInt(), "error"), ReportModel.plural(c.path("warning").asInt(), "warning"), c.path("info").asInt(),
+                read, ReportModel.plural(read + notRead, "input"), ReportModel.plural(s.path("snapshots").asInt(), "dump"),
+                ReportModel.plural(s.path("jvms").asInt(), "JVM"), notRead > 0 ? ", " + notRead + " not read" : "");
     }
 }
