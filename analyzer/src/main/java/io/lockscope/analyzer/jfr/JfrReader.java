@@ -12,9 +12,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a JDK Flight Recorder recording into a {@link Recording} and the thread dumps it holds.
- * The header is checked first: the JDK's parser reads format 2.x, and silently returns nothing
- * for older formats and for gzipped files, which go to JMC's parser instead; a 2.x file on which
- * the JDK's parser fails part-way is read again with JMC's, keeping the chunks before the damage.
+ * The header is checked first. Format 2.x (JDK 11 on) is read by lockscope's own parser
+ * ({@link JfrChunkDecoder}), or by the JDK's where lockscope's declines a file; older formats and
+ * gzipped files, on which the JDK's parser silently returns nothing, go to JMC's parser; a 2.x
+ * file on which the JDK's parser fails part-way is read again with JMC's, keeping the chunks
+ * before the damage.
  */
 public final class JfrReader {
 
@@ -30,17 +32,46 @@ public final class JfrReader {
     private JfrReader() {
     }
 
+    /** Which parser reads format 2.x: lockscope's own (jdk.jfr when it declines), or jdk.jfr alone. */
+    enum Parser { LOCKSCOPE, JDK }
+
+    /**
+     * The parser for 2.x files: lockscope's unless the system property {@code lockscope.jfr.parser}
+     * is {@code jdk}, to check a result against the JDK's reading.
+     */
+    static Parser defaultParser() {
+        return "jdk".equals(System.getProperty("lockscope.jfr.parser")) ? Parser.JDK : Parser.LOCKSCOPE;
+    }
+
     public static Result read(Path path, String display, boolean gzip, Consumer<Snapshot> snapshots) throws IOException {
+        return read(path, display, gzip, snapshots, defaultParser());
+    }
+
+    static Result read(Path path, String display, boolean gzip, Consumer<Snapshot> snapshots, Parser parser) throws IOException {
         int[] version = version(path, gzip);
         String format = version[0] + "." + version[1];
         boolean jdkParser = !gzip && version[0] >= 2;
         RecordingBuilder builder = new RecordingBuilder(display);
         boolean complete = true;
-        String via;
-        if (jdkParser) {
+        String via = null;
+        String declined = "";
+        if (jdkParser && parser == Parser.LOCKSCOPE) {
+            try {
+                complete = JfrChunkDecoder.decode(path, builder);
+                via = "lockscope's parser";
+            } catch (IOException | RuntimeException e) {
+                // what lockscope's parser does not take on, or fails on, jdk.jfr reads from the start
+                declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? ""
+                        : e.getClass().getSimpleName() + ": ") + e.getMessage() + ")";
+                builder = new RecordingBuilder(display);
+            }
+        }
+        if (via != null) {
+            // read
+        } else if (jdkParser) {
             try {
                 JdkJfrDecoder.decode(path, builder);
-                via = "jdk.jfr";
+                via = "jdk.jfr" + declined;
             } catch (IOException | RuntimeException | InternalError e) {
                 // the JDK's parser failed part-way (InternalError on some multi-chunk files): start over with JMC's
                 String why = e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -39,16 +39,19 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     private final Map<Long, JfrEvent.JfrThread> threadInfo = new HashMap<>();
     private final Map<Long, Recording.ThrownException> lastException = new HashMap<>();
     private final List<Recording.ThrownException> monitorStateExceptions = new ArrayList<>();
-    /** Contended locks in the order first seen; found by kind, class and address through {@link #byLock}. */
+    /** Contended locks in the order first seen; found by kind, class and address through {@link #lock}. */
     private final List<Agg> contentions = new ArrayList<>();
-    private final Map<Recording.ContentionKind, Map<String, Map<Long, Agg>>> byLock = new java.util.EnumMap<>(Map.of(
-            Recording.ContentionKind.MONITOR_ENTER, new HashMap<>(), Recording.ContentionKind.PARK, new HashMap<>()));
+    private final Map<String, LongMap<Agg>> monitorsByClass = new HashMap<>();
+    private final Map<String, LongMap<Agg>> parkedByClass = new HashMap<>();
+    /** The counts of the two events most of a recording is, kept apart from the map of the rest. */
+    private final long[] monitorEnters = {0};
+    private final long[] parks = {0};
     private final Map<String, Boolean> parkClasses = new HashMap<>();
     private final Map<String, Agg> pinnings = new LinkedHashMap<>();
     private final List<String> threadDumps = new ArrayList<>();
     private final List<Instant> threadDumpTimes = new ArrayList<>();
-    private Instant first;
-    private Instant last;
+    private long first = Long.MAX_VALUE;
+    private long last = Long.MIN_VALUE;
     private long pid;
     private String version = "";
     private Instant jvmStart;
@@ -65,8 +68,8 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         private final Map<String, long[]> waiterCounts = new LinkedHashMap<>();
         private final Map<String, long[]> ownerCounts = new LinkedHashMap<>();
         List<Frame> sample = List.of();
-        Instant firstAt;
-        Instant lastAt;
+        long firstAt = Long.MAX_VALUE;
+        long lastAt = Long.MIN_VALUE;
 
         Agg(Recording.ContentionKind kind, String lockClass, long address) {
             this.kind = kind;
@@ -74,9 +77,8 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             this.address = address;
         }
 
-        void add(Instant start, Duration duration, String waiter, String owner, java.util.function.Supplier<List<Frame>> stack) {
+        void add(long start, long nanos, String waiter, String owner, java.util.function.Supplier<List<Frame>> stack) {
             events++;
-            long nanos = duration.toNanos();
             totalNanos += nanos;
             if (nanos > longestNanos) {
                 longestNanos = nanos;
@@ -87,12 +89,36 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             if (owner != null) {
                 bump(ownerCounts, owner);
             }
-            firstAt = firstAt == null || start.isBefore(firstAt) ? start : firstAt;
-            lastAt = lastAt == null || start.isAfter(lastAt) ? start : lastAt;
+            firstAt = Math.min(firstAt, start);
+            lastAt = Math.max(lastAt, start);
+        }
+
+        /** A chunk's waits on this lock, added up by lockscope's decoder. */
+        void add(long n, long total, long longest, java.util.function.Supplier<List<Frame>> stack, long first, long last,
+                Map<String, Long> waiters, Map<String, Long> owners) {
+            events += n;
+            totalNanos += total;
+            if (longest > longestNanos) {
+                longestNanos = longest;
+                List<Frame> frames = stack.get();
+                sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
+            }
+            waiters.forEach((name, count) -> bump(waiterCounts, name, count));
+            owners.forEach((name, count) -> bump(ownerCounts, name, count));
+            firstAt = Math.min(firstAt, first);
+            lastAt = Math.max(lastAt, last);
+        }
+
+        Optional<Instant> first() {
+            return events == 0 ? Optional.empty() : Optional.of(instant(firstAt));
+        }
+
+        Optional<Instant> last() {
+            return events == 0 ? Optional.empty() : Optional.of(instant(lastAt));
         }
 
         void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
-            add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""),
+            add(nanos(e.start()), e.duration().toNanos(), e.thread().map(JfrEvent.JfrThread::name).orElse(""),
                     owner.map(JfrEvent.JfrThread::name).orElse(null), e::stack);
         }
 
@@ -119,11 +145,15 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         }
 
         private static void bump(Map<String, long[]> m, String name) {
+            bump(m, name, 1);
+        }
+
+        private static void bump(Map<String, long[]> m, String name, long count) {
             long[] n = m.get(name);
             if (n != null) {
-                n[0]++;
+                n[0] += count;
             } else if (m.size() < 200) {
-                m.put(name, new long[] {1});
+                m.put(name, new long[] {count});
             }
         }
     }
@@ -133,7 +163,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     void counted(String type) {
-        long[] c = counts.get(type);
+        long[] c = type.equals("jdk.JavaMonitorEnter") ? monitorEnters : type.equals("jdk.ThreadPark") ? parks : counts.get(type);
         if (c == null) {
             counts.put(type, new long[] {1});
         } else {
@@ -142,23 +172,66 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     private void seen(Instant at) {
-        if (!at.equals(Instant.EPOCH)) {
-            first = first == null || at.isBefore(first) ? at : first;
-            last = last == null || at.isAfter(last) ? at : last;
+        seen(nanos(at));
+    }
+
+    /** Nanoseconds since the epoch; 0 (no time recorded) is left out. */
+    private void seen(long at) {
+        if (at != 0) {
+            first = Math.min(first, at);
+            last = Math.max(last, at);
         }
     }
 
     /** The fast path for jdk.JavaMonitorEnter: added to its lock's total without building an event. */
     void contention(Recording.ContentionKind kind, String cls, long address, Instant start, Duration duration, String waiter,
             String owner, java.util.function.Supplier<List<Frame>> stack) {
-        counted(kind == Recording.ContentionKind.MONITOR_ENTER ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark");
+        contention(kind, cls, address, nanos(start), duration.toNanos(), waiter, owner, stack);
+    }
+
+    /** As above, with times in nanoseconds since the epoch, as lockscope's own decoder has them. */
+    void contention(Recording.ContentionKind kind, String cls, long address, long start, long durationNanos, String waiter,
+            String owner, java.util.function.Supplier<List<Frame>> stack) {
+        (kind == Recording.ContentionKind.MONITOR_ENTER ? monitorEnters : parks)[0]++;
         seen(start);
-        lock(kind, cls, address).add(start, duration, waiter, owner, stack);
+        lock(kind, cls, address).add(start, durationNanos, waiter, owner, stack);
+    }
+
+    /** A chunk's waits on one lock, added up by lockscope's decoder; parks on what is not a lock are only counted. */
+    void waits(Recording.ContentionKind kind, String cls, long address, long events, long totalNanos, long longestNanos,
+            java.util.function.Supplier<List<Frame>> stack, long first, long last, Map<String, Long> waiters, Map<String, Long> owners) {
+        if (kind == Recording.ContentionKind.MONITOR_ENTER) {
+            monitorEnters[0] += events;
+        } else {
+            parks[0] += events;
+            if (!parksOnLock(cls)) {
+                return;
+            }
+        }
+        lock(kind, cls, address).add(events, totalNanos, longestNanos, stack, first, last, waiters, owners);
+    }
+
+    /** The first and last start of the waits a decoder added up; Long.MAX_VALUE and MIN_VALUE for none. */
+    void seenBetween(long first, long last) {
+        if (first != Long.MAX_VALUE) {
+            seen(first);
+            seen(last);
+        }
+    }
+
+    /** Parks with no blocker object: counted only. */
+    void uncontendedParks(long n) {
+        parks[0] += n;
     }
 
     /** The waits added up for one lock, made on its first wait. */
     private Agg lock(Recording.ContentionKind kind, String cls, long address) {
-        Map<Long, Agg> byAddress = byLock.get(kind).computeIfAbsent(cls, k -> new HashMap<>());
+        Map<String, LongMap<Agg>> byClass = kind == Recording.ContentionKind.MONITOR_ENTER ? monitorsByClass : parkedByClass;
+        LongMap<Agg> byAddress = byClass.get(cls);
+        if (byAddress == null) {
+            byAddress = new LongMap<>();
+            byClass.put(cls, byAddress);
+        }
         Agg a = byAddress.get(address);
         if (a == null) {
             a = new Agg(kind, cls, address);
@@ -170,18 +243,32 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     /** Whether a park on this blocker class waits for a lock with an owner (not a latch, queue or bare park). */
     private boolean parksOnLock(String cls) {
-        return !cls.isEmpty() && parkClasses.computeIfAbsent(cls, c -> LockKind.ofParkBlocker(c).hasOwner());
+        // the decoders hand over one String per class: most parks are on the class the last one was on
+        if (cls == lastParkClass) {
+            return lastParkOnLock;
+        }
+        lastParkClass = cls;
+        lastParkOnLock = !cls.isEmpty() && parkClasses.computeIfAbsent(cls, c -> LockKind.ofParkBlocker(c).hasOwner());
+        return lastParkOnLock;
     }
+
+    private String lastParkClass;
+    private boolean lastParkOnLock;
 
     /** The fast path for jdk.ThreadPark: only parks on locks that have an owner count as contention. */
     void park(String cls, long address, Instant start, Duration duration, String waiter,
+            java.util.function.Supplier<List<Frame>> stack) {
+        park(cls, address, nanos(start), duration.toNanos(), waiter, stack);
+    }
+
+    void park(String cls, long address, long start, long durationNanos, String waiter,
             java.util.function.Supplier<List<Frame>> stack) {
         if (!parksOnLock(cls)) {
             counted("jdk.ThreadPark");
             seen(start);
             return;
         }
-        contention(Recording.ContentionKind.PARK, cls, address, start, duration, waiter, null, stack);
+        contention(Recording.ContentionKind.PARK, cls, address, start, durationNanos, waiter, null, stack);
     }
 
     @Override
@@ -272,8 +359,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     }
 
     private void contention(JfrEvent e, Recording.ContentionKind kind, String cls, Optional<JfrEvent.JfrThread> owner) {
-        lock(kind, cls, e.number("address")).add(e.start(), e.duration(), e.thread().map(JfrEvent.JfrThread::name).orElse(""), owner.map(JfrEvent.JfrThread::name).orElse(null),
-                e::stack);
+        lock(kind, cls, e.number("address")).add(e, owner);
     }
 
     private void pinning(JfrEvent e) {
@@ -317,16 +403,17 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         List<Recording.Contention> cs = new ArrayList<>();
         for (Agg a : contentions) {
             cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total(), a.longest(),
-                    a.waiters(), a.owners(), a.sample, Optional.ofNullable(a.firstAt), Optional.ofNullable(a.lastAt)));
+                    a.waiters(), a.owners(), a.sample, a.first(), a.last()));
         }
         List<Recording.Pinning> ps = new ArrayList<>();
         for (Agg a : pinnings.values()) {
             ps.add(new Recording.Pinning(a.lockClass, a.events, a.total(), a.longest(), a.waiters(), a.sample));
         }
         Map<String, Long> eventCounts = new TreeMap<>();
-        counts.forEach((k, v) -> eventCounts.put(k, v[0]));
-        return new Recording(file, SourceRef.file(file), hints, Optional.ofNullable(jvmStart), Optional.ofNullable(first),
-                Optional.ofNullable(last), lives, exceptions, cs, ps, eventCounts, complete, note);
+        eventCounts.putAll(counts());
+        return new Recording(file, SourceRef.file(file), hints, Optional.ofNullable(jvmStart),
+                first == Long.MAX_VALUE ? Optional.empty() : Optional.of(instant(first)),
+                last == Long.MIN_VALUE ? Optional.empty() : Optional.of(instant(last)), lives, exceptions, cs, ps, eventCounts, complete, note);
     }
 
     int threadDumpCount() {
@@ -336,6 +423,12 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v[0]));
+        if (monitorEnters[0] > 0) {
+            out.put("jdk.JavaMonitorEnter", monitorEnters[0]);
+        }
+        if (parks[0] > 0) {
+            out.put("jdk.ThreadPark", parks[0]);
+        }
         return out;
     }
 }

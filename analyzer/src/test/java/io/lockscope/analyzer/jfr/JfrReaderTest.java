@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.jfr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
@@ -10,11 +11,14 @@ import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.model.Recording;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -68,8 +72,39 @@ class JfrReaderTest {
 
     @Test
     void jdkParserFailingPartWayFallsBackToJmc() throws IOException {
-        JfrReader.Result r = read(Dumps.corpus("jfr/grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr"), new ArrayList<>());
+        Path p = Dumps.corpus("jfr/grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr");
+        JfrReader.Result r = JfrReader.read(p, "f", false, new ArrayList<>()::add, JfrReader.Parser.JDK);
         assertTrue(r.message().contains("JMC's parser, after jdk.jfr failed (InternalError"), r.message());
+    }
+
+    @Test
+    void lockscopesParserReadsTheFileJdkJfrFailsOn() throws IOException {
+        List<Snapshot> dumps = new ArrayList<>();
+        JfrReader.Result r = read(Dumps.corpus("jfr/grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr"), dumps);
+        assertTrue(r.message().startsWith("JFR 2.1 via lockscope's parser;"), r.message());
+        assertTrue(r.complete());
+        assertEquals(4, dumps.size(), "SOURCES.tsv: ThreadDump x4");
+    }
+
+    @Test
+    void recordingCutShortKeepsItsWholeChunks(@TempDir Path dir) throws IOException {
+        // a two-chunk recording cut inside its second chunk; the first chunk is 105,955 bytes (its header says so)
+        byte[] whole = Files.readAllBytes(Dumps.corpus("jfr/jmc-jdk15-2chunks-threaddump.jfr"));
+        Path cut = Files.write(dir.resolve("cut.jfr"), Arrays.copyOf(whole, 200_000));
+        Path firstChunk = Files.write(dir.resolve("first.jfr"), Arrays.copyOf(whole, 105_955));
+        JfrReader.Result r = read(cut, new ArrayList<>());
+        assertFalse(r.complete());
+        assertTrue(r.message().contains("via lockscope's parser") && r.message().contains("the chunks before it are kept"), r.message());
+        Recording expected = JfrReader.read(firstChunk, "f", false, new ArrayList<>()::add, JfrReader.Parser.JDK).recording();
+        assertEquals(expected.eventCounts(), r.recording().eventCounts(), "what jdk.jfr reads from the first chunk alone");
+    }
+
+    @Test
+    void recordingCutInItsFirstChunkGoesToTheOtherParsers(@TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Dumps.corpus("jfr/jmc-jdk15-2chunks-threaddump.jfr"));
+        Path cut = Files.write(dir.resolve("cut.jfr"), Arrays.copyOf(whole, 50_000));
+        JfrReader.Result r = read(cut, new ArrayList<>());
+        assertTrue(r.message().contains("lockscope's parser declined: chunk at byte 0 is incomplete"), r.message());
     }
 
     @Test
