@@ -178,6 +178,9 @@ final class JfrChunkDecoder {
         final long typeId;
         final boolean pooled;
         final boolean array;
+        /** "annotation type id=value" */
+        final List<String> annotations = new ArrayList<>(2);
+        /** The unit of a @Timestamp field: TICKS or MILLISECONDS_SINCE_EPOCH. */
         String timestampUnit = "";
         Type type;
         /** How one value is stored (never ARRAY), and how the field is (ARRAY for an array of them). */
@@ -426,26 +429,47 @@ final class JfrChunkDecoder {
 
         // ---- metadata
 
-        private record Element(String name, Map<String, String> attributes, List<Element> children) {
-            String attribute(String key) {
-                return attributes.getOrDefault(key, "");
-            }
-        }
-
-        private Element element(String[] strings) {
+        /**
+         * Reads one element of the metadata tree and its children: a class becomes a {@link Type},
+         * a field of a class a {@link Field}, an annotation on a field is noted on it; the rest
+         * (settings, the region) is read past.
+         */
+        private void element(String[] strings, Type inClass, Field inField) {
             String name = strings[varint()];
-            int attributes = varint();
-            Map<String, String> map = new HashMap<>();
-            for (int i = 0; i < attributes; i++) {
+            String id = "";
+            String typeName = "";
+            String type = "";
+            String pooled = "";
+            String dimension = "";
+            String value = "";
+            for (int n = varint(); n > 0; n--) {
                 String key = strings[varint()];
-                map.put(key, strings[varint()]);
+                String v = strings[varint()];
+                switch (key) {
+                    case "id" -> id = v;
+                    case "name" -> typeName = v;
+                    case "class" -> type = v;
+                    case "constantPool" -> pooled = v;
+                    case "dimension" -> dimension = v;
+                    case "value" -> value = v;
+                    default -> {
+                    }
+                }
             }
-            int count = varint();
-            List<Element> children = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                children.add(element(strings));
+            Type childClass = null;
+            Field childField = null;
+            if (name.equals("class")) {
+                childClass = new Type(Long.parseLong(id), typeName);
+                types.put(childClass.id, childClass);
+            } else if (name.equals("field") && inClass != null) {
+                childField = new Field(typeName, Long.parseLong(type), pooled.equals("true"), dimension.equals("1"));
+                inClass.fields.add(childField);
+            } else if (name.equals("annotation") && inField != null) {
+                inField.annotations.add(type + "=" + value);
             }
-            return new Element(name, map, children);
+            for (int n = varint(); n > 0; n--) {
+                element(strings, childClass, childField);
+            }
         }
 
         Metadata readMetadata(int at, Metadata previous) throws Unsupported {
@@ -470,27 +494,8 @@ final class JfrChunkDecoder {
             for (int i = 0; i < strings.length; i++) {
                 strings[i] = string();
             }
-            Element root = element(strings);
-            List<Element> classes = new ArrayList<>();
-            for (Element e : root.children()) {
-                if (e.name().equals("metadata")) {
-                    classes.addAll(e.children());
-                }
-            }
-            for (Element c : classes) {
-                Type t = new Type(Long.parseLong(c.attribute("id")), c.attribute("name"));
-                for (Element f : c.children()) {
-                    if (f.name().equals("field")) {
-                        Field field = new Field(f.attribute("name"), Long.parseLong(f.attribute("class")),
-                                f.attribute("constantPool").equals("true"), f.attribute("dimension").equals("1"));
-                        for (Element a : f.children()) {
-                            if (a.name().equals("annotation")) {
-                                field.timestampUnit = a.attribute("class") + "=" + a.attribute("value");
-                            }
-                        }
-                        t.fields.add(field);
-                    }
-                }
+            element(strings, null, null);
+            for (Type t : types.values()) {
                 t.storage = switch (t.name) {
                     case "boolean", "byte" -> BYTE;
                     case "char", "short", "int", "long" -> VARINT;
@@ -499,7 +504,6 @@ final class JfrChunkDecoder {
                     case "java.lang.String" -> STRING;
                     default -> STRUCT;
                 };
-                types.put(t.id, t);
             }
             String timestamp = "";
             for (Type t : types.values()) {
@@ -515,9 +519,11 @@ final class JfrChunkDecoder {
                     }
                     f.element = f.pooled ? POOLED : f.type.storage;
                     f.storage = f.array ? ARRAY : f.element;
-                    // keep only the Timestamp annotation's unit
-                    f.timestampUnit = !timestamp.isEmpty() && f.timestampUnit.startsWith(timestamp)
-                            ? f.timestampUnit.substring(timestamp.length()) : "";
+                    for (String a : f.annotations) {
+                        if (!timestamp.isEmpty() && a.startsWith(timestamp)) {
+                            f.timestampUnit = a.substring(timestamp.length());
+                        }
+                    }
                 }
             }
             List<EventLayout> layouts = new ArrayList<>();
