@@ -320,6 +320,16 @@ final class JfrChunkDecoder {
             return (int) varlong();
         }
 
+        /** A count of things that follow, each at least a byte: more than the bytes left is damage, not a reason to allocate. */
+        private int length() {
+            int at = pos;
+            long n = varlong();
+            if (n < 0 || n > size - pos) {
+                throw new IllegalStateException("a length of " + n + " at byte " + (fileOffset + at) + ", past the chunk's end");
+            }
+            return (int) n;
+        }
+
         private String string() {
             int encoding = b[pos++];
             switch (encoding) {
@@ -330,13 +340,13 @@ final class JfrChunkDecoder {
                 case STRING_POOL:
                     return pooledString(varlong());
                 case STRING_UTF8, STRING_LATIN1: {
-                    int n = varint();
+                    int n = length();
                     String s = new String(b, pos, n, encoding == STRING_UTF8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
                     pos += n;
                     return s;
                 }
                 case STRING_CHARS: {
-                    int n = varint();
+                    int n = length();
                     char[] chars = new char[n];
                     for (int i = 0; i < n; i++) {
                         chars[i] = (char) varint();
@@ -355,7 +365,7 @@ final class JfrChunkDecoder {
                 }
                 case STRING_POOL -> varlong();
                 case STRING_UTF8, STRING_LATIN1 -> {
-                    int n = varint(); // read before pos is added to
+                    int n = length(); // read before pos is added to
                     pos += n;
                 }
                 case STRING_CHARS -> {
@@ -490,7 +500,7 @@ final class JfrChunkDecoder {
             }
             types = new HashMap<>();
             layoutByLargeId = new HashMap<>();
-            String[] strings = new String[varint()];
+            String[] strings = new String[length()];
             for (int i = 0; i < strings.length; i++) {
                 strings[i] = string();
             }
@@ -697,7 +707,7 @@ final class JfrChunkDecoder {
                     long[] slots = struct(st, at);
                     int saved = pos;
                     pos = (int) slots[framesField];
-                    int n = varint();
+                    int n = length();
                     List<Integer> starts = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         starts.add(pos);

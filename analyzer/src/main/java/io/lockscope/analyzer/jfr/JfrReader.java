@@ -59,8 +59,8 @@ public final class JfrReader {
             try {
                 complete = JfrChunkDecoder.decode(path, builder);
                 via = "lockscope's parser";
-            } catch (IOException | RuntimeException e) {
-                // what lockscope's parser does not take on, or fails on, jdk.jfr reads from the start
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                // what lockscope's parser does not take on, or fails on (types nested without end), jdk.jfr reads from the start
                 declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? ""
                         : e.getClass().getSimpleName() + ": ") + e.getMessage() + ")";
                 builder = new RecordingBuilder(display);

@@ -92,4 +92,29 @@ class JfrChunkDecoderTest {
         assertEquals(jdkDumps, ownDumps);
         assertEquals(jdk.message().replace("jdk.jfr", "lockscope's parser"), own.message());
     }
+
+    /**
+     * Damage anywhere in a recording (one byte changed, at 300 places spread over the file: headers,
+     * metadata, pools, events) ends in a result or an IOException naming the trouble; never in
+     * another exception or an error that would stop the run.
+     */
+    @org.junit.jupiter.api.Test
+    void damagedBytesEndInAResultOrAnIoException(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/dead-owner.jfr"));
+        java.util.Random random = new java.util.Random(6);
+        int read = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] damaged = whole.clone();
+            int at = i < 68 ? i + 8 : random.nextInt(damaged.length);
+            damaged[at] = (byte) random.nextInt(256);
+            Path file = Files.write(dir.resolve("damaged-" + i + ".jfr"), damaged);
+            try {
+                JfrReader.read(file, "f", false, s -> { }, JfrReader.Parser.LOCKSCOPE);
+                read++;
+            } catch (IOException expected) {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
+            }
+        }
+        assertTrue(read > 150, "most single-byte damage leaves a readable recording: " + read + " of 300");
+    }
 }
