@@ -29,9 +29,9 @@ import org.openjdk.jmc.flightrecorder.internal.EventArray;
 import org.openjdk.jmc.flightrecorder.internal.EventArrays;
 
 /**
- * Recordings the JDK's parser cannot read: legacy 0.9 (JDK 7/8, JRockit), 1.0 (JDK 9, whose
- * com.oracle.jdk.* names JMC maps to jdk.*), gzipped ones, and 2.x files where the JDK's parser
- * fails part-way. Through JDK Mission Control's parser, which keeps the chunks before a bad one.
+ * Recordings the JDK's parser cannot read: legacy 0.9 (JDK 7/8, and JRockit, whose event and
+ * field names lockscope maps), 1.0 (JDK 9, whose com.oracle.jdk.* names JMC maps to jdk.*),
+ * gzipped ones, and 2.x files where the JDK's parser fails part-way. Through JDK Mission Control's parser, which keeps the chunks before a bad one.
  */
 final class JmcJfrDecoder {
 
@@ -41,6 +41,29 @@ final class JmcJfrDecoder {
     }
 
     private JmcJfrDecoder() {
+    }
+
+    /**
+     * JRockit (R28) recordings name their events by URI, and JMC keeps the names: the ones
+     * lockscope reads, with the HotSpot names they became.
+     */
+    private static final String JROCKIT = "http://www.oracle.com/jrockit/jvm/";
+    static final Map<String, String> JROCKIT_TYPES = Map.of(
+            JROCKIT + "java/monitor_enter", "jdk.JavaMonitorEnter",
+            JROCKIT + "java/monitor_wait", "jdk.JavaMonitorWait",
+            JROCKIT + "java/thread_park", "jdk.ThreadPark",
+            JROCKIT + "java/thread_sleep", "jdk.ThreadSleep",
+            JROCKIT + "java/thread_start", "jdk.ThreadStart",
+            JROCKIT + "java/thread_end", "jdk.ThreadEnd",
+            JROCKIT + "vm/info", "jdk.JVMInformation");
+
+    /** JRockit's field names, where HotSpot's differ: the lock's class, and the thread that held it. */
+    private static String hotSpotField(String type, String field) {
+        return switch (field) {
+            case "class" -> type.equals("jdk.ThreadPark") ? "parkedClass" : "monitorClass";
+            case "owner" -> "previousOwner";
+            default -> field;
+        };
     }
 
     private static InputStream open(Path file, boolean gzip) throws IOException {
@@ -65,7 +88,7 @@ final class JmcJfrDecoder {
         }
         Set<String> wanted = Set.copyOf(JfrReader.EVENT_TYPES);
         for (EventArray a : arrays.getArrays()) {
-            String type = a.getType().getIdentifier();
+            String type = JROCKIT_TYPES.getOrDefault(a.getType().getIdentifier(), a.getType().getIdentifier());
             if (!wanted.contains(type)) {
                 continue;
             }
@@ -81,6 +104,7 @@ final class JmcJfrDecoder {
         IType<IItem> itemType = (IType<IItem>) item.getType();
         Map<String, Object> fields = new HashMap<>();
         Instant start = Instant.EPOCH;
+        Instant end = null;
         Duration duration = Duration.ZERO;
         Optional<JfrEvent.JfrThread> thread = Optional.empty();
         List<Frame> stack = List.of();
@@ -93,9 +117,11 @@ final class JmcJfrDecoder {
             if (v == null) {
                 continue;
             }
-            String id = key.getIdentifier();
+            String id = hotSpotField(type, key.getIdentifier());
             switch (id) {
                 case "startTime" -> start = instant((IQuantity) v);
+                // JRockit's events have an end time and no duration
+                case "(endTime)" -> end = instant((IQuantity) v);
                 case "duration" -> duration = Duration.ofNanos(((IQuantity) v).clampedLongValueIn(UnitLookup.NANOSECOND));
                 case "eventThread" -> thread = Optional.of(thread((IMCThread) v));
                 case "stackTrace" -> stack = frames((IMCStackTrace) v);
@@ -105,15 +131,24 @@ final class JmcJfrDecoder {
                     } else if (v instanceof IMCType t) {
                         fields.put(id, t.getFullName());
                     } else if (v instanceof IQuantity q) {
-                        fields.put(id, id.equals("jvmStartTime") ? instant(q) : (Object) q.longValue());
+                        fields.put(id, id.equals("jvmStartTime") ? startTime(q) : (Object) q.longValue());
                     } else if (v instanceof String || v instanceof Boolean) {
                         fields.put(id, v);
                     }
                 }
             }
         }
+        if (duration.isZero() && end != null && !start.equals(Instant.EPOCH) && end.isAfter(start)) {
+            duration = Duration.between(start, end);
+        }
         List<Frame> frames = stack;
         return new JfrEvent(type, start, duration, thread, () -> frames, fields);
+    }
+
+    /** A JVM's start: a timestamp, or (JRockit) milliseconds since the epoch as a plain quantity. */
+    private static Instant startTime(IQuantity q) {
+        return q.getUnit().getContentType() == UnitLookup.TIMESTAMP ? instant(q)
+                : Instant.ofEpochMilli(q.clampedLongValueIn(UnitLookup.MILLISECOND));
     }
 
     private static Instant instant(IQuantity q) {

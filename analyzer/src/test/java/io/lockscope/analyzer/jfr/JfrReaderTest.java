@@ -23,7 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every recording in the corpus is read; counts are those `jfr summary` prints (or JMC's, for legacy files). */
+/**
+ * Every recording in the corpus is read, and each has counts checked: those `jfr summary` prints
+ * (or JMC's, for legacy files, which `jfr` does not read).
+ */
 class JfrReaderTest {
 
     static Stream<Path> recordings() {
@@ -61,10 +64,41 @@ class JfrReaderTest {
         // SOURCES.tsv: 3 chunks, ThreadPark x1714, ThreadDump x4 (jdk.jfr fails on it; JMC reads all of it)
         "grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr, jdk.ThreadPark, 1714",
         "grafana-jdk21ga-threadpark-monitorwait-3chunks.jfr, jdk.ThreadDump, 4",
+        "grafana-asyncprofiler-jdk17.0.7-kafka-lock-contention.jfr, jdk.JavaMonitorEnter, 1773",
+        "grafana-asyncprofiler-jdk17.0.7-kafka-lock-contention.jfr, jdk.ThreadPark, 435",
+        "grafana-jdk11.0.16-ddtrace-park-biasedlock.jfr, jdk.ThreadPark, 122",
+        "grafana-jdk11.0.16-ddtrace-park-biasedlock.jfr, jdk.ThreadEnd, 2",
+        "grafana-jdk17.0.2-allocation-park.jfr, jdk.ThreadPark, 799",
+        "grafana-jdk17.0.2-allocation-park.jfr, jdk.JavaMonitorWait, 129",
+        "grafana-jdk21.0.4-threadpark-monitorwait.jfr, jdk.ThreadPark, 805",
+        "grafana-jdk21.0.4-threadpark-monitorwait.jfr, jdk.JavaMonitorWait, 74",
+        // async-profiler's own recordings carry no lock events, only the JVM's identity
+        "jifa-asyncprofiler-cpu-jdk8u372.jfr, jdk.JVMInformation, 1",
+        "jifa-asyncprofiler-wall-jdk8u372.jfr, jdk.JVMInformation, 1",
+        "jifa-jdk21.0.1-allocation-sample.jfr, jdk.ThreadStart, 4",
+        "jifa-jdk21.0.1-allocation-sample.jfr, jdk.ThreadDump, 2",
+        "jifa-jdk8u372-monitor-events-threaddump.jfr, jdk.JavaMonitorWait, 1030",
+        "jifa-jdk8u372-monitor-events-threaddump.jfr, jdk.ThreadSleep, 179",
+        "jmc-jdk11.0.4-macos-hotmethods.jfr, jdk.JavaMonitorWait, 5182",
+        "jmc-jdk11.0.9.1-windows-park-monitor.jfr, jdk.JavaMonitorWait, 33",
+        "jmc-jdk11.0.9.1-windows-park-monitor.jfr, jdk.ThreadPark, 32",
+        "jmc-jdk12-internal-2chunks-incremental-metadata.jfr, jdk.JavaMonitorWait, 860",
+        "jmc-jdk12-internal-2chunks-incremental-metadata.jfr, jdk.JavaErrorThrow, 20",
+        "jmc-jdk12-internal-2chunks-incremental-metadata.jfr, jdk.ThreadDump, 4",
+        "jmc-jdk15-2chunks-threaddump.jfr, jdk.ThreadDump, 2",
+        "jmc-jdk21.0.1-threadpark-monitor-threaddump.jfr, jdk.JavaExceptionThrow, 87",
+        "jmc-jdk21.0.1-threadpark-monitor-threaddump.jfr, jdk.ThreadPark, 62",
+        "jmc-jdk8u292-openjdk-backport.jfr, jdk.JVMInformation, 1",
+        "jthreaddump-jdk25-reentrantlock-park.jfr, jdk.ThreadPark, 544",
+        "jthreaddump-jdk25-reentrantlock-park.jfr, jdk.ThreadSleep, 436",
         // legacy and JDK 9 formats, through JMC
         "jmc-oraclejdk7u40-legacy-v0.9.jfr.gz, jdk.JavaMonitorWait, 108",
         "jmc-oraclejdk8u60-legacy-v0.9.jfr.gz, jdk.JavaMonitorWait, 65",
-        "jmc-jdk9-crash-threaddump-v1format.jfr, jdk.ThreadDump, 1"})
+        "jmc-jdk9-crash-threaddump-v1format.jfr, jdk.ThreadDump, 1",
+        // JRockit: JMC's own counts, its URIs mapped (http://www.oracle.com/jrockit/jvm/java/monitor_enter ...)
+        "jmc-jrockit-R28.2-legacy.jfr, jdk.JavaMonitorEnter, 10",
+        "jmc-jrockit-R28.2-legacy.jfr, jdk.JavaMonitorWait, 2",
+        "jmc-jrockit-R28.2-legacy.jfr, jdk.ThreadSleep, 43"})
     void eventCountsMatchJfrSummary(String file, String type, long expected) throws IOException {
         Recording r = read(Dumps.corpus("jfr/" + file), new ArrayList<>()).recording();
         assertEquals(expected, r.eventCounts().getOrDefault(type, 0L));
@@ -135,5 +169,18 @@ class JfrReaderTest {
         assertEquals("java.lang.IllegalStateException", x.exceptionClass());
         assertEquals("malformed record", x.message());
         assertTrue(x.stack().get(0).method().startsWith("Scenario.lambda$deadOwner$"), "the throw site, below Throwable's constructors");
+    }
+
+    @Test
+    void jrockitMonitorEnterWithItsOwner() throws IOException {
+        Recording r = read(Dumps.corpus("jfr/jmc-jrockit-R28.2-legacy.jfr"), new ArrayList<>()).recording();
+        Recording.Contention c = r.contentions().get(0);
+        assertEquals("com.jrockit.mc.test.zoo.events.transition.TransitionRunner$Lock", c.lockClass());
+        assertEquals(Recording.ContentionKind.MONITOR_ENTER, c.kind());
+        assertEquals(10, c.events());
+        assertTrue(c.previousOwners().containsKey("Thread 4"), c.previousOwners().toString());
+        assertTrue(c.longest().toMillis() > 1000, "JRockit gives an end time, not a duration: " + c.longest());
+        assertTrue(r.jvm().vmVersion().orElseThrow().contains("R28.2.0"), r.jvm().toString());
+        assertTrue(r.jvmStart().isPresent());
     }
 }
