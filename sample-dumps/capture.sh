@@ -18,11 +18,11 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock hot-monitor pinned-virtual)
+             read-write-deadlock hot-monitor pinned-virtual opposite-order)
 fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
-JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual "
+JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
 NEEDS_21=" pinned-virtual "
 
 default_home() {

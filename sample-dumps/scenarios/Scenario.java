@@ -38,10 +38,12 @@ public class Scenario {
             case "read-write-deadlock" -> readWriteDeadlock();
             case "hot-monitor" -> hotMonitor();
             case "pinned-virtual" -> pinnedVirtual();
+            case "opposite-order" -> oppositeOrder();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
-                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual");
+                        + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
+                        + "opposite-order");
                 System.exit(2);
             }
         }
@@ -594,6 +596,72 @@ public class Scenario {
     }
 
     static final class PriceTable { }
+
+    /**
+     * Two synchronized methods that call each other's object in opposite orders, in two phases
+     * that never overlap, so the JVM never deadlocks: first "order-reserve" holds a Stock
+     * (Stock.reserve) and blocks entering Accounts.record while a clerk holds the accounts; then
+     * "accounts-audit" holds the Accounts (Accounts.audit) and blocks entering Stock.count while a
+     * stock-taker holds the stock. A recording sees both waits, with their stacks.
+     */
+    static void oppositeOrder() throws InterruptedException {
+        Stock stock = new Stock();
+        Accounts accounts = new Accounts();
+        Thread reserve = start("order-reserve", () -> {
+            for (int i = 0; i < 12; i++) {
+                stock.reserve(accounts);
+            }
+        });
+        Thread clerk = start("accounts-clerk", () -> holdInBursts(accounts, reserve));
+        reserve.join();
+        clerk.join();
+        Thread audit = start("accounts-audit", () -> {
+            for (int i = 0; i < 12; i++) {
+                accounts.audit(stock);
+            }
+        });
+        Thread stockTaker = start("stock-taker", () -> holdInBursts(stock, audit));
+        audit.join();
+        stockTaker.join();
+        ready();
+    }
+
+    /** Holds a monitor 60 ms at a time, with short gaps, while another thread is alive. */
+    static void holdInBursts(Object monitor, Thread whileAlive) {
+        while (whileAlive.isAlive()) {
+            synchronized (monitor) {
+                sleep(60);
+            }
+            sleep(2);
+        }
+    }
+
+    static final class Stock {
+        private int reserved;
+
+        synchronized void reserve(Accounts accounts) {
+            reserved++;
+            accounts.record(reserved);
+        }
+
+        synchronized int count() {
+            return reserved;
+        }
+    }
+
+    static final class Accounts {
+        private long entries;
+
+        synchronized void record(int amount) {
+            entries += amount;
+            sleep(5);
+        }
+
+        synchronized void audit(Stock stock) {
+            entries -= stock.count();
+            sleep(5);
+        }
+    }
 
     /**
      * Virtual threads that block inside a class initializer: a virtual thread cannot leave its
