@@ -63,6 +63,36 @@ class RecordingFindingsTest {
         assertEquals(Set.of("stocker", "auditor", "closer"), threads(f));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_lockOrderInversionFromTheRecordingsStacks(String jdk) {
+        // two phases that never overlap: no deadlock, no thread dump shows the orders; the recorded waits do
+        Finding f = only(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/opposite-order.jfr")));
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals(Set.of("order-reserve", "accounts-audit"), threads(f));
+        assertEquals(Set.of("Scenario$Stock", "Scenario$Accounts"),
+                Set.copyOf(f.locks().stream().map(io.lockscope.model.LockRef::className).toList()));
+        String evidence = f.evidence().stream().map(io.lockscope.engine.Evidence::describe).toList().toString();
+        assertTrue(evidence.contains("\"order-reserve\" waited") && evidence.contains("in Scenario$Accounts.record(Scenario.java:")
+                && evidence.contains("while in the synchronized method Scenario$Stock.reserve(Scenario.java:"), evidence);
+        assertTrue(evidence.contains("\"accounts-audit\" waited") && evidence.contains("in Scenario$Stock.count(Scenario.java:")
+                && evidence.contains("while in the synchronized method Scenario$Accounts.audit(Scenario.java:"), evidence);
+        assertTrue(f.detail().contains("by its class only"), f.detail());
+        // the thread dump taken after both phases shows neither order; with it, the finding is the recording's
+        assertTrue(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/opposite-order.txt")).isEmpty());
+        assertEquals(f.title(), only(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/opposite-order.jfr"),
+                Dumps.sample(jdk + "/opposite-order.txt"))).title());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void negative_oneOrderOnlyIsNoInversion(String jdk) {
+        // twelve threads wait on one monitor in a lambda, and the dead owner's waiters hold nothing: no order to compare
+        for (String scenario : new String[] {"hot-monitor", "dead-owner", "swapped-field"}) {
+            assertTrue(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/" + scenario + ".jfr")).isEmpty(), scenario);
+        }
+    }
+
     @Test
     void positive_pinnedVirtualThreadsJdk25() {
         Finding f = only(Dumps.findings("virtual-thread-pinning", Dumps.sample("jdk25/pinned-virtual.jfr")));

@@ -57,10 +57,27 @@ public record Recording(
      *
      * @param previousOwners for monitors: the threads that held it when others blocked, by name, with counts
      * @param sampleStack    the stack of the longest wait
+     * @param heldByWaiters  monitors the waiters held while they waited, as their stacks show them
      */
     public record Contention(ContentionKind kind, String lockClass, OptionalLong address, long events, Duration total,
             Duration longest, Map<String, Long> waiters, Map<String, Long> previousOwners, List<Frame> sampleStack,
-            Optional<Instant> first, Optional<Instant> last) {
+            Optional<Instant> first, Optional<Instant> last, List<HeldWhileWaiting> heldByWaiters) {
+
+        public Contention {
+            heldByWaiters = List.copyOf(heldByWaiters);
+        }
+    }
+
+    /**
+     * A monitor a thread held while it waited for a contended lock, known from a synchronized
+     * instance method below the wait on its stack: the monitor of that method's object, whose
+     * class is known (the method's class or a subclass of it) and whose address is not.
+     *
+     * @param heldAt   the synchronized method's frame
+     * @param waitedAt the frame that waited (the first frame outside the JDK's lock classes)
+     * @param events   how many of the thread's waits had this stack
+     */
+    public record HeldWhileWaiting(String lockClass, String thread, Frame heldAt, Frame waitedAt, long events) {
     }
 
     /** A virtual thread pinned to its carrier while it blocked, aggregated by the frame it blocked in. */

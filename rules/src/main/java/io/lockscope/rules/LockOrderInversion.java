@@ -15,6 +15,7 @@ import io.lockscope.graph.WaitForCycle;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
+import io.lockscope.model.Recording;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
@@ -32,7 +33,9 @@ import java.util.Set;
  * <p>A thread's nesting order is read from its stack: monitors locked in deeper (older) frames
  * were taken first; a lock it waits for comes after every lock it holds. Locks are matched across
  * dumps by address and class, so a garbage collection that moves a lock between two dumps hides
- * the pair.
+ * the pair. A JFR recording adds what its waits show: a thread blocked entering a monitor (or
+ * parked on a lock) inside a synchronized instance method held that method's object's monitor;
+ * such a nesting is known by lock classes and pairs with any opposite nesting of the same classes.
  */
 @RuleMeta(
         id = "lock-order-inversion",
@@ -44,16 +47,28 @@ public final class LockOrderInversion implements Rule {
     static final String HINT = "Pick one order for these two locks and take them in that order everywhere, or "
             + "do not hold one while taking the other. The frames above show where each order is taken.";
 
-    /** One observation: a thread held {@code outer} when it took (or waited for) {@code inner}. */
+    /**
+     * One observation: a thread held {@code outer} when it took (or waited for) {@code inner}.
+     * {@code recorded} when it comes from a recording's stacks, where the held monitor is known by
+     * class only (a synchronized method's object) and the wait lasted {@code events} times.
+     */
     record Nesting(LockRef outer, LockRef inner, String snapshot, String thread, String threadKey,
-            Optional<String> outerFrame, Optional<String> innerFrame, SourceRef outerAt, SourceRef innerAt, boolean waiting) {
+            Optional<String> outerFrame, Optional<String> innerFrame, SourceRef outerAt, SourceRef innerAt, boolean waiting,
+            boolean recorded, long events) {
+
+        Nesting(LockRef outer, LockRef inner, String snapshot, String thread, String threadKey, Optional<String> outerFrame,
+                Optional<String> innerFrame, SourceRef outerAt, SourceRef innerAt, boolean waiting) {
+            this(outer, inner, snapshot, thread, threadKey, outerFrame, innerFrame, outerAt, innerAt, waiting, false, 0);
+        }
     }
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown())) {
-            return RuleResult.notApplicable("no dump of this JVM shows monitor owners; needs "
-                    + Input.OWNERS_AND_WAITERS.description());
+        List<Nesting> recorded = recordedNestings(context.jvm().recordings());
+        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown()) && context.jvm().recordings().isEmpty()) {
+            return RuleResult.notApplicable("no dump of this JVM shows monitor owners, and no recording of it; needs "
+                    + Input.OWNERS_AND_WAITERS.description() + ", or a JFR recording with jdk.JavaMonitorEnter and "
+                    + "jdk.ThreadPark stacks");
         }
         Map<String, List<Nesting>> byOrder = new LinkedHashMap<>();
         Set<String> deadlockPairs = new HashSet<>();
@@ -89,7 +104,56 @@ public final class LockOrderInversion implements Rule {
                 }
             }
         }
+        // A recording knows a held monitor by its class, so its nestings pair with any nesting by classes
+        // (the way the Linux kernel's lockdep orders lock classes, not lock instances).
+        Map<String, List<Nesting>> byClassOrder = new LinkedHashMap<>();
+        for (List<Nesting> ns : byOrder.values()) {
+            for (Nesting n : ns) {
+                byClassOrder.computeIfAbsent(n.outer().className() + " > " + n.inner().className(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        for (Nesting n : recorded) {
+            byClassOrder.computeIfAbsent(n.outer().className() + " > " + n.inner().className(), k -> new ArrayList<>()).add(n);
+        }
+        Set<String> classPairs = new HashSet<>();
+        for (Finding f : findings) {
+            classPairs.add(classPairKey(f.locks().get(0).className(), f.locks().get(1).className()));
+        }
+        for (Nesting a : recorded) {
+            String pair = classPairKey(a.outer().className(), a.inner().className());
+            if (classPairs.contains(pair)) {
+                continue;
+            }
+            Optional<Nesting> b = byClassOrder.getOrDefault(a.inner().className() + " > " + a.outer().className(), List.of())
+                    .stream().filter(o -> !o.thread().equals(a.thread())).findFirst();
+            if (b.isPresent()) {
+                classPairs.add(pair);
+                findings.add(finding(context.jvm().id(), a, b.get()));
+            }
+        }
         return RuleResult.of(findings);
+    }
+
+    /** From each recording's contended locks: the monitors their waiters held, by synchronized methods. */
+    static List<Nesting> recordedNestings(List<Recording> recordings) {
+        List<Nesting> out = new ArrayList<>();
+        for (Recording r : recordings) {
+            for (Recording.Contention c : r.contentions()) {
+                String id = c.address().isPresent() ? "0x" + Long.toHexString(c.address().getAsLong()) : c.lockClass();
+                LockRef waited = new LockRef(id, c.lockClass());
+                for (Recording.HeldWhileWaiting h : c.heldByWaiters()) {
+                    LockRef held = new LockRef("this of " + h.heldAt().method(), h.lockClass());
+                    out.add(new Nesting(held, waited, r.label(), h.thread(), "recorded:" + h.thread(),
+                            Optional.of(h.heldAt().text()), Optional.of(h.waitedAt().text()), r.at(), r.at(), true, true,
+                            h.events()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String classPairKey(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
     /** Every (held, then taken) pair in one thread's stack. */
@@ -122,6 +186,11 @@ public final class LockOrderInversion implements Rule {
         return out;
     }
 
+    private static String said(Nesting n) {
+        return "\"" + n.thread() + "\" held " + (n.recorded() ? "a " + n.outer().className() + " (in " + n.outerFrame().orElse("?") + ")"
+                : n.outer().toString()) + " when it " + (n.waiting() ? "waited for " : "took ") + n.inner() + " (" + n.snapshot() + ")";
+    }
+
     private static String orderKey(LockRef outer, LockRef inner) {
         return outer.className() + "@" + outer.id() + " > " + inner.className() + "@" + inner.id();
     }
@@ -139,15 +208,23 @@ public final class LockOrderInversion implements Rule {
                 + " then " + second + ", " + b.thread() + " takes " + second + " then " + first;
         List<Evidence> evidence = new ArrayList<>();
         for (Nesting n : List.of(a, b)) {
+            if (n.recorded()) {
+                evidence.add(Evidence.recorded(n.snapshot(), n.outerAt(), Optional.of(n.thread()), Optional.of(n.inner()),
+                        "\"" + n.thread() + "\" waited " + n.events() + (n.events() == 1 ? " time" : " times") + " for "
+                        + n.inner() + " in " + n.innerFrame().orElse("?") + " while in the synchronized method "
+                        + n.outerFrame().orElse("?") + ", holding the monitor of its " + n.outer().simpleClassName(),
+                        List.of("at " + n.innerFrame().orElse("?"), "at " + n.outerFrame().orElse("?"))));
+                continue;
+            }
             evidence.add(new Evidence(Evidence.Kind.HOLDS, n.snapshot(), n.outerAt(), Optional.of(n.thread()),
                     Optional.of(n.outer()), n.outerFrame(), Optional.empty(), List.of()));
             evidence.add(new Evidence(n.waiting() ? Evidence.Kind.WAITS_FOR : Evidence.Kind.HOLDS, n.snapshot(), n.innerAt(),
                     Optional.of(n.thread()), Optional.of(n.inner()), n.innerFrame(), Optional.empty(), List.of()));
         }
-        String detail = "\"" + a.thread() + "\" held " + a.outer() + " when it " + (a.waiting() ? "waited for " : "took ")
-                + a.inner() + " (" + a.snapshot() + "); \"" + b.thread() + "\" held " + b.outer() + " when it "
-                + (b.waiting() ? "waited for " : "took ") + b.inner() + " (" + b.snapshot() + "). Had the two run at "
-                + "the same moment, each would wait for the other forever.";
+        String detail = said(a) + "; " + said(b) + ". Had the two run at the same moment, each would wait for the other forever."
+                + (a.recorded() || b.recorded() ? " A recording shows a held monitor by its class only (the object of a "
+                        + "synchronized method), so the two may be different objects of these classes; the thread dumps "
+                        + "of the moment, or a heap dump, tell." : "");
         String[] classes = {a.outer().className(), a.inner().className()};
         java.util.Arrays.sort(classes);
         String fingerprint = "lock-order-inversion|" + classes[0] + "|" + classes[1] + "|"

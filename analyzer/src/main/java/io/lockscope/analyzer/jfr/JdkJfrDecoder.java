@@ -12,6 +12,7 @@ import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 
 /**
@@ -128,21 +129,39 @@ final class JdkJfrDecoder {
             return made;
         }
 
+        /** The parser makes one RecordedStackTrace per stack and chunk, so each is converted once (by identity). */
+        private final Map<RecordedStackTrace, JfrStack> stacks = new java.util.IdentityHashMap<>();
+
+        private JfrStack frames(RecordedEvent e) {
+            RecordedStackTrace trace = e.getStackTrace();
+            if (trace == null) {
+                return JfrStack.EMPTY;
+            }
+            JfrStack known = stacks.get(trace);
+            if (known != null) {
+                return known;
+            }
+            List<Frame> stack = new ArrayList<>();
+            java.util.BitSet sync = new java.util.BitSet();
+            for (RecordedFrame f : trace.getFrames()) {
+                String cls = f.getMethod().getType().getName();
+                int line = f.getLineNumber();
+                if (JfrStack.synchronizedInstanceMethod(f.getMethod().getModifiers())) {
+                    sync.set(stack.size());
+                }
+                stack.add(new Frame(cls + "." + f.getMethod().getName(), line > 0 ? simpleFile(cls) + ":" + line : "", List.of()));
+            }
+            JfrStack made = new JfrStack(List.copyOf(stack), sync);
+            if (stacks.size() > 20_000) {
+                stacks.clear();
+            }
+            stacks.put(trace, made);
+            return made;
+        }
+
         private static List<String> present(RecordedEvent e, List<String> names) {
             return names.stream().filter(e::hasField).toList();
         }
-    }
-
-    private static List<Frame> frames(RecordedEvent e) {
-        List<Frame> stack = new ArrayList<>();
-        if (e.getStackTrace() != null) {
-            for (RecordedFrame f : e.getStackTrace().getFrames()) {
-                String cls = f.getMethod().getType().getName();
-                int line = f.getLineNumber();
-                stack.add(new Frame(cls + "." + f.getMethod().getName(), line > 0 ? simpleFile(cls) + ":" + line : "", List.of()));
-            }
-        }
-        return stack;
     }
 
     static JfrEvent.JfrThread thread(RecordedThread t) {

@@ -273,8 +273,8 @@ final class JfrChunkDecoder {
         private final LongMap<String> threadNames = new LongMap<>();
         /** Cached for a key that names no class or thread: a String no pool can hand back, compared by identity. */
         private static final String NONE = new String("none");
-        private final Map<Long, String> methods = new HashMap<>();
-        private final Map<Long, List<Frame>> stacks = new HashMap<>();
+        private final Map<Long, Method> methods = new HashMap<>();
+        private final Map<Long, JfrStack> stacks = new HashMap<>();
         private Pool classPool;
         private Pool threadPool;
         private Pool stringPool;
@@ -691,12 +691,13 @@ final class JfrChunkDecoder {
         }
 
         /** A stack, innermost frame first, as the JDK's decoder turns it into frames. */
-        List<Frame> stack(long key) {
-            List<Frame> known = stacks.get(key);
+        JfrStack stack(long key) {
+            JfrStack known = stacks.get(key);
             if (known != null) {
                 return known;
             }
             List<Frame> frames = new ArrayList<>();
+            java.util.BitSet sync = new java.util.BitSet();
             Pool pool = stackTracePool;
             int at = offset(pool, key);
             if (at >= 0) {
@@ -715,40 +716,54 @@ final class JfrChunkDecoder {
                     }
                     pos = saved;
                     for (int start : starts) {
-                        frames.add(frame(f.type, start));
+                        Method m = frameMethod(f.type, start);
+                        if (m.synchronizedInstance()) {
+                            sync.set(frames.size());
+                        }
+                        frames.add(frame(f.type, start, m));
                     }
                 }
             }
-            List<Frame> made = List.copyOf(frames);
+            JfrStack made = new JfrStack(List.copyOf(frames), sync);
             stacks.put(key, made);
             return made;
         }
 
-        private Frame frame(Type frameType, int at) {
-            long[] slots = struct(frameType, at);
-            int m = frameType.field("method");
-            String method = m < 0 ? "?.?" : method(frameType.fields.get(m).typeId, slots[m]);
-            int line = (int) number(frameType, slots, "lineNumber");
-            String cls = method.substring(0, method.lastIndexOf('.'));
-            return new Frame(method, line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of());
+        /** A method as a frame names it, "class.method", and whether it holds its object's monitor. */
+        private record Method(String name, boolean synchronizedInstance) {
+            static final Method UNKNOWN = new Method("?.?", false);
         }
 
-        /** "class.method" for a pooled jdk.types.Method. */
-        private String method(long methodType, long key) {
-            String known = methods.get(key);
+        private Method frameMethod(Type frameType, int at) {
+            long[] slots = struct(frameType, at);
+            int m = frameType.field("method");
+            return m < 0 ? Method.UNKNOWN : method(frameType.fields.get(m).typeId, slots[m]);
+        }
+
+        private Frame frame(Type frameType, int at, Method method) {
+            long[] slots = struct(frameType, at);
+            int line = (int) number(frameType, slots, "lineNumber");
+            String cls = method.name().substring(0, method.name().lastIndexOf('.'));
+            return new Frame(method.name(), line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of());
+        }
+
+        /** A pooled jdk.types.Method. */
+        private Method method(long methodType, long key) {
+            Method known = methods.get(key);
             if (known != null) {
                 return known;
             }
             Pool pool = pools.get(methodType);
             int at = offset(pool, key);
-            String made = "?.?";
+            Method made = Method.UNKNOWN;
             if (at >= 0) {
                 Type t = pool.type;
                 long[] slots = struct(t, at);
                 int type = t.field("type");
                 String cls = type < 0 ? null : className(slots[type]);
                 String name = text(t, slots, "name");
-                made = (cls == null ? "?" : cls) + "." + (name == null ? "?" : name);
+                made = new Method((cls == null ? "?" : cls) + "." + (name == null ? "?" : name),
+                        JfrStack.synchronizedInstanceMethod((int) number(t, slots, "modifiers")));
             }
             methods.put(key, made);
             return made;
@@ -796,8 +811,15 @@ final class JfrChunkDecoder {
             long longestStack = -1;
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
-            final KeyCounts waiters = new KeyCounts();
             final KeyCounts owners = new KeyCounts();
+            /**
+             * Waits by stack and thread, each pair packed in one long ({@link #pair}): the waiters
+             * and, from the stacks, the monitors they held are made from these at the chunk's end
+             */
+            final KeyCounts pairs = new KeyCounts();
+            /** the pairs whose keys do not fit in one long: threads by stack */
+            final LongMap<KeyCounts> widePairs = new LongMap<>();
+            final KeyCounts wideStacks = new KeyCounts();
 
             Waits(boolean monitor, long classKey, long address) {
                 this.monitor = monitor;
@@ -813,12 +835,16 @@ final class JfrChunkDecoder {
             int size;
 
             void add(long key) {
+                add(key, 1);
+            }
+
+            void add(long key, long count) {
                 long[] n = counts.get(key);
                 if (n != null) {
-                    n[0]++;
+                    n[0] += count;
                     return;
                 }
-                counts.put(key, new long[] {1});
+                counts.put(key, new long[] {count});
                 if (size == order.length) {
                     order = java.util.Arrays.copyOf(order, size * 2);
                 }
@@ -854,7 +880,17 @@ final class JfrChunkDecoder {
             }
             w.first = Math.min(w.first, start);
             w.last = Math.max(w.last, start);
-            w.waiters.add(thread);
+            if (stackKey >= -1 && stackKey < Integer.MAX_VALUE && thread >= 0 && thread <= 0xffffffffL) {
+                w.pairs.add(pair(stackKey, thread));
+            } else {
+                KeyCounts byStack = w.widePairs.get(stackKey);
+                if (byStack == null) {
+                    byStack = new KeyCounts();
+                    w.widePairs.put(stackKey, byStack);
+                    w.wideStacks.add(stackKey);
+                }
+                byStack.add(thread);
+            }
             if (owner != Long.MIN_VALUE) {
                 w.owners.add(owner);
             }
@@ -864,20 +900,58 @@ final class JfrChunkDecoder {
             }
         }
 
+        /** A stack key (-1 for none) and a thread key in one long; {@link #waited} checks they fit. */
+        private static long pair(long stackKey, long thread) {
+            return (stackKey + 1) << 32 | thread;
+        }
+
         /** At the chunk's end, while its pools are in memory: the waits with names for keys, to the builder. */
         private void handOnWaits() {
             for (Waits w : waitsInOrder) {
                 String cls = className(w.classKey);
-                Map<String, Long> waiters = names(w.waiters, "");
+                // threads by stack: the wide pairs are kept that way already; the packed ones are added to them
+                KeyCounts threads = new KeyCounts();
+                for (int s = 0; s < w.wideStacks.size; s++) {
+                    KeyCounts byStack = w.widePairs.get(w.wideStacks.order[s]);
+                    for (int t = 0; t < byStack.size; t++) {
+                        threads.add(byStack.order[t], byStack.counts.get(byStack.order[t])[0]);
+                    }
+                }
+                LongMap<KeyCounts> threadsByStack = w.widePairs;
+                KeyCounts stackKeys = w.wideStacks;
+                for (int i = 0; i < w.pairs.size; i++) {
+                    long pair = w.pairs.order[i];
+                    long stackKey = (pair >>> 32) - 1;
+                    long thread = pair & 0xffffffffL;
+                    long n = w.pairs.counts.get(pair)[0];
+                    threads.add(thread, n);
+                    KeyCounts byStack = threadsByStack.get(stackKey);
+                    if (byStack == null) {
+                        byStack = new KeyCounts();
+                        threadsByStack.put(stackKey, byStack);
+                        stackKeys.add(stackKey);
+                    }
+                    byStack.add(thread, n);
+                }
+                Map<String, Long> waiters = names(threads, "");
                 Map<String, Long> owners = names(w.owners, null);
                 long stackKey = w.longestStack;
-                java.util.function.Supplier<List<Frame>> stack = () -> stackKey < 0 ? List.of() : stack(stackKey);
-                if (w.monitor) {
-                    sink.waits(Recording.ContentionKind.MONITOR_ENTER, orUnknown(cls), w.address, w.events, w.totalNanos,
-                            w.longestNanos, stack, w.first, w.last, waiters, owners);
-                } else {
-                    sink.waits(Recording.ContentionKind.PARK, cls, w.address, w.events, w.totalNanos, w.longestNanos, stack,
-                            w.first, w.last, waiters, owners);
+                java.util.function.Supplier<JfrStack> stack = () -> stackKey < 0 ? JfrStack.EMPTY : stack(stackKey);
+                Recording.ContentionKind kind = w.monitor ? Recording.ContentionKind.MONITOR_ENTER : Recording.ContentionKind.PARK;
+                String lockClass = w.monitor ? orUnknown(cls) : cls;
+                sink.waits(kind, lockClass, w.address, w.events, w.totalNanos, w.longestNanos, stack, w.first, w.last, waiters, owners);
+                for (int s = 0; s < stackKeys.size; s++) {
+                    long key = stackKeys.order[s];
+                    JfrStack frames = key < 0 ? JfrStack.EMPTY : stack(key);
+                    if (frames.synchronizedMethods().isEmpty()) {
+                        continue;
+                    }
+                    KeyCounts byStack = threadsByStack.get(key);
+                    for (int t = 0; t < byStack.size; t++) {
+                        String name = threadName(byStack.order[t]);
+                        sink.heldWhileWaiting(kind, lockClass, w.address, frames, name == null ? "" : name,
+                                byStack.counts.get(byStack.order[t])[0]);
+                    }
                 }
             }
             sink.seenBetween(firstWait, lastWait);
@@ -977,7 +1051,7 @@ final class JfrChunkDecoder {
             Optional<JfrEvent.JfrThread> thread = l.eventThread < 0 ? Optional.empty() : thread(slots[l.eventThread]);
             // the builder asks for a stack while it takes the event, when this chunk is still in memory
             return new JfrEvent(l.name, RecordingBuilder.instant(startNanos), Duration.ofNanos(durationNanos), thread,
-                    () -> stackKey < 0 ? List.of() : stack(stackKey), fields);
+                    () -> stackKey < 0 ? JfrStack.EMPTY : stack(stackKey), fields);
         }
     }
 }

@@ -13,10 +13,15 @@ import java.util.Optional;
  * Strings, Longs, Booleans, Instants, or a {@link JfrThread}.
  */
 record JfrEvent(String type, Instant start, Duration duration, Optional<JfrThread> thread,
-        java.util.function.Supplier<List<Frame>> frames, Map<String, Object> fields) {
+        java.util.function.Supplier<JfrStack> frames, Map<String, Object> fields) {
 
     /** The stack, innermost first; converted only when asked for, since most events never need it. */
     List<Frame> stack() {
+        return frames.get().frames();
+    }
+
+    /** The stack with which of its frames hold their object's monitor. */
+    JfrStack jfrStack() {
         return frames.get();
     }
 

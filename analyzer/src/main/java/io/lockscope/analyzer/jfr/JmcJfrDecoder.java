@@ -107,7 +107,7 @@ final class JmcJfrDecoder {
         Instant end = null;
         Duration duration = Duration.ZERO;
         Optional<JfrEvent.JfrThread> thread = Optional.empty();
-        List<Frame> stack = List.of();
+        JfrStack stack = JfrStack.EMPTY;
         for (IAccessorKey<?> key : itemType.getAccessorKeys().keySet()) {
             IMemberAccessor accessor = itemType.getAccessor(key);
             if (accessor == null) {
@@ -141,7 +141,7 @@ final class JmcJfrDecoder {
         if (duration.isZero() && end != null && !start.equals(Instant.EPOCH) && end.isAfter(start)) {
             duration = Duration.between(start, end);
         }
-        List<Frame> frames = stack;
+        JfrStack frames = stack;
         return new JfrEvent(type, start, duration, thread, () -> frames, fields);
     }
 
@@ -160,14 +160,19 @@ final class JmcJfrDecoder {
         return new JfrEvent.JfrThread(id == null ? 0 : id, t.getThreadName() == null ? "" : t.getThreadName(), 0, false);
     }
 
-    private static List<Frame> frames(IMCStackTrace trace) {
+    private static JfrStack frames(IMCStackTrace trace) {
         List<Frame> out = new ArrayList<>();
+        java.util.BitSet sync = new java.util.BitSet();
         for (IMCFrame f : trace.getFrames()) {
             String cls = f.getMethod().getType().getFullName();
             Integer line = f.getFrameLineNumber();
+            Integer modifiers = f.getMethod().getModifier();
+            if (modifiers != null && JfrStack.synchronizedInstanceMethod(modifiers)) {
+                sync.set(out.size());
+            }
             out.add(new Frame(cls + "." + f.getMethod().getMethodName(),
                     line != null && line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of()));
         }
-        return out;
+        return new JfrStack(out, sync);
     }
 }

@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -77,13 +80,16 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             this.address = address;
         }
 
-        void add(long start, long nanos, String waiter, String owner, java.util.function.Supplier<List<Frame>> stack) {
+        void add(long start, long nanos, String waiter, String owner, java.util.function.Supplier<JfrStack> stack) {
             events++;
             totalNanos += nanos;
             if (nanos > longestNanos) {
                 longestNanos = nanos;
-                List<Frame> frames = stack.get();
+                List<Frame> frames = stack.get().frames();
                 sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
+            }
+            if (kind != null) {
+                held(stack.get(), waiter, 1);
             }
             bump(waiterCounts, waiter);
             if (owner != null) {
@@ -93,14 +99,61 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             lastAt = Math.max(lastAt, start);
         }
 
+        /**
+         * The monitors a waiter held, from the synchronized instance methods below the wait (for a
+         * monitor enter, below the top frame, which is the method whose monitor it waits to enter).
+         */
+        void held(JfrStack stack, String waiter, long count) {
+            List<Frame> frames = stack.frames();
+            BitSet sync = stack.synchronizedMethods();
+            int from = kind == Recording.ContentionKind.MONITOR_ENTER ? 1 : 0;
+            if (sync.nextSetBit(from) < 0) {
+                return;
+            }
+            Frame waitedAt = frames.stream().filter(f -> !f.className().startsWith("java.util.concurrent.locks.")
+                    && !f.className().startsWith("jdk.internal.")).findFirst().orElse(frames.get(0));
+            Set<String> seen = new HashSet<>();
+            for (int i = sync.nextSetBit(from); i >= 0 && i < frames.size(); i = sync.nextSetBit(i + 1)) {
+                Frame f = frames.get(i);
+                // the same class again is reentry, or another object of the class waited for: no order to learn
+                if (f.className().equals(lockClass) || !seen.add(f.className())) {
+                    continue;
+                }
+                Held key = new Held(f, waiter, waitedAt);
+                long[] n = heldCounts.get(key);
+                if (n != null) {
+                    n[0] += count;
+                } else if (heldCounts.size() < MAX_HELD) {
+                    heldCounts.put(key, new long[] {count});
+                }
+            }
+        }
+
+        /** Sorted, since the decoders see the same waits in different orders. */
+        List<Recording.HeldWhileWaiting> heldByWaiters() {
+            return heldCounts.entrySet().stream()
+                    .sorted(java.util.Comparator.comparing((Map.Entry<Held, long[]> e) -> e.getKey().heldAt().text())
+                            .thenComparing(e -> e.getKey().waiter()).thenComparing(e -> e.getKey().waitedAt().text()))
+                    .map(e -> new Recording.HeldWhileWaiting(e.getKey().heldAt().className(), e.getKey().waiter(),
+                            e.getKey().heldAt(), e.getKey().waitedAt(), e.getValue()[0]))
+                    .toList();
+        }
+
+        /** A synchronized method a waiter was in, and where it waited; counted per lock, up to MAX_HELD of them. */
+        private record Held(Frame heldAt, String waiter, Frame waitedAt) {
+        }
+
+        private static final int MAX_HELD = 100;
+        private final Map<Held, long[]> heldCounts = new HashMap<>();
+
         /** A chunk's waits on this lock, added up by lockscope's decoder. */
-        void add(long n, long total, long longest, java.util.function.Supplier<List<Frame>> stack, long first, long last,
+        void add(long n, long total, long longest, java.util.function.Supplier<JfrStack> stack, long first, long last,
                 Map<String, Long> waiters, Map<String, Long> owners) {
             events += n;
             totalNanos += total;
             if (longest > longestNanos) {
                 longestNanos = longest;
-                List<Frame> frames = stack.get();
+                List<Frame> frames = stack.get().frames();
                 sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
             }
             waiters.forEach((name, count) -> bump(waiterCounts, name, count));
@@ -119,7 +172,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
         void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
             add(nanos(e.start()), e.duration().toNanos(), e.thread().map(JfrEvent.JfrThread::name).orElse(""),
-                    owner.map(JfrEvent.JfrThread::name).orElse(null), e::stack);
+                    owner.map(JfrEvent.JfrThread::name).orElse(null), e::jfrStack);
         }
 
         Duration total() {
@@ -185,13 +238,13 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     /** The fast path for jdk.JavaMonitorEnter: added to its lock's total without building an event. */
     void contention(Recording.ContentionKind kind, String cls, long address, Instant start, Duration duration, String waiter,
-            String owner, java.util.function.Supplier<List<Frame>> stack) {
+            String owner, java.util.function.Supplier<JfrStack> stack) {
         contention(kind, cls, address, nanos(start), duration.toNanos(), waiter, owner, stack);
     }
 
     /** As above, with times in nanoseconds since the epoch, as lockscope's own decoder has them. */
     void contention(Recording.ContentionKind kind, String cls, long address, long start, long durationNanos, String waiter,
-            String owner, java.util.function.Supplier<List<Frame>> stack) {
+            String owner, java.util.function.Supplier<JfrStack> stack) {
         (kind == Recording.ContentionKind.MONITOR_ENTER ? monitorEnters : parks)[0]++;
         seen(start);
         lock(kind, cls, address).add(start, durationNanos, waiter, owner, stack);
@@ -199,7 +252,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     /** A chunk's waits on one lock, added up by lockscope's decoder; parks on what is not a lock are only counted. */
     void waits(Recording.ContentionKind kind, String cls, long address, long events, long totalNanos, long longestNanos,
-            java.util.function.Supplier<List<Frame>> stack, long first, long last, Map<String, Long> waiters, Map<String, Long> owners) {
+            java.util.function.Supplier<JfrStack> stack, long first, long last, Map<String, Long> waiters, Map<String, Long> owners) {
         if (kind == Recording.ContentionKind.MONITOR_ENTER) {
             monitorEnters[0] += events;
         } else {
@@ -209,6 +262,15 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             }
         }
         lock(kind, cls, address).add(events, totalNanos, longestNanos, stack, first, last, waiters, owners);
+    }
+
+    /** Of a chunk's waits on one lock, those of one thread with one stack, for the monitors it held. */
+    void heldWhileWaiting(Recording.ContentionKind kind, String cls, long address, JfrStack stack, String thread, long count) {
+        LongMap<Agg> byAddress = (kind == Recording.ContentionKind.MONITOR_ENTER ? monitorsByClass : parkedByClass).get(cls);
+        Agg a = byAddress == null ? null : byAddress.get(address);
+        if (a != null) {
+            a.held(stack, thread, count);
+        }
     }
 
     /** The first and last start of the waits a decoder added up; Long.MAX_VALUE and MIN_VALUE for none. */
@@ -257,12 +319,12 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     /** The fast path for jdk.ThreadPark: only parks on locks that have an owner count as contention. */
     void park(String cls, long address, Instant start, Duration duration, String waiter,
-            java.util.function.Supplier<List<Frame>> stack) {
+            java.util.function.Supplier<JfrStack> stack) {
         park(cls, address, nanos(start), duration.toNanos(), waiter, stack);
     }
 
     void park(String cls, long address, long start, long durationNanos, String waiter,
-            java.util.function.Supplier<List<Frame>> stack) {
+            java.util.function.Supplier<JfrStack> stack) {
         if (!parksOnLock(cls)) {
             counted("jdk.ThreadPark");
             seen(start);
@@ -403,7 +465,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         List<Recording.Contention> cs = new ArrayList<>();
         for (Agg a : contentions) {
             cs.add(new Recording.Contention(a.kind, a.lockClass, OptionalLong.of(a.address), a.events, a.total(), a.longest(),
-                    a.waiters(), a.owners(), a.sample, a.first(), a.last()));
+                    a.waiters(), a.owners(), a.sample, a.first(), a.last(), a.heldByWaiters()));
         }
         List<Recording.Pinning> ps = new ArrayList<>();
         for (Agg a : pinnings.values()) {
