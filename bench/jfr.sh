@@ -15,7 +15,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 megabytes=${1:-120}
 runs=${2:-5}
 work="${TMPDIR:-/tmp}/lockscope-bench"
-file="$work/recording-${megabytes}mb.jfr"
+# named for the generator's source too, so a changed generator makes a new recording
+file="$work/recording-${megabytes}mb-$(sha1sum "$root/bench/src/main/java/io/lockscope/bench/BigRecording.java" | cut -c1-8).jfr"
 mkdir -p "$work"
 (cd "$root" && mvn -q -B -Pbench -DskipTests install)
 cp="$root/bench/target/lockscope-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"

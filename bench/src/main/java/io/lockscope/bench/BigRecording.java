@@ -10,7 +10,9 @@ import jdk.jfr.Recording;
 
 /**
  * Writes a JFR recording of at least the given size: threads with deep stacks contending on
- * monitors and ReentrantLocks, sampled often, every lock event recorded (no threshold).
+ * monitors and ReentrantLocks, sampled often, every lock event recorded (no threshold). Half of
+ * the waits happen inside a synchronized method of the thread's own object, and each thread's
+ * stack has its own depth, so the recording has many stacks that hold a monitor while they wait.
  * Usage: java -cp ... io.lockscope.bench.BigRecording OUT.jfr [MEGABYTES]
  */
 public final class BigRecording {
@@ -37,7 +39,7 @@ public final class BigRecording {
             Thread[] workers = new Thread[12];
             for (int t = 0; t < workers.length; t++) {
                 int id = t;
-                workers[t] = new Thread(() -> descend(id, 120), "bench-worker-" + t);
+                workers[t] = new Thread(() -> descend(id, 120 + id % 6), "bench-worker-" + t);
                 workers[t].start();
             }
             long started = System.nanoTime();
@@ -62,39 +64,61 @@ public final class BigRecording {
         System.out.printf("wrote %s: %,d bytes%n", out, Files.size(out));
     }
 
-    /** Recurse to a deep stack, then contend. */
+    /** Recurse to a deep stack, then contend, every other round from inside a synchronized method. */
     static void descend(int id, int depth) {
         if (depth > 0) {
             descend(id, depth - 1);
             return;
         }
+        Worker self = new Worker(id);
         long n = 0;
         while (running) {
-            Object m = MONITORS[(int) (n % MONITORS.length)];
-            synchronized (m) {
-                WORK.addAndGet(n);
-                if (n % 7 == 0) {
-                    sleepNanos(50_000);
-                }
-            }
-            ReentrantLock l = LOCKS[(int) ((n + id) % LOCKS.length)];
-            l.lock();
-            try {
-                WORK.incrementAndGet();
-                if (n % 5 == 0) {
-                    sleepNanos(30_000);
-                }
-            } finally {
-                l.unlock();
-            }
-            if (n % 10_000 == 0) {
-                try {
-                    throw new IllegalStateException("bench " + n);
-                } catch (IllegalStateException e) {
-                    // recorded by jdk.JavaExceptionThrow
-                }
+            if (n % 2 == 0) {
+                contend(id, n);
+            } else {
+                self.contendHolding(n);
             }
             n++;
+        }
+    }
+
+    /** A thread's own object: its monitor is held, uncontended, while the thread waits for the shared locks. */
+    static final class Worker {
+        final int id;
+
+        Worker(int id) {
+            this.id = id;
+        }
+
+        synchronized void contendHolding(long n) {
+            contend(id, n);
+        }
+    }
+
+    static void contend(int id, long n) {
+        Object m = MONITORS[(int) (n % MONITORS.length)];
+        synchronized (m) {
+            WORK.addAndGet(n);
+            if (n % 7 == 0) {
+                sleepNanos(50_000);
+            }
+        }
+        ReentrantLock l = LOCKS[(int) ((n + id) % LOCKS.length)];
+        l.lock();
+        try {
+            WORK.incrementAndGet();
+            if (n % 5 == 0) {
+                sleepNanos(30_000);
+            }
+        } finally {
+            l.unlock();
+        }
+        if (n % 10_000 == 0) {
+            try {
+                throw new IllegalStateException("bench " + n);
+            } catch (IllegalStateException e) {
+                // recorded by jdk.JavaExceptionThrow
+            }
         }
     }
 
