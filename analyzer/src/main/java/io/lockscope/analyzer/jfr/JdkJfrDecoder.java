@@ -149,7 +149,7 @@ final class JdkJfrDecoder {
                 if (JfrStack.synchronizedInstanceMethod(f.getMethod().getModifiers())) {
                     sync.set(stack.size());
                 }
-                stack.add(new Frame(cls + "." + f.getMethod().getName(), line > 0 ? simpleFile(cls) + ":" + line : "", List.of()));
+                stack.add(new Frame(cls + "." + f.getMethod().getName(), line > 0 ? Frame.guessedSourceFile(cls) + ":" + line : "", List.of()));
             }
             JfrStack made = new JfrStack(List.copyOf(stack), sync);
             if (stacks.size() > 20_000) {
@@ -169,12 +169,5 @@ final class JdkJfrDecoder {
         boolean virtual = t.hasField("virtual") && t.getBoolean("virtual");
         String name = t.getJavaName() != null ? t.getJavaName() : t.getOSName() != null ? t.getOSName() : "";
         return new JfrEvent.JfrThread(t.getJavaThreadId(), name, t.getOSThreadId(), virtual);
-    }
-
-    /** JFR frames carry no file name; the class's top-level name with .java stands in, as for source links. */
-    static String simpleFile(String cls) {
-        String top = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
-        int dot = top.lastIndexOf('.');
-        return (dot < 0 ? top : top.substring(dot + 1)) + ".java";
     }
 }

@@ -744,7 +744,7 @@ final class JfrChunkDecoder {
             long[] slots = struct(frameType, at);
             int line = (int) number(frameType, slots, "lineNumber");
             String cls = method.name().substring(0, method.name().lastIndexOf('.'));
-            return new Frame(method.name(), line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of());
+            return new Frame(method.name(), line > 0 ? Frame.guessedSourceFile(cls) + ":" + line : "", List.of());
         }
 
         /** A pooled jdk.types.Method. */

@@ -171,7 +171,7 @@ final class JmcJfrDecoder {
                 sync.set(out.size());
             }
             out.add(new Frame(cls + "." + f.getMethod().getMethodName(),
-                    line != null && line > 0 ? JdkJfrDecoder.simpleFile(cls) + ":" + line : "", List.of()));
+                    line != null && line > 0 ? Frame.guessedSourceFile(cls) + ":" + line : "", List.of()));
         }
         return new JfrStack(out, sync);
     }
