@@ -5,6 +5,8 @@
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
+#   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
+#                                                          Agent's dump, what a JVM too hung for jcmd still gives)
 # Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
 # those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
 # with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
@@ -23,6 +25,7 @@ fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
+SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy "
 NEEDS_21=" pinned-virtual "
 
 default_home() {
@@ -70,6 +73,12 @@ capture_jfr() { # capture_jfr JDK PID OUT: the recording running since the JVM s
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
+capture_sa() { # capture_sa JDK PID OUT: the Serviceability Agent's dump (attaches with ptrace: needs root or the same user)
+  "$1/bin/jhsdb" jstack --locks --pid "$2" > "$3.tmp"
+  mv "$3.tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
 capture_json() { # capture_json JDK PID OUT
   local tmp
   tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-dump-XXXXXX.json")
@@ -108,6 +117,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       capture_text "$jdk" "$pid" "$outdir/$base-3.txt"
     else
       capture_text "$jdk" "$pid" "$outdir/$base.txt"
+      [[ "$SA" == *" $scenario "* ]] && capture_sa "$jdk" "$pid" "$outdir/$base.jhsdb.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"

@@ -25,9 +25,6 @@ class CorpusFormatsTest {
 
     /** Files in formats that a later issue reads: refused, with the format named. */
     static final Map<String, InputFormat> NOT_YET = Map.of(
-            "binaryfoo-jdk7-jstack-F-forced.txt", InputFormat.JSTACK_F,
-            "binaryfoo-jdk8u60-jstack-F-forced-sbt.txt", InputFormat.JSTACK_F,
-            "samurai-applejdk5-jstack-F-deadlocked-threads.txt", InputFormat.JSTACK_F,
             "samurai-jrockit-R25.2-1.5.0_03-lockchains-3dumps.txt", InputFormat.JROCKIT,
             "samurai-jrockit81-weblogic-2003.txt", InputFormat.JROCKIT,
             "samurai-wls910-jrockitR26-console-log-2dumps.txt", InputFormat.JROCKIT,

@@ -26,6 +26,8 @@ public final class FormatDetector {
     private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^\".*\" - Thread t@\\d+");
     private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" [Ii]d=\\d+ (?:in )?[A-Z_]+");
     private static final Pattern SA_THREAD = Pattern.compile("(?m)^Thread (?:t@)?\\d+: \\(state = ");
+    /** a frame as the Serviceability Agent prints it: " - java.lang.Thread.sleep(long) @bci=0 (Interpreted frame)" */
+    private static final Pattern SA_FRAME = Pattern.compile("(?m)^ - [^\\s(]+\\([^)]*\\) @bci=");
     private static final Pattern JROCKIT = Pattern.compile("(?m)^===== FULL THREAD DUMP");
     private static final Pattern JAVACORE = Pattern.compile("(?m)^0SECTION|^1TISIGINFO");
     private static final Pattern FULL_DUMP = Pattern.compile("(?m)^\\s*Full thread dump");
@@ -107,6 +109,10 @@ public final class FormatDetector {
                 return new Detection(InputFormat.THREADINFO_TEXT, false, "");
             }
             return new Detection(InputFormat.JSTACK_F, false, "");
+        }
+        if (hotspot > 0 && matches(SA_FRAME, text)) {
+            // jhsdb jstack: HotSpot's thread headers over the agent's own frames
+            return new Detection(InputFormat.JHSDB, false, "");
         }
         if (hotspot > 0 || matches(FULL_DUMP, text)) {
             return new Detection(InputFormat.JSTACK, false, "");

@@ -211,7 +211,7 @@ public final class JvmGrouper {
 
     private static int identityRank(Snapshot s) {
         return switch (s.format()) {
-            case "jstack" -> 0;
+            case "jstack", "jhsdb" -> 0;
             case "jcmd-json" -> 1;
             case "hprof" -> 2;
             default -> 3;

@@ -23,8 +23,13 @@ final class BlindSpots {
                     + "Take a text dump with jcmd <pid> Thread.print -l beside it.");
         }
         if (s.stream().noneMatch(x -> x.monitorOwners().shown())) {
-            out.add("No dump shows monitor owners or waiters (JSON before JDK 25, or a ThreadMXBean rendering). "
-                    + "Next time: jcmd <pid> Thread.print -l.");
+            out.add("No dump shows monitor owners or waiters (JSON before JDK 25, a ThreadMXBean rendering, or jstack -F "
+                    + "of JDK 5 to 8). Next time: jcmd <pid> Thread.print -l.");
+        }
+        if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
+            out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
+                    + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "
+                    + "(JDK 9+) prints names, states and lock lines.");
         }
         if (s.size() < 2) {
             out.add("One dump is one instant: a slow lock and a stuck one look alike. "
@@ -42,7 +47,7 @@ final class BlindSpots {
             out.add("A recording shows waits that ended; a park or a blocked entry that never ended has no event, only a "
                     + "thread dump shows who is stuck. It never shows who holds a java.util.concurrent lock.");
         }
-        if (s.stream().anyMatch(x -> x.format().equals("jstack"))) {
+        if (s.stream().anyMatch(x -> x.format().equals("jstack") || x.format().equals("jhsdb"))) {
             out.add("jstack lists virtual threads only while they are mounted. "
                     + "jcmd <pid> Thread.dump_to_file -format=json lists them all.");
         }

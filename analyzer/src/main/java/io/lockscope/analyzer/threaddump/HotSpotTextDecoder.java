@@ -33,6 +33,14 @@ import java.util.regex.Pattern;
  * <p>The format is printed by HotSpot's {@code JavaThread::print_on} and
  * {@code javaVFrame::print_lock_info_on} (src/hotspot/share/runtime/vframe.cpp); the deadlock
  * section by {@code ThreadService::print_deadlock} (deadlock detection in threadService.cpp).
+ *
+ * <p>It also reads what the Serviceability Agent prints for a JVM too hung to answer jcmd:
+ * {@code jhsdb jstack [--locks]} (JDK 9+: HotSpot's thread headers and lock lines, with frames
+ * as {@code - pkg.Class.method(signature) @bci=N, line=L (Interpreted frame)} and classes in
+ * lock lines named as the VM names them inside, {@code java/util/concurrent/...}), and JDK 5 to 8
+ * {@code jstack -F} (threads as {@code Thread 16653: (state = BLOCKED)}: an OS thread id for a
+ * name, the VM's own thread state, no monitor lines). Both are printed by the SA's
+ * {@code sun.jvm.hotspot.tools.StackTrace} and, for the deadlock section, {@code DeadlockDetector}.
  */
 final class HotSpotTextDecoder {
 
@@ -47,6 +55,11 @@ final class HotSpotTextDecoder {
     private static final String CLASS_INIT_WAIT = "- waiting on the Class initialization monitor for ";
     private static final String MONITOR_WAIT = "waiting to lock monitor ";
     private static final String SYNCHRONIZER_WAIT = "waiting for ownable synchronizer ";
+    private static final String SA_MONITOR_WAIT = "waiting to lock Monitor@";
+    private static final String SA_ATTACHING = "Attaching to process ID ";
+    private static final String SA_DEADLOCK_DETECTION = "Deadlock Detection:";
+    private static final String SA_VM_VERSION = "JVM version is ";
+    private static final String SA_BCI = " @bci=";
 
     private static final Pattern JCMD_PID = Pattern.compile("^(\\d+):$");
     private static final Pattern PID_LINE = Pattern.compile("^(?:pid: |Attaching to process ID )(\\d+)");
@@ -54,6 +67,9 @@ final class HotSpotTextDecoder {
     private static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
     private static final Pattern OBJECT_IN_MONITOR = Pattern.compile("\\(object (0x[0-9a-fA-F]+|[0-9a-fA-F]+), a ([^)]+)\\)");
     private static final Pattern SYNCHRONIZER = Pattern.compile("^waiting for ownable synchronizer (\\S+?),? \\(a ([^)]+)\\)");
+    private static final Pattern SA_OBJECT_IN_MONITOR = Pattern.compile("\\(Object@(0x[0-9a-fA-F]+), a ([^)]+)\\)");
+    /** JDK 5-8 jstack -F: "Thread 16653: (state = BLOCKED)", "Thread t@60675: (state = IN_NATIVE)" on macOS. */
+    private static final Pattern SA_THREAD = Pattern.compile("^Thread (t@)?(\\d+): \\(state = ([A-Z_]+)");
 
     private final String file;
     private final SnapshotSink sink;
@@ -62,6 +78,7 @@ final class HotSpotTextDecoder {
     // what precedes a dump
     private OptionalLong pendingPid = OptionalLong.empty();
     private Optional<Instant> pendingTime = Optional.empty();
+    private Optional<String> pendingVersion = Optional.empty();
     private OptionalLong filePid = OptionalLong.empty();
 
     // the dump being read
@@ -75,6 +92,9 @@ final class HotSpotTextDecoder {
     private boolean ownableListed;
     private boolean sawLockLine;
     private boolean allAddressesZero = true;
+    /** frames as the Serviceability Agent prints them; with SA thread headers, JDK 5-8 jstack -F */
+    private boolean agentFrames;
+    private boolean agentHeaders;
     private int dumpCount;
 
     // the thread being read
@@ -131,6 +151,17 @@ final class HotSpotTextDecoder {
                 lockLine(line, n);
             }
             return;
+        }
+        if (c == 'T' && line.startsWith("Thread ")) {
+            Matcher m = SA_THREAD.matcher(line);
+            if (m.find()) {
+                if (!inDump) {
+                    startDump(n);
+                }
+                section = Section.THREADS;
+                agentHeader(m, n);
+                return;
+            }
         }
         if (c == '"') {
             int close = line.lastIndexOf('"');
@@ -200,6 +231,10 @@ final class HotSpotTextDecoder {
             }
             return;
         }
+        if (inDump && (line.startsWith(SA_ATTACHING) || line.startsWith(SA_DEADLOCK_DETECTION))) {
+            // the Serviceability Agent starts each of its dumps so: a file of several holds them one after another
+            finishDump();
+        }
         if (!inDump) {
             preamble(line);
             return;
@@ -229,6 +264,10 @@ final class HotSpotTextDecoder {
             filePid = pendingPid;
             return;
         }
+        if (line.startsWith(SA_VM_VERSION)) {
+            pendingVersion = Optional.of(line.substring(SA_VM_VERSION.length()).strip());
+            return;
+        }
         m = TIMESTAMP.matcher(line);
         if (m.matches()) {
             try {
@@ -246,8 +285,33 @@ final class HotSpotTextDecoder {
         pid = pendingPid.isPresent() ? pendingPid : filePid;
         pendingPid = OptionalLong.empty();
         pendingTime = Optional.empty();
-        vmVersion = Optional.empty();
+        vmVersion = pendingVersion;
+        pendingVersion = Optional.empty();
         section = Section.THREADS;
+    }
+
+    /** A JDK 5-8 jstack -F thread: no name but its OS thread id, and the VM's state rather than Thread.State. */
+    private void agentHeader(Matcher m, long n) {
+        endThread();
+        boolean mac = m.group(1) != null;
+        ThreadBuilder t = new ThreadBuilder("Thread " + (mac ? "t@" : "") + m.group(2), n);
+        if (!mac) {
+            // the Linux LWP id, which jstack prints in hex as nid=
+            t.nid = "0x" + Long.toHexString(Long.parseLong(m.group(2)));
+        }
+        String vmState = m.group(3);
+        t.state = switch (vmState) {
+            case "IN_JAVA", "IN_NATIVE", "IN_VM" -> ThreadState.RUNNABLE;
+            case "NEW", "UNINITIALIZED" -> ThreadState.NEW;
+            default -> ThreadState.UNKNOWN;
+        };
+        t.stateDetail = "the VM's state " + vmState;
+        t.headerState = vmState.equals("BLOCKED")
+                ? "the VM's state BLOCKED: sleeping, waiting, parked or entering a monitor (jstack -F does not say which)"
+                : "the VM's state " + vmState;
+        thread = t;
+        carrier = null;
+        agentHeaders = true;
     }
 
     private void header(String line, int close, long n) {
@@ -359,6 +423,11 @@ final class HotSpotTextDecoder {
             kind = LockAction.Kind.ELIMINATED;
             from = 13;
         } else {
+            int bci = line.indexOf(SA_BCI);
+            if (bci > 2) {
+                agentFrames = true;
+                thread.agentFrame(agentFrame(line, bci), line.indexOf("(Interpreted frame", bci) > 0, n);
+            }
             return;
         }
         sawLockLine = true;
@@ -366,6 +435,51 @@ final class HotSpotTextDecoder {
         if (lock != null) {
             thread.lockAction(new LockAction(kind, lock, at), n);
         }
+    }
+
+    /**
+     * A Serviceability Agent frame, {@code - pkg.Class.method(long, int) @bci=14, line=211 (Interpreted frame)},
+     * as HotSpot's text would name it: {@code pkg.Class.method(Class.java:211)}. The agent prints no file name.
+     */
+    static String agentFrame(String line, int bci) {
+        String method = line.substring(2, bci);
+        int paren = method.indexOf('(');
+        if (paren > 0) {
+            method = method.substring(0, paren);
+        }
+        int at = line.indexOf(", line=", bci);
+        int lineNumber = -1;
+        if (at > 0) {
+            int end = at + 7;
+            while (end < line.length() && (Character.isDigit(line.charAt(end)) || line.charAt(end) == '-')) {
+                end++;
+            }
+            try {
+                lineNumber = Integer.parseInt(line.substring(at + 7, end));
+            } catch (NumberFormatException e) {
+                // no number after all
+            }
+        }
+        int dot = method.lastIndexOf('.');
+        String cls = dot < 0 ? method : method.substring(0, dot);
+        return method + "(" + (lineNumber > 0 ? Frame.guessedSourceFile(cls) + ":" + lineNumber : "") + ")";
+    }
+
+    /**
+     * A class as HotSpot prints it. The Serviceability Agent names classes in lock lines as the VM
+     * does inside ({@code java/util/concurrent/locks/ReentrantLock$NonfairSync}); a hidden class's
+     * {@code /0x...} suffix ({@code Scenario$$Lambda/0x0000000800c03000}) is part of its name.
+     */
+    static String binaryName(String cls) {
+        if (cls.indexOf('/') < 0) {
+            return cls;
+        }
+        int hidden = cls.indexOf("/0x");
+        String head = hidden < 0 ? cls : cls.substring(0, hidden);
+        if (head.indexOf('.') >= 0 || head.indexOf('/') < 0) {
+            return cls;
+        }
+        return head.replace('/', '.') + (hidden < 0 ? "" : cls.substring(hidden));
     }
 
     /** {@code <0x000000069e37c2c0> (a java.lang.Object)}; null for "no object reference available". */
@@ -386,7 +500,7 @@ final class HotSpotTextDecoder {
             cls = end > a ? line.substring(a + 3, end) : line.substring(a + 3);
             // "(a java.lang.Class for java.lang.String)" locks the class object of String
         }
-        return new LockRef(id, cls);
+        return new LockRef(id, binaryName(cls));
     }
 
     private void deadlockLine(String line, long n) {
@@ -415,10 +529,18 @@ final class HotSpotTextDecoder {
             }
             return;
         }
+        if (line.startsWith(SA_MONITOR_WAIT)) {
+            // the agent's "waiting to lock Monitor@0x... (Object@0x..., a Scenario$Register),"
+            Matcher m = SA_OBJECT_IN_MONITOR.matcher(line);
+            if (m.find()) {
+                linkLock = new LockRef(m.group(1), binaryName(m.group(2)));
+            }
+            return;
+        }
         if (line.startsWith(SYNCHRONIZER_WAIT)) {
             Matcher m = SYNCHRONIZER.matcher(line);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), m.group(2));
+                linkLock = new LockRef(m.group(1), binaryName(m.group(2)));
             }
             return;
         }
@@ -483,10 +605,15 @@ final class HotSpotTextDecoder {
             return;
         }
         dumpCount++;
-        // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners.
-        boolean rendered = allAddressesZero && !sawLockLine;
+        // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners,
+        // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all.
+        boolean rendered = (allAddressesZero && !sawLockLine) || agentHeaders;
+        String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : rendered ? "threadinfo-text" : "jstack";
+        if (agentFrames) {
+            anonymousOwners(threads);
+        }
         String label = file + "#" + dumpCount;
-        Snapshot s = new Snapshot(label, rendered ? "threadinfo-text" : "jstack", SourceRef.line(file, dumpLine), time,
+        Snapshot s = new Snapshot(label, format, SourceRef.line(file, dumpLine), time,
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
                 rendered ? Visibility.NOT_SHOWN : Visibility.SHOWN,
                 ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of());
@@ -495,6 +622,8 @@ final class HotSpotTextDecoder {
         ownableListed = false;
         sawLockLine = false;
         allAddressesZero = true;
+        agentFrames = false;
+        agentHeaders = false;
         sink.accept(s);
     }
 
@@ -531,6 +660,10 @@ final class HotSpotTextDecoder {
         String headerState = "";
         final List<Frame> frames = new ArrayList<>();
         List<LockRef> owned;
+        /** frames as the Serviceability Agent prints them, and which of them are interpreted */
+        boolean agentFrames;
+        private boolean frameInterpreted;
+        private final java.util.BitSet interpretedFrames = new java.util.BitSet();
         private String frameText;
         private List<LockAction> frameLocks;
 
@@ -542,6 +675,12 @@ final class HotSpotTextDecoder {
         void frame(String text, long n) {
             endFrame();
             frameText = text;
+        }
+
+        void agentFrame(String text, boolean interpreted, long n) {
+            frame(text, n);
+            agentFrames = true;
+            frameInterpreted = interpreted;
         }
 
         void lockAction(LockAction action, long n) {
@@ -558,6 +697,10 @@ final class HotSpotTextDecoder {
         void endFrame() {
             if (frameText == null) {
                 return;
+            }
+            if (frameInterpreted) {
+                interpretedFrames.set(frames.size());
+                frameInterpreted = false;
             }
             if (frameLocks == null) {
                 Frame cached = frameCache.get(frameText);
@@ -591,9 +734,104 @@ final class HotSpotTextDecoder {
                 }
                 detail = headerState;
             }
+            if (agentFrames) {
+                agentMonitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
+            }
             return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                     detail, daemon, virtual, Optional.ofNullable(carrier), frames,
                     Optional.ofNullable(owned), SourceRef.line(file, line), true);
+        }
+    }
+
+    /**
+     * Puts the agent's monitor lines in HotSpot's order and meaning. For an interpreted frame the
+     * agent lists monitors oldest first, the reverse of HotSpot (InterpretedVFrame.getMonitors
+     * walks the frame's monitor block from its newest slot, and JavaVFrame.printLockInfo walks that
+     * list backwards; src/jdk.hotspot.agent/share/classes/sun/jvm/hotspot/runtime/), and it asks
+     * which one is being entered of the oldest, so its "locked" and "waiting to lock" on a top frame
+     * holding several monitors are not to be trusted (JDK 17 prints both as locked, JDK 25 swaps
+     * them). In HotSpot's order the monitor a blocked thread enters is the newest of its top frame,
+     * and every other one is held.
+     */
+    static void agentMonitorOrder(List<Frame> frames, java.util.BitSet interpreted, boolean blockedOnEntry) {
+        for (int i = interpreted.nextSetBit(0); i >= 0 && i < frames.size(); i = interpreted.nextSetBit(i + 1)) {
+            Frame f = frames.get(i);
+            List<LockAction> locks = new ArrayList<>(f.locks());
+            List<Integer> slots = new ArrayList<>();
+            for (int k = 0; k < locks.size(); k++) {
+                if (isMonitorLine(locks.get(k))) {
+                    slots.add(k);
+                }
+            }
+            if (slots.size() < 2) {
+                continue;
+            }
+            List<LockAction> monitors = new ArrayList<>();
+            for (int k : slots) {
+                monitors.add(locks.get(k));
+            }
+            java.util.Collections.reverse(monitors);
+            for (int k = 0; k < slots.size(); k++) {
+                locks.set(slots.get(k), monitors.get(k));
+            }
+            frames.set(i, new Frame(f.method(), f.location(), locks));
+        }
+        if (!blockedOnEntry || frames.isEmpty() || frames.get(0).methodName().startsWith("wait")) {
+            return;
+        }
+        Frame top = frames.get(0);
+        List<LockAction> locks = new ArrayList<>(top.locks());
+        boolean first = true;
+        for (int k = 0; k < locks.size(); k++) {
+            LockAction a = locks.get(k);
+            if (isMonitorLine(a)) {
+                LockAction.Kind kind = first ? LockAction.Kind.WAITING_TO_LOCK : LockAction.Kind.LOCKED;
+                locks.set(k, new LockAction(kind, a.lock(), a.at()));
+                first = false;
+            }
+        }
+        frames.set(0, new Frame(top.method(), top.location(), locks));
+    }
+
+    private static boolean isMonitorLine(LockAction a) {
+        return a.kind() == LockAction.Kind.LOCKED || a.kind() == LockAction.Kind.WAITING_TO_LOCK;
+    }
+
+    /**
+     * JDK 25's agent prints "- waiting to lock" for a monitor that is owned anonymously
+     * (JavaVFrame.identifyLockState): with lightweight locking, a monitor inflated by a
+     * contender while its owner held it fast-locked has no owner thread recorded until the owner
+     * claims it. A thread that runs, rather than blocks, while "waiting to lock" a monitor no other
+     * thread holds is that owner; jcmd's dump of the same moment shows it as "- locked".
+     */
+    static void anonymousOwners(List<JvmThread> threads) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (JvmThread t : threads) {
+            for (Frame f : t.frames()) {
+                for (LockAction a : f.locks()) {
+                    if (a.kind() == LockAction.Kind.LOCKED) {
+                        held.add(a.lock().id());
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < threads.size(); i++) {
+            JvmThread t = threads.get(i);
+            if (t == null || t.state() != ThreadState.RUNNABLE || t.frames().isEmpty()) {
+                continue;
+            }
+            Frame top = t.frames().get(0);
+            if (top.locks().isEmpty() || top.locks().get(0).kind() != LockAction.Kind.WAITING_TO_LOCK
+                    || held.contains(top.locks().get(0).lock().id())) {
+                continue;
+            }
+            List<LockAction> locks = new ArrayList<>(top.locks());
+            LockAction a = locks.get(0);
+            locks.set(0, new LockAction(LockAction.Kind.LOCKED, a.lock(), a.at()));
+            List<Frame> frames = new ArrayList<>(t.frames());
+            frames.set(0, new Frame(top.method(), top.location(), locks));
+            threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
+                    t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
         }
     }
 

@@ -30,6 +30,16 @@ class ReportTest {
     }
 
     @Test
+    void aJstackDashFDumpSaysWhatItCannotShowAndWhatToTakeInstead() {
+        ObjectNode report = report(Dumps.corpus("jstack/binaryfoo-jdk8u60-jstack-F-forced-sbt.txt"));
+        assertEquals("jstack-f", report.path("inputs").get(0).path("format").asText());
+        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        assertTrue(blind.contains("jstack -F of JDK 5 to 8 names threads only by their OS thread id"), blind);
+        assertTrue(blind.contains("jhsdb jstack --locks --pid <pid>"), blind);
+        assertTrue(blind.contains("No dump shows monitor owners"), blind);
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() throws Exception {
         ObjectNode report = report(Dumps.sample("jdk25/mixed-deadlock.txt"), Dumps.sample("jdk25/mixed-deadlock.json"),
                 Dumps.samples().resolve("scenarios/Scenario.java"));
