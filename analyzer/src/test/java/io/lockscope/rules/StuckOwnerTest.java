@@ -48,4 +48,18 @@ class StuckOwnerTest {
                 Dumps.corpus("jstack/jstall-jdk26ea-jcmd-busywork-series-2.txt")).isEmpty());
         assertTrue(Dumps.findings("stuck-owner", Dumps.corpus("jstack/samurai-liberica11-highcpu-3dumps.txt")).isEmpty());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    void negative_theAgentsDumpBesideJcmdsOfTheSameSecondIsNoHistory(String jdk) {
+        // the sweeper holds the table in both dumps, with the same stack and twelve waiters; the agent's
+        // dump carries no time, so the two say nothing about how long it was held
+        var twoDumps = io.lockscope.engine.RuleSettings.defaults().threshold("stuck-owner", "min-dumps", 2);
+        for (var order : java.util.List.of(
+                java.util.List.of(jdk + "/contention.jhsdb.txt", jdk + "/contention.txt"),
+                java.util.List.of(jdk + "/contention.txt", jdk + "/contention.jhsdb.txt"))) {
+            assertTrue(Dumps.findings("stuck-owner", twoDumps, order.stream().map(Dumps::sample).toArray(java.nio.file.Path[]::new))
+                    .isEmpty(), order.toString());
+        }
+    }
 }

@@ -129,8 +129,8 @@ public final class StuckOwner implements Rule {
         final Set<String> waiters = new LinkedHashSet<>();
         final List<String> snapshots = new ArrayList<>();
         final List<Evidence> evidence = new ArrayList<>();
-        Optional<Instant> first = Optional.empty();
-        Optional<Instant> last = Optional.empty();
+        /** the times of the run's dumps that carry one */
+        final List<Instant> times = new ArrayList<>();
 
         Run(JvmThread owner, LockRef lock) {
             this.owner = owner;
@@ -139,10 +139,7 @@ public final class StuckOwner implements Rule {
 
         void add(LockGraph g, Hold h, List<Wait> waits) {
             snapshots.add(g.snapshot().label());
-            if (first.isEmpty()) {
-                first = g.snapshot().time();
-            }
-            last = g.snapshot().time();
+            g.snapshot().time().ifPresent(times::add);
             evidence.add(Evidences.holds(g, h, evidence.isEmpty()));
             for (Wait w : waits) {
                 waiters.add(g.thread(w.thread()).name());
@@ -150,10 +147,19 @@ public final class StuckOwner implements Rule {
             }
         }
 
-        /** Seconds from the first dump of the run to the last, when both have times. */
+        /**
+         * Seconds from the earliest dump of the run to the latest, among those that carry a time;
+         * empty when none does (then consecutive dumps are taken to be some time apart, as a
+         * series of dumps is). A dump without a time beside timed ones adds no time: the
+         * Serviceability Agent's dump, which has none, is often taken in the same second as jcmd's.
+         */
         Optional<Long> seconds() {
-            return first.isPresent() && last.isPresent()
-                    ? Optional.of(Duration.between(first.get(), last.get()).toSeconds()) : Optional.empty();
+            if (times.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant min = java.util.Collections.min(times);
+            Instant max = java.util.Collections.max(times);
+            return Optional.of(Duration.between(min, max).toSeconds());
         }
 
         Finding toFinding(String jvm) {
