@@ -7,12 +7,17 @@
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
 #                                                          Agent's dump, what a JVM too hung for jcmd still gives)
+# and, for those in ACTUATOR, the scenario again inside a Spring Boot application (actuator/):
+#   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
+# (Spring Boot's class path comes from Maven: `mvn dependency:build-classpath` in actuator/.)
 # Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
 # those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
 # with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
 #
-# Usage: JDK17_HOME=... JDK25_HOME=... sample-dumps/capture.sh [scenario ...]
+# Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
+#   KINDS=actuator makes only the actuator's dumps, KINDS=jvm only the others.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +30,7 @@ fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
+ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy "
 NEEDS_21=" pinned-virtual "
 
@@ -128,6 +134,33 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   rm -f "$log"
 }
 
+run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
+  local jdk=$1 outdir=$2 scenario=$3 log pid port
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
+  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx128m -cp "$actuator_classes:$actuator_cp" \
+    lockscope.actuator.ActuatorScenario "$scenario") > "$log" 2>&1 &
+  pid=$!
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  port=$(sed -n 's/^PORT //p' "$log")
+  curl -sf -H 'Accept: text/plain' "http://127.0.0.1:$port/actuator/threaddump" > "$outdir/$scenario.actuator.txt"
+  echo "  $(basename "$outdir")/$scenario.actuator.txt"
+  curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port/actuator/threaddump" > "$outdir/$scenario.actuator.json"
+  echo "  $(basename "$outdir")/$scenario.actuator.json"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.actuator-jcmd.txt"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+}
+
+KINDS=" ${KINDS:-jvm actuator} "
+actuator_cp=""
+for scenario in "${scenarios[@]}"; do
+  if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
+    actuator_cp=$(cd "$here/actuator" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+  fi
+done
+
 for home_var in JDK17_HOME JDK25_HOME; do
   jdk=${!home_var:-}
   if [ -z "$jdk" ] || [ ! -x "$jdk/bin/jcmd" ]; then
@@ -140,15 +173,24 @@ for home_var in JDK17_HOME JDK25_HOME; do
   echo "JDK $feature ($jdk):"
   classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-scenario-classes-XXXXXX")
   "$jdk/bin/javac" -d "$classes" "$here/scenarios/Scenario.java"
+  if [ -n "$actuator_cp" ]; then
+    actuator_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-actuator-classes-XXXXXX")
+    "$jdk/bin/javac" -d "$actuator_classes" -cp "$actuator_cp" "$here/scenarios/Scenario.java" "$here/actuator/ActuatorScenario.java"
+  fi
   for scenario in "${scenarios[@]}"; do
     if [[ "$NEEDS_21" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
       continue
     fi
-    if [ "$scenario" = half-ring ]; then
+    if [[ "$KINDS" != *" jvm "* ]]; then
+      :
+    elif [ "$scenario" = half-ring ]; then
       run_one "$jdk" "$feature" "$outdir" half-ring A
       run_one "$jdk" "$feature" "$outdir" half-ring B
     else
       run_one "$jdk" "$feature" "$outdir" "$scenario"
+    fi
+    if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR" == *" $scenario "* ]]; then
+      run_actuator "$jdk" "$outdir" "$scenario"
     fi
   done
 done

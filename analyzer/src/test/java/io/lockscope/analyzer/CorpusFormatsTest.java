@@ -28,10 +28,8 @@ class CorpusFormatsTest {
             "samurai-jrockit-R25.2-1.5.0_03-lockchains-3dumps.txt", InputFormat.JROCKIT,
             "samurai-jrockit81-weblogic-2003.txt", InputFormat.JROCKIT,
             "samurai-wls910-jrockitR26-console-log-2dumps.txt", InputFormat.JROCKIT,
-            "samurai-springboot-actuator-text-jdk17.txt", InputFormat.VISUALVM_TEXT,
             "tda-jdk6u10-visualvm-remote-format.txt", InputFormat.VISUALVM_TEXT,
-            "tda-jdk6u3-jmx-mbean-format-3dumps.txt", InputFormat.THREADINFO_TEXT,
-            "samurai-springboot-actuator-json-with-http-headers.txt", InputFormat.ACTUATOR_JSON);
+            "tda-jdk6u3-jmx-mbean-format-3dumps.txt", InputFormat.THREADINFO_TEXT);
 
     static Stream<Path> threadDumpFiles() {
         return Stream.of("jstack", "logs", "jcmd-json").flatMap(f -> Dumps.corpusFiles(f).stream());

@@ -202,7 +202,7 @@ public final class OrphanedLock implements Rule {
         final Set<String> snapshots = new LinkedHashSet<>();
         final List<Evidence> evidence = new ArrayList<>();
         final Set<String> waiterPatterns = new java.util.TreeSet<>();
-        /** Dead holders the heap names, with how it shows them ("exclusive owner", "firstReader", ...). */
+        /** Dead holders a heap dump or a ThreadInfo rendering names, with the sentence that says how it shows them. */
         final Map<String, String> deadHolders = new LinkedHashMap<>();
         long unaccountedReads;
         boolean fromHeap;
@@ -219,11 +219,24 @@ public final class OrphanedLock implements Rule {
             snapshots.add(g.snapshot().label());
             for (Hold h : deadHolds) {
                 JvmThread t = g.thread(h.thread());
-                String how = heap.map(st -> st.owner().filter(o -> o == h.thread()).isPresent() ? "its exclusive owner"
-                        : st.readers().stream().filter(r -> r.thread() == h.thread()).findFirst()
-                                .map(r -> "a reader (" + r.source() + ", " + r.count() + (r.count() == 1 ? " hold)" : " holds)"))
-                                .orElse("a holder")).orElse("a holder");
-                deadHolders.putIfAbsent(t.label(), how);
+                String why;
+                if (heap.isPresent()) {
+                    SynchronizerState st = heap.get();
+                    String how = st.owner().filter(o -> o == h.thread()).isPresent() ? "its exclusive owner"
+                            : st.readers().stream().filter(r -> r.thread() == h.thread()).findFirst()
+                                    .map(r -> "a reader (" + r.source() + ", " + r.count() + (r.count() == 1 ? " hold)" : " holds)"))
+                                    .orElse("a holder");
+                    why = "The heap dump shows " + how + " is " + t.label()
+                            + ", a terminated thread: it ended without unlocking, and nothing can unlock for it.";
+                } else {
+                    // a ThreadInfo rendering (the actuator's) names the owner of a parked thread's lock, alive or not
+                    why = g.snapshot().label() + " names " + t.label() + " as the owner of the lock its waiters are parked on "
+                            + "(the lock's exclusiveOwnerThread) and does not list that thread among its own: it ended without "
+                            + "unlocking, and nothing can unlock for it."
+                            + (mayHaveVirtualThreads(g.snapshot()) ? " On JDK 21 and later it could instead be a virtual "
+                                    + "thread, which ThreadMXBean does not list; a heap dump tells." : "");
+                }
+                deadHolders.putIfAbsent(t.label(), why);
                 evidence.add(Evidences.holds(g, h, false));
             }
             heap.ifPresent(st -> {
@@ -250,8 +263,7 @@ public final class OrphanedLock implements Rule {
             if (!deadHolders.isEmpty()) {
                 title.append(" held by dead thread").append(deadHolders.size() > 1 ? "s " : " ")
                         .append(String.join(", ", deadHolders.keySet())).append("; ").append(waiting);
-                deadHolders.forEach((t, how) -> why.add("The heap dump shows " + how + " is " + t
-                        + ", a terminated thread: it ended without unlocking, and nothing can unlock for it."));
+                why.addAll(deadHolders.values());
                 severity = Severity.ERROR;
             } else if (!likely.isEmpty()) {
                 Death d = likely.get(0);

@@ -24,6 +24,8 @@ public final class FormatDetector {
 
     private static final Pattern HOTSPOT_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*(?:tid=|prio=)");
     private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^\".*\" - Thread t@\\d+");
+    /** Spring Boot's actuator writes lock lines as HotSpot does, "- locked <6e68b1a0> (a ...)"; VisualVM as "- locked pkg.Class@hash" */
+    private static final Pattern ACTUATOR_LOCK = Pattern.compile("(?m)^\t- (?:locked|waiting on|waiting to lock|parking to wait for|Locked) <[0-9a-f]+> \\(a ");
     private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" [Ii]d=\\d+ (?:in )?[A-Z_]+");
     private static final Pattern SA_THREAD = Pattern.compile("(?m)^Thread (?:t@)?\\d+: \\(state = ");
     /** a frame as the Serviceability Agent prints it: " - java.lang.Thread.sleep(long) @bci=0 (Interpreted frame)" */
@@ -103,7 +105,7 @@ public final class FormatDetector {
         int best = Math.max(Math.max(hotspot, visualvm), Math.max(threadinfo, sa));
         if (best > 0 && best != hotspot) {
             if (best == visualvm) {
-                return new Detection(InputFormat.VISUALVM_TEXT, false, "");
+                return new Detection(matches(ACTUATOR_LOCK, text) ? InputFormat.ACTUATOR_TEXT : InputFormat.VISUALVM_TEXT, false, "");
             }
             if (best == threadinfo) {
                 return new Detection(InputFormat.THREADINFO_TEXT, false, "");

@@ -78,6 +78,10 @@ public final class InputReader {
                 counting.accept(ThreadDumpReader.readJson(in, display));
                 return new InputReport(display, f, InputStatus.READ, "1 dump", 1, size);
             }
+            if (f == InputFormat.ACTUATOR_JSON) {
+                counting.accept(ThreadDumpReader.readActuatorJson(in, display));
+                return new InputReport(display, f, InputStatus.READ, "1 dump", 1, size);
+            }
             ThreadDumpReader.TextResult r = ThreadDumpReader.readText(in, display, counting);
             if (r.snapshots() == 0) {
                 return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED,

@@ -26,6 +26,11 @@ final class BlindSpots {
             out.add("No dump shows monitor owners or waiters (JSON before JDK 25, a ThreadMXBean rendering, or jstack -F "
                     + "of JDK 5 to 8). Next time: jcmd <pid> Thread.print -l.");
         }
+        if (s.stream().anyMatch(x -> x.format().startsWith("actuator-"))) {
+            out.add("The actuator's thread dump carries no pid and no JavaThread addresses, so it is never joined with other "
+                    + "dumps of the same JVM, and it lists no virtual threads. Where you can reach the JVM, "
+                    + "jcmd <pid> Thread.print -l beside it joins the rest.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
             out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
                     + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "

@@ -41,6 +41,11 @@ import java.util.regex.Pattern;
  * {@code jstack -F} (threads as {@code Thread 16653: (state = BLOCKED)}: an OS thread id for a
  * name, the VM's own thread state, no monitor lines). Both are printed by the SA's
  * {@code sun.jvm.hotspot.tools.StackTrace} and, for the deadlock section, {@code DeadlockDetector}.
+ *
+ * <p>And Spring Boot's actuator text ({@code GET /actuator/threaddump} as text/plain, written by
+ * its PlainTextThreadDumpFormatter from {@code ThreadMXBean.dumpAllThreads(true, true)}): threads
+ * as {@code "name" - Thread t@31}, locks by identity hash, and the wait of the top frame labelled
+ * by whether the lock has an owner rather than by what the thread does.
  */
 final class HotSpotTextDecoder {
 
@@ -60,6 +65,7 @@ final class HotSpotTextDecoder {
     private static final String SA_DEADLOCK_DETECTION = "Deadlock Detection:";
     private static final String SA_VM_VERSION = "JVM version is ";
     private static final String SA_BCI = " @bci=";
+    private static final String ACTUATOR_THREAD = " - Thread t@";
 
     private static final Pattern JCMD_PID = Pattern.compile("^(\\d+):$");
     private static final Pattern PID_LINE = Pattern.compile("^(?:pid: |Attaching to process ID )(\\d+)");
@@ -95,6 +101,9 @@ final class HotSpotTextDecoder {
     /** frames as the Serviceability Agent prints them; with SA thread headers, JDK 5-8 jstack -F */
     private boolean agentFrames;
     private boolean agentHeaders;
+    /** Spring Boot actuator's text: "name" - Thread t@N headers */
+    private boolean actuator;
+    private final UnlistedOwners unlistedOwners = new UnlistedOwners();
     private int dumpCount;
 
     // the thread being read
@@ -171,6 +180,20 @@ final class HotSpotTextDecoder {
                 }
                 section = Section.THREADS;
                 header(line, close, n);
+                return;
+            }
+            if (close > 0 && line.startsWith(ACTUATOR_THREAD, close + 1)) {
+                if (!inDump) {
+                    startDump(n);
+                }
+                section = Section.THREADS;
+                actuator = true;
+                actuatorHeader(line.substring(1, close), parseLong(line.substring(close + 1 + ACTUATOR_THREAD.length()).strip()), n);
+                return;
+            }
+            if (actuator && close == line.length() - 1 && section == Section.THREADS) {
+                // some actuator versions print a thread without " - Thread t@N"
+                actuatorHeader(line.substring(1, close), OptionalLong.empty(), n);
                 return;
             }
             if (section == Section.DEADLOCK && line.endsWith("\":")) {
@@ -288,6 +311,15 @@ final class HotSpotTextDecoder {
         vmVersion = pendingVersion;
         pendingVersion = Optional.empty();
         section = Section.THREADS;
+    }
+
+    private void actuatorHeader(String name, OptionalLong id, long n) {
+        endThread();
+        ThreadBuilder t = new ThreadBuilder(name, n);
+        t.javaId = id;
+        t.actuator = true;
+        thread = t;
+        carrier = null;
     }
 
     /** A JDK 5-8 jstack -F thread: no name but its OS thread id, and the VM's state rather than Thread.State. */
@@ -434,7 +466,23 @@ final class HotSpotTextDecoder {
         LockRef lock = parseLockRef(line, from);
         if (lock != null) {
             thread.lockAction(new LockAction(kind, lock, at), n);
+            if (thread.actuator && kind == LockAction.Kind.WAITING_TO_LOCK) {
+                ownedBy(line, lock, at);
+            }
         }
+    }
+
+    /** The actuator's {@code ... owned by "transfer-b-to-a" t@32}: kept until the thread's state says what the wait is. */
+    private void ownedBy(String line, LockRef lock, SourceRef at) {
+        int from = line.indexOf(") owned by \"");
+        int to = line.lastIndexOf("\" t@");
+        if (from < 0 || to < from + 12) {
+            return;
+        }
+        thread.owner = line.substring(from + 12, to);
+        thread.ownerId = parseLong(line.substring(to + 4).strip()).orElse(-1);
+        thread.ownerLock = lock;
+        thread.ownerAt = at;
     }
 
     /**
@@ -496,7 +544,9 @@ final class HotSpotTextDecoder {
         int a = line.indexOf("(a ", gt);
         String cls = "?";
         if (a >= 0) {
-            int end = line.lastIndexOf(')');
+            // the actuator's "<6e68b1a0> (a ...NonfairSync) owned by "transfer-b-to-a" t@32"
+            int owned = line.indexOf(") owned by \"", a);
+            int end = owned > 0 ? owned : line.lastIndexOf(')');
             cls = end > a ? line.substring(a + 3, end) : line.substring(a + 3);
             // "(a java.lang.Class for java.lang.String)" locks the class object of String
         }
@@ -608,9 +658,13 @@ final class HotSpotTextDecoder {
         // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners,
         // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all.
         boolean rendered = (allAddressesZero && !sawLockLine) || agentHeaders;
-        String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : rendered ? "threadinfo-text" : "jstack";
+        String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : actuator ? "actuator-text"
+                : rendered ? "threadinfo-text" : "jstack";
         if (agentFrames) {
             anonymousOwners(threads);
+        }
+        if (actuator) {
+            unlistedOwners.addTo(threads);
         }
         String label = file + "#" + dumpCount;
         Snapshot s = new Snapshot(label, format, SourceRef.line(file, dumpLine), time,
@@ -624,6 +678,7 @@ final class HotSpotTextDecoder {
         allAddressesZero = true;
         agentFrames = false;
         agentHeaders = false;
+        actuator = false;
         sink.accept(s);
     }
 
@@ -662,6 +717,12 @@ final class HotSpotTextDecoder {
         List<LockRef> owned;
         /** frames as the Serviceability Agent prints them, and which of them are interpreted */
         boolean agentFrames;
+        /** a thread of Spring Boot actuator's text, and the owner it names of the lock it waits for */
+        boolean actuator;
+        String owner;
+        long ownerId = -1;
+        LockRef ownerLock;
+        SourceRef ownerAt;
         private boolean frameInterpreted;
         private final java.util.BitSet interpretedFrames = new java.util.BitSet();
         private String frameText;
@@ -737,6 +798,12 @@ final class HotSpotTextDecoder {
             if (agentFrames) {
                 agentMonitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
             }
+            if (actuator && !frames.isEmpty()) {
+                frames.set(0, waitByState(frames.get(0), s));
+                if (owner != null && !frames.get(0).locks().isEmpty() && frames.get(0).locks().get(0).kind() == LockAction.Kind.PARKING) {
+                    unlistedOwners.parkedOn(ownerLock, ownerId, owner, ownerAt);
+                }
+            }
             return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                     detail, daemon, virtual, Optional.ofNullable(carrier), frames,
                     Optional.ofNullable(owned), SourceRef.line(file, line), true);
@@ -793,6 +860,40 @@ final class HotSpotTextDecoder {
         frames.set(0, new Frame(top.method(), top.location(), locks));
     }
 
+    /**
+     * What the top frame's wait is, from the thread's state: Spring Boot's formatter writes "waiting to
+     * lock ... owned by" for any lock that has an owner (a ReentrantLock a thread is parked on), and
+     * "parking to wait for" for one that has none (a monitor a thread waits on in Object.wait0, the
+     * top frame since JDK 21, which it does not recognize as wait). A thread blocked on a monitor
+     * waits to lock it; one in Object.wait waits on it; any other waiting thread is parked. The
+     * JSON decoder of the actuator's dump applies the same rule.
+     */
+    static Frame waitByState(Frame top, ThreadState state) {
+        if (top.locks().isEmpty()) {
+            return top;
+        }
+        LockAction first = top.locks().get(0);
+        LockAction.Kind kind = waitKind(top, state);
+        if (kind == null || first.kind() == LockAction.Kind.LOCKED || first.kind() == kind) {
+            return top;
+        }
+        List<LockAction> locks = new ArrayList<>(top.locks());
+        locks.set(0, new LockAction(kind, first.lock(), first.at()));
+        return new Frame(top.method(), top.location(), locks);
+    }
+
+    /** The kind of wait a thread in this state, with this top frame, is in; null if it waits for no lock. */
+    static LockAction.Kind waitKind(Frame top, ThreadState state) {
+        if (state == ThreadState.BLOCKED) {
+            return LockAction.Kind.WAITING_TO_LOCK;
+        }
+        if (state != ThreadState.WAITING && state != ThreadState.TIMED_WAITING) {
+            return null;
+        }
+        return top.method().equals("java.lang.Object.wait") || top.method().equals("java.lang.Object.wait0")
+                ? LockAction.Kind.WAITING_ON : LockAction.Kind.PARKING;
+    }
+
     private static boolean isMonitorLine(LockAction a) {
         return a.kind() == LockAction.Kind.LOCKED || a.kind() == LockAction.Kind.WAITING_TO_LOCK;
     }
@@ -836,10 +937,29 @@ final class HotSpotTextDecoder {
     }
 
     static Frame toFrame(String text, List<LockAction> locks) {
+        text = withoutLoaderAndModule(text);
         int paren = text.indexOf('(');
         if (paren < 0 || !text.endsWith(")")) {
             return new Frame(text, "", locks);
         }
         return new Frame(text.substring(0, paren), text.substring(paren + 1, text.length() - 1), locks);
+    }
+
+    /**
+     * A frame as StackTraceElement.toString() prints it, which renderings of ThreadInfo (the
+     * actuator's, JMX tools') copy: class loader and module before the class,
+     * {@code app//Scenario.run(Scenario.java:12)}, {@code java.base@17.0.15/java.lang.Thread.run(Thread.java:840)}.
+     * HotSpot puts the module inside the parentheses instead; the method is named the same either way.
+     * A hidden class keeps its {@code /0x...}: {@code Scenario$$Lambda$1067/0x00007f26ec427840.run}.
+     */
+    static String withoutLoaderAndModule(String text) {
+        int paren = text.indexOf('(');
+        int end = paren < 0 ? text.length() : paren;
+        int from = 0;
+        int slash;
+        while ((slash = text.indexOf('/', from)) >= 0 && slash < end && !text.startsWith("0x", slash + 1)) {
+            from = slash + 1;
+        }
+        return from == 0 ? text : text.substring(from);
     }
 }

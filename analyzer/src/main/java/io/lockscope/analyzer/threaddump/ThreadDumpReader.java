@@ -4,7 +4,10 @@ import io.lockscope.model.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads thread dumps: HotSpot text (any number of dumps per file) and JDK 21+ JSON. */
+/**
+ * Reads thread dumps: HotSpot text (any number of dumps per file, with the Serviceability Agent's
+ * and Spring Boot actuator's variants), JDK 21+ JSON and Spring Boot actuator's JSON.
+ */
 public final class ThreadDumpReader {
 
     private ThreadDumpReader() {
@@ -35,6 +38,11 @@ public final class ThreadDumpReader {
     /** Reads a JSON thread dump: one snapshot. */
     public static Snapshot readJson(InputStream in, String name) throws IOException {
         return new JsonThreadDumpDecoder(name).decode(in);
+    }
+
+    /** Reads Spring Boot actuator's JSON thread dump: one snapshot. */
+    public static Snapshot readActuatorJson(InputStream in, String name) throws IOException {
+        return new ActuatorJsonDecoder(name).decode(in);
     }
 
     /** The input broke off (I/O error, truncated gzip); what was read before stays read. */

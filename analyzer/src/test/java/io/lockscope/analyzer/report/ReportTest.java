@@ -40,6 +40,14 @@ class ReportTest {
     }
 
     @Test
+    void anActuatorDumpSaysItIsNeverJoinedWithTheOtherDumpsOfItsJvm() {
+        ObjectNode report = report(Dumps.sample("jdk17/dead-owner.actuator.json"));
+        assertEquals("actuator-json", report.path("inputs").get(0).path("format").asText());
+        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        assertTrue(blind.contains("carries no pid and no JavaThread addresses"), blind);
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() throws Exception {
         ObjectNode report = report(Dumps.sample("jdk25/mixed-deadlock.txt"), Dumps.sample("jdk25/mixed-deadlock.json"),
                 Dumps.samples().resolve("scenarios/Scenario.java"));

@@ -1,0 +1,190 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputFormat;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Spring Boot actuator's thread dumps ({@code GET /actuator/threaddump}, text and JSON): the two in
+ * the corpus, and ours, taken by {@code sample-dumps/capture.sh} from our scenarios running inside
+ * a Spring Boot application (sample-dumps/actuator/) on JDK 17 and 25, each with a jcmd dump of
+ * the same JVM taken right after.
+ */
+class ActuatorDumpTest {
+
+    @Test
+    void corpusTextDumpOfASpringBootAppWithAMonitorDeadlock() {
+        Path file = Dumps.corpus("jstack/samurai-springboot-actuator-text-jdk17.txt");
+        InputReport r = Dumps.report(file);
+        assertEquals(InputFormat.ACTUATOR_TEXT, r.format());
+        assertEquals(InputStatus.READ, r.status(), r.message());
+        Snapshot s = Dumps.readOne(file);
+        assertEquals("actuator-text", s.format());
+        assertEquals(25, s.threads().size()); // grep -c '^"' file
+        assertEquals("2021-09-15T19:58:48Z", s.time().orElseThrow().toString());
+        assertEquals("OpenJDK 64-Bit Server VM 17+35-2724", s.jvm().vmVersion().orElseThrow());
+        assertEquals(Visibility.SHOWN, s.monitorOwners());
+        assertEquals(Visibility.SHOWN, s.synchronizerOwners());
+        // frames as HotSpot names them: no "java.base@17/" or "app//" before the class
+        JvmThread handler = thread(s, "Reference Handler");
+        assertEquals(2, handler.javaId().getAsLong()); // "Reference Handler" - Thread t@2
+        assertEquals(3, handler.frames().size());
+        assertEquals("java.lang.ref.Reference.waitForReferencePendingList", handler.frames().get(0).method());
+        assertEquals("Native Method", handler.frames().get(0).location());
+        // this Spring Boot printed "Finalizer" without " - Thread t@3": still a thread of its own
+        JvmThread finalizer = thread(s, "Finalizer");
+        assertEquals("java.lang.Object.wait", finalizer.frames().get(0).method());
+        assertEquals(LockAction.Kind.WAITING_ON, finalizer.frames().get(0).locks().get(0).kind());
+        Finding f = Dumps.findings("deadlock", file).get(0);
+        assertEquals(Set.of("deadLock1", "deadLock2"), Set.copyOf(f.threads()));
+        assertTrue(f.title().startsWith("Deadlock among 2 threads on monitors"), f.title());
+    }
+
+    @Test
+    void corpusJsonDumpSavedWithItsHttpHeadersGivesTheSameFindingsAsTheText() {
+        Path json = Dumps.corpus("jcmd-json/samurai-springboot-actuator-json-with-http-headers.txt");
+        InputReport r = Dumps.report(json);
+        assertEquals(InputFormat.ACTUATOR_JSON, r.format());
+        assertEquals(InputStatus.READ, r.status(), r.message());
+        Snapshot s = Dumps.readOne(json);
+        assertEquals(22, s.threads().size()); // the "threads" array; another moment of the same application
+        assertEquals(findings(Dumps.corpus("jstack/samurai-springboot-actuator-text-jdk17.txt")), findings(json));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jdk17,monitor-deadlock", "jdk17,reentrantlock-deadlock", "jdk17,dead-owner", "jdk17,healthy-busy",
+        "jdk25,monitor-deadlock", "jdk25,reentrantlock-deadlock", "jdk25,dead-owner", "jdk25,healthy-busy"})
+    void textJsonAndJcmdOfOneMomentTellTheSameStory(String jdk, String scenario) {
+        Path text = Dumps.sample(jdk + "/" + scenario + ".actuator.txt");
+        Path json = Dumps.sample(jdk + "/" + scenario + ".actuator.json");
+        Path jcmd = Dumps.sample(jdk + "/" + scenario + ".actuator-jcmd.txt");
+        assertEquals(InputFormat.ACTUATOR_TEXT, Dumps.report(text).format());
+        assertEquals(InputFormat.ACTUATOR_JSON, Dumps.report(json).format());
+        Snapshot a = Dumps.readOne(text);
+        Snapshot b = Dumps.readOne(json);
+        // the same threads, frames, waits and holds, locks named alike (identity hashes); but for the web
+        // server's request threads (the two dumps are two requests, each served by one of them) and the
+        // healthy application's workers, which move between the two, as a healthy application's do
+        assertEquals(a.threads().size(), b.threads().size());
+        for (JvmThread t : a.threads()) {
+            if (t.name().startsWith("http-nio-") || (scenario.equals("healthy-busy") && t.name().startsWith("order-worker-"))) {
+                continue;
+            }
+            JvmThread same = b.threads().stream().filter(x -> x.javaId().equals(t.javaId())).findFirst().orElseThrow();
+            assertEquals(t.name(), same.name());
+            assertEquals(t.state(), same.state(), t.name());
+            assertEquals(t.alive(), same.alive(), t.name());
+            assertEquals(t.frames().stream().map(Frame::text).toList(), same.frames().stream().map(Frame::text).toList(), t.name());
+            assertEquals(lockActions(t), lockActions(same), t.name());
+            assertEquals(t.ownedSynchronizers(), same.ownedSynchronizers(), t.name());
+        }
+        assertEquals(findings(text), findings(json));
+        // jcmd's dump of the same JVM finds the same problems in the same code
+        assertEquals(rulesAndFingerprints(jcmd), rulesAndFingerprints(text));
+        if (scenario.equals("healthy-busy")) {
+            assertTrue(findings(text).isEmpty(), findings(text).toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void aParkedThreadIsReadAsParkedThoughTheActuatorSaysWaitingToLock(String jdk) throws IOException {
+        Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.actuator.txt");
+        List<String> lines = Files.readAllLines(text);
+        int header = indexOf(lines, "\"transfer-a-to-b\" - Thread t@");
+        assertTrue(lines.get(header + 1).endsWith("WAITING"), lines.get(header + 1));
+        assertTrue(lines.get(header + 3).contains("- waiting to lock <") && lines.get(header + 3).contains("owned by \"transfer-b-to-a\""),
+                lines.get(header + 3));
+        JvmThread t = thread(Dumps.readOne(text), "transfer-a-to-b");
+        assertEquals(LockAction.Kind.PARKING, t.frames().get(0).locks().get(0).kind());
+        assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", t.frames().get(0).locks().get(0).lock().className());
+        Finding f = Dumps.findings("deadlock", text).get(0);
+        assertTrue(f.title().startsWith("Deadlock among 2 threads on java.util.concurrent locks"), f.title());
+    }
+
+    @Test
+    void objectWait0OnJdk25IsAWaitThoughTheActuatorSaysParking() throws IOException {
+        Path text = Dumps.sample("jdk25/healthy-busy.actuator.txt");
+        List<String> lines = Files.readAllLines(text);
+        int header = indexOf(lines, "\"Finalizer\" - Thread t@");
+        assertTrue(lines.get(header + 2).contains("java.lang.Object.wait0(Native Method)"), lines.get(header + 2));
+        assertTrue(lines.get(header + 3).contains("- parking to wait for <"), lines.get(header + 3));
+        for (Snapshot s : List.of(Dumps.readOne(text), Dumps.readOne(Dumps.sample("jdk25/healthy-busy.actuator.json")))) {
+            JvmThread finalizer = thread(s, "Finalizer");
+            assertEquals(LockAction.Kind.WAITING_ON, finalizer.frames().get(0).locks().get(0).kind(), s.format());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jdk17,31,false", "jdk25,41,true"})
+    void theActuatorNamesTheDeadOwnerOfALock(String jdk, long ownerId, boolean virtualThreadsPossible) throws IOException {
+        Path text = Dumps.sample(jdk + "/dead-owner.actuator.txt");
+        // the file: three writers parked on a lock "owned by" ingest-worker-1, a thread it does not list
+        String content = Files.readString(text);
+        assertTrue(content.contains("owned by \"ingest-worker-1\" t@" + ownerId), "owner named");
+        assertFalse(content.contains("\"ingest-worker-1\" - Thread"), "and not listed");
+        Snapshot s = Dumps.readOne(text);
+        JvmThread owner = thread(s, "ingest-worker-1");
+        assertFalse(owner.alive());
+        assertEquals(ownerId, owner.javaId().getAsLong());
+        JvmThread writer = thread(s, "batch-writer-1");
+        assertEquals(List.of(writer.frames().get(0).locks().get(0).lock()), owner.ownedSynchronizers().orElseThrow());
+        Finding f = Dumps.findings("orphaned-lock", text).get(0);
+        assertEquals(Severity.ERROR, f.severity());
+        assertTrue(f.title().contains("held by dead thread ingest-worker-1 #" + ownerId + "; 3 threads wait"), f.title());
+        assertTrue(f.threads().containsAll(List.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3")));
+        assertTrue(f.detail().contains("does not list that thread among its own"), f.detail());
+        assertEquals(virtualThreadsPossible, f.detail().contains("could instead be a virtual thread"), f.detail());
+        // jcmd's dump of the same JVM knows only that no live thread owns it
+        Finding jcmd = Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.actuator-jcmd.txt")).get(0);
+        assertTrue(jcmd.title().contains("has no live owner"), jcmd.title());
+    }
+
+    private static JvmThread thread(Snapshot s, String name) {
+        return s.threads().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starts with " + prefix);
+    }
+
+    private static List<String> lockActions(JvmThread t) {
+        return t.frames().stream().flatMap(f -> f.locks().stream().map(a -> f.method() + " " + a.kind() + " " + a.lock())).toList();
+    }
+
+    private static Set<String> findings(Path file) {
+        return Dumps.analyze(file).outcome().findings().stream()
+                .map(f -> f.rule() + " " + f.severity() + " " + Set.copyOf(f.threads()) + " " + f.fingerprint())
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> rulesAndFingerprints(Path file) {
+        return Dumps.analyze(file).outcome().findings().stream().map(f -> f.rule() + " " + f.fingerprint()).collect(Collectors.toSet());
+    }
+}
