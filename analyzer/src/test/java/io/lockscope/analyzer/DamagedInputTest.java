@@ -73,6 +73,22 @@ class DamagedInputTest {
         assertTrue(r.message().contains(".ELF"), r.message());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"jdk25/dead-owner.actuator.json,actuator-json", "jdk25/reentrantlock-deadlock.json,jcmd-json"})
+    void aJsonDumpCutShortKeepsTheThreadsReadBeforeTheCut(String sample, String format) throws Exception {
+        byte[] whole = Files.readAllBytes(Dumps.sample(sample));
+        Path cut = Files.write(dir.resolve("cut.json"), Arrays.copyOf(whole, whole.length * 2 / 3));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertEquals(format, r.format().id());
+        assertTrue(r.message().startsWith("1 dump, cut short: broke off Unexpected end-of-input"), r.message());
+        assertTrue(r.message().matches(".* at line \\d+, column \\d+; kept the \\d+ threads read before it"), r.message());
+        assertTrue(!r.message().contains("Source:"), r.message());
+        int kept = Dumps.readOne(cut).threads().size();
+        int all = Dumps.readOne(Dumps.sample(sample)).threads().size();
+        assertTrue(kept > 0 && kept < all, kept + " of " + all);
+    }
+
     @Test
     void oneBadFileDoesNotStopTheOthers() throws Exception {
         Path bad = Files.write(dir.resolve("bad.json"), "{\"threadDump\": {\"threadContainers\": [ {\"threads\": [ {\"name\": ".getBytes());

@@ -74,13 +74,14 @@ public final class InputReader {
             }
         }
         try (InputStream in = open(path, d.gzip())) {
-            if (f == InputFormat.JCMD_JSON) {
-                counting.accept(ThreadDumpReader.readJson(in, display));
-                return new InputReport(display, f, InputStatus.READ, "1 dump", 1, size);
-            }
-            if (f == InputFormat.ACTUATOR_JSON) {
-                counting.accept(ThreadDumpReader.readActuatorJson(in, display));
-                return new InputReport(display, f, InputStatus.READ, "1 dump", 1, size);
+            if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
+                ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
+                        : ThreadDumpReader.readActuatorJson(in, display);
+                counting.accept(r.snapshot());
+                return r.brokeOff()
+                        .map(why -> new InputReport(display, f, InputStatus.PARTIAL, "1 dump, cut short: broke off " + why
+                                + "; kept the " + plural(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
+                        .orElse(new InputReport(display, f, InputStatus.READ, "1 dump", 1, size));
             }
             ThreadDumpReader.TextResult r = ThreadDumpReader.readText(in, display, counting);
             if (r.snapshots() == 0) {

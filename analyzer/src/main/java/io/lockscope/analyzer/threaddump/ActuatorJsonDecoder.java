@@ -40,11 +40,12 @@ final class ActuatorJsonDecoder {
         this.file = file;
     }
 
-    Snapshot decode(InputStream raw) throws IOException {
+    ThreadDumpReader.JsonResult decode(InputStream raw) throws IOException {
         InputStream in = withoutHttpHeaders(raw);
         List<JvmThread> threads = new ArrayList<>();
         UnlistedOwners unlisted = new UnlistedOwners();
         boolean synchronizersListed = false;
+        Optional<String> brokeOff = Optional.empty();
         try (JsonParser p = MAPPER.getFactory().createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object at line " + p.currentLocation().getLineNr());
@@ -69,10 +70,17 @@ final class ActuatorJsonDecoder {
                     }
                 }
             }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // cut short or damaged: the threads read before it stay read
+            if (threads.isEmpty()) {
+                throw new IOException(ThreadDumpReader.describe(e), e);
+            }
+            brokeOff = Optional.of(ThreadDumpReader.describe(e));
         }
         unlisted.addTo(threads);
-        return new Snapshot(file, "actuator-json", SourceRef.file(file), Optional.empty(), JvmHints.none(), threads,
-                Visibility.SHOWN, synchronizersListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, List.of(), List.of());
+        return new ThreadDumpReader.JsonResult(new Snapshot(file, "actuator-json", SourceRef.file(file), Optional.empty(),
+                JvmHints.none(), threads, Visibility.SHOWN, synchronizersListed ? Visibility.SHOWN : Visibility.NOT_SHOWN,
+                List.of(), List.of()), brokeOff);
     }
 
     private JvmThread thread(JsonNode n, int index, long line) {

@@ -42,13 +42,14 @@ final class JsonThreadDumpDecoder {
         this.file = file;
     }
 
-    Snapshot decode(InputStream in) throws IOException {
+    ThreadDumpReader.JsonResult decode(InputStream in) throws IOException {
         JsonFactory factory = MAPPER.getFactory();
         OptionalLong pid = OptionalLong.empty();
         Optional<Instant> time = Optional.empty();
         Optional<String> version = Optional.empty();
         List<JvmThread> threads = new ArrayList<>();
         boolean sawState = false;
+        Optional<String> brokeOff = Optional.empty();
         try (JsonParser p = factory.createParser(in)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, p);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -76,9 +77,15 @@ final class JsonThreadDumpDecoder {
                     }
                 }
             }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // cut short or damaged: the threads read before it stay read
+            if (threads.isEmpty()) {
+                throw new IOException(ThreadDumpReader.describe(e), e);
+            }
+            brokeOff = Optional.of(ThreadDumpReader.describe(e));
         }
-        return new Snapshot(file, "jcmd-json", SourceRef.file(file), time, new JvmHints(pid, version.map(v -> "JDK " + v), Optional.empty()),
-                threads, sawState ? Visibility.SHOWN : Visibility.NOT_SHOWN, Visibility.NOT_SHOWN, List.of(), List.of());
+        return new ThreadDumpReader.JsonResult(new Snapshot(file, "jcmd-json", SourceRef.file(file), time, new JvmHints(pid, version.map(v -> "JDK " + v), Optional.empty()),
+                threads, sawState ? Visibility.SHOWN : Visibility.NOT_SHOWN, Visibility.NOT_SHOWN, List.of(), List.of()), brokeOff);
     }
 
     /** Reads one container object; returns whether any thread had lock information. */

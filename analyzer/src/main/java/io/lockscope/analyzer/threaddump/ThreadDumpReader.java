@@ -3,6 +3,7 @@ package io.lockscope.analyzer.threaddump;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * Reads thread dumps: HotSpot text (any number of dumps per file, with the Serviceability Agent's
@@ -35,14 +36,28 @@ public final class ThreadDumpReader {
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote());
     }
 
+    /**
+     * What reading a JSON dump came to: its snapshot, and where it broke off if it did (the threads
+     * read before the damage are kept).
+     */
+    public record JsonResult(Snapshot snapshot, Optional<String> brokeOff) {
+    }
+
     /** Reads a JSON thread dump: one snapshot. */
-    public static Snapshot readJson(InputStream in, String name) throws IOException {
+    public static JsonResult readJson(InputStream in, String name) throws IOException {
         return new JsonThreadDumpDecoder(name).decode(in);
     }
 
     /** Reads Spring Boot actuator's JSON thread dump: one snapshot. */
-    public static Snapshot readActuatorJson(InputStream in, String name) throws IOException {
+    public static JsonResult readActuatorJson(InputStream in, String name) throws IOException {
         return new ActuatorJsonDecoder(name).decode(in);
+    }
+
+    /** Jackson's complaint without its "[Source: ...]" part, and where: "Unexpected end-of-input ... at line 77, column 23". */
+    static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var at = e.getLocation();
+        return e.getOriginalMessage().replaceAll("\\s+", " ").strip()
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
 
     /** The input broke off (I/O error, truncated gzip); what was read before stays read. */
