@@ -124,8 +124,11 @@ final class GraphLayout {
 
     private static String threadNode(Map<String, Node> nodes, JvmThread t, Set<String> focus, boolean inCycle) {
         String id = "t:" + t.index();
-        nodes.putIfAbsent(id, new Node(id, inCycle ? "thread cycle" : "thread", t.name(),
-                t.label() + " (" + t.state().name() + (t.stateDetail().isEmpty() ? "" : " " + t.stateDetail()) + ")",
+        // a thread a heap dump or the actuator shows ended, still holding what its node points to
+        String kind = (inCycle ? "thread cycle" : "thread") + (t.alive() ? "" : " dead");
+        nodes.putIfAbsent(id, new Node(id, kind, t.alive() ? t.name() : t.name() + " (ended)",
+                t.label() + " (" + (t.alive() ? "" : "ended; ") + t.state().name()
+                        + (t.stateDetail().isEmpty() ? "" : " " + t.stateDetail()) + ")",
                 focus.contains(t.name())));
         return id;
     }
