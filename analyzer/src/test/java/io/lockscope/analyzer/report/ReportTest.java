@@ -48,6 +48,14 @@ class ReportTest {
     }
 
     @Test
+    void aDeadOwnerIsDrawnAsAThreadThatHasEnded() {
+        ObjectNode report = report(Dumps.sample("jdk25/dead-owner.actuator.txt"));
+        String nodes = report.path("jvms").get(0).path("graph").path("nodes").toString();
+        assertTrue(nodes.contains("\"kind\":\"thread dead\"") && nodes.contains("\"label\":\"ingest-worker-1 (ended)\""), nodes);
+        assertTrue(!nodes.contains("\"ghost\""), "the owner is known, so no ghost: " + nodes);
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() throws Exception {
         ObjectNode report = report(Dumps.sample("jdk25/mixed-deadlock.txt"), Dumps.sample("jdk25/mixed-deadlock.json"),
                 Dumps.samples().resolve("scenarios/Scenario.java"));
