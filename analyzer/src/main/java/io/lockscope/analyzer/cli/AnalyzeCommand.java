@@ -39,6 +39,10 @@ import picocli.CommandLine.Parameters;
                     + "mix of formats; told apart by content), group them by the JVM that wrote them, rebuild "
                     + "the lock graph of each JVM, run the rules, and write the reports.",
             "",
+            "Thread dumps: jstack, jcmd Thread.print (text or JSON), jhsdb jstack and jstack -F (for a JVM "
+                    + "that does not answer jcmd), Spring Boot's /actuator/threaddump (text or JSON), and dumps "
+                    + "inside console logs.",
+            "",
             "Writes lockscope-report.html and lockscope-report.json (and lockscope-report.sarif with "
                     + "--format sarif) into the output folder and prints a summary: one line per finding, "
                     + "then counts. A file that cannot be read is listed with the reason; the others go on."

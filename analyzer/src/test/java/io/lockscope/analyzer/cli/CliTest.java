@@ -116,6 +116,7 @@ class CliTest {
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("3  no input could be read"), r.out());
         assertTrue(r.out().contains("--fail-on"), r.out());
+        assertTrue(r.out().contains("jhsdb jstack") && r.out().contains("/actuator/threaddump"), "names the formats: " + r.out());
     }
 
     @Test
