@@ -75,7 +75,7 @@ public final class Analysis {
         int i = 0;
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
-            inputs.add(InputReader.read(c.path(), c.display(), keep::accept, recordings::add,
+            inputs.addAll(InputReader.readAll(c.path(), c.display(), keep::accept, recordings::add,
                     (pass, position, size) -> progress.within(c.display(), pass, position, size)));
         }
         List<JvmHistory> jvms = JvmGrouper.group(snapshots, recordings);

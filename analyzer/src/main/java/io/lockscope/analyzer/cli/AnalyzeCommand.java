@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {
-            "Read thread dumps, heap dumps and JFR recordings (files or folders, gzipped or not, any "
+            "Read thread dumps, heap dumps and JFR recordings (files, folders, zip or tar archives, gzipped or not, any "
                     + "mix of formats; told apart by content), group them by the JVM that wrote them, rebuild "
                     + "the lock graph of each JVM, run the rules, and write the reports.",
             "",

@@ -71,6 +71,10 @@ public final class FormatDetector {
         if (startsWith(head, ZIP_MAGIC)) {
             return new Detection(InputFormat.ZIP, false, "");
         }
+        if (head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+            // POSIX and GNU tar headers carry "ustar" at offset 257
+            return new Detection(InputFormat.TAR, false, "");
+        }
         if (looksBinary(head)) {
             return new Detection(InputFormat.UNKNOWN, false, "binary data starting with " + describe(head));
         }

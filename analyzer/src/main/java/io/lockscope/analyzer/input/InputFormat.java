@@ -14,7 +14,8 @@ public enum InputFormat {
     VISUALVM_TEXT("visualvm-text", "VisualVM text thread dump (\"name\" - Thread t@N, locks as Class@hash)", false),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", false),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", false),
-    ZIP("zip", "zip archive", false),
+    ZIP("zip", "zip archive", true),
+    TAR("tar", "tar archive", true),
     UNKNOWN("unknown", "not a format lockscope knows", false);
 
     private final String id;

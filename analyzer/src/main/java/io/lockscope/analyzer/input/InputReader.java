@@ -34,6 +34,33 @@ public final class InputReader {
         return read(path, display, sink, r -> { }, progress);
     }
 
+    /**
+     * Reads one file as {@link #read} does, or, for a zip or tar archive, every file inside it: the
+     * archive's report first, then one for each file it holds, named {@code archive!/path}.
+     */
+    public static java.util.List<InputReport> readAll(Path path, String display, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
+        return readAll(path, display, sink, recordings, progress, 0);
+    }
+
+    static java.util.List<InputReport> readAll(Path path, String display, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress, int depth) {
+        Detection d;
+        try {
+            d = FormatDetector.detect(path);
+        } catch (IOException | UncheckedIOException e) {
+            return java.util.List.of(read(path, display, sink, recordings, progress));
+        }
+        if (d.format() == InputFormat.ZIP || d.format() == InputFormat.TAR) {
+            if (depth >= Archives.MAX_DEPTH) {
+                return java.util.List.of(new InputReport(display, d.format(), InputStatus.SKIPPED, d.format().description()
+                        + " inside archives " + depth + " deep: not opened", 0, 0));
+            }
+            return Archives.read(path, display, d, sink, recordings, progress, depth);
+        }
+        return java.util.List.of(read(path, display, sink, recordings, progress));
+    }
+
     public static InputReport read(Path path, String display, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
         long size;
@@ -48,6 +75,10 @@ public final class InputReader {
             return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED, "empty file", 0, 0);
         }
         InputFormat f = d.format();
+        if (f == InputFormat.ZIP || f == InputFormat.TAR) {
+            // the files inside go to the sink; the archive's own report says how many were read
+            return readAll(path, display, sink, recordings, progress, 0).get(0);
+        }
         if (!f.readable()) {
             String why = f == InputFormat.UNKNOWN
                     ? (d.note().isEmpty() ? "not a thread dump, heap dump or recording" : d.note())
