@@ -47,13 +47,13 @@ class ActuatorDumpTest {
         assertEquals(Visibility.SHOWN, s.monitorOwners());
         assertEquals(Visibility.SHOWN, s.synchronizerOwners());
         // frames as HotSpot names them: no "java.base@17/" or "app//" before the class
-        JvmThread handler = thread(s, "Reference Handler");
+        JvmThread handler = Dumps.thread(s, "Reference Handler");
         assertEquals(2, handler.javaId().getAsLong()); // "Reference Handler" - Thread t@2
         assertEquals(3, handler.frames().size());
         assertEquals("java.lang.ref.Reference.waitForReferencePendingList", handler.frames().get(0).method());
         assertEquals("Native Method", handler.frames().get(0).location());
         // this Spring Boot printed "Finalizer" without " - Thread t@3": still a thread of its own
-        JvmThread finalizer = thread(s, "Finalizer");
+        JvmThread finalizer = Dumps.thread(s, "Finalizer");
         assertEquals("java.lang.Object.wait", finalizer.frames().get(0).method());
         assertEquals(LockAction.Kind.WAITING_ON, finalizer.frames().get(0).locks().get(0).kind());
         Finding f = Dumps.findings("deadlock", file).get(0);
@@ -96,7 +96,7 @@ class ActuatorDumpTest {
             assertEquals(t.state(), same.state(), t.name());
             assertEquals(t.alive(), same.alive(), t.name());
             assertEquals(t.frames().stream().map(Frame::text).toList(), same.frames().stream().map(Frame::text).toList(), t.name());
-            assertEquals(lockActions(t), lockActions(same), t.name());
+            assertEquals(Dumps.lockActions(t), Dumps.lockActions(same), t.name());
             assertEquals(t.ownedSynchronizers(), same.ownedSynchronizers(), t.name());
         }
         assertEquals(findings(text), findings(json));
@@ -112,11 +112,11 @@ class ActuatorDumpTest {
     void aParkedThreadIsReadAsParkedThoughTheActuatorSaysWaitingToLock(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.actuator.txt");
         List<String> lines = Files.readAllLines(text);
-        int header = indexOf(lines, "\"transfer-a-to-b\" - Thread t@");
+        int header = Dumps.lineStartingWith(lines, "\"transfer-a-to-b\" - Thread t@");
         assertTrue(lines.get(header + 1).endsWith("WAITING"), lines.get(header + 1));
         assertTrue(lines.get(header + 3).contains("- waiting to lock <") && lines.get(header + 3).contains("owned by \"transfer-b-to-a\""),
                 lines.get(header + 3));
-        JvmThread t = thread(Dumps.readOne(text), "transfer-a-to-b");
+        JvmThread t = Dumps.thread(Dumps.readOne(text), "transfer-a-to-b");
         assertEquals(LockAction.Kind.PARKING, t.frames().get(0).locks().get(0).kind());
         assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", t.frames().get(0).locks().get(0).lock().className());
         Finding f = Dumps.findings("deadlock", text).get(0);
@@ -127,11 +127,11 @@ class ActuatorDumpTest {
     void objectWait0OnJdk25IsAWaitThoughTheActuatorSaysParking() throws IOException {
         Path text = Dumps.sample("jdk25/healthy-busy.actuator.txt");
         List<String> lines = Files.readAllLines(text);
-        int header = indexOf(lines, "\"Finalizer\" - Thread t@");
+        int header = Dumps.lineStartingWith(lines, "\"Finalizer\" - Thread t@");
         assertTrue(lines.get(header + 2).contains("java.lang.Object.wait0(Native Method)"), lines.get(header + 2));
         assertTrue(lines.get(header + 3).contains("- parking to wait for <"), lines.get(header + 3));
         for (Snapshot s : List.of(Dumps.readOne(text), Dumps.readOne(Dumps.sample("jdk25/healthy-busy.actuator.json")))) {
-            JvmThread finalizer = thread(s, "Finalizer");
+            JvmThread finalizer = Dumps.thread(s, "Finalizer");
             assertEquals(LockAction.Kind.WAITING_ON, finalizer.frames().get(0).locks().get(0).kind(), s.format());
         }
     }
@@ -145,10 +145,10 @@ class ActuatorDumpTest {
         assertTrue(content.contains("owned by \"ingest-worker-1\" t@" + ownerId), "owner named");
         assertFalse(content.contains("\"ingest-worker-1\" - Thread"), "and not listed");
         Snapshot s = Dumps.readOne(text);
-        JvmThread owner = thread(s, "ingest-worker-1");
+        JvmThread owner = Dumps.thread(s, "ingest-worker-1");
         assertFalse(owner.alive());
         assertEquals(ownerId, owner.javaId().getAsLong());
-        JvmThread writer = thread(s, "batch-writer-1");
+        JvmThread writer = Dumps.thread(s, "batch-writer-1");
         assertEquals(List.of(writer.frames().get(0).locks().get(0).lock()), owner.ownedSynchronizers().orElseThrow());
         Finding f = Dumps.findings("orphaned-lock", text).get(0);
         assertEquals(Severity.ERROR, f.severity());
@@ -161,27 +161,8 @@ class ActuatorDumpTest {
         assertTrue(jcmd.title().contains("has no live owner"), jcmd.title());
     }
 
-    private static JvmThread thread(Snapshot s, String name) {
-        return s.threads().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
-    }
-
-    private static int indexOf(List<String> lines, String prefix) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no line starts with " + prefix);
-    }
-
-    private static List<String> lockActions(JvmThread t) {
-        return t.frames().stream().flatMap(f -> f.locks().stream().map(a -> f.method() + " " + a.kind() + " " + a.lock())).toList();
-    }
-
     private static Set<String> findings(Path file) {
-        return Dumps.analyze(file).outcome().findings().stream()
-                .map(f -> f.rule() + " " + f.severity() + " " + Set.copyOf(f.threads()) + " " + f.fingerprint())
-                .collect(Collectors.toSet());
+        return Dumps.findingSummaries(Dumps.analyze(file));
     }
 
     private static Set<String> rulesAndFingerprints(Path file) {

@@ -134,8 +134,7 @@ class ArchiveInputTest {
     }
 
     private static Set<String> findings(Analysis.Result r) {
-        return r.outcome().findings().stream().map(f -> f.rule() + " " + f.severity() + " " + Set.copyOf(f.threads()) + " "
-                + f.fingerprint()).collect(Collectors.toSet());
+        return Dumps.findingSummaries(r);
     }
 
     private static byte[] zip(Map<String, byte[]> files) throws IOException {

@@ -111,4 +111,31 @@ public final class Dumps {
         return r.jvms().stream().findFirst()
                 .map(j -> r.outcome().notApplicable().getOrDefault(j.id(), java.util.Map.of()).get(rule));
     }
+
+    /** The thread of this name in a snapshot. */
+    public static io.lockscope.model.JvmThread thread(Snapshot s, String name) {
+        return s.threads().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + name + " in " + s.label()));
+    }
+
+    /** The index of the first line that starts with {@code prefix}, for reading what a file itself says. */
+    public static int lineStartingWith(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line starts with " + prefix);
+    }
+
+    /** A thread's lock actions, frame by frame, as text to compare: "method KIND lock". */
+    public static List<String> lockActions(io.lockscope.model.JvmThread t) {
+        return t.frames().stream().flatMap(f -> f.locks().stream().map(a -> f.method() + " " + a.kind() + " " + a.lock())).toList();
+    }
+
+    /** Each finding of a run as rule, severity, threads and fingerprint: what two readings of one moment must share. */
+    public static java.util.Set<String> findingSummaries(Analysis.Result r) {
+        return r.outcome().findings().stream().map(f -> f.rule() + " " + f.severity() + " " + java.util.Set.copyOf(f.threads()) + " "
+                + f.fingerprint()).collect(java.util.stream.Collectors.toSet());
+    }
 }

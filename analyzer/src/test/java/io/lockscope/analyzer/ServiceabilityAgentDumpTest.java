@@ -122,7 +122,7 @@ class ServiceabilityAgentDumpTest {
         for (JvmThread t : a.threads()) {
             JvmThread same = b.threads().stream().filter(x -> x.name().equals(t.name()) && x.address().equals(t.address()))
                     .findFirst().orElseThrow();
-            assertEquals(lockActions(same), lockActions(t), t.name());
+            assertEquals(Dumps.lockActions(same), Dumps.lockActions(t), t.name());
             assertEquals(same.ownedSynchronizers(), t.ownedSynchronizers(), t.name());
         }
         // the same findings, and together one JVM with each finding once
@@ -157,7 +157,7 @@ class ServiceabilityAgentDumpTest {
         // what the file says: the monitor stocker holds (Inventory) first, the one it is blocked on (Ledger)
         // second; JDK 17 calls both locked, JDK 25 calls the held one "waiting to lock"
         List<String> lines = Files.readAllLines(sa);
-        int header = indexOf(lines, "\"stocker\" #");
+        int header = Dumps.lineStartingWith(lines, "\"stocker\" #");
         assertTrue(lines.get(header + 1).contains("BLOCKED (on object monitor)"));
         assertTrue(lines.get(header + 4).strip().startsWith(firstLine) && lines.get(header + 4).endsWith("(a Scenario$Inventory)"),
                 lines.get(header + 4));
@@ -184,7 +184,7 @@ class ServiceabilityAgentDumpTest {
     void jdk25AgentPrintsTheOwnerOfAnAnonymouslyOwnedMonitorAsWaiting() throws IOException {
         Path sa = Dumps.sample("jdk25/contention.jhsdb.txt");
         List<String> lines = Files.readAllLines(sa);
-        int header = indexOf(lines, "\"session-sweeper\" #");
+        int header = Dumps.lineStartingWith(lines, "\"session-sweeper\" #");
         assertTrue(lines.get(header + 1).contains("RUNNABLE"));
         assertTrue(lines.get(header + 4).strip().startsWith("- waiting to lock <"), lines.get(header + 4));
         Snapshot s = Dumps.readOne(sa);
@@ -193,20 +193,6 @@ class ServiceabilityAgentDumpTest {
         Finding f = Dumps.findings("contention-hotspot", sa).get(0);
         assertTrue(f.title().startsWith("12 threads wait for Scenario$SessionTable") && f.title().endsWith("held by session-sweeper"),
                 f.title());
-    }
-
-    private static int indexOf(List<String> lines, String prefix) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith(prefix)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no line starts with " + prefix);
-    }
-
-    private static List<String> lockActions(JvmThread t) {
-        return t.frames().stream().flatMap(f -> f.locks().stream().map(a -> f.method() + " " + a.kind() + " " + a.lock()))
-                .toList();
     }
 
     private static Set<String> findings(Path file) {
