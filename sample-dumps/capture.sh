@@ -25,14 +25,14 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock hot-monitor pinned-virtual opposite-order)
+             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers)
 fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy "
-NEEDS_21=" pinned-virtual "
+NEEDS_21=" pinned-virtual pinned-carriers "
 
 default_home() {
   local java

@@ -39,11 +39,12 @@ public class Scenario {
             case "hot-monitor" -> hotMonitor();
             case "pinned-virtual" -> pinnedVirtual();
             case "opposite-order" -> oppositeOrder();
+            case "pinned-carriers" -> pinnedCarriers();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
-                        + "opposite-order");
+                        + "opposite-order pinned-carriers");
                 System.exit(2);
             }
         }
@@ -668,6 +669,40 @@ public class Scenario {
      * carrier while it runs a static initializer, so each block pins a carrier (JDK 21+). Started
      * through reflection, so this file still compiles on JDK 17.
      */
+    /**
+     * Virtual threads that hold every carrier while they block (JDK 21+): the scheduler gets two
+     * carriers; two virtual threads block in a class initializer, one running it (it sleeps) and
+     * one waiting for it, which keeps both mounted; four more are started and wait for a carrier
+     * that never comes free. Nothing is deadlocked; the application has simply stopped.
+     */
+    static void pinnedCarriers() throws Exception {
+        // read when the first virtual thread makes the scheduler
+        System.setProperty("jdk.virtualThreadScheduler.parallelism", "2");
+        System.setProperty("jdk.virtualThreadScheduler.maxPoolSize", "2");
+        Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+        java.lang.reflect.Method name = builderType.getMethod("name", String.class);
+        java.lang.reflect.Method start = builderType.getMethod("start", Runnable.class);
+        Object ofVirtual = Thread.class.getMethod("ofVirtual").invoke(null);
+        for (int i = 0; i < 2; i++) {
+            start.invoke(name.invoke(ofVirtual, "rate-loader-" + i), (Runnable) RateCard::touch);
+            sleep(200);
+        }
+        for (int i = 0; i < 4; i++) {
+            start.invoke(name.invoke(ofVirtual, "request-" + i), (Runnable) () -> sleep(10));
+        }
+        sleep(500);
+        ready();
+    }
+
+    static final class RateCard {
+        static {
+            sleep(600_000); // "loading the rates": while it runs, its class cannot be used
+        }
+
+        static void touch() {
+        }
+    }
+
     static void pinnedVirtual() throws Exception {
         Runnable[] tasks = {Tariffs::touch, Currencies::touch, Holidays::touch, Regions::touch};
         Object builder = Thread.class.getMethod("ofVirtual").invoke(null);

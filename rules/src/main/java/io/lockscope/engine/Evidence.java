@@ -47,7 +47,9 @@ public record Evidence(
         /** The JVM printed this deadlock itself; {@code thread} waits, {@code otherThread} holds. */
         REPORTED_BY_JVM,
         /** An event of a JFR recording, described by {@code note}. */
-        RECORDED
+        RECORDED,
+        /** A fact a dump shows that is no hold or wait, described by {@code note}. */
+        SEEN
     }
 
     public String describe() {
@@ -61,6 +63,7 @@ public record Evidence(
             case REPORTED_BY_JVM -> "The JVM reported: " + who + " waits for " + what
                     + otherThread.map(o -> ", held by \"" + o + "\"").orElse("");
             case RECORDED -> "Recorded: " + note.orElse("");
+            case SEEN -> note.orElse("");
         };
     }
 }

@@ -8,6 +8,9 @@ public enum Input {
     SYNCHRONIZER_OWNERS("a thread dump taken with -l (Locked ownable synchronizers), or a heap dump"),
     /** A JDK Flight Recorder recording of the JVM. */
     RECORDING("a JFR recording (jcmd <pid> JFR.start, then JFR.dump), with jdk.JavaExceptionThrow enabled for exceptions"),
+    /** A thread dump that lists virtual threads with their carriers. */
+    VIRTUAL_THREADS("a thread dump of JDK 21 or later that shows virtual threads: jcmd <pid> Thread.dump_to_file "
+            + "-format=json lists them all, jstack those mounted"),
     /** Several snapshots of the same JVM over time. */
     HISTORY("several dumps of the same JVM taken some seconds apart");
 

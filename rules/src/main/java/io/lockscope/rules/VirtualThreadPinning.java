@@ -9,24 +9,31 @@ import io.lockscope.engine.RuleMeta;
 import io.lockscope.engine.RuleResult;
 import io.lockscope.engine.Severity;
 import io.lockscope.engine.Threshold;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
 import io.lockscope.model.Recording;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.ThreadState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Virtual threads that blocked while pinned to their carrier thread (jdk.VirtualThreadPinned):
- * the carrier could not run other virtual threads meanwhile. One finding per JVM, with each
- * place it happened.
+ * Virtual threads that blocked while pinned to their carrier thread: from a recording, each time
+ * it happened (jdk.VirtualThreadPinned); from a thread dump, those pinned at that moment, a
+ * virtual thread still mounted on its carrier while it waits, which it would otherwise leave.
+ * When every carrier of the scheduler is held so, no other virtual thread can run. One finding
+ * per JVM from recordings, and one from its dumps.
  */
 @RuleMeta(
         id = "virtual-thread-pinning",
         summary = "Virtual threads blocked while pinned to their carriers, which could run nothing else meanwhile",
         severity = Severity.WARNING,
-        needs = {Input.RECORDING})
+        needs = {Input.RECORDING, Input.VIRTUAL_THREADS})
 public final class VirtualThreadPinning implements Rule {
 
     static final Threshold MIN_PINNED_MS = Threshold.of("min-pinned-ms",
@@ -44,10 +51,13 @@ public final class VirtualThreadPinning implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.jvm().recordings().isEmpty()) {
-            return RuleResult.notApplicable("needs " + Input.RECORDING.description() + ", from JDK 21 on");
+        boolean virtualThreadsShown = context.snapshots().stream().anyMatch(s -> s.threads().stream().anyMatch(JvmThread::virtual)
+                || s.threads().stream().anyMatch(VirtualThreadPinning::carriesPinned));
+        if (context.jvm().recordings().isEmpty() && !virtualThreadsShown) {
+            return RuleResult.notApplicable("needs " + Input.RECORDING.description() + ", from JDK 21 on, or "
+                    + Input.VIRTUAL_THREADS.description());
         }
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>(fromDumps(context));
         long events = 0;
         Duration total = Duration.ZERO;
         Set<String> threads = new LinkedHashSet<>();
@@ -80,5 +90,172 @@ public final class VirtualThreadPinning implements Rule {
                         + "scheduler) from running any other virtual thread; with enough of them the scheduler runs out of carriers.",
                 HINT, "virtual-thread-pinning|" + worst.replaceAll(":\\d+\\)", ")")));
         return RuleResult.of(findings);
+    }
+
+    /** How a JDK parks a pinned virtual thread: on its carrier, which it cannot leave. */
+    static final String PARK_ON_CARRIER = "java.lang.VirtualThread.parkOnCarrierThread";
+
+    /** A virtual thread a dump shows pinned while it waits: who, on which carrier, doing what, where. */
+    record Pinned(JvmThread thread, String carrier, String how, String site, Optional<Frame> where) {
+    }
+
+    /** A platform thread whose own stack shows a pinned virtual thread parked on it (jstack prints it so). */
+    static boolean carriesPinned(JvmThread t) {
+        return !t.virtual() && t.frames().stream().anyMatch(f -> f.method().equals(PARK_ON_CARRIER));
+    }
+
+    /** From each dump, the virtual threads pinned while they wait, and whether they hold every carrier. */
+    static List<Finding> fromDumps(RuleContext context) {
+        Snapshot best = null;
+        List<Pinned> bestPinned = List.of();
+        for (Snapshot s : context.snapshots()) {
+            List<Pinned> p = pinned(s);
+            if (p.size() > bestPinned.size()) {
+                best = s;
+                bestPinned = p;
+            }
+        }
+        if (best == null) {
+            return List.of();
+        }
+        // jstack prints a virtual thread as "#22"; the JSON dump of the same JVM may name it
+        Map<Long, String> names = new java.util.HashMap<>();
+        for (Snapshot s : context.snapshots()) {
+            for (JvmThread t : s.threads()) {
+                if (t.virtual() && !t.name().isEmpty() && !t.name().startsWith("virtual #") && t.javaId().isPresent()) {
+                    names.put(t.javaId().getAsLong(), t.name());
+                }
+            }
+        }
+        java.util.function.Function<JvmThread, String> named = t -> t.javaId().isPresent() && names.containsKey(t.javaId().getAsLong())
+                ? names.get(t.javaId().getAsLong()) : name(t);
+        // carriers: the scheduler's worker threads (ForkJoinPool-1-worker-2), found through the ones that carry
+        Set<String> pools = new LinkedHashSet<>();
+        for (Pinned p : bestPinned) {
+            pools.add(pool(p.carrier()));
+        }
+        List<JvmThread> carriers = best.threads().stream().filter(t -> !t.virtual() && pools.contains(pool(t.name()))).toList();
+        Set<String> pinnedCarriers = new LinkedHashSet<>();
+        bestPinned.forEach(p -> pinnedCarriers.add(p.carrier()));
+        boolean exhausted = !carriers.isEmpty() && carriers.stream().allMatch(c -> pinnedCarriers.contains(c.name()));
+        // virtual threads that wait to run: unmounted and runnable, which only a JSON dump lists
+        List<String> waiting = new ArrayList<>();
+        for (Snapshot s : context.snapshots()) {
+            for (JvmThread t : s.threads()) {
+                if (t.virtual() && t.carrier().isEmpty() && t.state() == ThreadState.RUNNABLE && !waiting.contains(named.apply(t))) {
+                    waiting.add(named.apply(t));
+                }
+            }
+        }
+        List<Evidence> evidence = new ArrayList<>();
+        Set<String> sites = new java.util.TreeSet<>();
+        for (Pinned p : bestPinned) {
+            String who = p.thread().virtual() ? named.apply(p.thread()) : "the virtual thread on " + p.carrier();
+            sites.add(p.site());
+            evidence.add(new Evidence(Evidence.Kind.SEEN, best.label(), p.thread().at(), Optional.of(who), Optional.empty(),
+                    p.where().map(Frame::text), Optional.of(p.carrier()),
+                    p.thread().frames().stream().limit(14).map(f -> "at " + f.text()).toList(),
+                    Optional.of("\"" + who + "\" is " + p.how() + p.where().map(f -> " in " + f.text()).orElse("")
+                            + ", still mounted on its carrier " + p.carrier())));
+        }
+        int n = bestPinned.size();
+        String title = n + (n == 1 ? " virtual thread pinned to its carrier while it waits" : " virtual threads pinned to their carriers while they wait")
+                + (exhausted ? "; they hold every carrier (" + carriers.size() + ") of " + pools.iterator().next()
+                        + (waiting.isEmpty() ? "" : ", and " + waiting.size() + (waiting.size() == 1 ? " virtual thread waits" : " virtual threads wait")
+                                + " to run") : "")
+                + ": " + String.join(", ", sites);
+        List<String> threads = new ArrayList<>();
+        bestPinned.forEach(p -> threads.add(p.thread().virtual() ? named.apply(p.thread()) : "the virtual thread on " + p.carrier()));
+        if (exhausted) {
+            waiting.stream().limit(20).forEach(threads::add);
+        }
+        String detail = "A virtual thread that waits gives its carrier back, unless it is pinned: inside a class's static "
+                + "initializer, under a native frame, or, on JDK 21 to 23, in a synchronized block or Object.wait(). These "
+                + "are still mounted while they wait (" + best.label() + ")."
+                + (exhausted ? " Every carrier of the scheduler is held this way, so no other virtual thread can run until one "
+                        + "of them is released: to the rest of the application this looks like a hang." : "");
+        return List.of(new Finding("virtual-thread-pinning", exhausted ? Severity.ERROR : Severity.WARNING, title, context.jvm().id(),
+                threads, List.of(), evidence, detail, HINT, "virtual-thread-pinning|dump|" + String.join("|", sites)));
+    }
+
+    static List<Pinned> pinned(Snapshot s) {
+        Map<String, JvmThread> platformById = new java.util.HashMap<>();
+        for (JvmThread t : s.threads()) {
+            if (!t.virtual()) {
+                t.javaId().ifPresent(id -> platformById.put("#" + id, t));
+                platformById.putIfAbsent(t.name(), t);
+            }
+        }
+        List<Pinned> out = new ArrayList<>();
+        for (JvmThread t : s.threads()) {
+            if (t.virtual() && t.carrier().isPresent()) {
+                String how = waiting(t);
+                if (how != null) {
+                    JvmThread c = platformById.get(t.carrier().get());
+                    out.add(new Pinned(t, c != null ? c.name() : t.carrier().get(), how, site(t), applicationFrame(t)));
+                }
+            } else if (carriesPinned(t)) {
+                out.add(new Pinned(t, t.name(), parkedHow(t), site(t), applicationFrame(t)));
+            }
+        }
+        return out;
+    }
+
+    /** What a mounted virtual thread waits in, or null if it does not wait. */
+    private static String waiting(JvmThread t) {
+        for (Frame f : t.frames()) {
+            for (io.lockscope.model.LockAction a : f.locks()) {
+                if (a.kind() == io.lockscope.model.LockAction.Kind.WAITING_FOR_CLASS_INIT) {
+                    return "waiting for " + a.lock().className() + " to be initialized";
+                }
+            }
+        }
+        if (t.frames().stream().anyMatch(f -> f.method().equals(PARK_ON_CARRIER))) {
+            return parkedHow(t);
+        }
+        return switch (t.state()) {
+            case BLOCKED -> "blocked entering a monitor";
+            case WAITING, TIMED_WAITING -> "waiting";
+            default -> null;
+        };
+    }
+
+    private static String parkedHow(JvmThread t) {
+        return t.frames().stream().anyMatch(f -> f.method().equals("java.lang.Thread.sleep")) ? "sleeping" : "parked";
+    }
+
+    /**
+     * What pins it, as a place that stays the same from run to run: the static initializer it runs
+     * or waits for, else the first frame of the application's own code (without a line or a hidden
+     * class's address).
+     */
+    private static String site(JvmThread t) {
+        for (Frame f : t.frames()) {
+            if (f.methodName().equals("<clinit>")) {
+                return f.method();
+            }
+            for (io.lockscope.model.LockAction a : f.locks()) {
+                if (a.kind() == io.lockscope.model.LockAction.Kind.WAITING_FOR_CLASS_INIT) {
+                    return a.lock().className() + ".<clinit>";
+                }
+            }
+        }
+        return applicationFrame(t).map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).orElse("?");
+    }
+
+    /** The first frame of the application's own code, where the wait happens. */
+    private static Optional<Frame> applicationFrame(JvmThread t) {
+        return t.frames().stream().filter(f -> !f.method().startsWith("java.") && !f.method().startsWith("jdk.")
+                && !f.method().startsWith("sun.")).findFirst();
+    }
+
+    private static String name(JvmThread t) {
+        return t.name().isEmpty() ? "virtual #" + t.javaId().orElse(0) : t.name();
+    }
+
+    /** "ForkJoinPool-1-worker-2" belongs to pool "ForkJoinPool-1". */
+    private static String pool(String carrier) {
+        int w = carrier.lastIndexOf("-worker-");
+        return w > 0 ? carrier.substring(0, w) : carrier;
     }
 }
