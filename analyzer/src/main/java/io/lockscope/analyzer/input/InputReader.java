@@ -58,16 +58,26 @@ public final class InputReader {
             }
             return Archives.read(path, display, d, sink, recordings, progress, depth);
         }
-        return java.util.List.of(read(path, display, sink, recordings, progress));
+        return java.util.List.of(read(path, display, d, sink, recordings, progress));
     }
 
     public static InputReport read(Path path, String display, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
-        long size;
         Detection d;
         try {
-            size = Files.size(path);
             d = FormatDetector.detect(path);
+        } catch (IOException | UncheckedIOException e) {
+            return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
+        }
+        return read(path, display, d, sink, recordings, progress);
+    }
+
+    /** Reads a file whose format was told already. */
+    private static InputReport read(Path path, String display, Detection d, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
+        long size;
+        try {
+            size = Files.size(path);
         } catch (IOException | UncheckedIOException e) {
             return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
         }
