@@ -11,13 +11,16 @@
 #   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
 # (Spring Boot's class path comes from Maven: `mvn dependency:build-classpath` in actuator/.)
+# and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
+#   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
 # Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
 # those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
 # with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS=actuator makes only the actuator's dumps, KINDS=jvm only the others.
+#   KINDS names what to make, of "jvm actuator threadinfo" (all three by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,12 +28,14 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers)
+             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder)
 fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
+THREADINFO_ONLY=" deep-holder "
+THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy "
 NEEDS_21=" pinned-virtual pinned-carriers "
 
@@ -153,7 +158,24 @@ run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Bo
   rm -f "$log"
 }
 
-KINDS=" ${KINDS:-jvm actuator} "
+KINDS=" ${KINDS:-jvm actuator threadinfo} "
+run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads as ThreadInfo.toString() prints them
+  local jdk=$1 outdir=$2 scenario=$3 log pid
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-threadinfo-XXXXXX.log")
+  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario") > "$log" 2>&1 &
+  pid=$!
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  (cd "${TMPDIR:-/tmp}" && env -i LANG=C.UTF-8 "$jdk/bin/java" "$here/scenarios/ThreadInfoDump.java" "$pid") \
+    > "$outdir/$scenario.threadinfo.txt.tmp"
+  mv "$outdir/$scenario.threadinfo.txt.tmp" "$outdir/$scenario.threadinfo.txt"
+  echo "  $(basename "$outdir")/$scenario.threadinfo.txt"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.threadinfo-jcmd.txt"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+}
+
 actuator_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
@@ -181,7 +203,7 @@ for home_var in JDK17_HOME JDK25_HOME; do
     if [[ "$NEEDS_21" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
       continue
     fi
-    if [[ "$KINDS" != *" jvm "* ]]; then
+    if [[ "$KINDS" != *" jvm "* ]] || [[ "$THREADINFO_ONLY" == *" $scenario "* ]]; then
       :
     elif [ "$scenario" = half-ring ]; then
       run_one "$jdk" "$feature" "$outdir" half-ring A
@@ -191,6 +213,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
     fi
     if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR" == *" $scenario "* ]]; then
       run_actuator "$jdk" "$outdir" "$scenario"
+    fi
+    if [[ "$KINDS" == *" threadinfo "* ]] && [[ "$THREADINFO" == *" $scenario "* ]]; then
+      run_threadinfo "$jdk" "$outdir" "$scenario"
     fi
   done
 done

@@ -40,11 +40,12 @@ public class Scenario {
             case "pinned-virtual" -> pinnedVirtual();
             case "opposite-order" -> oppositeOrder();
             case "pinned-carriers" -> pinnedCarriers();
+            case "deep-holder" -> deepHolder();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
-                        + "opposite-order pinned-carriers");
+                        + "opposite-order pinned-carriers deep-holder");
                 System.exit(2);
             }
         }
@@ -669,6 +670,40 @@ public class Scenario {
      * carrier while it runs a static initializer, so each block pins a carrier (JDK 21+). Started
      * through reflection, so this file still compiles on JDK 17.
      */
+    /**
+     * A monitor taken deep down a stack: "report-compiler" locks the catalog, renders a dozen
+     * levels further down and sleeps there, while two readers block on the catalog. The lock line
+     * is past the eighth frame from the top, where ThreadInfo.toString() stops printing.
+     */
+    static void deepHolder() throws InterruptedException {
+        Catalog catalog = new Catalog();
+        start("report-compiler", () -> catalog.compile(12));
+        sleep(200);
+        for (int i = 1; i <= 2; i++) {
+            start("catalog-reader-" + i, catalog::entries);
+        }
+        sleep(300);
+        ready();
+    }
+
+    static final class Catalog {
+        synchronized void compile(int depth) {
+            render(depth);
+        }
+
+        void render(int depth) {
+            if (depth > 0) {
+                render(depth - 1);
+            } else {
+                sleep(600_000);
+            }
+        }
+
+        synchronized int entries() {
+            return 0;
+        }
+    }
+
     /**
      * Virtual threads that hold every carrier while they block (JDK 21+): the scheduler gets two
      * carriers; two virtual threads block in a class initializer, one running it (it sleeps) and

@@ -40,8 +40,8 @@ import picocli.CommandLine.Parameters;
                     + "the lock graph of each JVM, run the rules, and write the reports.",
             "",
             "Thread dumps: jstack, jcmd Thread.print (text or JSON), jhsdb jstack and jstack -F (for a JVM "
-                    + "that does not answer jcmd), Spring Boot's /actuator/threaddump (text or JSON), and dumps "
-                    + "inside console logs.",
+                    + "that does not answer jcmd), Spring Boot's /actuator/threaddump (text or JSON), ThreadInfo.toString() "
+                    + "as applications log it, and dumps inside console logs.",
             "",
             "Writes lockscope-report.html and lockscope-report.json (and lockscope-report.sarif with "
                     + "--format sarif) into the output folder and prints a summary: one line per finding, "

@@ -26,7 +26,11 @@ public final class FormatDetector {
     private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^\".*\" - Thread t@\\d+");
     /** Spring Boot's actuator writes lock lines as HotSpot does, "- locked <6e68b1a0> (a ...)"; VisualVM as "- locked pkg.Class@hash" */
     private static final Pattern ACTUATOR_LOCK = Pattern.compile("(?m)^\t- (?:locked|waiting on|waiting to lock|parking to wait for|Locked) <[0-9a-f]+> \\(a ");
-    private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" [Ii]d=\\d+ (?:in )?[A-Z_]+");
+    /** The JDK 6 JMX demo's rendering (FullThreadDump): "name" id=3149 in RUNNABLE */
+    private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" id=\\d+ in [A-Z_]+");
+    /** ThreadInfo.toString(): "name" daemon prio=5 Id=12 WAITING on ... (no prio before JDK 9) */
+    private static final Pattern THREADINFO_TOSTRING = Pattern.compile("(?m)^\".*\"(?: daemon)?(?: prio=\\d+)? Id=\\d+ [A-Z_]+");
+    private static final Pattern TID_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*tid=");
     private static final Pattern SA_THREAD = Pattern.compile("(?m)^Thread (?:t@)?\\d+: \\(state = ");
     /** a frame as the Serviceability Agent prints it: " - java.lang.Thread.sleep(long) @bci=0 (Interpreted frame)" */
     private static final Pattern SA_FRAME = Pattern.compile("(?m)^ - [^\\s(]+\\([^)]*\\) @bci=");
@@ -101,6 +105,10 @@ public final class FormatDetector {
         }
         if (matches(JROCKIT, text)) {
             return new Detection(InputFormat.JROCKIT, false, "");
+        }
+        int toString = count(THREADINFO_TOSTRING, text);
+        if (toString > 0 && toString > count(TID_HEADER, text)) {
+            return new Detection(InputFormat.THREADINFO, false, "");
         }
         int hotspot = count(HOTSPOT_HEADER, text);
         int visualvm = count(VISUALVM_HEADER, text);

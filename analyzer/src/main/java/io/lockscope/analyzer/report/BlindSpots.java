@@ -31,6 +31,11 @@ final class BlindSpots {
                     + "dumps of the same JVM, and it lists no virtual threads. Where you can reach the JVM, "
                     + "jcmd <pid> Thread.print -l beside it joins the rest.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("threadinfo"))) {
+            out.add("ThreadInfo.toString() prints eight frames of each thread: a lock held further down is known only through "
+                    + "the threads that wait for it, and where it was taken is lost. It carries no pid, so it is never joined "
+                    + "with other dumps of the same JVM. jcmd <pid> Thread.print -l prints whole stacks.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
             out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
                     + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "

@@ -46,6 +46,13 @@ import java.util.regex.Pattern;
  * its PlainTextThreadDumpFormatter from {@code ThreadMXBean.dumpAllThreads(true, true)}): threads
  * as {@code "name" - Thread t@31}, locks by identity hash, and the wait of the top frame labelled
  * by whether the lock has an owner rather than by what the thread does.
+ *
+ * <p>And {@code ThreadInfo.toString()}, as applications and JMX tools log threads:
+ * {@code "name" daemon prio=5 Id=12 WAITING on pkg.Lock@11fcc5c5 owned by "other" Id=13} (no
+ * prio or daemon before JDK 9), lock lines {@code -  blocked on}, {@code -  waiting on} (for a
+ * parked thread too) and {@code -  locked}, locks as {@code Class@hash}, at most eight frames and
+ * then {@code ...}, and {@code Number of locked synchronizers = 1} with the synchronizers. A
+ * monitor held in a frame past the eighth is known from its waiters' "owned by".
  */
 final class HotSpotTextDecoder {
 
@@ -66,6 +73,10 @@ final class HotSpotTextDecoder {
     private static final String SA_VM_VERSION = "JVM version is ";
     private static final String SA_BCI = " @bci=";
     private static final String ACTUATOR_THREAD = " - Thread t@";
+    private static final String THREADINFO_SYNCHRONIZERS = "Number of locked synchronizers = ";
+    /** ThreadInfo.toString(): name, daemon, prio (JDK 9+), id, state, the lock waited for, its owner. */
+    private static final Pattern THREADINFO_HEADER = Pattern.compile(
+            "^\"(.*)\"( daemon)?(?: prio=\\d+)? Id=(\\d+) ([A-Z_]+)(?: on (\\S+))?(?: owned by \"(.*)\" Id=(\\d+))?");
 
     private static final Pattern JCMD_PID = Pattern.compile("^(\\d+):$");
     private static final Pattern PID_LINE = Pattern.compile("^(?:pid: |Attaching to process ID )(\\d+)");
@@ -103,7 +114,15 @@ final class HotSpotTextDecoder {
     private boolean agentHeaders;
     /** Spring Boot actuator's text: "name" - Thread t@N headers */
     private boolean actuator;
+    /** ThreadInfo.toString(): "name" prio=5 Id=12 STATE headers */
+    private boolean threadInfo;
     private final UnlistedOwners unlistedOwners = new UnlistedOwners();
+    /** ThreadInfo's blocked threads and the owner each names, and the threads whose stacks it cut */
+    private record BlockedOn(long owner, LockRef lock, SourceRef at) {
+    }
+
+    private final List<BlockedOn> blockedOn = new ArrayList<>();
+    private final java.util.Set<Long> truncatedThreads = new java.util.HashSet<>();
     private int dumpCount;
 
     // the thread being read
@@ -172,6 +191,18 @@ final class HotSpotTextDecoder {
                 return;
             }
         }
+        if (c == '"' && line.indexOf(" tid=") < 0 && line.indexOf(" Id=") > 0) {
+            Matcher m = THREADINFO_HEADER.matcher(line);
+            if (m.find()) {
+                if (!inDump) {
+                    startDump(n);
+                }
+                section = Section.THREADS;
+                threadInfo = true;
+                threadInfoHeader(m, n);
+                return;
+            }
+        }
         if (c == '"') {
             int close = line.lastIndexOf('"');
             if (close > 0 && isThreadHeader(line, close)) {
@@ -218,6 +249,17 @@ final class HotSpotTextDecoder {
             if (m.matches()) {
                 vmVersion = Optional.of((m.group(1) + " " + m.group(2)).strip());
             }
+            return;
+        }
+        if (line.startsWith(THREADINFO_SYNCHRONIZERS) && thread != null && thread.threadInfo) {
+            ownableListed = true;
+            inOwnable = true;
+            thread.owned = new ArrayList<>();
+            return;
+        }
+        if (line.equals("...") && thread != null && thread.threadInfo) {
+            // ThreadInfo.toString() prints eight frames at most
+            thread.truncated = true;
             return;
         }
         if (line.startsWith(OWNABLE_HEADER)) {
@@ -311,6 +353,29 @@ final class HotSpotTextDecoder {
         vmVersion = pendingVersion;
         pendingVersion = Optional.empty();
         section = Section.THREADS;
+    }
+
+    private void threadInfoHeader(Matcher m, long n) {
+        endThread();
+        ThreadBuilder t = new ThreadBuilder(m.group(1), n);
+        t.daemon = m.group(2) != null;
+        t.javaId = parseLong(m.group(3));
+        t.state = ThreadState.parse(m.group(4));
+        t.threadInfo = true;
+        if (m.group(5) != null && m.group(6) != null) {
+            t.owner = m.group(6);
+            t.ownerId = parseLong(m.group(7)).orElse(-1);
+            t.ownerLock = hashLock(m.group(5));
+            t.ownerAt = SourceRef.line(file, n);
+        }
+        thread = t;
+        carrier = null;
+    }
+
+    /** ThreadInfo's "java.util.concurrent.locks.ReentrantLock$NonfairSync@11fcc5c5": the hash is the lock's id. */
+    static LockRef hashLock(String s) {
+        int at = s.lastIndexOf('@');
+        return at > 0 ? new LockRef(s.substring(at + 1), s.substring(0, at)) : new LockRef(s, "?");
     }
 
     private void actuatorHeader(String name, OptionalLong id, long n) {
@@ -415,6 +480,10 @@ final class HotSpotTextDecoder {
 
     private void lockLine(String line, long n) {
         SourceRef at = SourceRef.line(file, n);
+        if (thread.threadInfo) {
+            threadInfoLockLine(line, at, n);
+            return;
+        }
         if (inOwnable) {
             // "- <0x...> (a java.util.concurrent.locks.ReentrantLock$NonfairSync)" or "- None"
             LockRef lock = parseLockRef(line, 2);
@@ -470,6 +539,30 @@ final class HotSpotTextDecoder {
                 ownedBy(line, lock, at);
             }
         }
+    }
+
+    private void threadInfoLockLine(String line, SourceRef at, long n) {
+        if (inOwnable) {
+            // "- java.util.concurrent.locks.ReentrantLock$NonfairSync@72fbdca1"
+            thread.owned.add(hashLock(line.substring(2).strip()));
+            return;
+        }
+        LockAction.Kind kind;
+        String rest;
+        if (line.startsWith("-  blocked on ")) {
+            kind = LockAction.Kind.WAITING_TO_LOCK;
+            rest = line.substring(14);
+        } else if (line.startsWith("-  waiting on ")) {
+            kind = LockAction.Kind.WAITING_ON; // or parked: the thread's state and top frame tell, in build()
+            rest = line.substring(14);
+        } else if (line.startsWith("-  locked ")) {
+            kind = LockAction.Kind.LOCKED;
+            rest = line.substring(10);
+        } else {
+            return;
+        }
+        sawLockLine = true;
+        thread.lockAction(new LockAction(kind, hashLock(rest.strip()), at), n);
     }
 
     /** The actuator's {@code ... owned by "transfer-b-to-a" t@32}: kept until the thread's state says what the wait is. */
@@ -659,11 +752,14 @@ final class HotSpotTextDecoder {
         // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all.
         boolean rendered = (allAddressesZero && !sawLockLine) || agentHeaders;
         String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : actuator ? "actuator-text"
-                : rendered ? "threadinfo-text" : "jstack";
+                : threadInfo ? "threadinfo" : rendered ? "threadinfo-text" : "jstack";
         if (agentFrames) {
             anonymousOwners(threads);
         }
-        if (actuator) {
+        if (threadInfo) {
+            monitorsHeldPastTheEighthFrame(threads);
+        }
+        if (actuator || threadInfo) {
             unlistedOwners.addTo(threads);
         }
         String label = file + "#" + dumpCount;
@@ -679,6 +775,9 @@ final class HotSpotTextDecoder {
         agentFrames = false;
         agentHeaders = false;
         actuator = false;
+        threadInfo = false;
+        blockedOn.clear();
+        truncatedThreads.clear();
         sink.accept(s);
     }
 
@@ -719,6 +818,9 @@ final class HotSpotTextDecoder {
         boolean agentFrames;
         /** a thread of Spring Boot actuator's text, and the owner it names of the lock it waits for */
         boolean actuator;
+        /** a thread of ThreadInfo.toString(), and whether its stack was cut at eight frames */
+        boolean threadInfo;
+        boolean truncated;
         String owner;
         long ownerId = -1;
         LockRef ownerLock;
@@ -798,11 +900,17 @@ final class HotSpotTextDecoder {
             if (agentFrames) {
                 agentMonitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
             }
-            if (actuator && !frames.isEmpty()) {
+            if ((actuator || threadInfo) && !frames.isEmpty()) {
                 frames.set(0, waitByState(frames.get(0), s));
                 if (owner != null && !frames.get(0).locks().isEmpty() && frames.get(0).locks().get(0).kind() == LockAction.Kind.PARKING) {
                     unlistedOwners.parkedOn(ownerLock, ownerId, owner, ownerAt);
                 }
+            }
+            if (threadInfo && owner != null && s == ThreadState.BLOCKED) {
+                blockedOn.add(new BlockedOn(ownerId, ownerLock, ownerAt));
+            }
+            if (threadInfo && truncated) {
+                truncatedThreads.add(javaId.orElse(-1));
             }
             return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                     detail, daemon, virtual, Optional.ofNullable(carrier), frames,
@@ -933,6 +1041,29 @@ final class HotSpotTextDecoder {
             frames.set(0, new Frame(top.method(), top.location(), locks));
             threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
                     t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
+        }
+    }
+
+    /**
+     * A monitor that a blocked thread's "owned by" names, held by a thread whose stack ThreadInfo
+     * cut at eight frames without showing it: held in a frame it left out, shown as a frame "...".
+     */
+    private void monitorsHeldPastTheEighthFrame(List<JvmThread> threads) {
+        for (BlockedOn b : blockedOn) {
+            for (int i = 0; i < threads.size(); i++) {
+                JvmThread t = threads.get(i);
+                if (t == null || t.javaId().orElse(-2) != b.owner() || !truncatedThreads.contains(b.owner())) {
+                    continue;
+                }
+                boolean shown = t.frames().stream().flatMap(f -> f.locks().stream())
+                        .anyMatch(a -> a.kind() == LockAction.Kind.LOCKED && a.lock().id().equals(b.lock().id()));
+                if (!shown) {
+                    List<Frame> frames = new ArrayList<>(t.frames());
+                    frames.add(new Frame("...", "", List.of(new LockAction(LockAction.Kind.LOCKED, b.lock(), b.at()))));
+                    threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(),
+                            t.stateDetail(), t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
+                }
+            }
         }
     }
 

@@ -56,6 +56,14 @@ class ReportTest {
     }
 
     @Test
+    void aThreadInfoDumpSaysItsStacksStopAtEightFrames() {
+        ObjectNode report = report(Dumps.sample("jdk17/deep-holder.threadinfo.txt"));
+        assertEquals("threadinfo", report.path("inputs").get(0).path("format").asText());
+        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        assertTrue(blind.contains("prints eight frames of each thread"), blind);
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() throws Exception {
         ObjectNode report = report(Dumps.sample("jdk25/mixed-deadlock.txt"), Dumps.sample("jdk25/mixed-deadlock.json"),
                 Dumps.samples().resolve("scenarios/Scenario.java"));
