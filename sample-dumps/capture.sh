@@ -98,6 +98,22 @@ capture_json() { # capture_json JDK PID OUT
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
+launch() { # launch LOG JAVA ARG...: a scenario's JVM, in the temporary folder with an empty environment; sets pid
+  # recordings keep the environment (jdk.InitialEnvironmentVariable) and, like heap dumps, the working
+  # directory (user.dir); the sample dumps should name neither the machine they were made on nor where
+  # the repository was
+  local log=$1
+  shift
+  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$@") > "$log" 2>&1 &
+  pid=$!
+}
+
+finish() { # finish PID LOG: the scenario's JVM ended, its log gone
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  rm -f "$2"
+}
+
 run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   local jdk=$1 feature=$2 outdir=$3 scenario=$4 arg=${5:-} base log pid
   base=$scenario${arg:+-$(echo "$arg" | tr 'A-Z' 'a-z')}
@@ -105,12 +121,8 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   local jfr=""
   # other processes of the machine (jdk.SystemProcess) are none of the sample dumps' business
   [[ "$JFR" == *" $scenario "* ]] && jfr="-XX:StartFlightRecording:jdk.JavaExceptionThrow#enabled=true,jdk.SystemProcess#enabled=false"
-  # started in the temporary folder with an empty environment: recordings keep the environment
-  # (jdk.InitialEnvironmentVariable) and, like heap dumps, the working directory (user.dir); the
-  # sample dumps should name neither the machine they were made on nor where the repository was
-  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg) \
-    > "$log" 2>&1 &
-  pid=$!
+  # shellcheck disable=SC2086 # $jfr and $arg are empty or one word each
+  launch "$log" "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   if [ "$scenario" = lock-order ]; then
     wait_for "$log" "READY 1"
@@ -134,17 +146,13 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"
     fi
   fi
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$log"
+  finish "$pid" "$log"
 }
 
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
-  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx128m -cp "$actuator_classes:$actuator_cp" \
-    lockscope.actuator.ActuatorScenario "$scenario") > "$log" 2>&1 &
-  pid=$!
+  launch "$log" "$jdk/bin/java" -Xmx128m -cp "$actuator_classes:$actuator_cp" lockscope.actuator.ActuatorScenario "$scenario"
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   wait_for "$log" "READY"
   port=$(sed -n 's/^PORT //p' "$log")
@@ -153,17 +161,13 @@ run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Bo
   curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port/actuator/threaddump" > "$outdir/$scenario.actuator.json"
   echo "  $(basename "$outdir")/$scenario.actuator.json"
   capture_text "$jdk" "$pid" "$outdir/$scenario.actuator-jcmd.txt"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$log"
+  finish "$pid" "$log"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo} "
 run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads as ThreadInfo.toString() prints them
   local jdk=$1 outdir=$2 scenario=$3 log pid
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-threadinfo-XXXXXX.log")
-  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario") > "$log" 2>&1 &
-  pid=$!
+  launch "$log" "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario"
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
   wait_for "$log" "READY"
   (cd "${TMPDIR:-/tmp}" && env -i LANG=C.UTF-8 "$jdk/bin/java" "$here/scenarios/ThreadInfoDump.java" "$pid") \
@@ -171,11 +175,10 @@ run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads 
   mv "$outdir/$scenario.threadinfo.txt.tmp" "$outdir/$scenario.threadinfo.txt"
   echo "  $(basename "$outdir")/$scenario.threadinfo.txt"
   capture_text "$jdk" "$pid" "$outdir/$scenario.threadinfo-jcmd.txt"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$log"
+  finish "$pid" "$log"
 }
 
+KINDS=" ${KINDS:-jvm actuator threadinfo} "
 actuator_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
