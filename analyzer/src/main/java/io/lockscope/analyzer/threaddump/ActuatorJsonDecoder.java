@@ -97,7 +97,7 @@ final class ActuatorJsonDecoder {
             List<LockAction> locks = new ArrayList<>();
             JsonNode lockInfo = n.path("lockInfo");
             if (depth == 0 && lockInfo.isObject()) {
-                LockAction.Kind kind = HotSpotTextDecoder.waitKind(frames.get(0), state);
+                LockAction.Kind kind = ThreadMXBeanText.waitKind(frames.get(0), state);
                 if (kind != null) {
                     locks.add(new LockAction(kind, lock(lockInfo), at));
                 }

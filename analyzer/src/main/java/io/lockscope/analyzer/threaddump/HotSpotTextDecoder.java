@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  * parked thread too) and {@code -  locked}, locks as {@code Class@hash}, at most eight frames and
  * then {@code ...}, and {@code Number of locked synchronizers = 1} with the synchronizers. A
  * monitor held in a frame past the eighth is known from its waiters' "owned by".
+ *
+ * <p>This class follows the lines; what the agent prints differently from HotSpot is read in
+ * {@link ServiceabilityAgentText}, and what the ThreadMXBean renderings share in {@link ThreadMXBeanText}.
  */
 final class HotSpotTextDecoder {
 
@@ -365,18 +368,13 @@ final class HotSpotTextDecoder {
         if (m.group(5) != null && m.group(6) != null) {
             t.owner = m.group(6);
             t.ownerId = parseLong(m.group(7)).orElse(-1);
-            t.ownerLock = hashLock(m.group(5));
+            t.ownerLock = ThreadMXBeanText.hashLock(m.group(5));
             t.ownerAt = SourceRef.line(file, n);
         }
         thread = t;
         carrier = null;
     }
 
-    /** ThreadInfo's "java.util.concurrent.locks.ReentrantLock$NonfairSync@11fcc5c5": the hash is the lock's id. */
-    static LockRef hashLock(String s) {
-        int at = s.lastIndexOf('@');
-        return at > 0 ? new LockRef(s.substring(at + 1), s.substring(0, at)) : new LockRef(s, "?");
-    }
 
     private void actuatorHeader(String name, OptionalLong id, long n) {
         endThread();
@@ -527,7 +525,7 @@ final class HotSpotTextDecoder {
             int bci = line.indexOf(SA_BCI);
             if (bci > 2) {
                 agentFrames = true;
-                thread.agentFrame(agentFrame(line, bci), line.indexOf("(Interpreted frame", bci) > 0, n);
+                thread.agentFrame(ServiceabilityAgentText.frame(line, bci), line.indexOf("(Interpreted frame", bci) > 0, n);
             }
             return;
         }
@@ -544,7 +542,7 @@ final class HotSpotTextDecoder {
     private void threadInfoLockLine(String line, SourceRef at, long n) {
         if (inOwnable) {
             // "- java.util.concurrent.locks.ReentrantLock$NonfairSync@72fbdca1"
-            thread.owned.add(hashLock(line.substring(2).strip()));
+            thread.owned.add(ThreadMXBeanText.hashLock(line.substring(2).strip()));
             return;
         }
         LockAction.Kind kind;
@@ -562,7 +560,7 @@ final class HotSpotTextDecoder {
             return;
         }
         sawLockLine = true;
-        thread.lockAction(new LockAction(kind, hashLock(rest.strip()), at), n);
+        thread.lockAction(new LockAction(kind, ThreadMXBeanText.hashLock(rest.strip()), at), n);
     }
 
     /** The actuator's {@code ... owned by "transfer-b-to-a" t@32}: kept until the thread's state says what the wait is. */
@@ -578,50 +576,7 @@ final class HotSpotTextDecoder {
         thread.ownerAt = at;
     }
 
-    /**
-     * A Serviceability Agent frame, {@code - pkg.Class.method(long, int) @bci=14, line=211 (Interpreted frame)},
-     * as HotSpot's text would name it: {@code pkg.Class.method(Class.java:211)}. The agent prints no file name.
-     */
-    static String agentFrame(String line, int bci) {
-        String method = line.substring(2, bci);
-        int paren = method.indexOf('(');
-        if (paren > 0) {
-            method = method.substring(0, paren);
-        }
-        int at = line.indexOf(", line=", bci);
-        int lineNumber = -1;
-        if (at > 0) {
-            int end = at + 7;
-            while (end < line.length() && (Character.isDigit(line.charAt(end)) || line.charAt(end) == '-')) {
-                end++;
-            }
-            try {
-                lineNumber = Integer.parseInt(line.substring(at + 7, end));
-            } catch (NumberFormatException e) {
-                // no number after all
-            }
-        }
-        int dot = method.lastIndexOf('.');
-        String cls = dot < 0 ? method : method.substring(0, dot);
-        return method + "(" + (lineNumber > 0 ? Frame.guessedSourceFile(cls) + ":" + lineNumber : "") + ")";
-    }
 
-    /**
-     * A class as HotSpot prints it. The Serviceability Agent names classes in lock lines as the VM
-     * does inside ({@code java/util/concurrent/locks/ReentrantLock$NonfairSync}); a hidden class's
-     * {@code /0x...} suffix ({@code Scenario$$Lambda/0x0000000800c03000}) is part of its name.
-     */
-    static String binaryName(String cls) {
-        if (cls.indexOf('/') < 0) {
-            return cls;
-        }
-        int hidden = cls.indexOf("/0x");
-        String head = hidden < 0 ? cls : cls.substring(0, hidden);
-        if (head.indexOf('.') >= 0 || head.indexOf('/') < 0) {
-            return cls;
-        }
-        return head.replace('/', '.') + (hidden < 0 ? "" : cls.substring(hidden));
-    }
 
     /** {@code <0x000000069e37c2c0> (a java.lang.Object)}; null for "no object reference available". */
     static LockRef parseLockRef(String line, int from) {
@@ -643,7 +598,7 @@ final class HotSpotTextDecoder {
             cls = end > a ? line.substring(a + 3, end) : line.substring(a + 3);
             // "(a java.lang.Class for java.lang.String)" locks the class object of String
         }
-        return new LockRef(id, binaryName(cls));
+        return new LockRef(id, ServiceabilityAgentText.binaryName(cls));
     }
 
     private void deadlockLine(String line, long n) {
@@ -676,14 +631,14 @@ final class HotSpotTextDecoder {
             // the agent's "waiting to lock Monitor@0x... (Object@0x..., a Scenario$Register),"
             Matcher m = SA_OBJECT_IN_MONITOR.matcher(line);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), binaryName(m.group(2)));
+                linkLock = new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2)));
             }
             return;
         }
         if (line.startsWith(SYNCHRONIZER_WAIT)) {
             Matcher m = SYNCHRONIZER.matcher(line);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), binaryName(m.group(2)));
+                linkLock = new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2)));
             }
             return;
         }
@@ -754,7 +709,7 @@ final class HotSpotTextDecoder {
         String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : actuator ? "actuator-text"
                 : threadInfo ? "threadinfo" : rendered ? "threadinfo-text" : "jstack";
         if (agentFrames) {
-            anonymousOwners(threads);
+            ServiceabilityAgentText.anonymousOwners(threads);
         }
         if (threadInfo) {
             monitorsHeldPastTheEighthFrame(threads);
@@ -898,10 +853,10 @@ final class HotSpotTextDecoder {
                 detail = headerState;
             }
             if (agentFrames) {
-                agentMonitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
+                ServiceabilityAgentText.monitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
             }
             if ((actuator || threadInfo) && !frames.isEmpty()) {
-                frames.set(0, waitByState(frames.get(0), s));
+                frames.set(0, ThreadMXBeanText.waitByState(frames.get(0), s));
                 if (owner != null && !frames.get(0).locks().isEmpty() && frames.get(0).locks().get(0).kind() == LockAction.Kind.PARKING) {
                     unlistedOwners.parkedOn(ownerLock, ownerId, owner, ownerAt);
                 }
@@ -918,131 +873,10 @@ final class HotSpotTextDecoder {
         }
     }
 
-    /**
-     * Puts the agent's monitor lines in HotSpot's order and meaning. For an interpreted frame the
-     * agent lists monitors oldest first, the reverse of HotSpot (InterpretedVFrame.getMonitors
-     * walks the frame's monitor block from its newest slot, and JavaVFrame.printLockInfo walks that
-     * list backwards; src/jdk.hotspot.agent/share/classes/sun/jvm/hotspot/runtime/), and it asks
-     * which one is being entered of the oldest, so its "locked" and "waiting to lock" on a top frame
-     * holding several monitors are not to be trusted (JDK 17 prints both as locked, JDK 25 swaps
-     * them). In HotSpot's order the monitor a blocked thread enters is the newest of its top frame,
-     * and every other one is held.
-     */
-    static void agentMonitorOrder(List<Frame> frames, java.util.BitSet interpreted, boolean blockedOnEntry) {
-        for (int i = interpreted.nextSetBit(0); i >= 0 && i < frames.size(); i = interpreted.nextSetBit(i + 1)) {
-            Frame f = frames.get(i);
-            List<LockAction> locks = new ArrayList<>(f.locks());
-            List<Integer> slots = new ArrayList<>();
-            for (int k = 0; k < locks.size(); k++) {
-                if (isMonitorLine(locks.get(k))) {
-                    slots.add(k);
-                }
-            }
-            if (slots.size() < 2) {
-                continue;
-            }
-            List<LockAction> monitors = new ArrayList<>();
-            for (int k : slots) {
-                monitors.add(locks.get(k));
-            }
-            java.util.Collections.reverse(monitors);
-            for (int k = 0; k < slots.size(); k++) {
-                locks.set(slots.get(k), monitors.get(k));
-            }
-            frames.set(i, new Frame(f.method(), f.location(), locks));
-        }
-        if (!blockedOnEntry || frames.isEmpty() || frames.get(0).methodName().startsWith("wait")) {
-            return;
-        }
-        Frame top = frames.get(0);
-        List<LockAction> locks = new ArrayList<>(top.locks());
-        boolean first = true;
-        for (int k = 0; k < locks.size(); k++) {
-            LockAction a = locks.get(k);
-            if (isMonitorLine(a)) {
-                LockAction.Kind kind = first ? LockAction.Kind.WAITING_TO_LOCK : LockAction.Kind.LOCKED;
-                locks.set(k, new LockAction(kind, a.lock(), a.at()));
-                first = false;
-            }
-        }
-        frames.set(0, new Frame(top.method(), top.location(), locks));
-    }
 
-    /**
-     * What the top frame's wait is, from the thread's state: Spring Boot's formatter writes "waiting to
-     * lock ... owned by" for any lock that has an owner (a ReentrantLock a thread is parked on), and
-     * "parking to wait for" for one that has none (a monitor a thread waits on in Object.wait0, the
-     * top frame since JDK 21, which it does not recognize as wait). A thread blocked on a monitor
-     * waits to lock it; one in Object.wait waits on it; any other waiting thread is parked. The
-     * JSON decoder of the actuator's dump applies the same rule.
-     */
-    static Frame waitByState(Frame top, ThreadState state) {
-        if (top.locks().isEmpty()) {
-            return top;
-        }
-        LockAction first = top.locks().get(0);
-        LockAction.Kind kind = waitKind(top, state);
-        if (kind == null || first.kind() == LockAction.Kind.LOCKED || first.kind() == kind) {
-            return top;
-        }
-        List<LockAction> locks = new ArrayList<>(top.locks());
-        locks.set(0, new LockAction(kind, first.lock(), first.at()));
-        return new Frame(top.method(), top.location(), locks);
-    }
 
-    /** The kind of wait a thread in this state, with this top frame, is in; null if it waits for no lock. */
-    static LockAction.Kind waitKind(Frame top, ThreadState state) {
-        if (state == ThreadState.BLOCKED) {
-            return LockAction.Kind.WAITING_TO_LOCK;
-        }
-        if (state != ThreadState.WAITING && state != ThreadState.TIMED_WAITING) {
-            return null;
-        }
-        return top.method().equals("java.lang.Object.wait") || top.method().equals("java.lang.Object.wait0")
-                ? LockAction.Kind.WAITING_ON : LockAction.Kind.PARKING;
-    }
 
-    private static boolean isMonitorLine(LockAction a) {
-        return a.kind() == LockAction.Kind.LOCKED || a.kind() == LockAction.Kind.WAITING_TO_LOCK;
-    }
 
-    /**
-     * JDK 25's agent prints "- waiting to lock" for a monitor that is owned anonymously
-     * (JavaVFrame.identifyLockState): with lightweight locking, a monitor inflated by a
-     * contender while its owner held it fast-locked has no owner thread recorded until the owner
-     * claims it. A thread that runs, rather than blocks, while "waiting to lock" a monitor no other
-     * thread holds is that owner; jcmd's dump of the same moment shows it as "- locked".
-     */
-    static void anonymousOwners(List<JvmThread> threads) {
-        java.util.Set<String> held = new java.util.HashSet<>();
-        for (JvmThread t : threads) {
-            for (Frame f : t.frames()) {
-                for (LockAction a : f.locks()) {
-                    if (a.kind() == LockAction.Kind.LOCKED) {
-                        held.add(a.lock().id());
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < threads.size(); i++) {
-            JvmThread t = threads.get(i);
-            if (t == null || t.state() != ThreadState.RUNNABLE || t.frames().isEmpty()) {
-                continue;
-            }
-            Frame top = t.frames().get(0);
-            if (top.locks().isEmpty() || top.locks().get(0).kind() != LockAction.Kind.WAITING_TO_LOCK
-                    || held.contains(top.locks().get(0).lock().id())) {
-                continue;
-            }
-            List<LockAction> locks = new ArrayList<>(top.locks());
-            LockAction a = locks.get(0);
-            locks.set(0, new LockAction(LockAction.Kind.LOCKED, a.lock(), a.at()));
-            List<Frame> frames = new ArrayList<>(t.frames());
-            frames.set(0, new Frame(top.method(), top.location(), locks));
-            threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
-                    t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
-        }
-    }
 
     /**
      * A monitor that a blocked thread's "owned by" names, held by a thread whose stack ThreadInfo
@@ -1068,7 +902,7 @@ final class HotSpotTextDecoder {
     }
 
     static Frame toFrame(String text, List<LockAction> locks) {
-        text = withoutLoaderAndModule(text);
+        text = ThreadMXBeanText.withoutLoaderAndModule(text);
         int paren = text.indexOf('(');
         if (paren < 0 || !text.endsWith(")")) {
             return new Frame(text, "", locks);
@@ -1076,21 +910,4 @@ final class HotSpotTextDecoder {
         return new Frame(text.substring(0, paren), text.substring(paren + 1, text.length() - 1), locks);
     }
 
-    /**
-     * A frame as StackTraceElement.toString() prints it, which renderings of ThreadInfo (the
-     * actuator's, JMX tools') copy: class loader and module before the class,
-     * {@code app//Scenario.run(Scenario.java:12)}, {@code java.base@17.0.15/java.lang.Thread.run(Thread.java:840)}.
-     * HotSpot puts the module inside the parentheses instead; the method is named the same either way.
-     * A hidden class keeps its {@code /0x...}: {@code Scenario$$Lambda$1067/0x00007f26ec427840.run}.
-     */
-    static String withoutLoaderAndModule(String text) {
-        int paren = text.indexOf('(');
-        int end = paren < 0 ? text.length() : paren;
-        int from = 0;
-        int slash;
-        while ((slash = text.indexOf('/', from)) >= 0 && slash < end && !text.startsWith("0x", slash + 1)) {
-            from = slash + 1;
-        }
-        return from == 0 ? text : text.substring(from);
-    }
 }
