@@ -41,6 +41,17 @@ class HotSpotTextReaderTest {
     }
 
     @Test
+    void lambdaClassesKeepTheirNumberOrAddressAfterTheSlash() {
+        // JDK 8 names a lambda class Outer$$Lambda$14/1080799941; JDK 15+ a hidden class .../0x...
+        List<String> jdk8 = Dumps.readOne(Dumps.corpus("jstack/binaryfoo-jetbrainsjdk8u76-intellij.txt")).threads().stream()
+                .flatMap(t -> t.frames().stream()).map(f -> f.method()).filter(m -> m.contains("$$Lambda$")).toList();
+        assertTrue(jdk8.contains("java.lang.UNIXProcess$$Lambda$14/1080799941.run"), jdk8.toString());
+        List<String> jdk25 = Dumps.readOne(Dumps.sample("jdk25/monitor-deadlock.txt")).threads().stream()
+                .flatMap(t -> t.frames().stream()).map(f -> f.method()).filter(m -> m.contains("$$Lambda")).toList();
+        assertTrue(!jdk25.isEmpty() && jdk25.stream().allMatch(m -> m.matches("[\\w.$]+\\$\\$Lambda/0x[0-9a-f]+\\.run")), jdk25.toString());
+    }
+
+    @Test
     void jdk14DumpsWithoutStateLinesAndTwoThreadsOfTheSameName() {
         List<Snapshot> dumps = Dumps.read(Dumps.corpus("jstack/samurai-applejdk1.4.2-deadlock-3dumps.txt"));
         assertEquals(3, dumps.size());

@@ -63,16 +63,23 @@ final class ThreadMXBeanText {
      * actuator's, JMX tools') copy: class loader and module before the class,
      * {@code app//Scenario.run(Scenario.java:12)}, {@code java.base@17.0.15/java.lang.Thread.run(Thread.java:840)}.
      * HotSpot puts the module inside the parentheses instead; the method is named the same either way.
-     * A hidden class keeps its {@code /0x...}: {@code Scenario$$Lambda$1067/0x00007f26ec427840.run}.
+     * A hidden class keeps its {@code /0x...}: {@code Scenario$$Lambda$1067/0x00007f26ec427840.run}, and a
+     * JDK 8 lambda its number: {@code Main$$Lambda$1/1149319664.run}.
      */
     static String withoutLoaderAndModule(String text) {
         int paren = text.indexOf('(');
         int end = paren < 0 ? text.length() : paren;
         int from = 0;
         int slash;
-        while ((slash = text.indexOf('/', from)) >= 0 && slash < end && !text.startsWith("0x", slash + 1)) {
+        // after the slash of a class's own name comes its address (JDK 15+ hidden classes, "/0x...") or a
+        // number (JDK 8 lambdas, "Main$$Lambda$1/1149319664"); a loader or module name is followed by a name
+        while ((slash = text.indexOf('/', from)) >= 0 && slash < end && !startsLikeAClassSuffix(text, slash + 1)) {
             from = slash + 1;
         }
         return from == 0 ? text : text.substring(from);
+    }
+
+    private static boolean startsLikeAClassSuffix(String text, int at) {
+        return at < text.length() && Character.isDigit(text.charAt(at));
     }
 }
