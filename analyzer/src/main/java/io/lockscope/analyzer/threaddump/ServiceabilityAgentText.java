@@ -49,18 +49,27 @@ final class ServiceabilityAgentText {
     /**
      * A class as HotSpot prints it. The Serviceability Agent names classes in lock lines as the VM
      * does inside ({@code java/util/concurrent/locks/ReentrantLock$NonfairSync}); a hidden class's
-     * {@code /0x...} suffix ({@code Scenario$$Lambda/0x0000000800c03000}) is part of its name.
+     * {@code /0x...} suffix ({@code Scenario$$Lambda/0x0000000800c03000}), and a JDK 8 lambda's
+     * {@code /1149319664}, are part of their names.
      */
     static String binaryName(String cls) {
         if (cls.indexOf('/') < 0) {
             return cls;
         }
-        int hidden = cls.indexOf("/0x");
-        String head = hidden < 0 ? cls : cls.substring(0, hidden);
+        // a class's own name goes on after a slash with its address (hidden classes, "/0x...") or a number
+        // (JDK 8 lambdas, "Main$$Lambda$1/1149319664"); a package name never starts with a digit
+        int suffix = -1;
+        for (int i = cls.indexOf('/'); i >= 0; i = cls.indexOf('/', i + 1)) {
+            if (i + 1 < cls.length() && Character.isDigit(cls.charAt(i + 1))) {
+                suffix = i;
+                break;
+            }
+        }
+        String head = suffix < 0 ? cls : cls.substring(0, suffix);
         if (head.indexOf('.') >= 0 || head.indexOf('/') < 0) {
             return cls;
         }
-        return head.replace('/', '.') + (hidden < 0 ? "" : cls.substring(hidden));
+        return head.replace('/', '.') + (suffix < 0 ? "" : cls.substring(suffix));
     }
 
     /**
