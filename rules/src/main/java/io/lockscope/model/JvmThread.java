@@ -53,6 +53,12 @@ public record JvmThread(
         return "name:" + name;
     }
 
+    /** The same thread with other frames: what a reader learns about its stack after reading it. */
+    public JvmThread withFrames(List<Frame> newFrames) {
+        return new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, newFrames,
+                ownedSynchronizers, at, alive);
+    }
+
     /** The thread's label for people: its name, with its id when it has one. */
     public String label() {
         return javaId.isPresent() ? name + " #" + javaId.getAsLong() : name;

@@ -894,8 +894,7 @@ final class HotSpotTextDecoder {
                 if (!shown) {
                     List<Frame> frames = new ArrayList<>(t.frames());
                     frames.add(new Frame("...", "", List.of(new LockAction(LockAction.Kind.LOCKED, b.lock(), b.at()))));
-                    threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(),
-                            t.stateDetail(), t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
+                    threads.set(i, t.withFrames(frames));
                 }
             }
         }

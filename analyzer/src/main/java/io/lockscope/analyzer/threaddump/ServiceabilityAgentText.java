@@ -155,8 +155,7 @@ final class ServiceabilityAgentText {
             locks.set(0, new LockAction(LockAction.Kind.LOCKED, a.lock(), a.at()));
             List<Frame> frames = new ArrayList<>(t.frames());
             frames.set(0, new Frame(top.method(), top.location(), locks));
-            threads.set(i, new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
-                    t.daemon(), t.virtual(), t.carrier(), frames, t.ownedSynchronizers(), t.at(), t.alive()));
+            threads.set(i, t.withFrames(frames));
         }
     }
 
