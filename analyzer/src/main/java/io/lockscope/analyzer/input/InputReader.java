@@ -87,7 +87,7 @@ public final class InputReader {
         InputFormat f = d.format();
         if (f == InputFormat.ZIP || f == InputFormat.TAR) {
             // the files inside go to the sink; the archive's own report says how many were read
-            return readAll(path, display, sink, recordings, progress, 0).get(0);
+            return Archives.read(path, display, d, sink, recordings, progress, 0).get(0);
         }
         if (!f.readable()) {
             String why = f == InputFormat.UNKNOWN
