@@ -138,12 +138,15 @@ public final class VirtualThreadPinning implements Rule {
         Set<String> pinnedCarriers = new LinkedHashSet<>();
         bestPinned.forEach(p -> pinnedCarriers.add(p.carrier()));
         boolean exhausted = !carriers.isEmpty() && carriers.stream().allMatch(c -> pinnedCarriers.contains(c.name()));
-        // virtual threads that wait to run: unmounted and runnable, which only a JSON dump lists
-        List<String> waiting = new ArrayList<>();
-        for (Snapshot s : context.snapshots()) {
-            for (JvmThread t : s.threads()) {
-                if (t.virtual() && t.carrier().isEmpty() && t.state() == ThreadState.RUNNABLE && !waiting.contains(named.apply(t))) {
-                    waiting.add(named.apply(t));
+        // virtual threads that wait to run, when nothing can run them: unmounted and runnable, which only a JSON
+        // dump lists (a set, since such a dump may list a million virtual threads)
+        Set<String> waiting = new LinkedHashSet<>();
+        if (exhausted) {
+            for (Snapshot s : context.snapshots()) {
+                for (JvmThread t : s.threads()) {
+                    if (t.virtual() && t.carrier().isEmpty() && t.state() == ThreadState.RUNNABLE) {
+                        waiting.add(named.apply(t));
+                    }
                 }
             }
         }
