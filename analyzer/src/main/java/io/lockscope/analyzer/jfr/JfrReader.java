@@ -50,6 +50,40 @@ public final class JfrReader {
     static Result read(Path path, String display, boolean gzip, Consumer<Snapshot> snapshots, Parser parser) throws IOException {
         int[] version = version(path, gzip);
         String format = version[0] + "." + version[1];
+        if (version[0] > 2) {
+            throw new IOException("JFR format " + format + " in its header: lockscope reads 0.9 (JDK 7 and 8), 1.0 (JDK 9) and 2.x (JDK 11 on)");
+        }
+        if (gzip || version[0] < 1) {
+            return read(path, display, gzip, snapshots, parser, version, null);
+        }
+        // parsers are only ever given whole chunks (see JfrChunkChain)
+        JfrChunkChain chain = JfrChunkChain.scan(path);
+        if (chain.wholeChunks() == 0) {
+            throw new IOException("JFR " + format + ": " + chain.damage() + "; a chunk's events are laid out by its metadata at the"
+                    + " chunk's end, so none of its events can be read");
+        }
+        if (chain.whole()) {
+            return read(path, display, false, snapshots, parser, version, null);
+        }
+        Path whole = io.lockscope.analyzer.input.TempFiles.newFile(".jfr");
+        try {
+            try (java.nio.channels.FileChannel from = java.nio.channels.FileChannel.open(path);
+                    java.nio.channels.FileChannel to = java.nio.channels.FileChannel.open(whole, java.nio.file.StandardOpenOption.WRITE)) {
+                long done = 0;
+                while (done < chain.wholeBytes()) {
+                    done += from.transferTo(done, chain.wholeBytes() - done, to);
+                }
+            }
+            return read(whole, display, false, snapshots, parser, version, chain);
+        } finally {
+            Files.deleteIfExists(whole);
+        }
+    }
+
+    /** Reads a file of whole chunks; {@code cut} says what was left out after them, if anything. */
+    private static Result read(Path path, String display, boolean gzip, Consumer<Snapshot> snapshots, Parser parser, int[] version,
+            JfrChunkChain cut) throws IOException {
+        String format = version[0] + "." + version[1];
         boolean jdkParser = !gzip && version[0] >= 2;
         RecordingBuilder builder = new RecordingBuilder(display);
         boolean complete = true;
@@ -85,7 +119,9 @@ public final class JfrReader {
                     + (gzip ? ", through gzip" : "");
         }
         long events = builder.counts().values().stream().mapToLong(Long::longValue).sum();
-        String note = complete ? "" : "a damaged or cut-short chunk was left out; the chunks before it are kept";
+        String note = cut != null ? cut.damage() + "; read those, left out the rest"
+                : complete ? "" : "a damaged or cut-short chunk was left out; the chunks before it are kept";
+        complete &= cut == null;
         Recording r = builder.build(complete, note, snapshots);
         String message = "JFR " + format + " via " + via + "; " + events + " lock and thread events"
                 + (builder.threadDumpCount() > 0 ? ", " + builder.threadDumpCount() + " thread dumps" : "")
