@@ -117,7 +117,9 @@ public final class HeapReader {
             HprofDecoder.Progress broken = !p1.complete() ? p1 : !p2.complete() ? p2 : p3;
             message.append("; ").append(broken.problem());
             // the broken record declared its length: the file was at least that long
-            message.append(String.format(", read %d%% of it", Math.min(99, broken.offset() * 100 / Math.max(1, broken.expectedEnd()))));
+            if (!broken.readOn()) {
+                message.append(String.format(", read %d%% of it", Math.min(99, broken.offset() * 100 / Math.max(1, broken.expectedEnd()))));
+            }
         }
         Map<String, Integer> lockClasses = new java.util.TreeMap<>();
         model.syncs.values().forEach(x -> lockClasses.merge(x.cls().name, 1, Integer::sum));

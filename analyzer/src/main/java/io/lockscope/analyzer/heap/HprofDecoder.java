@@ -56,8 +56,23 @@ final class HprofDecoder {
     static final int T_INT = 10;
     static final int T_LONG = 11;
 
+    /**
+     * The longest STRING record believed: HPROF's strings are the VM's symbols (class, method and
+     * field names), which a class file caps at 65,535 bytes. A longer one is skipped, never read.
+     */
+    static final int MAX_SYMBOL = 1 << 16;
+
+    /** Bytes that contradict the format: a record's length past its end, a tag that does not exist. */
+    static final class Damage extends IOException {
+        Damage(String message) {
+            super(message);
+        }
+    }
+
     private final HprofInput in;
     private final long size;
+    /** Where the record being read ends, as far as the file can hold it: no length inside it may reach past. */
+    private long bound = Long.MAX_VALUE;
     private byte[] scratch = new byte[256];
     private long timestamp;
 
@@ -66,7 +81,10 @@ final class HprofDecoder {
      *
      * @param expectedEnd where the record that broke off said it would end: the file was at least this long
      */
-    record Progress(long offset, boolean complete, String problem, int heapDumps, long expectedEnd) {
+    record Progress(long offset, boolean complete, String problem, int heapDumps, long expectedEnd, boolean readOn) {
+        Progress(long offset, boolean complete, String problem, int heapDumps, long expectedEnd) {
+            this(offset, complete, problem, heapDumps, expectedEnd, false);
+        }
     }
 
     interface Listener {
@@ -75,7 +93,7 @@ final class HprofDecoder {
 
     HprofDecoder(HprofInput in, long size) {
         this.in = in;
-        this.size = size;
+        this.size = in.plain() ? size : 0;
     }
 
     int size(int type) {
@@ -97,13 +115,24 @@ final class HprofDecoder {
         boolean inSegments = false;
         long lastReport = 0;
         long declaredEnd = 0;
+        String firstDamage = null;
+        int damages = 0;
+        long skipped = 0;
         try {
             while (in.more() && !h.done()) {
                 long recordStart = in.position();
                 int tag = in.u1();
                 in.u4(); // microseconds since the header's time
                 long length = in.u4();
-                declaredEnd = Math.max(declaredEnd, recordStart + 9 + length);
+                bound = recordStart + 9 + length;
+                declaredEnd = Math.max(declaredEnd, bound);
+                try {
+                if (size > 0 && bound > size && tag != TAG_HEAP_DUMP && tag != TAG_HEAP_DUMP_SEGMENT) {
+                    // a heap dump record cut short is read up to the cut; any other record that says it is longer than
+                    // the rest of the file has a damaged length, or the file was cut inside it
+                    throw new Damage(String.format("a record (tag 0x%02x) at byte %,d says it has %,d bytes, but the file ends %,d bytes"
+                            + " later (cut short, or a damaged length)", tag, recordStart, length, size - recordStart - 9));
+                }
                 switch (tag) {
                     case TAG_STRING -> string(h, length);
                     case TAG_LOAD_CLASS -> h.loadClass(in.u4(), in.id(), skipThenId(4));
@@ -139,6 +168,24 @@ final class HprofDecoder {
                         in.skip(length - consumed);
                     }
                 }
+                } catch (Damage | RuntimeException e) {
+                    // Damage inside one record: go on after it, by its length where the file can hold that, else at the
+                    // next place where records follow each other as they should. What the record held is lost.
+                    long at = in.position();
+                    String why = e instanceof Damage ? e.getMessage() : reason(e);
+                    long resume = size > 0 && recordStart + 9 + length <= size ? recordStart + 9 + length
+                            : size == 0 && at <= recordStart + 9 + length ? recordStart + 9 + length
+                            : resync(recordStart + 1);
+                    if (resume < 0 || resume < at && size == 0) {
+                        throw new Damage(why + (firstDamage == null ? "" : " (and damage before it: " + firstDamage + ")"));
+                    }
+                    if (firstDamage == null) {
+                        firstDamage = String.format("damaged at byte %,d: %s", at, why);
+                    }
+                    damages++;
+                    skipped += Math.max(0, resume - at);
+                    jumpTo(resume);
+                }
                 if (listener != null && in.position() - lastReport > (64L << 20)) {
                     lastReport = in.position();
                     listener.bytes(lastReport);
@@ -146,10 +193,109 @@ final class HprofDecoder {
             }
         } catch (EOFException e) {
             String what = dumpIndex >= 0 ? " in a " + (inSegments ? "HEAP_DUMP_SEGMENT" : "HEAP_DUMP") : "";
-            return new Progress(in.position(), false, "truncated at byte " + String.format("%,d", in.position()) + what,
+            long at = in.position();
+            String where = size > 0 && at >= size
+                    ? String.format("cut short: the file ends at byte %,d inside a record that says it ends at byte %,d", at, declaredEnd)
+                    : String.format("truncated at byte %,d", at) + (size == 0 && e.getMessage() != null
+                            && e.getMessage().startsWith("the compressed") ? " (" + e.getMessage() + ")" : "");
+            return new Progress(at, false, where + what, dumpIndex + 1, Math.max(declaredEnd, at));
+        } catch (IOException | RuntimeException e) {
+            // damage in the middle (flipped bytes, an impossible length, a broken gzip stream): keep what was read before it
+            String why = e instanceof Damage ? e.getMessage() : reason(e);
+            return new Progress(in.position(), false, String.format("damaged at byte %,d: %s", in.position(), why),
                     dumpIndex + 1, Math.max(declaredEnd, in.position()));
         }
+        if (firstDamage != null) {
+            return new Progress(in.position(), false, firstDamage + String.format("; read on after %s, skipping %,d bytes",
+                    damages == 1 ? "it" : "it and " + (damages - 1) + " more", skipped), dumpIndex + 1, in.position(), true);
+        }
         return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
+    }
+
+    private void jumpTo(long position) throws IOException {
+        if (in.plain()) {
+            in.seek(position);
+        } else {
+            in.skip(position - in.position());
+        }
+    }
+
+    private static final java.util.Set<Integer> TAGS = java.util.Set.of(TAG_STRING, TAG_LOAD_CLASS, TAG_UNLOAD_CLASS,
+            TAG_STACK_FRAME, TAG_STACK_TRACE, TAG_ALLOC_SITES, TAG_HEAP_SUMMARY, TAG_START_THREAD, TAG_END_THREAD, TAG_HEAP_DUMP,
+            TAG_CPU_SAMPLES, TAG_CONTROL_SETTINGS, TAG_HEAP_DUMP_SEGMENT, TAG_HEAP_DUMP_END);
+    /** How far past damage to look for records again, and how many must follow each other to be believed. */
+    private static final long RESYNC_WINDOW = 16L << 20;
+    private static final int RESYNC_CHAIN = 4;
+
+    /**
+     * In a plain file, the first position from {@code from} at which {@link #RESYNC_CHAIN} records
+     * follow each other with known tags and lengths the file can hold (or end the file exactly);
+     * -1 when there is none within {@link #RESYNC_WINDOW} bytes, or the input is compressed.
+     */
+    private long resync(long from) throws IOException {
+        if (size == 0) {
+            return -1;
+        }
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(9);
+        long limit = Math.min(size - 9, from + RESYNC_WINDOW);
+        java.nio.ByteBuffer window = java.nio.ByteBuffer.allocate(1 << 16);
+        for (long start = from; start <= limit; start += window.capacity() - 9) {
+            window.clear();
+            int n = 0;
+            while (window.hasRemaining()) {
+                int r = in.readAt(window, start + n);
+                if (r <= 0) {
+                    break;
+                }
+                n += r;
+            }
+            for (int i = 0; i + 9 <= n && start + i <= limit; i++) {
+                if (TAGS.contains(window.get(i) & 0xff) && chain(start + i, head)) {
+                    return start + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private boolean chain(long at, java.nio.ByteBuffer head) throws IOException {
+        long p = at;
+        for (int k = 0; k < RESYNC_CHAIN; k++) {
+            if (p == size) {
+                return k > 0;
+            }
+            if (p + 9 > size) {
+                return false;
+            }
+            head.clear();
+            in.readAt(head, p);
+            if (head.position() < 9 || !TAGS.contains(head.get(0) & 0xff)) {
+                return false;
+            }
+            long length = head.getInt(5) & 0xffffffffL;
+            p += 9 + length;
+            if (p > size) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    /** Fails when {@code bytes} from here would reach past the record being read. */
+    private void claim(long bytes, String what) throws IOException {
+        if (bytes < 0 || bytes > bound - in.position()) {
+            throw new Damage(String.format("%s at byte %,d says %,d bytes; its record ends %,d bytes later",
+                    what, in.position(), bytes, bound - in.position()));
+        }
+        if (size > 0 && bytes > size - in.position()) {
+            // within its record, past the file's end: the file was cut here
+            throw new EOFException("ends inside " + what);
+        }
     }
 
     /**
@@ -163,6 +309,7 @@ final class HprofDecoder {
             for (long[] seg : segments) {
                 in.seek(seg[0]);
                 at = seg[0];
+                bound = seg[0] + seg[1];
                 heapDump(h, dumpIndex, seg[1]);
                 if (h.done()) {
                     break;
@@ -170,6 +317,9 @@ final class HprofDecoder {
             }
         } catch (EOFException e) {
             return new Progress(in.position(), false, "truncated at byte " + String.format("%,d", in.position()), dumpIndex + 1, at);
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof Damage ? e.getMessage() : reason(e);
+            return new Progress(in.position(), false, String.format("damaged at byte %,d: %s", in.position(), why), dumpIndex + 1, at);
         }
         return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
     }
@@ -204,13 +354,21 @@ final class HprofDecoder {
             return;
         }
         long id = in.id();
-        h.string(id, in.bytes((int) (length - in.idSize())));
+        long bytes = length - in.idSize();
+        claim(bytes, "a STRING record");
+        if (bytes > MAX_SYMBOL) {
+            in.skip(bytes);
+            return;
+        }
+        h.string(id, in.bytes((int) bytes));
     }
 
     private void stackTrace(HprofHandler h) throws IOException {
         long serial = in.u4();
         long thread = in.u4();
-        int n = (int) in.u4();
+        long count = in.u4();
+        claim(count * in.idSize(), "a STACK TRACE of " + count + " frames");
+        int n = (int) count;
         long[] frames = new long[n];
         for (int i = 0; i < n; i++) {
             frames[i] = in.id();
@@ -234,6 +392,7 @@ final class HprofDecoder {
             return;
         }
         long end = in.position() + length;
+        bound = end;
         while (in.position() < end && !h.done()) {
             int sub = in.u1();
             switch (sub) {
@@ -248,7 +407,7 @@ final class HprofDecoder {
                 case INSTANCE_DUMP -> instance(h);
                 case OBJECT_ARRAY_DUMP -> objectArray(h);
                 case PRIMITIVE_ARRAY_DUMP -> primitiveArray(h);
-                default -> throw new IOException("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
+                default -> throw new Damage("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
                         + " at byte " + (in.position() - 1));
             }
         }
@@ -313,6 +472,7 @@ final class HprofDecoder {
         head.getInt(); // stack trace serial
         long classId = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
         int length = head.getInt();
+        claim(length, "an INSTANCE DUMP");
         if (!h.wantsInstance(id, classId)) {
             in.skip(length);
             return;
@@ -337,6 +497,7 @@ final class HprofDecoder {
         head.getInt(); // stack trace serial
         int n = head.getInt();
         long arrayClass = ids == 4 ? head.getInt() & 0xffffffffL : head.getLong();
+        claim((long) n * ids, "an OBJECT ARRAY DUMP of " + n + " elements");
         if (!h.wantsObjectArray(id, arrayClass)) {
             in.skip((long) n * in.idSize());
             return;
@@ -360,6 +521,7 @@ final class HprofDecoder {
         if (s < 0) {
             throw new IOException("unknown array element type " + type + " at byte " + in.position());
         }
+        claim((long) n * s, "a PRIMITIVE ARRAY DUMP of " + n + " elements");
         h.primitiveArrayAt(id, type, n, start);
         if (!h.wantsPrimitiveArray(id, type)) {
             in.skip((long) n * s);
@@ -386,6 +548,9 @@ final class HprofDecoder {
             int n = head.getInt();
             int type = head.get() & 0xff;
             int width = type == T_CHAR ? 2 : 1;
+            if (n < 0 || (long) n * width > fc.size() - position) {
+                throw new Damage(String.format("a primitive array at byte %,d says %,d elements, past the file's end", position, n));
+            }
             java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(n * width);
             fc.read(data, position + head.capacity());
             return new Object[] {type, data.array()};

@@ -27,6 +27,8 @@ final class HprofInput implements Closeable {
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
     private long consumedBefore; // bytes of the input before buf's position 0
     private boolean eof;
+    /** Why a compressed stream stopped early; null for a clean end. */
+    private IOException broken;
     private int idSize = 8;
 
     private HprofInput(ReadableByteChannel channel, FileChannel file) {
@@ -55,6 +57,16 @@ final class HprofInput implements Closeable {
         eof = false;
     }
 
+    /** Reads bytes of a plain file at a position, without moving the reading. */
+    int readAt(ByteBuffer into, long position) throws IOException {
+        return file.read(into, position);
+    }
+
+    /** A plain file, whose size bounds every length in it; a gzip stream's size is not known before its end. */
+    boolean plain() {
+        return file != null;
+    }
+
     void idSize(int size) {
         this.idSize = size;
     }
@@ -76,25 +88,42 @@ final class HprofInput implements Closeable {
         consumedBefore += buf.position();
         buf.compact();
         while (buf.position() < n && !eof) {
-            int r = channel.read(buf);
-            if (r < 0) {
-                eof = true;
-            }
+            fill();
         }
         // read ahead while it is cheap
         while (buf.hasRemaining() && !eof) {
-            int r = channel.read(buf);
-            if (r <= 0) {
-                if (r < 0) {
-                    eof = true;
-                }
+            if (fill() <= 0) {
                 break;
             }
         }
         buf.flip();
         if (buf.remaining() < n) {
-            throw new EOFException("input ends at byte " + (consumedBefore + buf.limit()));
+            throw ended();
         }
+    }
+
+    /**
+     * One read into the buffer. A gzip stream that breaks off (cut short, or damaged) keeps the
+     * bytes it gave before; the break is reported only when a read needs more than those.
+     */
+    private int fill() throws IOException {
+        try {
+            int r = channel.read(buf);
+            if (r < 0) {
+                eof = true;
+            }
+            return r;
+        } catch (IOException e) {
+            broken = e;
+            eof = true;
+            return -1;
+        }
+    }
+
+    private EOFException ended() {
+        long at = consumedBefore + buf.limit();
+        return new EOFException(broken == null ? "input ends at byte " + at
+                : "the compressed data breaks off after byte " + at + " of the uncompressed data (" + broken.getMessage() + ")");
     }
 
     /** Whether another byte can be read. */
@@ -103,12 +132,18 @@ final class HprofInput implements Closeable {
             return true;
         }
         if (eof) {
+            if (broken != null) {
+                throw ended();
+            }
             return false;
         }
         try {
             need(1);
             return true;
         } catch (EOFException e) {
+            if (broken != null) {
+                throw e;
+            }
             return false;
         }
     }
@@ -183,6 +218,9 @@ final class HprofInput implements Closeable {
     }
 
     void skip(long n) throws IOException {
+        if (n < 0) {
+            throw new HprofDecoder.Damage(String.format("a length of %,d at byte %,d", n, position()));
+        }
         if (n <= buf.remaining()) {
             buf.position(buf.position() + (int) n);
             return;

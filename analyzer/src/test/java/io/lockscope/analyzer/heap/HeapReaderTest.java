@@ -126,7 +126,7 @@ class HeapReaderTest {
         Path fake = Files.writeString(dir.resolve("x.hprof"), "JAVA PROFILE 2.0\u0000garbage");
         InputReport r = Dumps.report(fake);
         assertEquals(InputFormat.UNKNOWN, r.format(), r.message());
-        assertTrue(r.message().contains("binary data starting with 4a 41 56 41"), r.message());
+        assertEquals("an HPROF header of a version lockscope does not know: JAVA PROFILE 2.0", r.message());
     }
 
     @Test
