@@ -148,6 +148,13 @@ final class HotSpotTextDecoder {
     }
 
     /** Reads all lines; returns the number of dumps found. */
+    /** Whether the dump being read began with "Full thread dump", and has shown its closing "JNI global refs" line. */
+    private boolean headed;
+    private boolean closed;
+    private long openAtEnd;
+    private int closedDumps;
+    private boolean earlierClosed;
+
     int decode(LineSource lines) throws IOException {
         String raw;
         try {
@@ -156,9 +163,26 @@ final class HotSpotTextDecoder {
             }
         } finally {
             // the input may have broken off mid-dump: what was read of it is still kept
+            openAtEnd = inDump && headed && !closed ? dumpLine : 0;
+            earlierClosed = closedDumps > 0;
             finishDump();
         }
         return dumpCount;
+    }
+
+    /**
+     * The line of the last dump when it stopped at the input's end without HotSpot's closing
+     * "JNI global refs" line, after a "Full thread dump" header; 0 otherwise. Alone that proves
+     * little (people save excerpts); with a last line cut off, or earlier dumps of the same file
+     * that did close, it means the text was cut short.
+     */
+    long openAtEnd() {
+        return openAtEnd;
+    }
+
+    /** Whether a dump before the last closed with HotSpot's "JNI global refs" line. */
+    boolean earlierDumpsClosed() {
+        return earlierClosed;
     }
 
     int dumpCount() {
@@ -309,6 +333,10 @@ final class HotSpotTextDecoder {
         }
         if (line.startsWith("JNI global ref") || line.equals("Heap") || line.startsWith("Threads class SMR info")) {
             endThread();
+            if (!closed && line.startsWith("JNI global ref")) {
+                closed = true;
+                closedDumps++;
+            }
         }
     }
 
@@ -348,6 +376,8 @@ final class HotSpotTextDecoder {
 
     private void startDump(long n) {
         inDump = true;
+        closed = false;
+        headed = pendingVersion.isPresent();
         dumpLine = n;
         time = pendingTime;
         pid = pendingPid.isPresent() ? pendingPid : filePid;

@@ -35,6 +35,7 @@ final class LineSource implements Closeable {
     private Charset legacy;
     private long legacyLines;
     private long truncatedLines;
+    private boolean endedMidLine;
 
     LineSource(InputStream in) {
         this.in = in;
@@ -68,6 +69,7 @@ final class LineSource implements Closeable {
             }
             if (eof) {
                 if (pos < limit) {
+                    endedMidLine = true;
                     String line = decode(pos, limit - pos);
                     bytesConsumed += limit - pos;
                     pos = limit;
@@ -188,6 +190,11 @@ final class LineSource implements Closeable {
             }
         }
         return score;
+    }
+
+    /** Whether the input's last line had no line end: text cut short, most often. */
+    boolean endedMidLine() {
+        return endedMidLine;
     }
 
     long lineNumber() {

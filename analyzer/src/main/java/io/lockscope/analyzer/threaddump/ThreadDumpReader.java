@@ -19,8 +19,9 @@ public final class ThreadDumpReader {
      *
      * @param bytes how far the reader got, for "read N% of it" when the input broke off
      * @param note  encoding remarks, empty if none
+     * @param cutShort how the text shows it was cut short, empty if it does not
      */
-    public record TextResult(int snapshots, long lines, long bytes, String note) {
+    public record TextResult(int snapshots, long lines, long bytes, String note, String cutShort) {
     }
 
     /** Reads every HotSpot dump in the text, handing each to the sink as soon as it is complete. */
@@ -33,7 +34,15 @@ public final class ThreadDumpReader {
         } catch (IOException e) {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
-        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote());
+        long open = decoder.openAtEnd();
+        String cut = open > 0 && lines.endedMidLine()
+                ? "the dump at line " + open + " breaks off in its last line (" + lines.lineNumber() + "), before HotSpot's closing"
+                        + " \"JNI global refs\" line: cut short"
+                : open > 0 && decoder.earlierDumpsClosed()
+                ? "the dump at line " + open + " stops at the end of the file without the closing \"JNI global refs\" line the"
+                        + " dumps before it have: cut short"
+                : "";
+        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut);
     }
 
     /**
