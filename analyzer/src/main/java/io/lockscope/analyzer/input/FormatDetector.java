@@ -69,6 +69,14 @@ public final class FormatDetector {
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");
         }
+        if (startsWith(head, "JAVA PROFILE ".getBytes(StandardCharsets.US_ASCII))) {
+            int end = 0;
+            while (end < Math.min(head.length, 40) && head[end] >= 0x20 && head[end] < 0x7f) {
+                end++;
+            }
+            return new Detection(InputFormat.UNKNOWN, false, "an HPROF header of a version lockscope does not know: "
+                    + new String(head, 0, end, StandardCharsets.US_ASCII));
+        }
         if (startsWith(head, JFR_MAGIC)) {
             return new Detection(InputFormat.JFR, false, "");
         }
@@ -164,15 +172,15 @@ public final class FormatDetector {
         return true;
     }
 
-    /** NUL bytes, or many control characters, in the first 4 KB. */
+    /**
+     * Many control characters (NUL among them) in the first 4 KB: one in twenty bytes. A stray NUL
+     * or two, as a log shipper or a crash leaves in a text file, does not make it binary.
+     */
     private static boolean looksBinary(byte[] head) {
         int n = Math.min(head.length, 4096);
         int control = 0;
         for (int i = 0; i < n; i++) {
             int b = head[i] & 0xff;
-            if (b == 0) {
-                return true;
-            }
             if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' && b != 0x1b) {
                 control++;
             }
