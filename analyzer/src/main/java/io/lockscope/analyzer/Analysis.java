@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Discover, read, group by JVM, check: the whole analysis, with no output of its own. */
@@ -44,6 +43,7 @@ public final class Analysis {
     private final Set<String> enabled;
     private final RuleSettings settings;
     private final Baseline baseline;
+    private InputDeadline deadline = InputDeadline.DEFAULT;
 
     public Analysis(List<Rule> rules, Set<String> enabled) {
         this(rules, enabled, RuleSettings.defaults(), Baseline.none());
@@ -54,6 +54,12 @@ public final class Analysis {
         this.enabled = Set.copyOf(enabled);
         this.settings = settings;
         this.baseline = baseline;
+    }
+
+    /** How long one input may take to read before lockscope gives up on it and goes on. */
+    public Analysis withDeadline(InputDeadline d) {
+        this.deadline = d;
+        return this;
     }
 
     public static Analysis withBuiltInRules() {
@@ -71,12 +77,13 @@ public final class Analysis {
         List<InputReport> inputs = new ArrayList<>(found.problems());
         List<Snapshot> snapshots = new ArrayList<>();
         List<io.lockscope.model.Recording> recordings = new ArrayList<>();
-        Consumer<Snapshot> keep = snapshots::add;
         int i = 0;
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
-            inputs.addAll(InputReader.readAll(c.path(), c.display(), keep::accept, recordings::add,
-                    (pass, position, size) -> progress.within(c.display(), pass, position, size)));
+            GuardedRead read = GuardedRead.of(c, deadline, (pass, position, size) -> progress.within(c.display(), pass, position, size));
+            inputs.addAll(read.reports());
+            snapshots.addAll(read.snapshots());
+            recordings.addAll(read.recordings());
         }
         List<JvmHistory> jvms = JvmGrouper.group(snapshots, recordings);
         RuleEngine engine = new RuleEngine(rules);

@@ -45,6 +45,9 @@ public final class InputReader {
 
     static java.util.List<InputReport> readAll(Path path, String display, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress, int depth) {
+        if (depth == 0 && Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            return readPipe(path, display, sink, recordings, progress);
+        }
         Detection d;
         try {
             d = FormatDetector.detect(path);
@@ -72,8 +75,39 @@ public final class InputReader {
         return read(path, display, d, sink, recordings, progress);
     }
 
-    /** Reads a file whose format was told already. */
+    /**
+     * Reads a file whose format was told already. Whatever the file holds, this returns: a reader
+     * that runs out of memory or recurses without end on it fails that file alone, and keeps the
+     * dumps it handed on before.
+     */
     private static InputReport read(Path path, String display, Detection d, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
+        int[] count = {0};
+        SnapshotSink counting = s -> {
+            count[0]++;
+            sink.accept(s);
+        };
+        try {
+            return readDetected(path, display, d, counting, recordings, progress);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            String why = e instanceof OutOfMemoryError
+                    ? "ran out of memory reading it (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap): a bug in lockscope's reader, please report it"
+                    : "nested too deep to read (stack overflow): a bug in lockscope's reader, please report it";
+            return new InputReport(display, d.format(), count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED,
+                    d.format().id() + " " + why + (count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it" : ""),
+                    count[0], sizeOrZero(path));
+        }
+    }
+
+    private static long sizeOrZero(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static InputReport readDetected(Path path, String display, Detection d, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
         long size;
         try {
@@ -90,10 +124,7 @@ public final class InputReader {
             return Archives.read(path, display, d, sink, recordings, progress, 0).get(0);
         }
         if (!f.readable()) {
-            String why = f == InputFormat.UNKNOWN
-                    ? (d.note().isEmpty() ? "not a thread dump, heap dump or recording" : d.note())
-                    : f.description() + (d.gzip() ? ", gzip-compressed" : "") + ": not supported yet";
-            return new InputReport(display, f, InputStatus.SKIPPED, why, 0, size);
+            return notReadable(display, d, size);
         }
         int[] count = {0};
         SnapshotSink counting = s -> {
@@ -115,6 +146,26 @@ public final class InputReader {
             }
         }
         try (InputStream in = open(path, d.gzip())) {
+            return readText(in, display, d, size, sink);
+        } catch (IOException e) {
+            return new InputReport(display, f, InputStatus.FAILED, "cannot read: " + reason(e), 0, size);
+        }
+    }
+
+    /** Whether a format is read as a stream from its start to its end (text and JSON), with no need of a file. */
+    static boolean streamable(InputFormat f) {
+        return f.readable() && f != InputFormat.HPROF && f != InputFormat.JFR && f != InputFormat.ZIP && f != InputFormat.TAR;
+    }
+
+    /** Reads a thread dump of a {@link #streamable} format from a stream (uncompressed already). */
+    static InputReport readText(InputStream in, String display, Detection d, long size, SnapshotSink sink) {
+        InputFormat f = d.format();
+        int[] count = {0};
+        SnapshotSink counting = s -> {
+            count[0]++;
+            sink.accept(s);
+        };
+        try {
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
                 ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
                         : ThreadDumpReader.readActuatorJson(in, display);
@@ -130,8 +181,9 @@ public final class InputReader {
                         "text with no HotSpot thread dump in its " + r.lines() + " lines", 0, size);
             }
             String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps")
-                    + (r.note().isEmpty() ? "" : "; " + r.note());
-            return new InputReport(display, f, InputStatus.READ, message, r.snapshots(), size);
+                    + (r.note().isEmpty() ? "" : "; " + r.note())
+                    + (r.cutShort().isEmpty() ? "" : "; " + r.cutShort() + ", the last dump kept as far as it goes");
+            return new InputReport(display, f, r.cutShort().isEmpty() ? InputStatus.READ : InputStatus.PARTIAL, message, r.snapshots(), size);
         } catch (ThreadDumpReader.PartialReadException e) {
             String where = "broke off at line " + e.line() + (d.gzip() ? " (gzip data ended early or is damaged)" : "")
                     + ": " + e.getMessage();
@@ -155,6 +207,41 @@ public final class InputReader {
         } catch (IOException | RuntimeException e) {
             return new InputReport(display, InputFormat.HPROF, InputStatus.FAILED, "hprof could not be read: " + reason(e), 0, size);
         }
+    }
+
+    /**
+     * A pipe, a device or a process substitution ({@code <(kubectl exec ... jstack 1)}): what it
+     * gives is copied to a temporary file once, since detection and some readers read twice.
+     */
+    private static java.util.List<InputReport> readPipe(Path path, String display, SnapshotSink sink,
+            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
+        Path tmp = null;
+        try {
+            tmp = TempFiles.newFile(".pipe");
+            try (InputStream in = Files.newInputStream(path)) {
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return readAll(tmp, display, sink, recordings, progress, 1);
+        } catch (IOException | RuntimeException e) {
+            return java.util.List.of(new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // the run's temporary folder goes at its end
+                }
+            }
+        }
+    }
+
+    /** The report of a file in a format lockscope does not read. */
+    static InputReport notReadable(String display, Detection d, long size) {
+        InputFormat f = d.format();
+        String why = f == InputFormat.UNKNOWN
+                ? (d.note().isEmpty() ? "not a thread dump, heap dump or recording" : d.note())
+                : f.description() + (d.gzip() ? ", gzip-compressed" : "") + ": not supported yet";
+        return new InputReport(display, f, InputStatus.SKIPPED, why, 0, size);
     }
 
     private static InputStream open(Path path, boolean gzip) throws IOException {
