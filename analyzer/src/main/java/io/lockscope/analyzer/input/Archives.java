@@ -32,6 +32,8 @@ final class Archives {
     /** Archives inside archives are opened this deep, no deeper. */
     static final int MAX_DEPTH = 3;
     private static final int TAR_BLOCK = 512;
+    /** Compressed bytes that decompressing the first 64 KB of an entry may read: far less, unless the data does not compress. */
+    private static final int GZIP_PEEK = 4 << 20;
 
     private Archives() {
     }
@@ -44,6 +46,9 @@ final class Archives {
 
     private interface EntryVisitor {
         void entry(String name, InputStream content) throws IOException;
+
+        /** An entry not read, with the reason: damaged, or the same bytes as one read already. */
+        void notRead(String name, InputStatus status, String why);
     }
 
     static List<InputReport> read(Path path, String display, Detection d, SnapshotSink sink, Consumer<Recording> recordings,
@@ -56,43 +61,24 @@ final class Archives {
         }
         List<InputReport> inside = new ArrayList<>();
         int[] files = {0};
-        EntryVisitor visitor = (entryName, content) -> {
-            // "tar czf x.tgz ." names its entries ./dumps/x.txt
-            String name = entryName;
-            while (name.startsWith("./")) {
-                name = name.substring(2);
-            }
-            if (name.isEmpty() || passedOver(name)) {
-                return;
-            }
-            files[0]++;
-            String shown = display + "!/" + name;
-            Path tmp = Files.createTempFile("lockscope-entry-", ".tmp");
-            try {
-                String cut = null;
-                try {
-                    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    // what came out before the damage is read, and says it was cut short
-                    if (Files.size(tmp) == 0) {
-                        inside.add(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot be extracted: "
-                                + reason(e), 0, 0));
-                        throw e;
-                    }
-                    cut = reason(e);
+        EntryVisitor visitor = new EntryVisitor() {
+            @Override
+            public void entry(String entryName, InputStream content) throws IOException {
+                String name = shownName(entryName);
+                if (name == null) {
+                    return;
                 }
-                List<InputReport> reports = InputReader.readAll(tmp, shown, sink, recordings, progress, depth + 1);
-                if (cut != null && !reports.isEmpty()) {
-                    InputReport r = reports.get(0);
-                    reports = new ArrayList<>(reports);
-                    boolean wasRead = r.status() == InputStatus.READ;
-                    reports.set(0, new InputReport(r.path(), r.format(), wasRead ? InputStatus.PARTIAL : r.status(),
-                            r.message() + "; cut short in the archive (" + cut + ")" + (wasRead ? ": read up to the damage" : ""),
-                            r.snapshots(), r.bytes()));
+                files[0]++;
+                inside.addAll(readEntry(display + "!/" + name, content, sink, recordings, progress, depth));
+            }
+
+            @Override
+            public void notRead(String entryName, InputStatus status, String why) {
+                String name = shownName(entryName);
+                if (name != null) {
+                    files[0]++;
+                    inside.add(new InputReport(display + "!/" + name, InputFormat.UNKNOWN, status, why, 0, 0));
                 }
-                inside.addAll(reports);
-            } finally {
-                Files.deleteIfExists(tmp);
             }
         };
         String stopped;
@@ -105,9 +91,11 @@ final class Archives {
         long read = inside.stream().filter(r -> r.status() == InputStatus.READ || r.status() == InputStatus.PARTIAL).count();
         String what = d.format().description() + (d.gzip() ? ", gzip-compressed" : "") + ": " + files[0]
                 + (files[0] == 1 ? " file, " : " files, ") + read + " read";
+        boolean damagedEntries = inside.stream().anyMatch(r -> r.status() == InputStatus.FAILED || r.status() == InputStatus.PARTIAL);
         List<InputReport> out = new ArrayList<>();
         if (stopped == null) {
-            out.add(new InputReport(display, d.format(), InputStatus.READ, what, snapshots, size));
+            out.add(new InputReport(display, d.format(), damagedEntries ? InputStatus.PARTIAL : InputStatus.READ,
+                    what + (damagedEntries ? "; some files inside are damaged (listed each)" : ""), snapshots, size));
         } else {
             out.add(new InputReport(display, d.format(), files[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED,
                     what + "; the archive broke off: " + stopped, snapshots, size));
@@ -116,12 +104,128 @@ final class Archives {
         return out;
     }
 
+    /** The name an entry is listed by, or null for what is passed over ("./" in front taken off). */
+    private static String shownName(String entryName) {
+        // "tar czf x.tgz ." names its entries ./dumps/x.txt
+        String name = entryName;
+        while (name.startsWith("./")) {
+            name = name.substring(2);
+        }
+        return name.isEmpty() || passedOver(name) ? null : name;
+    }
+
+    /**
+     * Reads one entry. Thread dumps (text and JSON) are read straight from the archive's stream;
+     * only heap dumps, recordings and archives inside, which their readers need as files, are
+     * written to a temporary file first. So an archive of a few kilobytes that expands to gigabytes
+     * of text never touches the disk.
+     */
+    private static List<InputReport> readEntry(String shown, InputStream content, SnapshotSink sink, Consumer<Recording> recordings,
+            InputReader.Progress progress, int depth) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(content, 1 << 16);
+        byte[] head;
+        try {
+            in.mark(FormatDetector.HEAD_BYTES + 1);
+            head = in.readNBytes(FormatDetector.HEAD_BYTES);
+            in.reset();
+        } catch (IOException e) {
+            return List.of(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot be extracted: " + reason(e), 0, 0));
+        }
+        if (head.length == 0) {
+            return List.of(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.SKIPPED, "empty file", 0, 0));
+        }
+        Detection d = FormatDetector.detect(head);
+        InputStream data = in;
+        boolean gzipped = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+        if (gzipped) {
+            // to tell what is inside, decompress its start; a file that must be spooled is then spooled as it was
+            in.mark(GZIP_PEEK);
+            BufferedInputStream gz = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            byte[] inner;
+            gz.mark(FormatDetector.HEAD_BYTES + 1);
+            try {
+                inner = gz.readNBytes(FormatDetector.HEAD_BYTES);
+                gz.reset();
+            } catch (IOException e) {
+                return List.of(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.FAILED, "gzip data that cannot be opened: "
+                        + reason(e), 0, 0));
+            }
+            Detection innerD = FormatDetector.detect(inner);
+            d = new Detection(innerD.format(), true, innerD.note());
+            data = gz;
+        }
+        if (InputReader.streamable(d.format())) {
+            CountingStream counted = new CountingStream(data);
+            InputReport r = InputReader.readText(counted, shown, d, 0, sink);
+            return List.of(new InputReport(r.path(), r.format(), r.status(), r.message(), r.snapshots(), counted.count));
+        }
+        if (!d.format().readable() && d.format() != InputFormat.ZIP && d.format() != InputFormat.TAR) {
+            return List.of(InputReader.notReadable(shown, d, head.length));
+        }
+        if (gzipped) {
+            in.reset();
+        }
+        Path tmp = TempFiles.newFile(".tmp");
+        try {
+            String cut = null;
+            try {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // what came out before the damage is read, and says it was cut short
+                if (Files.size(tmp) == 0) {
+                    return List.of(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot be extracted: " + reason(e), 0, 0));
+                }
+                cut = reason(e);
+            }
+            List<InputReport> reports = InputReader.readAll(tmp, shown, sink, recordings, progress, depth + 1);
+            if (cut != null && !reports.isEmpty()) {
+                InputReport r = reports.get(0);
+                reports = new ArrayList<>(reports);
+                boolean wasRead = r.status() == InputStatus.READ;
+                reports.set(0, new InputReport(r.path(), r.format(), wasRead ? InputStatus.PARTIAL : r.status(),
+                        r.message() + "; cut short in the archive (" + cut + ")" + (wasRead ? ": read up to the damage" : ""),
+                        r.snapshots(), r.bytes()));
+            }
+            return reports;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Counts the bytes read through it, for an entry's report. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
     private static boolean passedOver(String name) {
         if (name.endsWith("/")) {
             return true;
         }
         for (String part : name.split("/")) {
-            if (part.startsWith(".") || part.equals("__MACOSX")) {
+            // a name climbing out with ../ is listed and read like any other: entries are never written out by name
+            if (part.startsWith(".") && !part.equals("..") && !part.equals(".") || part.equals("__MACOSX")) {
                 return true;
             }
         }
@@ -139,12 +243,24 @@ final class Archives {
             }
             try (z) {
                 List<? extends ZipEntry> entries = z.stream().sorted(Comparator.comparing(ZipEntry::getName)).toList();
+                // entries that share their bytes (same CRC, sizes) are read once: the same dump twice adds nothing, and
+                // a zip whose entries all point at one block of data (a "zip bomb") expands only once
+                java.util.Map<String, String> firstWithBytes = new java.util.HashMap<>();
                 for (ZipEntry e : entries) {
                     if (e.isDirectory()) {
                         continue;
                     }
+                    String key = e.getCrc() + ":" + e.getSize() + ":" + e.getCompressedSize();
+                    String first = e.getSize() > 0 && e.getCrc() >= 0 ? firstWithBytes.putIfAbsent(key, e.getName()) : null;
+                    if (first != null) {
+                        visitor.notRead(e.getName(), InputStatus.SKIPPED, "the same bytes as " + first + ", read once");
+                        continue;
+                    }
                     try (InputStream in = z.getInputStream(e)) {
                         visitor.entry(e.getName(), in);
+                    } catch (IOException | RuntimeException damaged) {
+                        // one damaged entry: the others are read all the same
+                        visitor.notRead(e.getName(), InputStatus.FAILED, "cannot be extracted: " + reason(damaged));
                     }
                 }
             }
@@ -194,6 +310,19 @@ final class Archives {
                     if (n < TAR_BLOCK) {
                         return "cut short in a header";
                     }
+                    if (!checksumMatches(header)) {
+                        // shifted or damaged data: never make entries of it; look for the next header that is one
+                        long skipped = 0;
+                        do {
+                            int k = in.readNBytes(header, 0, TAR_BLOCK);
+                            skipped += TAR_BLOCK;
+                            if (k < TAR_BLOCK || isZero(header, k)) {
+                                return "a header whose checksum does not match, and no good header after it";
+                            }
+                        } while (!checksumMatches(header));
+                        visitor.notRead("(" + skipped / TAR_BLOCK + " blocks with no valid header, skipped)", InputStatus.FAILED,
+                                "tar header checksum mismatch; " + skipped + " bytes skipped to the next valid header");
+                    }
                     long size = octal(header, 124, 12);
                     char type = (char) header[156];
                     String name = longName != null ? longName : name(header);
@@ -215,6 +344,16 @@ final class Archives {
                 }
             }
         };
+    }
+
+    /** The header's checksum field against the sum of its bytes, the field itself counted as spaces (POSIX ustar). */
+    private static boolean checksumMatches(byte[] header) {
+        long stored = octal(header, 148, 8);
+        long sum = 0;
+        for (int i = 0; i < TAR_BLOCK; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : header[i] & 0xff;
+        }
+        return stored == sum;
     }
 
     private static String name(byte[] header) {
@@ -277,6 +416,9 @@ final class Archives {
     }
 
     private static String reason(Exception e) {
+        if (e == null) {
+            return "damaged";
+        }
         String m = e.getMessage();
         return e instanceof EOFException ? "unexpected end of data" : (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m;
     }
