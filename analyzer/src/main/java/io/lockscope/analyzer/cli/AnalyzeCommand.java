@@ -1,11 +1,15 @@
 package io.lockscope.analyzer.cli;
 
+import io.lockscope.analyzer.report.VisibleText;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockscope.analyzer.Analysis;
+import io.lockscope.analyzer.InputDeadline;
 import io.lockscope.analyzer.config.BaselineFile;
 import io.lockscope.analyzer.config.ConfigFile;
 import io.lockscope.analyzer.report.HtmlReportWriter;
 import io.lockscope.analyzer.report.JsonReportWriter;
+import io.lockscope.analyzer.report.ReportFile;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.analyzer.report.SarifWriter;
 import io.lockscope.analyzer.report.TextSummary;
@@ -15,9 +19,7 @@ import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleEngine;
 import io.lockscope.engine.RuleSettings;
 import io.lockscope.engine.Severity;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -89,6 +91,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--templates", paramLabel = "DIR", description = "a folder of FreeMarker templates that override the built-in report.ftlh")
     Path templates;
 
+    @Option(names = "--input-timeout", paramLabel = "SECONDS",
+            description = "give up on one input after this many seconds, keep what was read of it, and go on with the others "
+                    + "(default: 120 s plus 1 s per 4 MB of the file; 0: no limit)")
+    Long inputTimeout;
+
     @Option(names = {"-v", "--verbose"}, description = "list every input and every piece of evidence")
     boolean verbose;
 
@@ -123,32 +130,39 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (ConfigFile.ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        Set<Format> wanted = formats.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(formats);
+        boolean writesFiles = wanted.contains(Format.json) || wanted.contains(Format.sarif) || wanted.contains(Format.html);
+        String cannot = writesFiles ? ReportFile.unwritable(output) : null;
+        if (cannot != null) {
+            // found before the analysis, not after it
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + output + ": cannot write the reports there: " + cannot);
+        }
         PrintWriter err = spec.commandLine().getErr();
-        // progress goes to the terminal only, on stderr, and never into a pipe or a CI log
+        // progress goes to the terminal only, on stderr, and never into a pipe or a CI log; it writes its own escape
+        // sequences (carriage return, erase line), so it has a raw writer, and cleans the names it shows itself
+        PrintWriter raw = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8));
         Analysis.Progress progress = System.console() != null && System.getenv("CI") == null
-                ? new TerminalProgress(err) : Analysis.Progress.NONE;
-        Analysis.Result result = new Analysis(all, enabled, settings, known).run(paths, progress);
+                ? new TerminalProgress(raw) : Analysis.Progress.NONE;
+        Analysis.Result result = new Analysis(all, enabled, settings, known)
+                .withDeadline(inputTimeout == null ? InputDeadline.DEFAULT : InputDeadline.seconds(inputTimeout))
+                .run(paths, progress);
         if (progress != Analysis.Progress.NONE) {
-            err.print("\r\u001b[K");
-            err.flush();
+            raw.print("\r\u001b[K");
+            raw.flush();
         }
         ObjectNode report = ReportModel.build(result, LockscopeCommand.version());
-        Set<Format> wanted = formats.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(formats);
         List<String> written = new ArrayList<>();
         if (wanted.contains(Format.json)) {
             Path file = output.resolve("lockscope-report.json");
-            JsonReportWriter.write(report, file);
-            written.add(file.toString());
+            written.add(file + (JsonReportWriter.write(report, file) ? " (replaced)" : ""));
         }
         if (wanted.contains(Format.sarif)) {
             Path file = output.resolve("lockscope-report.sarif");
-            SarifWriter.write(report, file);
-            written.add(file.toString());
+            written.add(file + (SarifWriter.write(report, file) ? " (replaced)" : ""));
         }
         if (wanted.contains(Format.html)) {
             Path file = output.resolve("lockscope-report.html");
-            new HtmlReportWriter(Optional.ofNullable(templates)).write(report, file);
-            written.add(file.toString());
+            written.add(file + (new HtmlReportWriter(Optional.ofNullable(templates)).write(report, file) ? " (replaced)" : ""));
         }
         if (writeBaseline != null) {
             List<Finding> every = new ArrayList<>(result.outcome().findings());
@@ -157,14 +171,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             written.add(writeBaseline + " (baseline of " + every.size() + " findings)");
         }
         if (wanted.contains(Format.text)) {
-            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            TextSummary.print(report, out, verbose);
+            PrintWriter out = spec.commandLine().getOut();
+            TextSummary.print(report, out, verbose, VisibleText::oneLine);
             if (!result.outcome().suppressed().isEmpty()) {
                 out.println(result.outcome().suppressed().size() + " known findings left out by the baseline " + baseline);
             }
             if (!written.isEmpty()) {
                 out.println("wrote " + String.join(", ", written));
             }
+            out.flush();
         }
         if (result.nothingRead()) {
             err.println("lockscope: no input could be read (" + result.inputs().size() + " tried); see the inputs list above");
@@ -196,7 +211,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         @Override
         public void reading(int index, int total, String path) {
-            file = "reading " + index + " of " + total + ": " + shorten(path);
+            file = "reading " + index + " of " + total + ": " + shorten(VisibleText.oneLine(path));
             show(file);
         }
 

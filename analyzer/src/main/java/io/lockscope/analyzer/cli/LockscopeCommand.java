@@ -1,5 +1,7 @@
 package io.lockscope.analyzer.cli;
 
+import io.lockscope.analyzer.report.VisibleText;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -28,6 +30,9 @@ public final class LockscopeCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new LockscopeCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // what lockscope prints may quote a dump: never let its control characters reach the terminal
+        cl.setOut(new PrintWriter(VisibleText.filter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)), true));
+        cl.setErr(new PrintWriter(VisibleText.filter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)), true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("lockscope: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

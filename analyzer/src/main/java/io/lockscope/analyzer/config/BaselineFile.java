@@ -57,10 +57,6 @@ public final class BaselineFile {
                     n.put("fingerprint", f.get(1));
                     n.put("title", f.get(2));
                 });
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+        io.lockscope.analyzer.report.ReportFile.write(file, out -> MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, root));
     }
 }

@@ -71,19 +71,41 @@ public final class HtmlReportWriter {
         }
     }
 
-    public void write(ObjectNode report, Path file) throws IOException {
+    @SuppressWarnings("unchecked")
+    private static <T> T visible(T value) {
+        if (value instanceof String str) {
+            return (T) VisibleText.clean(str);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, visible(v)));
+            return (T) out;
+        }
+        if (value instanceof java.util.List<?> l) {
+            return (T) l.stream().map(HtmlReportWriter::visible).collect(java.util.stream.Collectors.toList());
+        }
+        return value;
+    }
+
+    /** Writes the page; returns whether it replaced a file of that name. */
+    public boolean write(ObjectNode report, Path file) throws IOException {
         Map<String, Object> model = new HashMap<>();
-        model.put("report", ReportModel.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() { }));
+        // FreeMarker escapes HTML; control and bidirectional characters from a dump are made visible first, so a
+        // right-to-left override in a thread name cannot turn the text around it
+        model.put("report", visible(ReportModel.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() { })));
         // the report's one script is ours; the page's Content-Security-Policy allows it by its hash and nothing else
         String script = script();
         model.put("script", script);
         model.put("scriptHash", "sha256-" + Base64.getEncoder().encodeToString(sha256(script)));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            Template t = config.getTemplate(MAIN_TEMPLATE);
-            t.process(model, out);
-        } catch (TemplateException e) {
-            throw new IOException("report template failed: " + e.getMessageWithoutStackTop(), e);
-        }
+        Template t = config.getTemplate(MAIN_TEMPLATE);
+        return ReportFile.write(file, bytes -> {
+            Writer out = new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8);
+            try {
+                t.process(model, out);
+            } catch (TemplateException e) {
+                throw new IOException("report template failed: " + e.getMessageWithoutStackTop(), e);
+            }
+            out.flush();
+        });
     }
 }

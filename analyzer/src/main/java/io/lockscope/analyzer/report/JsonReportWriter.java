@@ -11,8 +11,8 @@ public final class JsonReportWriter {
     private JsonReportWriter() {
     }
 
-    public static void write(ObjectNode report, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        ReportModel.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
+    /** Writes the report; returns whether it replaced a file of that name. */
+    public static boolean write(ObjectNode report, Path file) throws IOException {
+        return ReportFile.write(file, out -> ReportModel.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, report));
     }
 }

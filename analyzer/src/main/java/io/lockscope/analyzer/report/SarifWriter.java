@@ -66,14 +66,14 @@ public final class SarifWriter {
             }
             res.put("level", level(f.path("severity").asText()));
             String detail = f.path("detail").asText();
-            res.putObject("message").put("text", f.path("title").asText() + (detail.isEmpty() ? "" : ". " + detail)
-                    + " How to fix: " + f.path("hint").asText());
+            res.putObject("message").put("text", VisibleText.sarif(f.path("title").asText() + (detail.isEmpty() ? "" : ". " + detail)
+                    + " How to fix: " + f.path("hint").asText()));
             ArrayNode locations = res.putArray("locations");
             Set<String> seen = new LinkedHashSet<>();
             for (JsonNode e : f.path("evidence")) {
                 sourceLocation(e.path("frame").asText("")).ifPresent(loc -> {
                     if (seen.add(loc.toString())) {
-                        loc.putObject("message").put("text", e.path("text").asText());
+                        loc.putObject("message").put("text", VisibleText.sarif(e.path("text").asText()));
                         locations.add(loc);
                     }
                 });
@@ -81,7 +81,7 @@ public final class SarifWriter {
             for (JsonNode e : f.path("evidence")) {
                 ObjectNode loc = dumpLocation(e);
                 if (seen.add(loc.toString())) {
-                    loc.putObject("message").put("text", e.path("text").asText());
+                    loc.putObject("message").put("text", VisibleText.sarif(e.path("text").asText()));
                     locations.add(loc);
                 }
             }
@@ -99,18 +99,16 @@ public final class SarifWriter {
             if (!status.equals("read")) {
                 ObjectNode n = notifications.addObject();
                 n.put("level", status.equals("failed") ? "error" : status.equals("partial") ? "warning" : "note");
-                n.putObject("message").put("text", in.path("path").asText() + ": " + in.path("message").asText());
+                n.putObject("message").put("text", VisibleText.sarif(in.path("path").asText() + ": " + in.path("message").asText()));
             }
         }
         return root;
     }
 
-    public static void write(ObjectNode report, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        ReportModel.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), build(report));
+    /** Writes the SARIF log; returns whether it replaced a file of that name. */
+    public static boolean write(ObjectNode report, Path file) throws IOException {
+        ObjectNode sarif = build(report);
+        return ReportFile.write(file, out -> ReportModel.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, sarif));
     }
 
     /** A frame of the application (not the JDK's) as a source location relative to the source root. */

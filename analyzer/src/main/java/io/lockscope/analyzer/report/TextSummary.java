@@ -1,7 +1,8 @@
 package io.lockscope.analyzer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.function.UnaryOperator;
 
 /** The terminal summary: one line per finding, one per input that was not read, then counts. */
 public final class TextSummary {
@@ -9,20 +10,24 @@ public final class TextSummary {
     private TextSummary() {
     }
 
-    public static void print(JsonNode report, PrintStream out, boolean verbose) {
+    /**
+     * Prints the summary; {@code safe} makes each value from a dump (names, messages, titles) fit
+     * for one line of a terminal.
+     */
+    public static void print(JsonNode report, PrintWriter out, boolean verbose, UnaryOperator<String> safe) {
         for (JsonNode in : report.path("inputs")) {
             String status = in.path("status").asText();
             if (verbose || !status.equals("read")) {
-                out.printf("%-7s %s: %s (%s)%n", status, in.path("path").asText(), in.path("message").asText(),
+                out.printf("%-7s %s: %s (%s)%n", status, safe.apply(in.path("path").asText()), safe.apply(in.path("message").asText()),
                         in.path("format").asText());
             }
         }
         for (JsonNode f : report.path("findings")) {
             out.printf("%-7s %-22s %s  [%s, %s]%n", f.path("severity").asText().toUpperCase(), f.path("rule").asText(),
-                    f.path("title").asText(), f.path("jvmLabel").asText(f.path("jvm").asText()), f.path("id").asText());
+                    safe.apply(f.path("title").asText()), safe.apply(f.path("jvmLabel").asText(f.path("jvm").asText())), f.path("id").asText());
             if (verbose) {
                 for (JsonNode e : f.path("evidence")) {
-                    out.printf("          %s  (%s)%n", e.path("text").asText(), e.path("source").asText());
+                    out.printf("          %s  (%s)%n", safe.apply(e.path("text").asText()), safe.apply(e.path("source").asText()));
                 }
             }
         }
