@@ -34,7 +34,8 @@ public record Recording(
         exceptions = List.copyOf(exceptions);
         contentions = List.copyOf(contentions);
         pinnings = List.copyOf(pinnings);
-        eventCounts = Map.copyOf(eventCounts);
+        // sorted by event name, so the reports list them in the same order on every run
+        eventCounts = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(eventCounts));
     }
 
     /** A thread's life as the recording saw it: when it started and ended, if it did. */
