@@ -28,7 +28,7 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder)
+             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names)
 fi
 SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
@@ -102,9 +102,11 @@ launch() { # launch LOG JAVA ARG...: a scenario's JVM, in the temporary folder w
   # recordings keep the environment (jdk.InitialEnvironmentVariable) and, like heap dumps, the working
   # directory (user.dir); the sample dumps should name neither the machine they were made on nor where
   # the repository was
-  local log=$1
-  shift
-  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$@") > "$log" 2>&1 &
+  # and the JVM's container support stays off: it reads the machine's cgroup paths (with a container's id) from
+  # /proc and /sys, and those strings stay in the heap
+  local log=$1 java=$2
+  shift 2
+  (cd "${TMPDIR:-/tmp}" && exec env -i LANG=C.UTF-8 "$java" -XX:-UseContainerSupport "$@") > "$log" 2>&1 &
   pid=$!
 }
 

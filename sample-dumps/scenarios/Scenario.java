@@ -41,11 +41,12 @@ public class Scenario {
             case "opposite-order" -> oppositeOrder();
             case "pinned-carriers" -> pinnedCarriers();
             case "deep-holder" -> deepHolder();
+            case "control-names" -> controlNames();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
-                        + "opposite-order pinned-carriers deep-holder");
+                        + "opposite-order pinned-carriers deep-holder control-names");
                 System.exit(2);
             }
         }
@@ -197,6 +198,23 @@ public class Scenario {
      * A monitor deadlock between threads whose names are markup, for the report's escaping: a
      * name from a dump must show as text, never run.
      */
+    /**
+     * A ReentrantLock deadlock between threads whose names carry what a terminal or a viewer acts
+     * on: escape sequences (clear the screen, retitle the window, an OSC 8 hyperlink), a
+     * right-to-left override, and Markdown link syntax. The dumps print the names as they are.
+     */
+    static void controlNames() throws InterruptedException {
+        ReentrantLock ledger = new ReentrantLock();
+        ReentrantLock journal = new ReentrantLock();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        start("poller\u001b[2J\u001b]0;owned\u0007-\u001b]8;;https://example.invalid/\u0007link\u001b]8;;\u0007",
+                () -> nestedLocks(ledger, journal, bothHold));
+        start("flusher-\u202egpj.exe-[click](javascript:alert(1))", () -> nestedLocks(journal, ledger, bothHold));
+        bothHold.await();
+        sleep(500);
+        ready();
+    }
+
     static void hostileNames() throws InterruptedException {
         Object first = new Object();
         Object second = new Object();
