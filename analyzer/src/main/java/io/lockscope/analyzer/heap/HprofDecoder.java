@@ -73,6 +73,10 @@ final class HprofDecoder {
     private final long size;
     /** Where the record being read ends, as far as the file can hold it: no length inside it may reach past. */
     private long bound = Long.MAX_VALUE;
+    /** The first damage of this pass, how many places were damaged, and how many bytes were skipped past them. */
+    private String firstDamage;
+    private int damages;
+    private long skipped;
     private byte[] scratch = new byte[256];
     private long timestamp;
 
@@ -115,9 +119,9 @@ final class HprofDecoder {
         boolean inSegments = false;
         long lastReport = 0;
         long declaredEnd = 0;
-        String firstDamage = null;
-        int damages = 0;
-        long skipped = 0;
+        firstDamage = null;
+        damages = 0;
+        skipped = 0;
         try {
             while (in.more() && !h.done()) {
                 long recordStart = in.position();
@@ -394,6 +398,32 @@ final class HprofDecoder {
         long end = in.position() + length;
         bound = end;
         while (in.position() < end && !h.done()) {
+            long subStart = in.position();
+            try {
+                subRecord(h);
+            } catch (Damage | RuntimeException e) {
+                // damage inside the segment: go on at the next place where sub-records follow each other as they should;
+                // the objects in between are lost, the rest of the segment is not (segments can be a gigabyte)
+                long resume = resyncSubRecords(subStart + 1, end);
+                if (resume < 0) {
+                    throw e;
+                }
+                long at = in.position();
+                if (firstDamage == null) {
+                    firstDamage = String.format("damaged at byte %,d: %s", at, e instanceof Damage ? e.getMessage() : reason(e));
+                }
+                damages++;
+                skipped += Math.max(0, resume - at);
+                in.seek(resume);
+                bound = end;
+            }
+        }
+        if (h.done() && in.position() < end) {
+            in.skip(end - in.position());
+        }
+    }
+
+    private void subRecord(HprofHandler h) throws IOException {
             int sub = in.u1();
             switch (sub) {
                 case ROOT_UNKNOWN, ROOT_STICKY_CLASS -> in.skip(in.idSize());
@@ -410,10 +440,98 @@ final class HprofDecoder {
                 default -> throw new Damage("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
                         + " at byte " + (in.position() - 1));
             }
+    }
+
+    /** How many sub-records must follow each other as they should for reading to go on there. */
+    private static final int SUB_CHAIN = 8;
+
+    /**
+     * In a plain file, the first position in {@code [from, end)} where {@link #SUB_CHAIN}
+     * sub-records follow each other with known tags, element types and lengths that fit the
+     * segment (or end it exactly); -1 when there is none within {@link #RESYNC_WINDOW} bytes.
+     */
+    private long resyncSubRecords(long from, long end) throws IOException {
+        if (size == 0) {
+            return -1;
         }
-        if (h.done() && in.position() < end) {
-            in.skip(end - in.position());
+        long stop = Math.min(Math.min(end, size), from + RESYNC_WINDOW);
+        int window = 1 << 20;
+        java.nio.ByteBuffer w = java.nio.ByteBuffer.allocate(window);
+        for (long start = from; start < stop; start += window / 2) {
+            w.clear();
+            int n = 0;
+            while (w.hasRemaining()) {
+                int r = in.readAt(w, start + n);
+                if (r <= 0) {
+                    break;
+                }
+                n += r;
+            }
+            for (int i = 0; i < Math.min(n, window / 2) && start + i < stop; i++) {
+                if (subChain(w, i, n, start, Math.min(end, size))) {
+                    return start + i;
+                }
+            }
         }
+        return -1;
+    }
+
+    /** Whether {@link #SUB_CHAIN} sub-records start at {@code i} of the window (which starts at file byte {@code base}). */
+    private boolean subChain(java.nio.ByteBuffer w, int i, int n, long base, long end) {
+        int ids = in.idSize();
+        long p = i;
+        for (int k = 0; k < SUB_CHAIN; k++) {
+            if (base + p == end) {
+                return k > 0;
+            }
+            if (p + 1 + 2L * ids + 9 > n) {
+                return k >= SUB_CHAIN / 2;
+            }
+            int at = (int) p;
+            long next;
+            switch (w.get(at) & 0xff) {
+                case ROOT_UNKNOWN, ROOT_STICKY_CLASS, ROOT_MONITOR_USED -> next = p + 1 + ids;
+                case ROOT_JNI_GLOBAL -> next = p + 1 + 2L * ids;
+                case ROOT_JNI_LOCAL, ROOT_JAVA_FRAME, ROOT_THREAD_OBJECT -> next = p + 1 + ids + 8;
+                case ROOT_NATIVE_STACK, ROOT_THREAD_BLOCK -> next = p + 1 + ids + 4;
+                case INSTANCE_DUMP -> {
+                    long classId = ids == 4 ? w.getInt(at + 1 + ids + 4) & 0xffffffffL : w.getLong(at + 1 + ids + 4);
+                    int length = w.getInt(at + 1 + 2 * ids + 4);
+                    if (classId == 0 || length < 0) {
+                        return false;
+                    }
+                    next = p + 1 + 2L * ids + 8 + length;
+                }
+                case OBJECT_ARRAY_DUMP -> {
+                    int count = w.getInt(at + 1 + ids + 4);
+                    if (count < 0) {
+                        return false;
+                    }
+                    next = p + 1 + 2L * ids + 8 + (long) count * ids;
+                }
+                case PRIMITIVE_ARRAY_DUMP -> {
+                    int count = w.getInt(at + 1 + ids + 4);
+                    int width = size(w.get(at + 1 + ids + 8));
+                    if (count < 0 || width < 0 || w.get(at + 1 + ids + 8) == T_OBJECT) {
+                        return false;
+                    }
+                    next = p + 1 + ids + 9 + (long) count * width;
+                }
+                default -> {
+                    // CLASS_DUMP is variable in ways not worth checking here: not a place to go on from
+                    return false;
+                }
+            }
+            if (base + next > end) {
+                return false;
+            }
+            if (next > n) {
+                // a long object runs past the window: as far as can be seen, the chain holds
+                return k >= 1;
+            }
+            p = next;
+        }
+        return true;
     }
 
     private void classDump(HprofHandler h) throws IOException {

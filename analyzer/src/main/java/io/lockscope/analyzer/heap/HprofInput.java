@@ -243,11 +243,17 @@ final class HprofInput implements Closeable {
         while (rest > 0) {
             scratch.clear();
             scratch.limit((int) Math.min(scratch.capacity(), rest));
-            int r = channel.read(scratch);
+            int r;
+            try {
+                r = channel.read(scratch);
+            } catch (IOException e) {
+                broken = e;
+                r = -1;
+            }
             if (r < 0) {
                 eof = true;
                 scratch.clear().limit(0);
-                throw new EOFException("input ends at byte " + consumedBefore);
+                throw broken != null ? ended() : new EOFException("input ends at byte " + consumedBefore);
             }
             consumedBefore += r;
             rest -= r;
