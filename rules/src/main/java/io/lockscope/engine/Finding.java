@@ -33,11 +33,16 @@ public record Finding(
         evidence = List.copyOf(evidence);
     }
 
-    /** A short id for links and baselines: the rule and a hash of the fingerprint. */
+    /**
+     * A short id for links: the rule and a hash of the fingerprint and of the files its evidence is
+     * in. Not of the JVM's number in the report, which changes when other inputs come or go: the
+     * same problem in the same files keeps its anchor from run to run.
+     */
     public String id() {
+        String where = evidence.stream().map(e -> e.at().file()).distinct().sorted().reduce((a, b) -> a + "\n" + b).orElse(jvm);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((jvm + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8));
+                    .digest((where + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8));
             return rule + "-" + HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -177,7 +177,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 out.println(result.outcome().suppressed().size() + " known findings left out by the baseline " + baseline);
             }
             if (!written.isEmpty()) {
-                out.println("wrote " + String.join(", ", written));
+                out.println("wrote " + VisibleText.oneLine(String.join(", ", written)));
             }
             out.flush();
         }
@@ -191,7 +191,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             List<Finding> failing = result.outcome().findings().stream().filter(f -> f.severity().atLeast(threshold)).toList();
             if (!failing.isEmpty()) {
                 err.println("lockscope: " + failing.size() + (failing.size() == 1 ? " finding" : " findings")
-                        + " at or above " + failOn + ": " + failing.get(0).title()
+                        + " at or above " + failOn + ": " + VisibleText.oneLine(failing.get(0).title())
                         + (failing.size() > 1 ? " (and " + (failing.size() - 1) + " more)" : ""));
                 err.flush();
                 return ExitCode.FINDINGS;
