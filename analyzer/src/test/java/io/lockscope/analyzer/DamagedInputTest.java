@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,5 +99,77 @@ class DamagedInputTest {
         assertEquals(InputStatus.FAILED, badReport.status());
         assertTrue(badReport.message().startsWith("jcmd-json could not be read: "), badReport.message());
         assertEquals(1, r.outcome().findings().size(), "the good file still gives its finding: " + good);
+    }
+
+    @Test
+    void aDumpCutInItsLastLineIsPartialNotRead() throws Exception {
+        // cut inside the lock line that closes the ring: the deadlock is gone, and the report says why
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        Path cut = Files.write(dir.resolve("cut.txt"), Arrays.copyOf(whole, whole.length * 7 / 10));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().matches("1 dump; the dump at line \\d+ breaks off in its last line \\(\\d+\\), before HotSpot's closing"
+                + " \"JNI global refs\" line: cut short, the last dump kept as far as it goes"), r.message());
+    }
+
+    @Test
+    void ofSeveralDumpsTheLastOneWithoutItsClosingLineIsCutShort() throws Exception {
+        List<String> lines = Files.readAllLines(Dumps.corpus("jstack/samurai-openjdk17-idle-3dumps.txt"));
+        int lastClose = lines.size() - 1;
+        while (!lines.get(lastClose).startsWith("JNI global ref")) {
+            lastClose--;
+        }
+        Path cut = Files.write(dir.resolve("cut.txt"), lines.subList(0, lastClose - 3));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains("stops at the end of the file without the closing \"JNI global refs\" line the dumps before it have"),
+                r.message());
+        assertEquals(3, r.snapshots());
+    }
+
+    @Test
+    void aWholeDumpWithoutAFinalLineEndIsRead() throws Exception {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        int end = whole.length;
+        while (whole[end - 1] == '\n' || whole[end - 1] == '\r') {
+            end--;
+        }
+        InputReport r = Dumps.report(Files.write(dir.resolve("no-newline.txt"), Arrays.copyOf(whole, end)));
+        assertEquals(InputStatus.READ, r.status(), r.message());
+    }
+
+    @Test
+    void aStrayNulByteDoesNotMakeADumpBinary() throws Exception {
+        byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        dump[100] = 0;
+        Path file = Files.write(dir.resolve("nul.txt"), dump);
+        assertEquals(InputStatus.READ, Dumps.report(file).status(), Dumps.report(file).message());
+        assertEquals(1, Dumps.findings("deadlock", file).size());
+    }
+
+    @Test
+    void anInputThatNeverEndsIsGivenUpOnAndTheOthersAreRead() throws Exception {
+        // a named pipe whose writer never closes it: the reader waits for more, and the deadline ends the wait
+        Path fifo = dir.resolve("never.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path good = Files.copy(Dumps.sample("jdk17/monitor-deadlock.txt"), dir.resolve("good.txt"));
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                out.write("Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n".getBytes());
+                out.flush();
+                Thread.sleep(60_000);
+            } catch (IOException | InterruptedException e) {
+                // the test is over
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        Analysis.Result r = new Analysis(io.lockscope.engine.RuleEngine.builtIn(), java.util.Set.of("deadlock"))
+                .withDeadline(InputDeadline.seconds(2)).run(List.of(fifo, good), Analysis.Progress.NONE);
+        InputReport never = r.inputs().stream().filter(i -> i.path().endsWith("never.fifo")).findFirst().orElseThrow();
+        assertEquals(InputStatus.FAILED, never.status(), never.message());
+        assertEquals("gave up after 2 s without reaching its end (--input-timeout)", never.message());
+        assertEquals(1, r.outcome().findings().size(), "the good file is read all the same");
+        writer.interrupt();
     }
 }

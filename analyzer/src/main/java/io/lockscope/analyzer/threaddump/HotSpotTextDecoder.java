@@ -272,6 +272,7 @@ final class HotSpotTextDecoder {
         if (line.startsWith(FULL_THREAD_DUMP)) {
             finishDump();
             startDump(n);
+            headed = true;
             Matcher m = VM_VERSION.matcher(line);
             if (m.matches()) {
                 vmVersion = Optional.of((m.group(1) + " " + m.group(2)).strip());
@@ -377,7 +378,7 @@ final class HotSpotTextDecoder {
     private void startDump(long n) {
         inDump = true;
         closed = false;
-        headed = pendingVersion.isPresent();
+        headed = false;
         dumpLine = n;
         time = pendingTime;
         pid = pendingPid.isPresent() ? pendingPid : filePid;

@@ -1,0 +1,94 @@
+package io.lockscope.analyzer.jfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Analysis;
+import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A recording damaged in its chunk header or cut short, made here from a real recording of a
+ * three-thread deadlock (sample-dumps/jdk17/monitor-deadlock.jfr). Nothing in it may make the run
+ * wait, and a recording of which nothing could be read is never "read".
+ */
+class DamagedRecordingTest {
+
+    /** Generous: reading this file takes well under a second; the JDK's parser used to wait for ever. */
+    private static final Duration NEVER_WAITS = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private Path damaged(String name, int at, byte[] bytes) throws IOException {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.jfr"));
+        System.arraycopy(bytes, 0, whole, at, bytes.length);
+        return Files.write(dir.resolve(name), whole);
+    }
+
+    private static byte[] u8(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    private static InputReport report(Path file) {
+        return assertTimeoutPreemptively(NEVER_WAITS, () -> Dumps.report(file));
+    }
+
+    @Test
+    void aChunkOfSizeZeroFailsAtOnceWhicheverParserIsAsked() throws Exception {
+        Path file = damaged("zero.jfr", 8, u8(0));
+        InputReport r = report(file);
+        assertEquals(InputStatus.FAILED, r.status(), r.message());
+        assertTrue(r.message().contains("chunk 1 at byte 0 has size 0 in its header"), r.message());
+        // the JDK's own parser, asked directly, is never handed the chunk
+        IOException e = assertTimeoutPreemptively(NEVER_WAITS, () -> org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> JfrReader.read(file, "zero.jfr", false, s -> { }, JfrReader.Parser.JDK)));
+        assertTrue(e.getMessage().contains("has size 0"), e.getMessage());
+    }
+
+    @Test
+    void aRecordingCutAtSixtyPercentIsNotReadAsEmpty() throws Exception {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.jfr"));
+        Path cut = Files.write(dir.resolve("cut.jfr"), Arrays.copyOf(whole, whole.length * 6 / 10));
+        InputReport r = report(cut);
+        assertEquals(InputStatus.FAILED, r.status(), r.message());
+        assertTrue(r.message().contains(String.format("chunk 1 at byte 0 says it has %,d bytes, but the file ends %,d bytes after its start (cut short)",
+                whole.length, whole.length * 6 / 10)), r.message());
+    }
+
+    @Test
+    void constantPoolOrMetadataOffsetsPastTheChunkAreDamageNotAnEmptyRecording() throws Exception {
+        InputReport pools = report(damaged("pools.jfr", 16, u8(Long.MAX_VALUE / 3)));
+        assertEquals(InputStatus.FAILED, pools.status(), pools.message());
+        assertTrue(pools.message().contains("puts its constant pools at byte"), pools.message());
+        InputReport metadata = report(damaged("metadata.jfr", 24, u8(1L << 40)));
+        assertEquals(InputStatus.FAILED, metadata.status(), metadata.message());
+        assertTrue(metadata.message().contains("puts its metadata at byte 1,099,511,627,776"), metadata.message());
+    }
+
+    @Test
+    void aFormatVersionNoJdkWroteIsRefusedByName() throws Exception {
+        InputReport r = report(damaged("v9.jfr", 4, new byte[] {0, 9}));
+        assertEquals(InputStatus.FAILED, r.status(), r.message());
+        assertTrue(r.message().contains("JFR format 9.1 in its header"), r.message());
+    }
+
+    @Test
+    void theThreadDumpBesideADamagedRecordingStillGivesItsDeadlock() throws Exception {
+        damaged("zero.jfr", 8, u8(0));
+        Files.copy(Dumps.sample("jdk17/monitor-deadlock.txt"), dir.resolve("monitor-deadlock.txt"));
+        Analysis.Result r = assertTimeoutPreemptively(NEVER_WAITS, () -> Dumps.analyze(dir));
+        assertEquals(1, r.outcome().findings().stream().filter(f -> f.rule().equals("deadlock")).count(), r.outcome().findings().toString());
+        assertEquals(java.util.List.of("stocker", "auditor", "closer"), r.outcome().findings().get(0).threads());
+    }
+}
