@@ -1,6 +1,7 @@
 package io.lockscope.analyzer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.input.InputFormat;
@@ -117,6 +118,117 @@ class ArchiveInputTest {
                 .findFirst().orElseThrow(() -> new AssertionError(r.inputs().toString()));
         assertEquals(InputStatus.READ, dump.status());
         assertEquals(1, r.outcome().findings().size());
+    }
+
+    private static Map<String, InputReport> byPath(Analysis.Result r) {
+        return r.inputs().stream().collect(Collectors.toMap(InputReport::path, x -> x));
+    }
+
+    @Test
+    void aDamagedZipEntryDoesNotStopTheEntriesAfterIt() throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("a/monitor-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
+        files.put("b/healthy-busy.txt", Files.readAllBytes(Dumps.sample("jdk17/healthy-busy.txt")));
+        files.put("c/reentrantlock-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/reentrantlock-deadlock.txt")));
+        byte[] zip = zip(files);
+        // flip bytes inside b's compressed data, a little after its local header
+        int b = indexOf(zip, "b/healthy-busy.txt".getBytes(StandardCharsets.UTF_8));
+        Arrays.fill(zip, b + 200, b + 260, (byte) 0x55);
+        Path file = Files.write(dir.resolve("damaged.zip"), zip);
+        Analysis.Result r = Dumps.analyze(file);
+        Map<String, InputReport> in = byPath(r);
+        InputReport damaged = in.get(file + "!/b/healthy-busy.txt");
+        assertTrue(damaged.status() == InputStatus.FAILED || damaged.status() == InputStatus.PARTIAL, damaged.message());
+        assertEquals(InputStatus.READ, in.get(file + "!/c/reentrantlock-deadlock.txt").status());
+        assertEquals(InputStatus.PARTIAL, in.get(file.toString()).status(), in.get(file.toString()).message());
+        assertEquals(Set.of("deadlock stocker,auditor,closer", "deadlock transfer-a-to-b,transfer-b-to-a"), summaries(r));
+    }
+
+    private static Set<String> summaries(Analysis.Result r) {
+        return r.outcome().findings().stream().map(f -> f.rule() + " " + String.join(",", f.threads())).collect(Collectors.toSet());
+    }
+
+    private static int indexOf(byte[] data, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= data.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (data[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("not found");
+    }
+
+    @Test
+    void zipEntriesWithTheSameBytesAreReadOnce() throws IOException {
+        // two hundred names for one dump: what a zip bomb does with overlapping entries, in a form Java's zip writer makes
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        for (int i = 0; i < 200; i++) {
+            files.put(String.format("copies/%03d.txt", i), dump);
+        }
+        Path file = Files.write(dir.resolve("copies.zip"), zip(files));
+        Analysis.Result r = Dumps.analyze(file);
+        Map<String, InputReport> in = byPath(r);
+        assertEquals(InputStatus.READ, in.get(file + "!/copies/000.txt").status());
+        assertEquals("the same bytes as copies/000.txt, read once", in.get(file + "!/copies/199.txt").message());
+        assertEquals(1, r.inputs().stream().filter(i -> i.snapshots() == 1 && i.path().contains("!/")).count());
+        assertEquals(Set.of("deadlock stocker,auditor,closer"), summaries(r));
+    }
+
+    @Test
+    void aZipEntryNamedOutsideTheArchiveIsListedAndReadNeverWrittenThere() throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("../../outside.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
+        Path folder = Files.createDirectories(dir.resolve("x/y"));
+        Path file = Files.write(folder.resolve("escape.zip"), zip(files));
+        Analysis.Result r = Dumps.analyze(file);
+        assertEquals(InputStatus.READ, byPath(r).get(file + "!/../../outside.txt").status());
+        assertFalse(Files.exists(dir.resolve("outside.txt")));
+        assertEquals(Set.of("deadlock stocker,auditor,closer"), summaries(r));
+    }
+
+    @Test
+    void aTarWhoseDataShiftedMakesNoEntriesOfDumpText() throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("a.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
+        files.put("b.txt", Files.readAllBytes(Dumps.sample("jdk17/healthy-busy.txt")));
+        files.put("c.txt", Files.readAllBytes(Dumps.sample("jdk17/reentrantlock-deadlock.txt")));
+        byte[] tar = tar(files);
+        // 100 bytes lost from b's content (a copy that dropped a packet): every header after it is off its block
+        int b = indexOf(tar, "b.txt".getBytes(StandardCharsets.US_ASCII));
+        byte[] shifted = new byte[tar.length - 100];
+        System.arraycopy(tar, 0, shifted, 0, b + 1024);
+        System.arraycopy(tar, b + 1124, shifted, b + 1024, tar.length - b - 1124);
+        Path file = Files.write(dir.resolve("shifted.tar"), shifted);
+        Analysis.Result r = Dumps.analyze(file);
+        Set<String> names = r.inputs().stream().map(InputReport::path).collect(Collectors.toSet());
+        for (String name : names) {
+            assertTrue(name.equals(file.toString()) || name.equals(file + "!/a.txt") || name.equals(file + "!/b.txt"), names.toString());
+        }
+        assertEquals(InputStatus.PARTIAL, byPath(r).get(file.toString()).status());
+        assertTrue(byPath(r).get(file.toString()).message().contains("a header whose checksum does not match"),
+                byPath(r).get(file.toString()).message());
+    }
+
+    @Test
+    void aNamedPipeIsRead() throws Exception {
+        Path fifo = dir.resolve("jstack.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(fifo, Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        Analysis.Result r = Dumps.analyze(fifo);
+        writer.join();
+        assertEquals(InputStatus.READ, byPath(r).get(fifo.toString()).status());
+        assertEquals(Set.of("deadlock stocker,auditor,closer"), summaries(r));
     }
 
     private Path unpacked(Map<String, byte[]> files) throws IOException {
