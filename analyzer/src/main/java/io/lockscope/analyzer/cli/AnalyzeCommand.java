@@ -104,6 +104,19 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return analyze();
+        } catch (OutOfMemoryError e) {
+            // one input that runs out of memory fails alone (InputReader); this is the whole run's picture not fitting
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("lockscope: ran out of memory with a heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB; give it more with LOCKSCOPE_JAVA_OPTS=-Xmx4g (or java -Xmx4g -jar lockscope.jar)");
+            err.flush();
+            return ExitCode.INTERNAL;
+        }
+    }
+
+    private int analyze() throws Exception {
         List<Rule> all = RuleEngine.builtIn();
         Set<String> enabled = new LinkedHashSet<>();
         if (rules.isEmpty()) {

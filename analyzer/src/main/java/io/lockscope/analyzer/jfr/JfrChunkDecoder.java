@@ -65,8 +65,15 @@ final class JfrChunkDecoder {
     private static final int ARRAY = 7;
 
     /** The file is 2.x but this reader does not read it; jdk.jfr does instead. */
-    static final class Unsupported extends IOException {
+    static class Unsupported extends IOException {
         Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    /** Bytes inside a whole chunk that do not decode: damage, not a format lockscope's parser leaves to others. */
+    static final class Damaged extends Unsupported {
+        Damaged(String message) {
             super(message);
         }
     }
@@ -289,7 +296,7 @@ final class JfrChunkDecoder {
         }
 
         private Unsupported damaged(String what, int at) {
-            return new Unsupported(what + " at byte " + (fileOffset + at));
+            return new Damaged(what + " at byte " + (fileOffset + at));
         }
 
         // ---- encodings

@@ -87,6 +87,7 @@ public final class JfrReader {
         boolean jdkParser = !gzip && version[0] >= 2;
         RecordingBuilder builder = new RecordingBuilder(display);
         boolean complete = true;
+        String damage = null;
         String via = null;
         String declined = "";
         if (jdkParser && parser == Parser.LOCKSCOPE) {
@@ -97,6 +98,10 @@ public final class JfrReader {
                 // what lockscope's parser does not take on, or fails on (types nested without end), jdk.jfr reads from the start
                 declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? ""
                         : e.getClass().getSimpleName() + ": ") + e.getMessage() + ")";
+                if (e instanceof JfrChunkDecoder.Damaged) {
+                    // the other parsers may read past damage without a word: the recording is partial all the same
+                    damage = "damaged: " + e.getMessage() + "; what the other parser read of it is kept";
+                }
                 builder = new RecordingBuilder(display);
             }
         }
@@ -120,8 +125,9 @@ public final class JfrReader {
         }
         long events = builder.counts().values().stream().mapToLong(Long::longValue).sum();
         String note = cut != null ? cut.damage() + "; read those, left out the rest"
+                : damage != null ? damage
                 : complete ? "" : "a damaged or cut-short chunk was left out; the chunks before it are kept";
-        complete &= cut == null;
+        complete &= cut == null && damage == null;
         Recording r = builder.build(complete, note, snapshots);
         String message = "JFR " + format + " via " + via + "; " + events + " lock and thread events"
                 + (builder.threadDumpCount() > 0 ? ", " + builder.threadDumpCount() + " thread dumps" : "")

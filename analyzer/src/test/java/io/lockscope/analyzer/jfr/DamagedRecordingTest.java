@@ -91,4 +91,15 @@ class DamagedRecordingTest {
         assertEquals(1, r.outcome().findings().stream().filter(f -> f.rule().equals("deadlock")).count(), r.outcome().findings().toString());
         assertEquals(java.util.List.of("stocker", "auditor", "closer"), r.outcome().findings().get(0).threads());
     }
+
+    @Test
+    void bytesFlippedInsideAChunkMakeThePartialReadOfTheOtherParser() throws Exception {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.jfr"));
+        Arrays.fill(whole, whole.length / 2, whole.length / 2 + 64, (byte) 0xff);
+        InputReport r = report(Files.write(dir.resolve("flipped.jfr"), whole));
+        // jdk.jfr reads past the damage without a word; lockscope's parser saw it, so the recording is partial
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().matches(".*lockscope's parser declined: .* at byte [\\d]+\\).*; damaged: .* at byte \\d+; what the other parser"
+                + " read of it is kept"), r.message());
+    }
 }
