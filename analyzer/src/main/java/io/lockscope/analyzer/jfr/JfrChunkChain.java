@@ -16,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>The header (HotSpot's jfr/recorder/repository/jfrChunk.cpp): "FLR\0", major and minor (two
  * bytes each), then as 8-byte numbers the chunk's size, the offsets of its last constant pool and
- * of its metadata, and its start time and ticks; 68 bytes in all.
+ * of its metadata, its start time, duration, start ticks and ticks per second, then a file state
+ * byte (0 when the chunk is finished) and a flags byte; 68 bytes in all.
  *
  * @param wholeChunks how many chunks from the start are whole
  * @param wholeBytes  where the last whole chunk ends
@@ -26,6 +27,8 @@ import java.nio.file.StandardOpenOption;
 record JfrChunkChain(int wholeChunks, long wholeBytes, long size, String problem) {
 
     static final int HEADER_SIZE = 68;
+    /** The header's file state: 0 once the chunk is finished; the JVM writes 255 while it updates the header. */
+    static final int FILE_STATE = 64;
 
     boolean whole() {
         return problem.isEmpty();
@@ -83,6 +86,10 @@ record JfrChunkChain(int wholeChunks, long wholeBytes, long size, String problem
                     bad = String.format("puts its constant pools at byte %,d of its %,d", pools, chunkSize);
                 } else if (metadata < HEADER_SIZE || metadata >= chunkSize) {
                     bad = String.format("puts its metadata at byte %,d of its %,d", metadata, chunkSize);
+                } else if (major >= 2 && head.get(FILE_STATE) != 0) {
+                    // (format 1.0's header ends before this byte)
+                    // the JDK's parser waits for such a chunk to be finished (ChunkHeader.readFileState, awaitFinished)
+                    bad = String.format("is marked as still being written (state byte %d)", head.get(FILE_STATE) & 0xff);
                 }
                 if (bad != null) {
                     return new JfrChunkChain(chunks, at, size, String.format("chunk %d at byte %,d %s", chunks + 1, at, bad));

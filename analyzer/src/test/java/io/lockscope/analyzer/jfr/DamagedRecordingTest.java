@@ -102,4 +102,16 @@ class DamagedRecordingTest {
         assertTrue(r.message().matches(".*lockscope's parser declined: .* at byte [\\d]+\\).*; damaged: .* at byte \\d+; what the other parser"
                 + " read of it is kept"), r.message());
     }
+
+    @Test
+    void aChunkMarkedAsStillBeingWrittenIsNeverWaitedFor() throws Exception {
+        // found by fuzzing: the JDK's parser waits for the JVM to finish a chunk whose state byte is not 0
+        Path file = damaged("writing.jfr", 64, new byte[] {(byte) 255});
+        InputReport r = report(file);
+        assertEquals(InputStatus.FAILED, r.status(), r.message());
+        assertTrue(r.message().contains("chunk 1 at byte 0 is marked as still being written (state byte 255)"), r.message());
+        IOException e = assertTimeoutPreemptively(NEVER_WAITS, () -> org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> JfrReader.read(file, "writing.jfr", false, s -> { }, JfrReader.Parser.JDK)));
+        assertTrue(e.getMessage().contains("still being written"), e.getMessage());
+    }
 }
