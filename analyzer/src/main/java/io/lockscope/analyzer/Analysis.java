@@ -78,9 +78,11 @@ public final class Analysis {
         List<Snapshot> snapshots = new ArrayList<>();
         List<io.lockscope.model.Recording> recordings = new ArrayList<>();
         int i = 0;
+        // the spill file lives as long as the run's temporary folder: the snapshots refer to it until the reports are written
+        io.lockscope.analyzer.store.SnapshotSpill spill = new io.lockscope.analyzer.store.SnapshotSpill();
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
-            GuardedRead read = GuardedRead.of(c, deadline, (pass, position, size) -> progress.within(c.display(), pass, position, size));
+            GuardedRead read = GuardedRead.of(c, deadline, spill, (pass, position, size) -> progress.within(c.display(), pass, position, size));
             inputs.addAll(read.reports());
             snapshots.addAll(read.snapshots());
             recordings.addAll(read.recordings());

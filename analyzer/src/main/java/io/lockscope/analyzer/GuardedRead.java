@@ -26,15 +26,18 @@ import java.util.concurrent.TimeoutException;
 final class GuardedRead {
 
     private final List<Snapshot> snapshots = new ArrayList<>();
+    private final io.lockscope.analyzer.store.SnapshotSpill spill;
     private final List<Recording> recordings = new ArrayList<>();
     private List<InputReport> reports = List.of();
     private boolean open = true;
 
-    private GuardedRead() {
+    private GuardedRead(io.lockscope.analyzer.store.SnapshotSpill spill) {
+        this.spill = spill;
     }
 
-    static GuardedRead of(Discovery.Candidate c, InputDeadline deadline, InputReader.Progress progress) {
-        GuardedRead r = new GuardedRead();
+    static GuardedRead of(Discovery.Candidate c, InputDeadline deadline, io.lockscope.analyzer.store.SnapshotSpill spill,
+            InputReader.Progress progress) {
+        GuardedRead r = new GuardedRead(spill);
         if (deadline.unlimited()) {
             r.reports = InputReader.readAll(c.path(), c.display(), r::snapshot, r::recording, progress);
             return r;
@@ -80,7 +83,7 @@ final class GuardedRead {
 
     private synchronized void snapshot(Snapshot s) {
         checkOpen();
-        snapshots.add(s);
+        snapshots.add(spill.keep(s));
     }
 
     private synchronized void recording(Recording rec) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param detail      what the finding rests on and how sure it is, for people; may be empty
  * @param fingerprint stable across runs and dumps of the same problem: rule, lock classes,
  *                    thread names, top frames; baselines match on it
+ * @param dumps       in how many dumps it was seen: the evidence keeps the first few and the last
+ *                    (see {@link RuleEngine#MAX_EVIDENCE_DUMPS}), this counts them all
  */
 public record Finding(
         String rule,
@@ -25,12 +27,20 @@ public record Finding(
         List<Evidence> evidence,
         String detail,
         String hint,
-        String fingerprint) {
+        String fingerprint,
+        int dumps) {
 
     public Finding {
         threads = List.copyOf(threads);
         locks = List.copyOf(locks);
         evidence = List.copyOf(evidence);
+    }
+
+    /** A finding seen in the dumps its evidence names. */
+    public Finding(String rule, Severity severity, String title, String jvm, List<String> threads, List<LockRef> locks,
+            List<Evidence> evidence, String detail, String hint, String fingerprint) {
+        this(rule, severity, title, jvm, threads, locks, evidence, detail, hint, fingerprint,
+                (int) evidence.stream().map(Evidence::snapshot).distinct().count());
     }
 
     /**
@@ -50,6 +60,6 @@ public record Finding(
     }
 
     public Finding withSeverity(Severity s) {
-        return new Finding(rule, s, title, jvm, threads, locks, evidence, detail, hint, fingerprint);
+        return new Finding(rule, s, title, jvm, threads, locks, evidence, detail, hint, fingerprint, dumps);
     }
 }

@@ -3,7 +3,6 @@ package io.lockscope.engine;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.Snapshot;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +12,18 @@ public final class RuleContext {
     private final JvmHistory jvm;
     private final RuleSettings settings;
     private final String rule;
-    private final Map<Snapshot, LockGraph> graphs;
+    private final Map<Same, LockGraph> graphs;
 
     public RuleContext(JvmHistory jvm) {
-        this(jvm, RuleSettings.defaults(), "", new IdentityHashMap<>());
+        this(jvm, RuleSettings.defaults(), "", new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Same, LockGraph> eldest) {
+                return size() > KEPT_GRAPHS;
+            }
+        });
     }
 
-    private RuleContext(JvmHistory jvm, RuleSettings settings, String rule, Map<Snapshot, LockGraph> graphs) {
+    private RuleContext(JvmHistory jvm, RuleSettings settings, String rule, Map<Same, LockGraph> graphs) {
         this.jvm = jvm;
         this.settings = settings;
         this.rule = rule;
@@ -47,7 +51,41 @@ public final class RuleContext {
         return jvm.snapshots();
     }
 
+    /**
+     * Graphs kept for the rules to share: one per snapshot for a JVM of ordinary size; for a JVM of
+     * thousands of dumps, the most recently used ones, so that memory does not grow with the log.
+     */
+    static final int KEPT_GRAPHS = (int) Math.max(64, Runtime.getRuntime().maxMemory() / (1 << 20));
+
+    /** The snapshot's lock graph, built once and shared by the rules (see {@link #KEPT_GRAPHS}). */
     public LockGraph graph(Snapshot snapshot) {
-        return graphs.computeIfAbsent(snapshot, LockGraph::of);
+        synchronized (graphs) {
+            Same key = new Same(snapshot);
+            LockGraph g = graphs.get(key);
+            if (g == null) {
+                g = LockGraph.of(snapshot);
+                graphs.put(key, g);
+            }
+            return g;
+        }
+    }
+
+    /** A snapshot by identity: a record's own equality would compare (and read back) every thread. */
+    private static final class Same {
+        private final Snapshot snapshot;
+
+        Same(Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Same other && other.snapshot == snapshot;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(snapshot);
+        }
     }
 }

@@ -41,25 +41,57 @@ public final class RuleEngine {
      * one, keeping the first one's words and all the threads, locks and evidence.
      */
     static List<Finding> mergeSameProblem(List<Finding> findings) {
-        Map<String, Finding> merged = new LinkedHashMap<>();
+        // gathered first, each finding made once: merging pairwise copied the evidence again for every dump
+        Map<String, List<Finding>> same = new LinkedHashMap<>();
         for (Finding f : findings) {
-            merged.merge(f.jvm() + "|" + f.rule() + "|" + f.fingerprint(), f, (a, b) -> {
-                List<String> threads = new ArrayList<>(a.threads());
-                b.threads().stream().filter(t -> !threads.contains(t)).forEach(threads::add);
-                Map<String, io.lockscope.model.LockRef> locks = new LinkedHashMap<>();
-                a.locks().forEach(l -> locks.putIfAbsent(l.id(), l));
-                b.locks().forEach(l -> locks.putIfAbsent(l.id(), l));
-                List<Evidence> evidence = new ArrayList<>(a.evidence());
-                evidence.addAll(b.evidence());
-                String title = a.title().replaceFirst(" \\(and \\d+ more like it\\)$", "");
-                int more = a.title().matches(".* \\(and \\d+ more like it\\)$")
-                        ? Integer.parseInt(a.title().replaceFirst(".* \\(and (\\d+) more like it\\)$", "$1")) + 1 : 1;
-                return new Finding(a.rule(), a.severity().atLeast(b.severity()) ? a.severity() : b.severity(),
-                        title + " (and " + more + " more like it)", a.jvm(), threads, List.copyOf(locks.values()), evidence,
-                        a.detail(), a.hint(), a.fingerprint());
-            });
+            same.computeIfAbsent(f.jvm() + "|" + f.rule() + "|" + f.fingerprint(), k -> new ArrayList<>()).add(f);
         }
-        return new ArrayList<>(merged.values());
+        List<Finding> out = new ArrayList<>();
+        for (List<Finding> group : same.values()) {
+            Finding a = group.get(0);
+            if (group.size() == 1) {
+                out.add(bounded(a));
+                continue;
+            }
+            java.util.LinkedHashSet<String> threads = new java.util.LinkedHashSet<>();
+            Map<String, io.lockscope.model.LockRef> locks = new LinkedHashMap<>();
+            List<Evidence> evidence = new ArrayList<>();
+            Severity severity = a.severity();
+            java.util.Set<String> dumps = new java.util.HashSet<>();
+            int more = 0;
+            for (Finding f : group) {
+                threads.addAll(f.threads());
+                f.locks().forEach(l -> locks.putIfAbsent(l.id(), l));
+                evidence.addAll(f.evidence());
+                f.evidence().forEach(e -> dumps.add(e.snapshot()));
+                severity = severity.atLeast(f.severity()) ? severity : f.severity();
+                more++;
+            }
+            out.add(bounded(new Finding(a.rule(), severity, a.title() + " (and " + (more - 1) + " more like it)", a.jvm(),
+                    List.copyOf(threads), List.copyOf(locks.values()), evidence, a.detail(), a.hint(), a.fingerprint(),
+                    Math.max(dumps.size(), a.dumps()))));
+        }
+        return out;
+    }
+
+    /** Dumps a finding keeps the evidence of: the first ones and the last; the rest are counted, not listed. */
+    public static final int MAX_EVIDENCE_DUMPS = 6;
+
+    /**
+     * The finding with the evidence of at most {@link #MAX_EVIDENCE_DUMPS} dumps, the first and the
+     * last it was seen in: a problem seen in ten thousand dumps of a log is one finding of bounded
+     * size, and {@link Finding#dumps()} still says in how many.
+     */
+    static Finding bounded(Finding f) {
+        List<String> order = f.evidence().stream().map(Evidence::snapshot).distinct().toList();
+        if (order.size() <= MAX_EVIDENCE_DUMPS) {
+            return f;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>(order.subList(0, MAX_EVIDENCE_DUMPS - 1));
+        keep.add(order.get(order.size() - 1));
+        List<Evidence> kept = f.evidence().stream().filter(e -> keep.contains(e.snapshot())).toList();
+        return new Finding(f.rule(), f.severity(), f.title(), f.jvm(), f.threads(), f.locks(), kept, f.detail(), f.hint(), f.fingerprint(),
+                Math.max(f.dumps(), order.size()));
     }
 
     public List<Rule> rules() {
@@ -89,7 +121,8 @@ public final class RuleEngine {
                 }
                 RuleResult result = rule.check(shared.forRule(id, settings));
                 if (result instanceof RuleResult.Findings f) {
-                    for (Finding finding : f.findings()) {
+                    // merged rule by rule, so that a long log's findings never pile up across rules
+                    for (Finding finding : mergeSameProblem(f.findings())) {
                         found.add(settings.severity(id).map(finding::withSeverity).orElse(finding));
                     }
                 } else if (result instanceof RuleResult.NotApplicable na) {

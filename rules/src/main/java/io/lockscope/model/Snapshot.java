@@ -26,7 +26,7 @@ public record Snapshot(
         List<SynchronizerState> synchronizers) {
 
     public Snapshot {
-        threads = List.copyOf(threads);
+        threads = threads instanceof Stored ? threads : List.copyOf(threads);
         reportedDeadlocks = List.copyOf(reportedDeadlocks);
         synchronizers = List.copyOf(synchronizers);
     }

@@ -69,7 +69,7 @@ public final class BlockingWhileHolding implements Rule {
                 c.add(g, h, waiters);
             }
         }
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         for (Case c : cases.values()) {
             findings.add(c.toFinding(context.jvm().id()));
         }

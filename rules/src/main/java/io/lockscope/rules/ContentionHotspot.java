@@ -76,7 +76,7 @@ public final class ContentionHotspot implements Rule {
                 spot.add(g, waits);
             }
         }
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         for (Hotspot h : new java.util.LinkedHashSet<>(spots.values())) {
             findings.add(h.toFinding(context.jvm().id(), min));
         }

@@ -73,7 +73,7 @@ public final class LeakedLock implements Rule {
                         .findFirst().ifPresent(x -> leak.unreferenced |= x.referrers().isEmpty());
             }
         }
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         for (Leak l : leaks.values()) {
             findings.add(l.toFinding(context.jvm().id()));
         }

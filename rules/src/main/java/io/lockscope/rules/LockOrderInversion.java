@@ -87,7 +87,7 @@ public final class LockOrderInversion implements Rule {
                 }
             }
         }
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         Set<String> reported = new HashSet<>();
         for (Map.Entry<String, List<Nesting>> e : byOrder.entrySet()) {
             Nesting one = e.getValue().get(0);

@@ -82,7 +82,7 @@ public final class OrphanedLock implements Rule {
             }
         }
         boolean mayHideVirtualOwners = context.snapshots().stream().anyMatch(OrphanedLock::mayHaveVirtualThreads);
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         for (Map.Entry<String, Orphan> e : orphans.entrySet()) {
             // a heap dump of the same JVM that shows a live holder (a reader, whom thread dumps never show) settles it
             if (liveHeldSomewhere.contains(e.getKey()) && e.getValue().deadHolders.isEmpty()) {
@@ -169,7 +169,7 @@ public final class OrphanedLock implements Rule {
                 o.add(g, waits, List.of(), Optional.empty());
             }
         }
-        List<Finding> out = new ArrayList<>();
+        List<Finding> out = new io.lockscope.engine.Findings();
         for (Orphan o : orphans.values()) {
             o.likely = likelyOwners(deaths, o.waiterClasses);
             if (!o.likely.isEmpty()) {

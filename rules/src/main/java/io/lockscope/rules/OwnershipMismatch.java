@@ -147,7 +147,7 @@ public final class OwnershipMismatch implements Rule {
             return List.of();
         }
         Map<String, String[]> ownerByKey = new LinkedHashMap<>(); // key -> {owner identity, owner name, snapshot, lock}
-        List<Finding> out = new ArrayList<>();
+        List<Finding> out = new io.lockscope.engine.Findings();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
             for (List<Wait> waits : g.waitsByLock().values()) {
@@ -193,7 +193,7 @@ public final class OwnershipMismatch implements Rule {
                 recordingOf.putIfAbsent(site, r);
             }
         }
-        List<Finding> out = new ArrayList<>();
+        List<Finding> out = new io.lockscope.engine.Findings();
         for (Map.Entry<String, List<io.lockscope.model.Recording.ThrownException>> e : bySite.entrySet()) {
             io.lockscope.model.Recording.ThrownException x = e.getValue().get(0);
             io.lockscope.model.Recording r = recordingOf.get(e.getKey());

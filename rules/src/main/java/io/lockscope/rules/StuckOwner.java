@@ -91,7 +91,7 @@ public final class StuckOwner implements Rule {
             open = next;
         }
         done.addAll(open.values());
-        List<Finding> findings = new ArrayList<>();
+        List<Finding> findings = new io.lockscope.engine.Findings();
         long minSeconds = context.threshold(MIN_SECONDS);
         for (Run r : done) {
             if (r.snapshots.size() >= min && r.seconds().map(sec -> sec >= minSeconds).orElse(true)) {

@@ -108,13 +108,26 @@ public final class ReportModel {
         return s;
     }
 
+    /** Dumps of one JVM listed one by one; past this many, the first and last half of it. */
+    static final int MAX_LISTED_SNAPSHOTS = 200;
+
     private static ObjectNode jvm(JvmHistory jvm, Analysis.Result result) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", jvm.id());
         n.put("label", jvm.label());
         n.put("grouping", jvm.grouping());
         ArrayNode snaps = n.putArray("snapshots");
-        for (Snapshot s : jvm.snapshots()) {
+        List<Snapshot> all = jvm.snapshots();
+        // a log of thousands of dumps lists its first and last ones: the report stays of a size people open
+        int notListed = Math.max(0, all.size() - MAX_LISTED_SNAPSHOTS);
+        if (notListed > 0) {
+            n.put("snapshotsNotListed", notListed);
+        }
+        for (int i = 0; i < all.size(); i++) {
+            if (notListed > 0 && i >= MAX_LISTED_SNAPSHOTS / 2 && i < all.size() - MAX_LISTED_SNAPSHOTS / 2) {
+                continue;
+            }
+            Snapshot s = all.get(i);
             ObjectNode sn = snaps.addObject();
             sn.put("label", s.label());
             sn.put("format", s.format());
@@ -194,7 +207,7 @@ public final class ReportModel {
                 e.stack().forEach(st::add);
             }
         }
-        n.put("dumps", f.evidence().stream().map(Evidence::snapshot).distinct().count());
+        n.put("dumps", f.dumps());
         n.put("detail", f.detail());
         n.put("hint", f.hint());
         n.put("fingerprint", f.fingerprint());

@@ -92,38 +92,88 @@ final class ThreadTable {
     }
 
     /** For each lock that someone waited for, in every dump of the JVM: who held it and how many waited. */
+    /** Columns of the lock history at most; past this many (after merging runs of like dumps), the first and last ones. */
+    static final int HISTORY_COLUMNS = 60;
+
+    /** One column of the lock history: a dump, or a run of consecutive dumps that showed the same locks alike. */
+    private record Column(String first, String last, int dumps, Map<String, Cell> cells) {
+        /** "a.txt#3", or for a run "a.txt#3 … #57 (55 dumps)" (the last one's file left out when it is the same). */
+        String label() {
+            if (dumps == 1) {
+                return first;
+            }
+            int firstHash = first.lastIndexOf('#');
+            int lastHash = last.lastIndexOf('#');
+            boolean sameFile = firstHash >= 0 && lastHash >= 0 && first.substring(0, firstHash).equals(last.substring(0, lastHash));
+            return first + " … " + (sameFile ? last.substring(lastHash) : last) + " (" + dumps + " dumps)";
+        }
+    }
+
+    private record Cell(int waiters, String owner) {
+    }
+
+    /**
+     * Each lock that threads waited for, dump by dump: its owner and how many waited. Consecutive
+     * dumps in which every lock had the same owner and waiters are one column (a range); a JVM with
+     * more columns than {@link #HISTORY_COLUMNS} shows its first and last ones around a column that
+     * says how many dumps it leaves out. Its size does not grow with the number of dumps.
+     */
     static ObjectNode lockHistory(JvmHistory jvm) {
-        ObjectNode h = ReportModel.MAPPER.createObjectNode();
-        ArrayNode snaps = h.putArray("snapshots");
-        Map<String, ObjectNode> rows = new LinkedHashMap<>();
-        int column = 0;
-        List<Snapshot> snapshots = jvm.snapshots();
-        for (Snapshot s : snapshots) {
-            snaps.add(s.label());
+        List<Column> columns = new java.util.ArrayList<>();
+        Map<String, String> lockNames = new LinkedHashMap<>();
+        for (Snapshot s : jvm.snapshots()) {
             LockGraph g = LockGraph.of(s);
+            Map<String, Cell> cells = new LinkedHashMap<>();
             for (Wait w : g.waits()) {
                 String key = w.lock().className() + "@" + w.lock().id();
-                if (!rows.containsKey(key) && rows.size() >= HISTORY_LOCKS) {
-                    continue;
-                }
-                ObjectNode row = rows.computeIfAbsent(key, k -> {
-                    ObjectNode r = ReportModel.MAPPER.createObjectNode();
-                    r.put("lock", w.lock().toString());
-                    ArrayNode cells = r.putArray("cells");
-                    for (int i = 0; i < snapshots.size(); i++) {
-                        cells.addObject().put("waiters", 0);
+                if (!lockNames.containsKey(key)) {
+                    if (lockNames.size() >= HISTORY_LOCKS) {
+                        continue;
                     }
-                    return r;
-                });
-                ObjectNode cell = (ObjectNode) row.path("cells").get(column);
-                cell.put("waiters", cell.path("waiters").asInt() + 1);
+                    lockNames.put(key, w.lock().toString());
+                }
                 List<Hold> holders = g.holdersOf(w.lock().id());
-                cell.put("owner", holders.isEmpty() ? "" : g.thread(holders.get(0).thread()).name());
+                Cell before = cells.get(key);
+                cells.put(key, new Cell((before == null ? 0 : before.waiters()) + 1,
+                        holders.isEmpty() ? "" : g.thread(holders.get(0).thread()).name()));
             }
-            column++;
+            Column last = columns.isEmpty() ? null : columns.get(columns.size() - 1);
+            if (last != null && last.cells().equals(cells)) {
+                columns.set(columns.size() - 1, new Column(last.first(), s.label(), last.dumps() + 1, last.cells()));
+            } else {
+                columns.add(new Column(s.label(), s.label(), 1, cells));
+            }
+        }
+        if (columns.size() > HISTORY_COLUMNS) {
+            int head = HISTORY_COLUMNS / 2;
+            int tail = HISTORY_COLUMNS - head - 1;
+            List<Column> left = columns.subList(head, columns.size() - tail);
+            int dumps = left.stream().mapToInt(Column::dumps).sum();
+            List<Column> kept = new java.util.ArrayList<>(columns.subList(0, head));
+            kept.add(new Column("… " + dumps + " dumps not shown …", "", -dumps, Map.of()));
+            kept.addAll(columns.subList(columns.size() - tail, columns.size()));
+            columns = kept;
+        }
+        List<Column> shown = columns;
+        ObjectNode h = ReportModel.MAPPER.createObjectNode();
+        ArrayNode snaps = h.putArray("snapshots");
+        for (Column c : shown) {
+            snaps.add(c.dumps() < 0 ? c.first() : c.label());
         }
         ArrayNode list = h.putArray("locks");
-        rows.values().forEach(list::add);
+        lockNames.forEach((key, name) -> {
+            ObjectNode r = list.addObject();
+            r.put("lock", name);
+            ArrayNode cells = r.putArray("cells");
+            for (Column c : shown) {
+                Cell cell = c.cells().get(key);
+                ObjectNode cn = cells.addObject();
+                cn.put("waiters", cell == null ? 0 : cell.waiters());
+                if (cell != null) {
+                    cn.put("owner", cell.owner());
+                }
+            }
+        });
         return h;
     }
 }

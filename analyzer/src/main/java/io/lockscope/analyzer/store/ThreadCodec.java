@@ -1,0 +1,227 @@
+package io.lockscope.analyzer.store;
+
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.ThreadState;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A snapshot's threads to bytes and back, for {@link SnapshotSpill}. Each block carries its own
+ * string table: a string is written once, then referred to by number (frames, files and lock
+ * classes repeat from thread to thread). Numbers are unsigned LEB128.
+ */
+final class ThreadCodec {
+
+    private ThreadCodec() {
+    }
+
+    static byte[] encode(List<JvmThread> threads) {
+        Writer w = new Writer();
+        w.varint(threads.size());
+        for (JvmThread t : threads) {
+            w.varint(t.index());
+            w.string(t.name());
+            w.optionalLong(t.javaId());
+            w.optional(t.nativeId());
+            w.optional(t.address());
+            w.varint(t.state().ordinal());
+            w.string(t.stateDetail());
+            w.varint((t.daemon() ? 1 : 0) | (t.virtual() ? 2 : 0) | (t.alive() ? 4 : 0));
+            w.optional(t.carrier());
+            w.varint(t.frames().size());
+            for (Frame f : t.frames()) {
+                w.string(f.method());
+                w.string(f.location());
+                w.varint(f.locks().size());
+                for (LockAction a : f.locks()) {
+                    w.varint(a.kind().ordinal());
+                    w.lock(a.lock());
+                    w.source(a.at());
+                }
+            }
+            if (t.ownedSynchronizers().isPresent()) {
+                w.varint(t.ownedSynchronizers().get().size() + 1);
+                t.ownedSynchronizers().get().forEach(w::lock);
+            } else {
+                w.varint(0);
+            }
+            w.source(t.at());
+        }
+        return w.bytes();
+    }
+
+    static List<JvmThread> decode(ByteBuffer in) {
+        Reader r = new Reader(in);
+        int n = r.varint();
+        List<JvmThread> threads = new ArrayList<>(n);
+        ThreadState[] states = ThreadState.values();
+        LockAction.Kind[] kinds = LockAction.Kind.values();
+        for (int i = 0; i < n; i++) {
+            int index = r.varint();
+            String name = r.string();
+            OptionalLong javaId = r.optionalLong();
+            Optional<String> nativeId = r.optional();
+            Optional<String> address = r.optional();
+            ThreadState state = states[r.varint()];
+            String stateDetail = r.string();
+            int flags = r.varint();
+            Optional<String> carrier = r.optional();
+            int frameCount = r.varint();
+            List<Frame> frames = new ArrayList<>(frameCount);
+            for (int k = 0; k < frameCount; k++) {
+                String method = r.string();
+                String location = r.string();
+                int lockCount = r.varint();
+                List<LockAction> locks = new ArrayList<>(lockCount);
+                for (int j = 0; j < lockCount; j++) {
+                    locks.add(new LockAction(kinds[r.varint()], r.lock(), r.source()));
+                }
+                frames.add(new Frame(method, location, locks));
+            }
+            int owned = r.varint();
+            Optional<List<LockRef>> ownedSynchronizers = Optional.empty();
+            if (owned > 0) {
+                List<LockRef> refs = new ArrayList<>(owned - 1);
+                for (int j = 0; j < owned - 1; j++) {
+                    refs.add(r.lock());
+                }
+                ownedSynchronizers = Optional.of(refs);
+            }
+            SourceRef at = r.source();
+            threads.add(new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, (flags & 1) != 0, (flags & 2) != 0,
+                    carrier, frames, ownedSynchronizers, at, (flags & 4) != 0));
+        }
+        return threads;
+    }
+
+    private static final class Writer {
+        private byte[] buf = new byte[4096];
+        private int n;
+        private final Map<String, Integer> strings = new HashMap<>();
+
+        void varint(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[n++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[n++] = (byte) v;
+        }
+
+        /** 0 and the bytes for a string first seen; its number plus one after that. */
+        void string(String s) {
+            Integer known = strings.get(s);
+            if (known != null) {
+                varint(known + 1L);
+                return;
+            }
+            strings.put(s, strings.size());
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(0);
+            varint(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+        }
+
+        void optional(Optional<String> s) {
+            varint(s.isPresent() ? 1 : 0);
+            s.ifPresent(this::string);
+        }
+
+        void optionalLong(OptionalLong v) {
+            varint(v.isPresent() ? 1 : 0);
+            if (v.isPresent()) {
+                varint(v.getAsLong());
+            }
+        }
+
+        void lock(LockRef l) {
+            string(l.id());
+            string(l.className());
+        }
+
+        void source(SourceRef at) {
+            string(at.file());
+            varint(at.position());
+            varint(at.unit().ordinal());
+        }
+
+        private void ensure(int more) {
+            if (n + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+
+        byte[] bytes() {
+            return java.util.Arrays.copyOf(buf, n);
+        }
+    }
+
+    private static final class Reader {
+        private final ByteBuffer in;
+        private final List<String> strings = new ArrayList<>();
+        private static final SourceRef.Unit[] UNITS = SourceRef.Unit.values();
+
+        Reader(ByteBuffer in) {
+            this.in = in;
+        }
+
+        int varint() {
+            return (int) varlong();
+        }
+
+        long varlong() {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                byte b = in.get();
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+                shift += 7;
+            }
+        }
+
+        String string() {
+            int ref = varint();
+            if (ref > 0) {
+                return strings.get(ref - 1);
+            }
+            int length = varint();
+            byte[] b = new byte[length];
+            in.get(b);
+            // strings that repeat across blocks (frames, classes) are shared across them
+            String s = Interner.intern(new String(b, StandardCharsets.UTF_8));
+            strings.add(s);
+            return s;
+        }
+
+        Optional<String> optional() {
+            return varint() == 1 ? Optional.of(string()) : Optional.empty();
+        }
+
+        OptionalLong optionalLong() {
+            return varint() == 1 ? OptionalLong.of(varlong()) : OptionalLong.empty();
+        }
+
+        LockRef lock() {
+            return new LockRef(string(), string());
+        }
+
+        SourceRef source() {
+            return new SourceRef(string(), varlong(), UNITS[varint()]);
+        }
+    }
+}
