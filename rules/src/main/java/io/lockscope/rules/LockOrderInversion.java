@@ -83,7 +83,12 @@ public final class LockOrderInversion implements Rule {
             }
             for (JvmThread t : s.threads()) {
                 for (Nesting n : nestings(g, t)) {
-                    byOrder.computeIfAbsent(orderKey(n.outer(), n.inner()), k -> new ArrayList<>()).add(n);
+                    // the first nesting of each of two threads is all the pairing below looks at: keeping no more
+                    // keeps a log of ten thousand dumps of the same nesting from holding ten thousand of them
+                    List<Nesting> same = byOrder.computeIfAbsent(orderKey(n.outer(), n.inner()), k -> new ArrayList<>());
+                    if (same.size() < 2 && same.stream().noneMatch(x -> x.threadKey().equals(n.threadKey()))) {
+                        same.add(n);
+                    }
                 }
             }
         }
