@@ -44,6 +44,7 @@ public final class Analysis {
     private final RuleSettings settings;
     private final Baseline baseline;
     private InputDeadline deadline = InputDeadline.DEFAULT;
+    private int spillThreshold = io.lockscope.analyzer.store.SnapshotSpill.IN_MEMORY_THREADS;
 
     public Analysis(List<Rule> rules, Set<String> enabled) {
         this(rules, enabled, RuleSettings.defaults(), Baseline.none());
@@ -59,6 +60,12 @@ public final class Analysis {
     /** How long one input may take to read before lockscope gives up on it and goes on. */
     public Analysis withDeadline(InputDeadline d) {
         this.deadline = d;
+        return this;
+    }
+
+    /** Threads kept in the heap before snapshots keep theirs on disk (see SnapshotSpill); for tests. */
+    public Analysis withSpillThreshold(int threads) {
+        this.spillThreshold = threads;
         return this;
     }
 
@@ -79,7 +86,7 @@ public final class Analysis {
         List<io.lockscope.model.Recording> recordings = new ArrayList<>();
         int i = 0;
         // the spill file lives as long as the run's temporary folder: the snapshots refer to it until the reports are written
-        io.lockscope.analyzer.store.SnapshotSpill spill = new io.lockscope.analyzer.store.SnapshotSpill();
+        io.lockscope.analyzer.store.SnapshotSpill spill = new io.lockscope.analyzer.store.SnapshotSpill(spillThreshold);
         for (Discovery.Candidate c : found.files()) {
             progress.reading(++i, found.files().size(), c.display());
             GuardedRead read = GuardedRead.of(c, deadline, spill, (pass, position, size) -> progress.within(c.display(), pass, position, size));

@@ -49,7 +49,13 @@ public final class LockGraph {
         }
     }
 
-    public static LockGraph of(Snapshot snapshot) {
+    public static LockGraph of(Snapshot stored) {
+        // threads kept on disk are read back once for the graph's life: its holds and waits point into that
+        // very list (a hold's frame is one of its thread's frames)
+        Snapshot snapshot = stored.threads() instanceof io.lockscope.model.Stored
+                ? new Snapshot(stored.label(), stored.format(), stored.at(), stored.time(), stored.jvm(), List.copyOf(stored.threads()),
+                        stored.monitorOwners(), stored.synchronizerOwners(), stored.reportedDeadlocks(), stored.synchronizers())
+                : stored;
         List<Hold> holds = new ArrayList<>();
         List<Wait> waits = new ArrayList<>();
         // A park blocker that some thread lists among its owned synchronizers is an ownable lock,

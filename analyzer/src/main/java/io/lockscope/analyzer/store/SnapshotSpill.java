@@ -46,7 +46,7 @@ public final class SnapshotSpill implements AutoCloseable {
         this(IN_MEMORY_THREADS);
     }
 
-    SnapshotSpill(int threshold) {
+    public SnapshotSpill(int threshold) {
         this.threshold = threshold;
     }
 
