@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * and read as lockscope reads any input; whatever the bytes, reading returns, with reports that
  * say what became of the file, and a file that gave dumps is never reported unread. An exception,
  * an error (out of memory, stack overflow) or an input that takes over {@code @Timeout} seconds
- * is a finding.
+ * is a finding (Jazzer makes the test's timeout its per-input limit; JUnit applies it to the whole
+ * bounded run as well, so it is longer than that run: 60 s; fuzz/run.sh uses 10 s).
  *
  * <p>Without JAZZER_FUZZ this runs as plain tests over the inputs in
  * src/test/resources/io/lockscope/analyzer/fuzz/FuzzReadersTestInputs/TARGET: the inputs that once
@@ -81,42 +82,42 @@ class FuzzReadersTest {
 
     /** Format detection, and whichever reader it picks: any bytes at all. */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void anyBytes(byte[] data) {
         read(data, new byte[0]);
     }
 
     /** The HotSpot text reader and its dialects (jstack, jhsdb, jstack -F, actuator text, ThreadInfo). */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void threadDumpText(byte[] data) {
         read(data, FuzzSeeds.TEXT_MAGIC);
     }
 
     /** jcmd's and the actuator's JSON thread dump readers. */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void jsonThreadDump(byte[] data) {
         read(data, FuzzSeeds.JSON_MAGIC);
     }
 
     /** The HPROF reader. */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void heapDump(byte[] data) {
         read(data, FuzzSeeds.HPROF_MAGIC);
     }
 
     /** The JFR front end: chunk headers, lockscope's parser, and the JDK's and JMC's behind it. */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void recording(byte[] data) {
         read(data, FuzzSeeds.JFR_MAGIC);
     }
 
     /** Zip, tar and gzip, and what is inside them. */
     @FuzzTest(maxDuration = CI_RUN)
-    @Timeout(10)
+    @Timeout(60)
     void archive(byte[] data) {
         read(data, FuzzSeeds.ZIP_MAGIC);
     }
