@@ -110,6 +110,18 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void controlCharactersInThreadNamesAreShownAndNeverTurnTheText() throws Exception {
+        Path html = render("control", Dumps.sample("jdk17/control-names.txt"), Dumps.sample("jdk25/control-names.txt"));
+        loadsCleanly(html);
+        String visible = browser.evaluate("document.body.innerText").asText();
+        assertTrue(visible.contains("flusher-<U+202E>gpj.exe-[click](javascript:alert(1))"), "the override shown as text");
+        assertTrue(visible.contains("poller\\x1B[2J\\x1B]0;owned\\x07"), "the escapes shown as text");
+        assertEquals(0, browser.evaluate("(document.body.innerText.match(/[\\u202a-\\u202e\\u2066-\\u2069\\u001b]/g) || []).length").asInt(),
+                "no override or escape character in the page's text");
+        assertEquals(0, browser.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length").asInt(), "no link from a name");
+    }
+
+    @Test
     void threadFilterNarrowsTheTable() throws Exception {
         Path html = render("filter", Dumps.sample("jdk17/contention.txt"));
         loadsCleanly(html);
