@@ -209,6 +209,12 @@ final class HprofDecoder {
             return new Progress(in.position(), false, String.format("damaged at byte %,d: %s", in.position(), why),
                     dumpIndex + 1, Math.max(declaredEnd, in.position()));
         }
+        if (inSegments && !h.done() && firstDamage == null) {
+            // HotSpot closes a segmented heap dump with HEAP_DUMP_END: a file that ends after a segment without it was cut
+            // at a record boundary, and what the missing segments held is not known
+            return new Progress(in.position(), false, String.format("cut short: the file ends at byte %,d after a heap dump segment,"
+                    + " without the HEAP_DUMP_END record that closes a heap dump", in.position()), dumpIndex + 1, in.position());
+        }
         if (firstDamage != null) {
             return new Progress(in.position(), false, firstDamage + String.format("; read on after %s, skipping %,d bytes",
                     damages == 1 ? "it" : "it and " + (damages - 1) + " more", skipped), dumpIndex + 1, in.position(), true);

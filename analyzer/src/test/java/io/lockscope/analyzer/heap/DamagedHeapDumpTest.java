@@ -139,6 +139,16 @@ class DamagedHeapDumpTest {
     }
 
     @Test
+    void aDumpCutBetweenTwoRecordsIsCutShortNotWhole() throws IOException {
+        // cut where the last segment ends, before the HEAP_DUMP_END record: every record read is whole
+        int end = surgery.firstRecord(0x2C);
+        InputReport r = Dumps.report(write("boundary.hprof", Arrays.copyOf(whole, end)));
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains(String.format("cut short: the file ends at byte %,d after a heap dump segment, without the"
+                + " HEAP_DUMP_END record that closes a heap dump", end)), r.message());
+    }
+
+    @Test
     void aWholeDumpIsReadWhole() throws IOException {
         InputReport r = Dumps.report(write("whole.hprof", whole));
         assertEquals(InputStatus.READ, r.status(), r.message());
