@@ -250,15 +250,7 @@ final class HprofDecoder {
         long limit = Math.min(size - 9, from + RESYNC_WINDOW);
         java.nio.ByteBuffer window = java.nio.ByteBuffer.allocate(1 << 16);
         for (long start = from; start <= limit; start += window.capacity() - 9) {
-            window.clear();
-            int n = 0;
-            while (window.hasRemaining()) {
-                int r = in.readAt(window, start + n);
-                if (r <= 0) {
-                    break;
-                }
-                n += r;
-            }
+            int n = fill(window, start);
             for (int i = 0; i + 9 <= n && start + i <= limit; i++) {
                 if (TAGS.contains(window.get(i) & 0xff) && chain(start + i, head)) {
                     return start + i;
@@ -266,6 +258,20 @@ final class HprofDecoder {
             }
         }
         return -1;
+    }
+
+    /** Reads the window full from {@code start} of a plain file, or up to its end; returns how many bytes it holds. */
+    private int fill(java.nio.ByteBuffer window, long start) throws IOException {
+        window.clear();
+        int n = 0;
+        while (window.hasRemaining()) {
+            int r = in.readAt(window, start + n);
+            if (r <= 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     private boolean chain(long at, java.nio.ByteBuffer head) throws IOException {
@@ -464,15 +470,7 @@ final class HprofDecoder {
         int window = 1 << 20;
         java.nio.ByteBuffer w = java.nio.ByteBuffer.allocate(window);
         for (long start = from; start < stop; start += window / 2) {
-            w.clear();
-            int n = 0;
-            while (w.hasRemaining()) {
-                int r = in.readAt(w, start + n);
-                if (r <= 0) {
-                    break;
-                }
-                n += r;
-            }
+            int n = fill(w, start);
             for (int i = 0; i < Math.min(n, window / 2) && start + i < stop; i++) {
                 if (subChain(w, i, n, start, Math.min(end, size))) {
                     return start + i;

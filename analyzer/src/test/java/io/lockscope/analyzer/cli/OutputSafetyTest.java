@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lockscope.analyzer.Dumps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What lockscope writes is safe to show and safe to write: names from a dump never drive the
@@ -33,16 +30,8 @@ class OutputSafetyTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = LockscopeCommand.commandLine();
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        return new Run(cl.execute(args), o.toString(), e.toString());
+    private static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     private static void noControlCharacters(String text) {
@@ -57,7 +46,7 @@ class OutputSafetyTest {
     @Test
     void escapeSequencesInThreadNamesAreShownNotObeyedOnTheTerminal() {
         for (String sample : List.of("jdk17/control-names.txt", "jdk25/control-names.txt")) {
-            Run r = run("analyze", Dumps.sample(sample).toString(), "-o", dir.toString(), "--format", "text", "-v");
+            CliTest.Run r = run("analyze", Dumps.sample(sample).toString(), "-o", dir.toString(), "--format", "text", "-v");
             assertEquals(ExitCode.FINDINGS, r.exit(), r.err());
             noControlCharacters(r.out());
             noControlCharacters(r.err());
@@ -76,14 +65,14 @@ class OutputSafetyTest {
             z.closeEntry();
         }
         Path zip = Files.write(dir.resolve("names.zip"), bytes.toByteArray());
-        Run r = run("analyze", zip.toString(), "-o", dir.resolve("out").toString(), "--format", "text", "-v");
+        CliTest.Run r = run("analyze", zip.toString(), "-o", dir.resolve("out").toString(), "--format", "text", "-v");
         noControlCharacters(r.out());
         assertTrue(r.out().contains("names.zip!/dump\\x1B]0;pwned\\x07<U+202E>.txt: 1 dump"), r.out());
     }
 
     @Test
     void theHtmlShowsOverridesAndEscapesAsText() throws IOException {
-        Run r = run("analyze", Dumps.sample("jdk17/control-names.txt").toString(), "-o", dir.toString(), "--format", "html");
+        CliTest.Run r = run("analyze", Dumps.sample("jdk17/control-names.txt").toString(), "-o", dir.toString(), "--format", "html");
         assertEquals(ExitCode.FINDINGS, r.exit(), r.err());
         String html = Files.readString(dir.resolve("lockscope-report.html"));
         assertFalse(html.contains("\u202e"), "a raw right-to-left override");
@@ -111,7 +100,7 @@ class OutputSafetyTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createSymbolicLink(out.resolve("lockscope-report.json"), victim);
         Files.createSymbolicLink(out.resolve("lockscope-report.html"), dir.resolve("created-through-a-dangling-link.html"));
-        Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", out.toString(), "--format", "json,html,text");
+        CliTest.Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", out.toString(), "--format", "json,html,text");
         assertEquals(ExitCode.FINDINGS, r.exit(), r.err());
         assertEquals("precious", Files.readString(victim));
         assertFalse(Files.exists(dir.resolve("created-through-a-dangling-link.html")));
@@ -126,9 +115,9 @@ class OutputSafetyTest {
     @Test
     void aReportThatIsThereAlreadyIsSaidToBeReplaced() {
         String dump = Dumps.sample("jdk17/healthy-busy.txt").toString();
-        Run first = run("analyze", dump, "-o", dir.toString(), "--format", "json,text");
+        CliTest.Run first = run("analyze", dump, "-o", dir.toString(), "--format", "json,text");
         assertTrue(first.out().contains("wrote " + dir.resolve("lockscope-report.json") + "\n"), first.out());
-        Run second = run("analyze", dump, "-o", dir.toString(), "--format", "json,text");
+        CliTest.Run second = run("analyze", dump, "-o", dir.toString(), "--format", "json,text");
         assertTrue(second.out().contains("wrote " + dir.resolve("lockscope-report.json") + " (replaced)"), second.out());
     }
 
@@ -136,12 +125,12 @@ class OutputSafetyTest {
     void anOutputThatCannotBeAFolderIsRefusedBeforeAnyReading() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         // a folder of inputs that would take time to read: nothing of it is read
-        Run r = run("analyze", Dumps.samples().toString(), "-o", file.toString());
+        CliTest.Run r = run("analyze", Dumps.samples().toString(), "-o", file.toString());
         assertEquals(ExitCode.USAGE, r.exit());
         assertTrue(r.err().startsWith("lockscope: -o " + file + ": cannot write the reports there: " + file.toAbsolutePath()
                 + " is a file, not a folder"), r.err());
         assertEquals("", r.out());
-        Run under = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", file.resolve("sub").toString());
+        CliTest.Run under = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), "-o", file.resolve("sub").toString());
         assertEquals(ExitCode.USAGE, under.exit());
         assertTrue(under.err().contains("cannot write the reports there"), under.err());
     }
