@@ -29,8 +29,13 @@ public final class Dumps {
         return existing("lockscope.corpus", "../shared/corpus");
     }
 
+    /** A corpus file or folder; a test that names one that is not there fails, it never passes on nothing. */
     public static Path corpus(String relative) {
-        return corpus().resolve(relative);
+        Path p = corpus().resolve(relative);
+        if (!Files.exists(p)) {
+            fail("corpus file missing: " + p);
+        }
+        return p;
     }
 
     public static Path samples() {
