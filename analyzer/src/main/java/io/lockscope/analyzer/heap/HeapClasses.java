@@ -40,13 +40,17 @@ final class HeapClasses {
     static final String STRING = "java.lang.String";
     static final String VERSION_PROPS = "java.lang.VersionProps";
 
-    /** JVMTI thread status bits (jvmti.h): what Thread.threadStatus holds. */
+    /**
+     * JVMTI thread status bits, what Thread.threadStatus holds: the JDK's jvmti.h
+     * (src/hotspot/share/prims/jvmti.xml, "Thread State Flags"). 0x0080 is any wait, 0x0040 a sleep.
+     */
     static final int JVMTI_ALIVE = 0x0001;
     static final int JVMTI_TERMINATED = 0x0002;
     static final int JVMTI_RUNNABLE = 0x0004;
     static final int JVMTI_WAITING_INDEFINITELY = 0x0010;
     static final int JVMTI_WAITING_WITH_TIMEOUT = 0x0020;
-    static final int JVMTI_SLEEPING = 0x0080;
+    static final int JVMTI_SLEEPING = 0x0040;
+    static final int JVMTI_WAITING = 0x0080;
     static final int JVMTI_IN_OBJECT_WAIT = 0x0100;
     static final int JVMTI_PARKED = 0x0200;
     static final int JVMTI_BLOCKED_ON_MONITOR_ENTER = 0x0400;

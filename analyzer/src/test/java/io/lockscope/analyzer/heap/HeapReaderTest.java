@@ -129,6 +129,23 @@ class HeapReaderTest {
         assertEquals("an HPROF header of a version lockscope does not know: JAVA PROFILE 2.0", r.message());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17/dead-owner.hprof.gz", "jdk25/dead-owner.hprof.gz"})
+    void threadStatesAreReadAsJvmtiDefinesThem(String sample) throws IOException {
+        // threads whose state a person can see in the scenario: main sleeps out its ten minutes, the batch
+        // writers are parked on the dead owner's lock, the Finalizer waits in Object.wait()
+        io.lockscope.model.Snapshot s = read(Dumps.sample(sample)).snapshot();
+        io.lockscope.model.JvmThread main = Dumps.thread(s, "main");
+        assertEquals(io.lockscope.model.ThreadState.TIMED_WAITING, main.state());
+        assertEquals("(sleeping)", main.stateDetail());
+        io.lockscope.model.JvmThread writer = Dumps.thread(s, "batch-writer-1");
+        assertEquals(io.lockscope.model.ThreadState.WAITING, writer.state());
+        assertEquals("(parking)", writer.stateDetail());
+        io.lockscope.model.JvmThread finalizer = Dumps.thread(s, "Finalizer");
+        assertEquals(io.lockscope.model.ThreadState.WAITING, finalizer.state());
+        assertEquals("(on object monitor)", finalizer.stateDetail());
+    }
+
     @Test
     void lockClassesCountedWhateverTheirState() throws IOException {
         Map<String, Integer> counts = read(Dumps.corpus("hprof/mat-openjdk11.0.4-ubuntu-x64.hprof.gz")).lockClasses();
