@@ -131,64 +131,57 @@ final class HprofDecoder {
                 bound = recordStart + 9 + length;
                 declaredEnd = Math.max(declaredEnd, bound);
                 try {
-                if (size > 0 && bound > size && tag != TAG_HEAP_DUMP && tag != TAG_HEAP_DUMP_SEGMENT) {
-                    // a heap dump record cut short is read up to the cut; any other record that says it is longer than
-                    // the rest of the file has a damaged length, or the file was cut inside it
-                    throw new Damage(String.format("a record (tag 0x%02x) at byte %,d says it has %,d bytes, but the file ends %,d bytes"
-                            + " later (cut short, or a damaged length)", tag, recordStart, length, size - recordStart - 9));
-                }
-                switch (tag) {
-                    case TAG_STRING -> string(h, length);
-                    case TAG_LOAD_CLASS -> h.loadClass(in.u4(), in.id(), skipThenId(4));
-                    case TAG_STACK_FRAME -> h.stackFrame(in.id(), in.id(), in.id(), in.id(), in.u4(), in.i4());
-                    case TAG_STACK_TRACE -> stackTrace(h);
-                    case TAG_START_THREAD -> startThread(h);
-                    case TAG_HEAP_DUMP -> {
-                        dumpIndex++;
-                        h.heapDumpStarted(dumpIndex);
-                        h.segment(dumpIndex, in.position(), length);
-                        inSegments = false;
-                        heapDump(h, dumpIndex, length);
+                    if (size > 0 && bound > size && tag != TAG_HEAP_DUMP && tag != TAG_HEAP_DUMP_SEGMENT) {
+                        // a heap dump record cut short is read up to the cut; any other record that says it is longer than
+                        // the rest of the file has a damaged length, or the file was cut inside it
+                        throw new Damage(String.format("a record (tag 0x%02x) at byte %,d says it has %,d bytes, but the file ends %,d bytes"
+                                + " later (cut short, or a damaged length)", tag, recordStart, length, size - recordStart - 9));
                     }
-                    case TAG_HEAP_DUMP_SEGMENT -> {
-                        if (!inSegments) {
+                    switch (tag) {
+                        case TAG_STRING -> string(h, length);
+                        case TAG_LOAD_CLASS -> h.loadClass(in.u4(), in.id(), skipThenId(4));
+                        case TAG_STACK_FRAME -> h.stackFrame(in.id(), in.id(), in.id(), in.id(), in.u4(), in.i4());
+                        case TAG_STACK_TRACE -> stackTrace(h);
+                        case TAG_START_THREAD -> startThread(h);
+                        case TAG_HEAP_DUMP -> {
                             dumpIndex++;
-                            inSegments = true;
                             h.heapDumpStarted(dumpIndex);
+                            h.segment(dumpIndex, in.position(), length);
+                            inSegments = false;
+                            heapDump(h, dumpIndex, length);
                         }
-                        h.segment(dumpIndex, in.position(), length);
-                        heapDump(h, dumpIndex, length);
+                        case TAG_HEAP_DUMP_SEGMENT -> {
+                            if (!inSegments) {
+                                dumpIndex++;
+                                inSegments = true;
+                                h.heapDumpStarted(dumpIndex);
+                            }
+                            h.segment(dumpIndex, in.position(), length);
+                            heapDump(h, dumpIndex, length);
+                        }
+                        case TAG_HEAP_DUMP_END -> {
+                            inSegments = false;
+                            in.skip(length);
+                        }
+                        default -> in.skip(length); // UNLOAD_CLASS, ALLOC_SITES, HEAP_SUMMARY, END_THREAD, CPU_SAMPLES, CONTROL_SETTINGS, unknown
                     }
-                    case TAG_HEAP_DUMP_END -> {
-                        inSegments = false;
-                        in.skip(length);
+                    long consumed = in.position() - recordStart - 9;
+                    if (consumed != length && tag != TAG_HEAP_DUMP && tag != TAG_HEAP_DUMP_SEGMENT) {
+                        // a record read short or long: resynchronise on its stated length
+                        if (consumed < length) {
+                            in.skip(length - consumed);
+                        }
                     }
-                    default -> in.skip(length); // UNLOAD_CLASS, ALLOC_SITES, HEAP_SUMMARY, END_THREAD, CPU_SAMPLES, CONTROL_SETTINGS, unknown
-                }
-                long consumed = in.position() - recordStart - 9;
-                if (consumed != length && tag != TAG_HEAP_DUMP && tag != TAG_HEAP_DUMP_SEGMENT) {
-                    // a record read short or long: resynchronise on its stated length
-                    if (consumed < length) {
-                        in.skip(length - consumed);
-                    }
-                }
                 } catch (Damage | RuntimeException e) {
-                    // Damage inside one record: go on after it, by its length where the file can hold that, else at the
-                    // next place where records follow each other as they should. What the record held is lost.
-                    long at = in.position();
-                    String why = e instanceof Damage ? e.getMessage() : reason(e);
-                    long resume = size > 0 && recordStart + 9 + length <= size ? recordStart + 9 + length
-                            : size == 0 && at <= recordStart + 9 + length ? recordStart + 9 + length
-                            : resync(recordStart + 1);
-                    if (resume < 0 || resume < at && size == 0) {
-                        throw new Damage(why + (firstDamage == null ? "" : " (and damage before it: " + firstDamage + ")"));
+                    // Damage inside one record: go on after it, by its length where the file can hold that (in a stream:
+                    // where that end is not passed yet), else at the next place where records follow each other as they
+                    // should. What the record held is lost.
+                    long end = recordStart + 9 + length;
+                    long resume = (size == 0 ? in.position() <= end : end <= size) ? end : resync(recordStart + 1);
+                    if (resume < 0) {
+                        throw new Damage(reason(e) + (firstDamage == null ? "" : " (and damage before it: " + firstDamage + ")"));
                     }
-                    if (firstDamage == null) {
-                        firstDamage = String.format("damaged at byte %,d: %s", at, why);
-                    }
-                    damages++;
-                    skipped += Math.max(0, resume - at);
-                    jumpTo(resume);
+                    readPast(e, resume);
                 }
                 if (listener != null && in.position() - lastReport > (64L << 20)) {
                     lastReport = in.position();
@@ -200,12 +193,11 @@ final class HprofDecoder {
             long at = in.position();
             String where = size > 0 && at >= size
                     ? String.format("cut short: the file ends at byte %,d inside a record that says it ends at byte %,d", at, declaredEnd)
-                    : String.format("truncated at byte %,d", at) + (size == 0 && e.getMessage() != null
-                            && e.getMessage().startsWith("the compressed") ? " (" + e.getMessage() + ")" : "");
+                    : String.format("truncated at byte %,d", at) + (e instanceof HprofInput.StreamBroken ? " (" + e.getMessage() + ")" : "");
             return new Progress(at, false, where + what, dumpIndex + 1, Math.max(declaredEnd, at));
         } catch (IOException | RuntimeException e) {
             // damage in the middle (flipped bytes, an impossible length, a broken gzip stream): keep what was read before it
-            String why = e instanceof Damage ? e.getMessage() : reason(e);
+            String why = reason(e);
             return new Progress(in.position(), false, String.format("damaged at byte %,d: %s", in.position(), why),
                     dumpIndex + 1, Math.max(declaredEnd, in.position()));
         }
@@ -220,6 +212,17 @@ final class HprofDecoder {
                     damages == 1 ? "it" : "it and " + (damages - 1) + " more", skipped), dumpIndex + 1, in.position(), true);
         }
         return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
+    }
+
+    /** Notes damage at the current position (the first in words, the others counted) and goes on at {@code resume}. */
+    private void readPast(Exception damage, long resume) throws IOException {
+        long at = in.position();
+        if (firstDamage == null) {
+            firstDamage = String.format("damaged at byte %,d: %s", at, reason(damage));
+        }
+        damages++;
+        skipped += Math.max(0, resume - at);
+        jumpTo(resume);
     }
 
     private void jumpTo(long position) throws IOException {
@@ -297,7 +300,11 @@ final class HprofDecoder {
         return true;
     }
 
+    /** What went wrong, for a message: damage says it in its own words; anything else with its class. */
     private static String reason(Exception e) {
+        if (e instanceof Damage) {
+            return e.getMessage();
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
     }
@@ -325,7 +332,6 @@ final class HprofDecoder {
             for (long[] seg : segments) {
                 in.seek(seg[0]);
                 at = seg[0];
-                bound = seg[0] + seg[1];
                 heapDump(h, dumpIndex, seg[1]);
                 if (h.done()) {
                     break;
@@ -334,7 +340,7 @@ final class HprofDecoder {
         } catch (EOFException e) {
             return new Progress(in.position(), false, "truncated at byte " + String.format("%,d", in.position()), dumpIndex + 1, at);
         } catch (IOException | RuntimeException e) {
-            String why = e instanceof Damage ? e.getMessage() : reason(e);
+            String why = reason(e);
             return new Progress(in.position(), false, String.format("damaged at byte %,d: %s", in.position(), why), dumpIndex + 1, at);
         }
         return new Progress(in.position(), true, "", dumpIndex + 1, in.position());
@@ -420,14 +426,7 @@ final class HprofDecoder {
                 if (resume < 0) {
                     throw e;
                 }
-                long at = in.position();
-                if (firstDamage == null) {
-                    firstDamage = String.format("damaged at byte %,d: %s", at, e instanceof Damage ? e.getMessage() : reason(e));
-                }
-                damages++;
-                skipped += Math.max(0, resume - at);
-                in.seek(resume);
-                bound = end;
+                readPast(e, resume);
             }
         }
         if (h.done() && in.position() < end) {
@@ -436,22 +435,22 @@ final class HprofDecoder {
     }
 
     private void subRecord(HprofHandler h) throws IOException {
-            int sub = in.u1();
-            switch (sub) {
-                case ROOT_UNKNOWN, ROOT_STICKY_CLASS -> in.skip(in.idSize());
-                case ROOT_MONITOR_USED -> h.rootMonitorUsed(in.id());
-                case ROOT_JNI_GLOBAL -> in.skip(2L * in.idSize());
-                case ROOT_JNI_LOCAL -> in.skip(in.idSize() + 8L);
-                case ROOT_JAVA_FRAME -> h.rootJavaFrame(in.id(), in.u4(), in.i4());
-                case ROOT_NATIVE_STACK, ROOT_THREAD_BLOCK -> in.skip(in.idSize() + 4L);
-                case ROOT_THREAD_OBJECT -> h.rootThreadObject(in.id(), in.u4(), in.u4());
-                case CLASS_DUMP -> classDump(h);
-                case INSTANCE_DUMP -> instance(h);
-                case OBJECT_ARRAY_DUMP -> objectArray(h);
-                case PRIMITIVE_ARRAY_DUMP -> primitiveArray(h);
-                default -> throw new Damage("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
-                        + " at byte " + (in.position() - 1));
-            }
+        int sub = in.u1();
+        switch (sub) {
+            case ROOT_UNKNOWN, ROOT_STICKY_CLASS -> in.skip(in.idSize());
+            case ROOT_MONITOR_USED -> h.rootMonitorUsed(in.id());
+            case ROOT_JNI_GLOBAL -> in.skip(2L * in.idSize());
+            case ROOT_JNI_LOCAL -> in.skip(in.idSize() + 8L);
+            case ROOT_JAVA_FRAME -> h.rootJavaFrame(in.id(), in.u4(), in.i4());
+            case ROOT_NATIVE_STACK, ROOT_THREAD_BLOCK -> in.skip(in.idSize() + 4L);
+            case ROOT_THREAD_OBJECT -> h.rootThreadObject(in.id(), in.u4(), in.u4());
+            case CLASS_DUMP -> classDump(h);
+            case INSTANCE_DUMP -> instance(h);
+            case OBJECT_ARRAY_DUMP -> objectArray(h);
+            case PRIMITIVE_ARRAY_DUMP -> primitiveArray(h);
+            default -> throw new Damage("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
+                    + " at byte " + (in.position() - 1));
+        }
     }
 
     /** How many sub-records must follow each other as they should for reading to go on there. */

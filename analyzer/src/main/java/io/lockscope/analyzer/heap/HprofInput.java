@@ -120,10 +120,17 @@ final class HprofInput implements Closeable {
         }
     }
 
+    /** The end of a compressed stream that broke off (cut short or damaged), as against a clean end of input. */
+    static final class StreamBroken extends EOFException {
+        StreamBroken(String message) {
+            super(message);
+        }
+    }
+
     private EOFException ended() {
         long at = consumedBefore + buf.limit();
-        return new EOFException(broken == null ? "input ends at byte " + at
-                : "the compressed data breaks off after byte " + at + " of the uncompressed data (" + broken.getMessage() + ")");
+        return broken == null ? new EOFException("input ends at byte " + at)
+                : new StreamBroken("the compressed data breaks off after byte " + at + " of the uncompressed data (" + broken.getMessage() + ")");
     }
 
     /** Whether another byte can be read. */
