@@ -416,9 +416,6 @@ final class Archives {
     }
 
     private static String reason(Exception e) {
-        if (e == null) {
-            return "damaged";
-        }
         String m = e.getMessage();
         return e instanceof EOFException ? "unexpected end of data" : (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m;
     }

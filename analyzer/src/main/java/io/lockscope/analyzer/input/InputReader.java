@@ -88,7 +88,7 @@ public final class InputReader {
             sink.accept(s);
         };
         try {
-            return readDetected(path, display, d, counting, recordings, progress);
+            return readDetected(path, display, d, counting, count, recordings, progress);
         } catch (OutOfMemoryError | StackOverflowError e) {
             String why = e instanceof OutOfMemoryError
                     ? "ran out of memory reading it (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap): a bug in lockscope's reader, please report it"
@@ -107,7 +107,8 @@ public final class InputReader {
         }
     }
 
-    private static InputReport readDetected(Path path, String display, Detection d, SnapshotSink sink,
+    /** Reads the file; {@code sink} counts what it is handed into {@code count}, for messages about what was kept. */
+    private static InputReport readDetected(Path path, String display, Detection d, SnapshotSink counting, int[] count,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
         long size;
         try {
@@ -121,16 +122,11 @@ public final class InputReader {
         InputFormat f = d.format();
         if (f == InputFormat.ZIP || f == InputFormat.TAR) {
             // the files inside go to the sink; the archive's own report says how many were read
-            return Archives.read(path, display, d, sink, recordings, progress, 0).get(0);
+            return Archives.read(path, display, d, counting, recordings, progress, 0).get(0);
         }
         if (!f.readable()) {
             return notReadable(display, d, size);
         }
-        int[] count = {0};
-        SnapshotSink counting = s -> {
-            count[0]++;
-            sink.accept(s);
-        };
         if (f == InputFormat.HPROF) {
             return readHeap(path, display, d, size, counting, progress);
         }
@@ -146,7 +142,7 @@ public final class InputReader {
             }
         }
         try (InputStream in = open(path, d.gzip())) {
-            return readText(in, display, d, size, sink);
+            return readText(in, display, d, size, counting);
         } catch (IOException e) {
             return new InputReport(display, f, InputStatus.FAILED, "cannot read: " + reason(e), 0, size);
         }
@@ -221,7 +217,7 @@ public final class InputReader {
             try (InputStream in = Files.newInputStream(path)) {
                 Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            return readAll(tmp, display, sink, recordings, progress, 1);
+            return readAll(tmp, display, sink, recordings, progress, 0);
         } catch (IOException | RuntimeException e) {
             return java.util.List.of(new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0));
         } finally {
