@@ -26,7 +26,7 @@ import java.nio.file.StandardOpenOption;
  */
 record JfrChunkChain(int wholeChunks, long wholeBytes, long size, String problem) {
 
-    static final int HEADER_SIZE = 68;
+    static final int HEADER_SIZE = JfrChunkDecoder.HEADER_SIZE;
     /** The header's file state: 0 once the chunk is finished; the JVM writes 255 while it updates the header. */
     static final int FILE_STATE = 64;
 
@@ -34,7 +34,7 @@ record JfrChunkChain(int wholeChunks, long wholeBytes, long size, String problem
         return problem.isEmpty();
     }
 
-    /** "cut short at byte 12,345 of 20,000 (61% whole)" and why, for a message. */
+    /** What is wrong and how much is whole, for a message: "...; 1 whole chunk (105,955 of 200,000 bytes, 52%)". */
     String damage() {
         return problem + "; " + (wholeChunks == 0 ? "no chunk is whole"
                 : wholeChunks + (wholeChunks == 1 ? " whole chunk" : " whole chunks") + String.format(" (%,d of %,d bytes, %d%%)",
