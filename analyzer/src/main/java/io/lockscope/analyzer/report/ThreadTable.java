@@ -97,8 +97,14 @@ final class ThreadTable {
 
     /** One column of the lock history: a dump, or a run of consecutive dumps that showed the same locks alike. */
     private record Column(String first, String last, int dumps, Map<String, Cell> cells) {
-        /** "a.txt#3", or for a run "a.txt#3 … #57 (55 dumps)" (the last one's file left out when it is the same). */
+        /**
+         * "a.txt#3", or for a run "a.txt#3 … #57 (55 dumps)" (the last one's file left out when it is the same);
+         * the column that stands for the dumps left out has no last dump and says how many.
+         */
         String label() {
+            if (last == null) {
+                return "… " + dumps + " dumps not shown …";
+            }
             if (dumps == 1) {
                 return first;
             }
@@ -150,7 +156,7 @@ final class ThreadTable {
             List<Column> left = columns.subList(head, columns.size() - tail);
             int dumps = left.stream().mapToInt(Column::dumps).sum();
             List<Column> kept = new java.util.ArrayList<>(columns.subList(0, head));
-            kept.add(new Column("… " + dumps + " dumps not shown …", "", -dumps, Map.of()));
+            kept.add(new Column(null, null, dumps, Map.of()));
             kept.addAll(columns.subList(columns.size() - tail, columns.size()));
             columns = kept;
         }
@@ -158,7 +164,7 @@ final class ThreadTable {
         ObjectNode h = ReportModel.MAPPER.createObjectNode();
         ArrayNode snaps = h.putArray("snapshots");
         for (Column c : shown) {
-            snaps.add(c.dumps() < 0 ? c.first() : c.label());
+            snaps.add(c.label());
         }
         ArrayNode list = h.putArray("locks");
         lockNames.forEach((key, name) -> {

@@ -32,9 +32,7 @@ import java.util.OptionalLong;
  */
 final class ActuatorJsonDecoder {
 
-    /** Control characters in thread names read as they are, as in jcmd's JSON (see JsonThreadDumpDecoder). */
-    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
+    private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
 
     private final String file;
 

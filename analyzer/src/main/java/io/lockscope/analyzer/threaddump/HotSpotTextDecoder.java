@@ -153,7 +153,6 @@ final class HotSpotTextDecoder {
     private boolean closed;
     private long openAtEnd;
     private int closedDumps;
-    private boolean earlierClosed;
 
     int decode(LineSource lines) throws IOException {
         String raw;
@@ -164,7 +163,6 @@ final class HotSpotTextDecoder {
         } finally {
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
-            earlierClosed = closedDumps > 0;
             finishDump();
         }
         return dumpCount;
@@ -182,7 +180,8 @@ final class HotSpotTextDecoder {
 
     /** Whether a dump before the last closed with HotSpot's "JNI global refs" line. */
     boolean earlierDumpsClosed() {
-        return earlierClosed;
+        // the last dump, had it closed, would not be open at the end: any closed dump is an earlier one
+        return closedDumps > 0;
     }
 
     int dumpCount() {

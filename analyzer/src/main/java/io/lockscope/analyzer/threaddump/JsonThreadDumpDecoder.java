@@ -34,12 +34,7 @@ import java.util.OptionalLong;
  */
 final class JsonThreadDumpDecoder {
 
-    /**
-     * The JDK writes thread names into its JSON dump as they are: a name with a control character
-     * in it (an escape sequence, a tab) makes the file invalid JSON, which is read all the same.
-     */
-    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
+    private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
 
     private final String file;
 

@@ -62,6 +62,14 @@ public final class ThreadDumpReader {
         return new ActuatorJsonDecoder(name).decode(in);
     }
 
+    /**
+     * The mapper of both JSON readers. The JDK writes thread names into its JSON dump as they are: a
+     * name with a control character in it (an escape sequence, a tab) makes the file invalid JSON,
+     * which is read all the same.
+     */
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
+
     /** Jackson's complaint without its "[Source: ...]" part, and where: "Unexpected end-of-input ... at line 77, column 23". */
     static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
         var at = e.getLocation();
