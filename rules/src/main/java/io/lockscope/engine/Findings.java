@@ -15,8 +15,9 @@ import java.util.Set;
  * fingerprint (the same problem in another dump, or with other instances of the same threads)
  * become one as soon as they meet, with the evidence of at most
  * {@link RuleEngine#MAX_EVIDENCE_DUMPS} dumps kept. A rule that finds the same thing in each of
- * ten thousand dumps of a log so holds one finding, not ten thousand. The merged finding reads as
- * {@link RuleEngine#mergeSameProblem} makes it.
+ * ten thousand dumps of a log so holds one finding, not ten thousand. A merged finding keeps the
+ * first one's words, titled "... (and N more like it)"; adding one that was merged already keeps
+ * its title and count. The engine merges every rule's findings through this too.
  */
 public final class Findings extends AbstractList<Finding> {
 

@@ -38,61 +38,17 @@ public final class RuleEngine {
     /**
      * One problem, one finding: findings of one rule in one JVM with the same fingerprint (the same
      * code, locks and kinds of thread, seen with other thread instances or in other dumps) become
-     * one, keeping the first one's words and all the threads, locks and evidence.
+     * one, keeping the first one's words, all the threads and locks, and the evidence of the first
+     * and last dumps (see {@link Findings}, which rules also use to merge as they go).
      */
     static List<Finding> mergeSameProblem(List<Finding> findings) {
-        // gathered first, each finding made once: merging pairwise copied the evidence again for every dump
-        Map<String, List<Finding>> same = new LinkedHashMap<>();
-        for (Finding f : findings) {
-            same.computeIfAbsent(f.jvm() + "|" + f.rule() + "|" + f.fingerprint(), k -> new ArrayList<>()).add(f);
-        }
-        List<Finding> out = new ArrayList<>();
-        for (List<Finding> group : same.values()) {
-            Finding a = group.get(0);
-            if (group.size() == 1) {
-                out.add(bounded(a));
-                continue;
-            }
-            java.util.LinkedHashSet<String> threads = new java.util.LinkedHashSet<>();
-            Map<String, io.lockscope.model.LockRef> locks = new LinkedHashMap<>();
-            List<Evidence> evidence = new ArrayList<>();
-            Severity severity = a.severity();
-            java.util.Set<String> dumps = new java.util.HashSet<>();
-            int more = 0;
-            for (Finding f : group) {
-                threads.addAll(f.threads());
-                f.locks().forEach(l -> locks.putIfAbsent(l.id(), l));
-                evidence.addAll(f.evidence());
-                f.evidence().forEach(e -> dumps.add(e.snapshot()));
-                severity = severity.atLeast(f.severity()) ? severity : f.severity();
-                more++;
-            }
-            out.add(bounded(new Finding(a.rule(), severity, a.title() + " (and " + (more - 1) + " more like it)", a.jvm(),
-                    List.copyOf(threads), List.copyOf(locks.values()), evidence, a.detail(), a.hint(), a.fingerprint(),
-                    Math.max(dumps.size(), a.dumps()))));
-        }
-        return out;
+        Findings merged = new Findings();
+        findings.forEach(merged::add);
+        return new ArrayList<>(merged);
     }
 
-    /** Dumps a finding keeps the evidence of: the first ones and the last; the rest are counted, not listed. */
+    /** Dumps a finding keeps the evidence of: the first ones and the last; the rest are counted, not listed (see {@link Findings}). */
     public static final int MAX_EVIDENCE_DUMPS = 6;
-
-    /**
-     * The finding with the evidence of at most {@link #MAX_EVIDENCE_DUMPS} dumps, the first and the
-     * last it was seen in: a problem seen in ten thousand dumps of a log is one finding of bounded
-     * size, and {@link Finding#dumps()} still says in how many.
-     */
-    static Finding bounded(Finding f) {
-        List<String> order = f.evidence().stream().map(Evidence::snapshot).distinct().toList();
-        if (order.size() <= MAX_EVIDENCE_DUMPS) {
-            return f;
-        }
-        java.util.Set<String> keep = new java.util.HashSet<>(order.subList(0, MAX_EVIDENCE_DUMPS - 1));
-        keep.add(order.get(order.size() - 1));
-        List<Evidence> kept = f.evidence().stream().filter(e -> keep.contains(e.snapshot())).toList();
-        return new Finding(f.rule(), f.severity(), f.title(), f.jvm(), f.threads(), f.locks(), kept, f.detail(), f.hint(), f.fingerprint(),
-                Math.max(f.dumps(), order.size()));
-    }
 
     public List<Rule> rules() {
         return rules;

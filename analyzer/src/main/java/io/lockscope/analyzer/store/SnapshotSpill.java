@@ -23,9 +23,10 @@ import java.util.RandomAccess;
  * rule or the report asks for them, the most recently used kept in a cache of bounded size (soft
  * references were tried: the collector clears them only when it has nearly given up, and a long
  * log then spent its time collecting). Heap dumps keep their threads in the heap (they are few,
- * and their lock states come with them). Below the threshold nothing changes.
+ * and their lock states come with them). Below the threshold nothing changes. The file is the
+ * run's: it goes with the run's temporary folder, once the reports that read it are written.
  */
-public final class SnapshotSpill implements AutoCloseable {
+public final class SnapshotSpill {
 
     /**
      * Threads kept in the heap before spilling starts: as many as a sixteenth of the heap holds, at
@@ -40,7 +41,6 @@ public final class SnapshotSpill implements AutoCloseable {
     private long decodedThreads;
     private FileChannel file;
     private long end;
-    private long spilled;
 
     public SnapshotSpill() {
         this(IN_MEMORY_THREADS);
@@ -73,7 +73,6 @@ public final class SnapshotSpill implements AutoCloseable {
             kept += s.threads().size();
             return s;
         }
-        spilled++;
         StoredThreads threads = new StoredThreads(this, file, at, bytes.length, s.threads().size());
         return new Snapshot(s.label(), s.format(), s.at(), s.time(), s.jvm(), threads, s.monitorOwners(), s.synchronizerOwners(),
                 s.reportedDeadlocks(), s.synchronizers());
@@ -90,18 +89,6 @@ public final class SnapshotSpill implements AutoCloseable {
         while (decodedThreads > threshold / 2 && decoded.size() > 1 && eldest.hasNext()) {
             decodedThreads -= eldest.next().getValue().size();
             eldest.remove();
-        }
-    }
-
-    /** How many snapshots have their threads on disk. */
-    public synchronized long spilled() {
-        return spilled;
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
-        if (file != null) {
-            file.close();
         }
     }
 
