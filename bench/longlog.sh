@@ -9,22 +9,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size_mb=${1:-2048}
 xmx=${2:-256m}
-work="${TMPDIR:-/tmp}/lockscope-bench"
-file="$work/threaddumps-${size_mb}mb.txt"
-mkdir -p "$work"
 "$root/lockscope" --version > /dev/null   # builds the jar if needed
 jar="$root/analyzer/target/lockscope.jar"
-if [ ! -f "$file" ]; then
-  echo "making $file from the corpus ..." >&2
-  seed="$work/seed.txt"
-  : > "$seed"
-  for f in "$root"/../shared/corpus/jstack/*.txt "$root"/../shared/corpus/logs/*.txt; do
-    java -cp "$jar" io.lockscope.analyzer.bench.IsHotSpotText "$f" && cat "$f" >> "$seed"
-  done
-  while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt $((size_mb * 1024 * 1024)) ]; do
-    cat "$seed" "$seed" "$seed" "$seed" >> "$file"
-  done
-fi
+file=$("$root/bench/threaddump-log.sh" "$size_mb")
 bytes=$(stat -c %s "$file")
 dumps=$(grep -c "^Full thread dump" "$file" || true)
 echo "file: $file, $((bytes / 1024 / 1024)) MiB, $dumps dumps"

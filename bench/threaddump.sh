@@ -12,26 +12,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size_mb=${1:-1024}
 runs=${2:-3}
-corpus="$root/../shared/corpus"
-work="${TMPDIR:-/tmp}/lockscope-bench"
-file="$work/threaddumps-${size_mb}mb.txt"
-mkdir -p "$work"
-
 "$root/lockscope" --version > /dev/null   # builds the jar if needed
 jar="$root/analyzer/target/lockscope.jar"
-
-if [ ! -f "$file" ]; then
-  echo "making $file from the corpus ..." >&2
-  seed="$work/seed.txt"
-  : > "$seed"
-  # only files lockscope reads as HotSpot dumps; skip formats it refuses
-  for f in "$corpus"/jstack/*.txt "$corpus"/logs/*.txt; do
-    java -cp "$jar" io.lockscope.analyzer.bench.IsHotSpotText "$f" && cat "$f" >> "$seed"
-  done
-  while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt $((size_mb * 1024 * 1024)) ]; do
-    cat "$seed" >> "$file"
-  done
-fi
+file=$("$root/bench/threaddump-log.sh" "$size_mb")
 bytes=$(stat -c %s "$file")
 echo "file: $file, $((bytes / 1024 / 1024)) MiB"
 cat "$file" > /dev/null   # into the page cache, so both sides read from memory
