@@ -2,6 +2,8 @@
 # Regenerates the sample dumps: runs every scenario of scenarios/Scenario.java on JDK 17 and on
 # JDK 25, waits for it to print READY, and captures what an incident responder would:
 #   jcmd <pid> Thread.print -l                          -> jdkNN/<scenario>.txt
+#   jcmd <pid> Thread.print, without -l (those in NOLOCKS) -> jdkNN/<scenario>.nolocks.txt (no owners of
+#                                                          java.util.concurrent locks, as many users capture)
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
@@ -28,11 +30,13 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
-             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names)
+             read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
+             queue-consumer swapped-busy stamped-permits three-kinds)
 fi
 SERIES=" sleep-holding "
-HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock "
-JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order "
+HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
+JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
+NOLOCKS=" swapped-busy three-kinds "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
@@ -63,6 +67,12 @@ wait_for() { # wait_for LOGFILE TEXT: until the scenario prints TEXT, 60 s at mo
 
 capture_text() { # capture_text JDK PID OUT
   "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
+  mv "$3.tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
+capture_text_nolocks() { # capture_text_nolocks JDK PID OUT: as jcmd prints it by default, without -l
+  "$1/bin/jcmd" "$2" Thread.print > "$3.tmp"
   mv "$3.tmp" "$3"
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
@@ -142,6 +152,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       capture_text "$jdk" "$pid" "$outdir/$base-3.txt"
     else
       capture_text "$jdk" "$pid" "$outdir/$base.txt"
+      [[ "$NOLOCKS" == *" $scenario "* ]] && capture_text_nolocks "$jdk" "$pid" "$outdir/$base.nolocks.txt"
       [[ "$SA" == *" $scenario "* ]] && capture_sa "$jdk" "$pid" "$outdir/$base.jhsdb.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"

@@ -42,11 +42,15 @@ public class Scenario {
             case "pinned-carriers" -> pinnedCarriers();
             case "deep-holder" -> deepHolder();
             case "control-names" -> controlNames();
+            case "queue-consumer" -> queueConsumer();
+            case "swapped-busy" -> swappedBusy();
+            case "stamped-permits" -> stampedPermits();
+            case "three-kinds" -> threeKinds();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
-                        + "opposite-order pinned-carriers deep-holder control-names");
+                        + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds");
                 System.exit(2);
             }
         }
@@ -797,6 +801,324 @@ public class Scenario {
         }
 
         static void touch() { }
+    }
+
+    // ---- shapes other programs have ---------------------------------------------------------
+
+    /**
+     * Two owners leak a lock and go back to waiting for work of their own, in no pool: a consumer
+     * that loops on its own TransferQueue, whose handler threw between lock() and an unlock() that
+     * was not in a finally block; and an event loop, asleep in Selector.select(), that took a write
+     * lock while reconfiguring and returned early without releasing it. Threads wait for both.
+     */
+    static void queueConsumer() throws Exception {
+        java.util.concurrent.LinkedTransferQueue<String> orders = new java.util.concurrent.LinkedTransferQueue<>();
+        StockLevels inventory = new StockLevels();
+        CountDownLatch handled = new CountDownLatch(1);
+        start("order-consumer", () -> {
+            while (true) {
+                String order;
+                try {
+                    order = orders.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    inventory.reserve(order);
+                } catch (IllegalArgumentException e) {
+                    // logged and skipped: the consumer takes the next order
+                }
+                handled.countDown();
+            }
+        });
+        orders.put("order-without-sku");
+        handled.await();
+        RoutingTable routes = new RoutingTable();
+        CountDownLatch reloaded = new CountDownLatch(1);
+        start("selector-loop", () -> {
+            try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+                routes.reload(true);
+                reloaded.countDown();
+                while (true) {
+                    selector.select();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reloaded.await();
+        for (int i = 1; i <= 2; i++) {
+            start("stock-check-" + i, inventory::count);
+        }
+        start("route-lookup", routes::lookup);
+        sleep(800);
+        ready();
+    }
+
+    static final class StockLevels {
+        private final ReentrantLock lock = new ReentrantLock();
+        private int reserved;
+
+        void reserve(String order) {
+            lock.lock();
+            if (!order.contains("sku=")) {
+                throw new IllegalArgumentException("no sku in " + order); // the bug: unlock() is not in a finally block
+            }
+            reserved++;
+            lock.unlock();
+        }
+
+        int count() {
+            lock.lock();
+            try {
+                return reserved;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    static final class RoutingTable {
+        private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+        void reload(boolean partial) {
+            lock.writeLock().lock();
+            if (partial) {
+                return; // the bug: an early return that skips the unlock
+            }
+            lock.writeLock().unlock();
+        }
+
+        void lookup() {
+            lock.readLock().lock();
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The swapped field again, in a thread that is not idle: "till-writer" locks the till's
+     * lock, replaces the field, catches the IllegalMonitorStateException of its own unlock() and
+     * goes on to a flush loop of its own, sleeping between flushes. Its frames never show the lock
+     * again; the heap dump (no field holds the lock) and the recording (the exception, from
+     * unlock()) prove the leak. A reader that died with an exception while holding the read lock
+     * of another lock, and a writer waiting for it, are in the same JVM.
+     */
+    static void swappedBusy() throws InterruptedException {
+        Till till = new Till();
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch readersQueued = new CountDownLatch(1);
+        start("till-writer", () -> {
+            try {
+                till.rotate(locked, readersQueued);
+            } catch (IllegalMonitorStateException e) {
+                // logged as "unlock failed" and ignored
+            }
+            Till.flushLoop();
+        });
+        locked.await();
+        for (int i = 1; i <= 2; i++) {
+            start("till-reader-" + i, till::balance);
+        }
+        sleep(500);
+        readersQueued.countDown();
+        java.util.concurrent.locks.ReentrantReadWriteLock index = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        Thread reader = start("index-scan", () -> {
+            index.readLock().lock();
+            throw new IllegalStateException("index page checksum mismatch"); // dies holding the read lock
+        });
+        reader.join();
+        start("index-writer", () -> {
+            index.writeLock().lock();
+            index.writeLock().unlock();
+        });
+        sleep(800);
+        ready();
+    }
+
+    static final class Till {
+        private ReentrantLock lock = new ReentrantLock();
+        private long balance;
+
+        void rotate(CountDownLatch locked, CountDownLatch readersQueued) {
+            lock.lock();
+            try {
+                locked.countDown();
+                awaitQuietly(readersQueued);
+                balance = 0;
+                lock = new ReentrantLock(); // the bug: the lock this thread holds is no longer in the field
+            } finally {
+                lock.unlock(); // IllegalMonitorStateException: not the lock it took
+            }
+        }
+
+        long balance() {
+            ReentrantLock l = lock;
+            l.lock();
+            try {
+                return balance;
+            } finally {
+                l.unlock();
+            }
+        }
+
+        static void flushLoop() {
+            while (true) {
+                sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Threads that hold a monitor and wait for a lock no dump names an owner of: a StampedLock's
+     * write lock, wanted while readers hold read stamps, and a Semaphore whose permits are all
+     * taken. Both are waits for a lock (a chain a person follows), not a blocking call.
+     */
+    static void stampedPermits() throws InterruptedException {
+        java.util.concurrent.locks.StampedLock catalog = new java.util.concurrent.locks.StampedLock();
+        Object catalogIndex = new CatalogIndex();
+        CountDownLatch stamped = new CountDownLatch(1);
+        start("catalog-reader", () -> {
+            long stamp = catalog.readLock();
+            try {
+                stamped.countDown();
+                sleep(TimeUnit.MINUTES.toMillis(10));
+            } finally {
+                catalog.unlockRead(stamp);
+            }
+        });
+        stamped.await();
+        start("catalog-writer", () -> {
+            synchronized (catalogIndex) {
+                long stamp = catalog.writeLock();
+                catalog.unlockWrite(stamp);
+            }
+        });
+        sleep(300);
+        start("catalog-client", () -> {
+            synchronized (catalogIndex) {
+                catalogIndex.hashCode();
+            }
+        });
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(1);
+        Object pool = new ConnectionPool();
+        CountDownLatch taken = new CountDownLatch(1);
+        start("connection-user", () -> {
+            connections.acquireUninterruptibly();
+            try {
+                taken.countDown();
+                sleep(TimeUnit.MINUTES.toMillis(10));
+            } finally {
+                connections.release();
+            }
+        });
+        taken.await();
+        start("connection-opener", () -> {
+            synchronized (pool) {
+                connections.acquireUninterruptibly();
+                connections.release();
+            }
+        });
+        sleep(300);
+        start("connection-client", () -> {
+            synchronized (pool) {
+                pool.hashCode();
+            }
+        });
+        sleep(800);
+        ready();
+    }
+
+    static final class CatalogIndex { }
+
+    static final class ConnectionPool { }
+
+    /**
+     * A deadlock of three threads through three kinds of lock, each kept by a class of its own:
+     * "pricing" holds Pricing's ReentrantLock and wants the Quotes monitor; "quoting" holds that
+     * monitor and wants Book's write lock; "booking" holds Book's read lock and wants Pricing's
+     * lock. A dump without owners of java.util.concurrent locks (JSON, or Thread.print without -l)
+     * shows one owner of the three.
+     */
+    static void threeKinds() throws InterruptedException {
+        Book book = new Book();
+        Quotes quotes = new Quotes(book);
+        Pricing pricing = new Pricing(quotes);
+        CountDownLatch allHold = new CountDownLatch(3);
+        start("pricing", () -> pricing.reprice(allHold));
+        start("quoting", () -> quotes.refresh(allHold));
+        start("booking", () -> book.scan(allHold, pricing));
+        allHold.await();
+        sleep(800);
+        ready();
+    }
+
+    static final class Pricing {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Quotes quotes;
+
+        Pricing(Quotes quotes) {
+            this.quotes = quotes;
+        }
+
+        void reprice(CountDownLatch allHold) {
+            lock.lock();
+            try {
+                allHold.countDown();
+                awaitQuietly(allHold);
+                quotes.latest();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        long price() {
+            lock.lock();
+            try {
+                return 42;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    static final class Quotes {
+        private final Book book;
+
+        Quotes(Book book) {
+            this.book = book;
+        }
+
+        synchronized void refresh(CountDownLatch allHold) {
+            allHold.countDown();
+            awaitQuietly(allHold);
+            sleep(100);
+            book.update();
+        }
+
+        synchronized long latest() {
+            return 0;
+        }
+    }
+
+    static final class Book {
+        private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+        void scan(CountDownLatch allHold, Pricing pricing) {
+            lock.readLock().lock();
+            try {
+                allHold.countDown();
+                awaitQuietly(allHold);
+                sleep(200);
+                pricing.price();
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        void update() {
+            lock.writeLock().lock();
+            lock.writeLock().unlock();
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -60,4 +60,15 @@ class LockGraphTest {
         String lock = g.holdsOf(pool.index()).get(0).lock().id();
         assertEquals(2, g.waitersFor(lock).size(), "statement-1 and statement-2 wait for it");
     }
+
+    @Test
+    void aNotifiedThreadBlockedInObjectWaitWaitsForTheMonitorItsStackSaysLocked() {
+        // JDK 21: BLOCKED in Object.wait0, "waiting on <no object reference available>", then "- locked <X>" below
+        Snapshot s = Dumps.readOne(Dumps.corpus("jstack/tdv-jdk21.0.2-macos-jstack-l.txt"));
+        LockGraph g = LockGraph.of(s);
+        int manager = named(s, "RequestProcessor queue manager").index();
+        assertTrue(g.holdsOf(manager).isEmpty(), g.holdsOf(manager).toString());
+        assertEquals(1, g.waitsOf(manager).size());
+        assertEquals("0x00000007d0165b08", g.waitsOf(manager).get(0).lock().id());
+    }
 }

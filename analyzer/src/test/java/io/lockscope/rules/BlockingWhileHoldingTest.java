@@ -48,4 +48,22 @@ class BlockingWhileHoldingTest {
         Finding f = only(Dumps.findings("blocking-while-holding", settings, Dumps.sample("jdk17/contention.txt")));
         assertTrue(f.title().startsWith("session-sweeper is blocked in Scenario.lambda$contention"), f.title());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void negative_parkedOnAStampedLockOrASemaphoreIsAWaitForALock(String jdk) {
+        var dump = Dumps.readOne(Dumps.sample(jdk + "/stamped-permits.txt"));
+        // the shape is there: each holds a monitor another thread is blocked on, and parks on a lock with no shown owner
+        for (String[] t : new String[][] {{"catalog-writer", "java.util.concurrent.locks.StampedLock"},
+            {"connection-opener", "java.util.concurrent.Semaphore$NonfairSync"}}) {
+            var thread = dump.threads().stream().filter(x -> x.name().equals(t[0])).findFirst().orElseThrow();
+            assertTrue(thread.frames().stream().flatMap(f -> f.locks().stream())
+                    .anyMatch(a -> a.kind() == io.lockscope.model.LockAction.Kind.PARKING && a.lock().className().equals(t[1])), t[0]);
+            var g = io.lockscope.graph.LockGraph.of(dump);
+            var held = g.holdsOf(thread.index());
+            assertEquals(1, held.size(), t[0]);
+            assertEquals(1, g.waitersFor(held.get(0).lock().id()).size(), t[0]);
+        }
+        assertTrue(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/stamped-permits.txt")).isEmpty());
+    }
 }

@@ -99,9 +99,14 @@ class DeadlockTest {
     }
 
     @Test
-    void negative_jsonDumpCannotShowAReentrantLockRing() {
-        // JSON dumps never name owners of java.util.concurrent locks: unknown, so no claim
-        assertTrue(Dumps.findings("deadlock", Dumps.sample("jdk25/reentrantlock-deadlock.json")).isEmpty());
+    void positive_jsonDumpRingOfReentrantLocksIsALikelyDeadlock() {
+        // JSON dumps never name owners of java.util.concurrent locks: each waits in the code that takes the other's lock
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample("jdk25/reentrantlock-deadlock.json")));
+        assertEquals(Severity.WARNING, f.severity());
+        assertTrue(f.title().startsWith("Likely deadlock among 2 threads on java.util.concurrent locks:"), f.title());
+        assertTrue(f.title().endsWith("(2 owners not shown)"), f.title());
+        assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(f.threads()));
+        assertTrue(f.detail().contains("jcmd <pid> Thread.print -l"), f.detail());
     }
 
     @ParameterizedTest
@@ -173,5 +178,32 @@ class DeadlockTest {
         "logs/samurai-wls81sp1-macos-applejdk1.4.2-console-log-3dumps.txt", "jcmd-json/tda-jdk21.0.10-intellij-jps.json"})
     void negative_idleAndBusyCorpusDumps(String file) {
         assertFalse(Dumps.findings("deadlock", Dumps.corpus(file)).stream().findAny().isPresent());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/three-kinds.nolocks.txt", "jdk25/three-kinds.nolocks.txt", "jdk25/three-kinds.json",
+        "jdk17/three-kinds.jfr", "jdk25/three-kinds.jfr", "jdk17/three-kinds.txt", "jdk25/three-kinds.txt"})
+    void positive_ringThroughOwnersTheDumpDoesNotShowIsALikelyDeadlock(String sample) {
+        // pricing holds a ReentrantLock and wants the Quotes monitor; quoting holds it and wants Book's write lock;
+        // booking reads Book and wants pricing's lock. No thread dump shows a read hold; some show no j.u.c owner at all.
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(sample)));
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals(Set.of("pricing", "quoting", "booking"), Set.copyOf(f.threads()));
+        boolean withOwners = sample.endsWith("three-kinds.txt");
+        assertTrue(f.title().startsWith("Likely deadlock among 3 threads on monitors and java.util.concurrent locks:"), f.title());
+        assertTrue(f.title().contains(withOwners ? "(1 owner not shown)" : "(2 owners not shown)"), f.title());
+        assertTrue(f.detail().contains("\"booking\" likely holds") && f.detail().contains("Scenario$Book"), f.detail());
+        assertTrue(f.detail().contains("heap dump"), f.detail());
+        assertEquals(!withOwners, f.detail().contains("Thread.print -l"), f.detail());
+        // no orphan claimed for the lock a blocked thread in its code likely reads
+        assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(sample)).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jstack/jthreaddump-jdk25-producer-consumer.txt", "jstack/jthreaddump-jdk25-readwritelock.txt",
+        "jstack/jthreaddump-jdk25-reentrantlock-parking.txt", "jcmd-json/tda-jdk21.0.10-intellij-jps.json", "jcmd-json/loominated-jdk24loom3-structuredtaskscope-37threads.json",
+        "jstack/tda-jdk6u3-heritrix-monitor-contention.txt"})
+    void negative_contentionWithHiddenOwnersIsNoLikelyRing(String file) {
+        assertTrue(Dumps.findings("deadlock", Dumps.corpus(file)).stream().noneMatch(f -> f.title().startsWith("Likely")));
     }
 }

@@ -61,4 +61,21 @@ class OrphanedLockTest {
     void negative_locksWhoseOwnerIsAlive(String sample) {
         assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(sample)).isEmpty());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_recordingNamesTheDeadReaderOfAReadWriteLock(String jdk) {
+        // index-scan died of an exception holding the read lock; the dumps of the recording show no owners at all
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/swapped-busy.jfr")));
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals(Set.of("index-scan", "index-writer"), threads(f));
+        assertTrue(f.title().startsWith("ReentrantReadWriteLock$NonfairSync"), f.title());
+        assertTrue(f.title().contains("likely held by dead thread index-scan, which ended after IllegalStateException"), f.title());
+        assertTrue(f.detail().contains("likely owner, not a certain one"), f.detail());
+        // counted against every dump of the JVM, not only those that list owners (which are none here)
+        Finding json = only(Dumps.findings("orphaned-lock", Dumps.sample("jdk25/dead-owner.json"), Dumps.sample("jdk25/dead-owner.jfr")));
+        assertTrue(json.title().endsWith("(in 2 of 3 dumps)"), json.title());
+        // the ReentrantLock that the live till-writer leaked is not pinned on the dead thread: other code takes it
+        assertTrue(f.locks().stream().noneMatch(l -> l.className().startsWith("java.util.concurrent.locks.ReentrantLock$")));
+    }
 }

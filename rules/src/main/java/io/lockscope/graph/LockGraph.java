@@ -135,16 +135,17 @@ public final class LockGraph {
                 }
             }
         }
-        String implicitlyReleased = releasedByWaitWithoutObject(t, releasedInWait);
-        if (implicitlyReleased != null) {
-            releasedInWait.add(implicitlyReleased);
-        }
+        Optional<LockAction> implicitlyReleased = releasedByWaitWithoutObject(t, releasedInWait);
+        implicitlyReleased.ifPresent(a -> releasedInWait.add(a.lock().id()));
         Set<String> held = new HashSet<>();
         for (Frame f : t.frames()) {
             for (LockAction a : f.locks()) {
                 switch (a.kind()) {
                     case LOCKED -> {
-                        if (!releasedInWait.contains(a.lock().id()) && held.add(a.lock().id())) {
+                        if (implicitlyReleased.isPresent() && implicitlyReleased.get() == a && t.state() == ThreadState.BLOCKED) {
+                            // notified, and waiting to get the monitor back
+                            waits.add(new Wait(t.index(), a.lock(), LockKind.MONITOR, Optional.of(f), a.at()));
+                        } else if (!releasedInWait.contains(a.lock().id()) && held.add(a.lock().id())) {
                             holds.add(new Hold(t.index(), a.lock(), Optional.of(f), a.at()));
                         }
                     }
@@ -192,16 +193,17 @@ public final class LockGraph {
     }
 
     /**
-     * JDK 5 prints no "waiting on" line for a thread in Object.wait(), and JDK 8 may print
+     * JDK 5 prints no "waiting on" line for a thread in Object.wait(), and JDK 8 to 21 may print
      * "waiting on &lt;no object reference available&gt;"; either way the monitor it waits on is the
-     * first one locked below the wait frames, and it has been released.
+     * first one locked below the wait frames, and it has been released. A thread in Object.wait()
+     * that is BLOCKED was notified and waits to get that monitor back: it does not own it either.
      */
-    private static String releasedByWaitWithoutObject(JvmThread t, Set<String> alreadyKnown) {
+    private static Optional<LockAction> releasedByWaitWithoutObject(JvmThread t, Set<String> alreadyKnown) {
         if (!alreadyKnown.isEmpty() || t.frames().isEmpty() || !isObjectWait(t.frames().get(0))) {
-            return null;
+            return Optional.empty();
         }
-        if (t.state() != ThreadState.WAITING && t.state() != ThreadState.TIMED_WAITING) {
-            return null;
+        if (t.state() != ThreadState.WAITING && t.state() != ThreadState.TIMED_WAITING && t.state() != ThreadState.BLOCKED) {
+            return Optional.empty();
         }
         for (Frame f : t.frames()) {
             if (isObjectWait(f)) {
@@ -209,12 +211,12 @@ public final class LockGraph {
             }
             for (LockAction a : f.locks()) {
                 if (a.kind() == LockAction.Kind.LOCKED) {
-                    return a.lock().id();
+                    return Optional.of(a);
                 }
             }
-            return null;
+            return Optional.empty();
         }
-        return null;
+        return Optional.empty();
     }
 
     /**

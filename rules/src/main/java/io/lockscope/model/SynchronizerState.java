@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param referrers      objects and fields that point to the lock or to the lock object around it
  *                       (ReentrantLock, ReentrantReadWriteLock); empty when none does
  * @param referrersKnown whether referrers were searched for this lock
+ * @param frameReferrers threads (indexes in the snapshot) whose stack frames reach the lock or the
+ *                       lock object around it: a local variable or an argument of a running method
  */
 public record SynchronizerState(
         LockRef lock,
@@ -31,6 +33,7 @@ public record SynchronizerState(
         List<Integer> conditionWaiters,
         List<Referrer> referrers,
         boolean referrersKnown,
+        List<Integer> frameReferrers,
         SourceRef at) {
 
     public SynchronizerState {
@@ -38,6 +41,7 @@ public record SynchronizerState(
         queued = List.copyOf(queued);
         conditionWaiters = List.copyOf(conditionWaiters);
         referrers = List.copyOf(referrers);
+        frameReferrers = List.copyOf(frameReferrers);
     }
 
     /** A read hold: the thread (index in the snapshot), how many times, and where the heap shows it. */

@@ -48,6 +48,11 @@ public final class BlockingWhileHolding implements Rule {
         List<String> extra = context.patterns(Stacks.BLOCKING_FRAMES);
         List<String> idle = context.patterns(Stacks.IDLE_FRAMES);
         Map<String, Case> cases = new LinkedHashMap<>();
+        // a leaked lock is left to leaked-lock: its owner's blocking call is not what keeps it held
+        Set<String> leaked = new java.util.HashSet<>();
+        for (Leaks.Leak l : Leaks.find(context)) {
+            leaked.add(l.ownerName + "|" + l.lock.className());
+        }
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
             for (Hold h : g.holds()) {
@@ -56,7 +61,8 @@ public final class BlockingWhileHolding implements Rule {
                     continue;
                 }
                 JvmThread owner = g.thread(h.thread());
-                if (Stacks.idleFrame(owner, idle).isPresent() && h.frame().isEmpty()) {
+                if (h.frame().isEmpty() && (Stacks.idleFrame(owner, idle).isPresent()
+                        || leaked.contains(owner.name() + "|" + h.lock().className()))) {
                     continue; // an idle pool thread holding a j.u.c lock: that is a leak, not a slow call
                 }
                 Optional<String> call = Stacks.blockingCall(owner, h.lock().id(), extra);

@@ -76,7 +76,94 @@ public final class Deadlock implements Rule {
         for (Ring ring : rings.values()) {
             findings.add(ring.toFinding(context.jvm().id()));
         }
+        findings.addAll(likely(context, rings.keySet()));
         return RuleResult.of(findings);
+    }
+
+    /**
+     * Rings that owners the dumps do not show would close (see {@link HiddenOwners}), other than
+     * rings found for certain: a warning that names the guessed links and what capture would make
+     * the ring certain.
+     */
+    private static List<Finding> likely(RuleContext context, Set<String> certain) {
+        Map<String, Likely> found = new LinkedHashMap<>();
+        for (Snapshot snapshot : context.snapshots()) {
+            LockGraph graph = context.graph(snapshot);
+            for (HiddenOwners.LikelyRing r : HiddenOwners.likelyRings(graph)) {
+                String key = r.threads().stream().map(i -> graph.thread(i).identityKey())
+                        .collect(Collectors.toCollection(TreeSet::new)).toString();
+                if (certain.contains(key)) {
+                    continue;
+                }
+                found.computeIfAbsent(key, k -> new Likely(graph, r)).seen(graph, r);
+            }
+        }
+        List<Finding> out = new ArrayList<>();
+        for (Likely l : found.values()) {
+            out.add(l.toFinding(context.jvm().id()));
+        }
+        return out;
+    }
+
+    /** One likely ring, over the dumps it was seen in. */
+    private static final class Likely {
+        final List<String> ring = new ArrayList<>();
+        final List<LockRef> locks = new ArrayList<>();
+        final List<String> guesses = new ArrayList<>();
+        final Set<io.lockscope.model.LockKind> hiddenKinds = new LinkedHashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+        final Set<String> snapshots = new LinkedHashSet<>();
+        final String fingerprint;
+
+        Likely(LockGraph g, HiddenOwners.LikelyRing r) {
+            for (int i = 0; i < r.threads().size(); i++) {
+                int next = r.threads().get((i + 1) % r.threads().size());
+                Wait w = r.waits().get(i);
+                ring.add(display(g, r.threads().get(i)));
+                locks.add(w.lock());
+                if (!r.shown().get(i)) {
+                    hiddenKinds.add(w.kind());
+                    guesses.add("\"" + g.thread(next).name() + "\" likely holds " + w.lock() + ", which \""
+                            + g.thread(w.thread()).name() + "\" waits for: " + HiddenOwners.whatIsHidden(w.kind())
+                            + ", and it is the one blocked thread running code of " + w.frame().map(f -> f.className()).orElse("?")
+                            + ", where the lock is taken");
+                }
+            }
+            fingerprint = "deadlock|likely|" + r.threads().stream()
+                    .map(i -> Fingerprints.threadPattern(g.thread(i).name()) + "@" + Fingerprints.topFrame(g.thread(i)))
+                    .sorted().collect(Collectors.joining(","))
+                    + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
+        }
+
+        void seen(LockGraph g, HiddenOwners.LikelyRing r) {
+            if (!snapshots.add(g.snapshot().label()) || snapshots.size() > 5) {
+                return;
+            }
+            for (int i = 0; i < r.threads().size(); i++) {
+                int next = r.threads().get((i + 1) % r.threads().size());
+                evidence.add(Evidences.waits(g, r.waits().get(i),
+                        r.shown().get(i) ? Optional.of(g.thread(next)) : Optional.empty(), true));
+            }
+        }
+
+        Finding toFinding(String jvm) {
+            List<String> shown = new ArrayList<>(ring);
+            shown.add(ring.get(0));
+            String title = "Likely deadlock among " + ring.size() + " threads on " + lockWords(locks) + ": "
+                    + String.join(" → ", shown) + " (" + guesses.size() + (guesses.size() == 1 ? " owner" : " owners")
+                    + " not shown)" + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
+            String capture = hiddenKinds.contains(io.lockscope.model.LockKind.EXCLUSIVE)
+                    ? "A thread dump with owners (jcmd <pid> Thread.print -l, or jstack -l) shows the owners of exclusive locks"
+                    : "";
+            if (hiddenKinds.contains(io.lockscope.model.LockKind.READ_WRITE) || hiddenKinds.contains(io.lockscope.model.LockKind.STAMPED)) {
+                capture += (capture.isEmpty() ? "A" : "; a") + " heap dump (jcmd <pid> GC.heap_dump) shows who holds a read lock";
+            }
+            String detail = "The dumps show some links of this ring and not others. " + String.join(". ", guesses) + ". "
+                    + "If so, none of these threads can go on. " + capture + ": take one while the threads are still stuck "
+                    + "to make it certain.";
+            return new Finding("deadlock", Severity.WARNING, title, jvm, List.copyOf(ring), dedupe(locks), evidence, detail,
+                    HINT, fingerprint);
+        }
     }
 
     /**

@@ -9,29 +9,27 @@ import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
 import io.lockscope.engine.RuleResult;
 import io.lockscope.engine.Severity;
-import io.lockscope.graph.Hold;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
 import io.lockscope.model.Frame;
-import io.lockscope.model.JvmThread;
+import io.lockscope.model.Recording;
 import io.lockscope.model.LockRef;
-import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A live thread owns a java.util.concurrent lock that others wait for, while its stack shows it
- * idle, between tasks: no code of the task that took the lock is running any more, so nothing
- * will ever release it. Monitors cannot leak this way: they are released when their block ends.
+ * A live thread owns a java.util.concurrent lock that others wait for, and no code of it that
+ * took the lock is running any more, so nothing will ever release it. What shows it is in
+ * {@link Leaks}: a pool worker idle between tasks, a thread waiting in a loop of its own (likely),
+ * a heap dump where nothing but the waiters reaches the lock, a recording where the owner's
+ * unlock() threw. Monitors cannot leak this way: they are released when their block ends.
  */
 @RuleMeta(
         id = "leaked-lock",
-        summary = "A live thread holds a lock others wait for while it is idle: the lock was never released",
+        summary = "A live thread holds a lock others wait for, and no code of it that could release the lock is running",
         severity = Severity.ERROR,
         needs = {Input.SYNCHRONIZER_OWNERS})
 public final class LeakedLock implements Rule {
@@ -44,86 +42,80 @@ public final class LeakedLock implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        List<Snapshot> listed = context.snapshots().stream().filter(s -> s.synchronizerOwners().shown()).toList();
-        if (listed.isEmpty()) {
+        boolean listed = context.snapshots().stream().anyMatch(s -> s.synchronizerOwners().shown());
+        if (!listed && context.jvm().recordings().isEmpty()) {
             return RuleResult.notApplicable("no dump of this JVM lists the owners of java.util.concurrent locks; needs "
                     + Input.SYNCHRONIZER_OWNERS.description());
         }
-        List<String> idle = context.patterns(Stacks.IDLE_FRAMES);
-        Map<String, Leak> leaks = new LinkedHashMap<>();
-        for (Snapshot s : listed) {
-            LockGraph g = context.graph(s);
-            for (Hold h : g.holds()) {
-                if (h.frame().isPresent() || h.lock().isClassInit()) {
-                    continue; // a monitor, or class init: both are held by the code on the stack
-                }
-                List<Wait> waiters = g.waitersFor(h.lock().id());
-                if (waiters.isEmpty()) {
-                    continue;
-                }
-                JvmThread owner = g.thread(h.thread());
-                Optional<Frame> idleAt = Stacks.idleFrame(owner, idle);
-                if (idleAt.isEmpty()) {
-                    continue;
-                }
-                Leak leak = leaks.computeIfAbsent(owner.identityKey() + "|" + h.lock().className(),
-                        k -> new Leak(owner, h.lock(), idleAt.get()));
-                leak.add(g, h, waiters);
-                s.synchronizers().stream().filter(x -> x.lock().id().equals(h.lock().id()) && x.referrersKnown())
-                        .findFirst().ifPresent(x -> leak.unreferenced |= x.referrers().isEmpty());
-            }
-        }
         List<Finding> findings = new io.lockscope.engine.Findings();
-        for (Leak l : leaks.values()) {
-            findings.add(l.toFinding(context.jvm().id()));
+        for (Leaks.Leak l : Leaks.find(context)) {
+            findings.add(toFinding(context.jvm().id(), l));
         }
         return RuleResult.of(findings);
     }
 
-    private static final class Leak {
-        final JvmThread owner;
-        final LockRef lock;
-        final Frame idleAt;
-        final Set<String> waiters = new LinkedHashSet<>();
-        final Set<String> snapshots = new LinkedHashSet<>();
-        final List<Evidence> evidence = new ArrayList<>();
-        boolean unreferenced;
-
-        Leak(JvmThread owner, LockRef lock, Frame idleAt) {
-            this.owner = owner;
-            this.lock = lock;
-            this.idleAt = idleAt;
-        }
-
-        void add(LockGraph g, Hold h, List<Wait> waits) {
-            if (snapshots.add(g.snapshot().label())) {
-                evidence.add(Evidences.holds(g, h, true));
+    private static Finding toFinding(String jvm, Leaks.Leak l) {
+        LockRef lock = l.lock;
+        Set<String> dumps = new LinkedHashSet<>();
+        List<Evidence> evidence = new ArrayList<>();
+        for (Leaks.Seen seen : l.seen) {
+            LockGraph g = seen.graph();
+            if (dumps.add(g.snapshot().label())) {
+                seen.hold().ifPresent(h -> evidence.add(Evidences.holds(g, h, true)));
             }
-            for (Wait w : waits) {
-                waiters.add(g.thread(w.thread()).name());
-                evidence.add(Evidences.waits(g, w, Optional.of(owner), evidence.size() < 4));
+            for (Wait w : seen.waits()) {
+                evidence.add(Evidences.waits(g, w, l.owner, evidence.size() < 4));
             }
         }
-
-        Finding toFinding(String jvm) {
-            String title = lock.simpleClassName() + " <" + lock.id() + "> leaked by " + owner.name() + ", idle in "
-                    + shortMethod(idleAt) + "; " + waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait")
-                    + ": " + String.join(", ", OrphanedLock.limit(waiters, 5))
-                    + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
-            String detail = "\"" + owner.name() + "\" lists the lock under \"Locked ownable synchronizers\", but its stack "
-                    + "is back in " + idleAt.method() + ", waiting for work: no frame of the code that took the lock is "
-                    + "running, so nothing will release it."
-                    + (unreferenced ? " The heap dump confirms it: no field of any object points to this lock any more (the "
-                    + "field it was taken through now holds another lock); only the waiting threads' stack frames still "
-                    + "reach it." : "");
-            List<String> threads = new ArrayList<>();
-            threads.add(owner.name());
-            threads.addAll(waiters);
-            String fingerprint = "leaked-lock|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name())
-                    + "@" + Fingerprints.method(idleAt);
-            return new Finding("leaked-lock", Severity.ERROR, title, jvm, threads, List.of(lock), evidence, detail, HINT,
-                    fingerprint);
+        l.thrown.ifPresent(x -> evidence.add(Evidence.recorded(l.recording.get().label(), l.recording.get().at(),
+                Optional.of(x.threadName()), Optional.empty(), "\"" + x.threadName() + "\" threw IllegalMonitorStateException"
+                        + (x.message().isEmpty() ? "" : " (" + x.message() + ")") + " at " + x.time(),
+                x.stack().stream().map(f -> "at " + f.text()).limit(14).toList())));
+        String where = l.thrown.map(x -> "its unlock() threw IllegalMonitorStateException at " + OwnershipMismatch.applicationFrame(x.stack()))
+                .orElse(l.idleAt.map(f -> "idle in " + shortMethod(f)).orElse("no field references the lock"));
+        String title = lock.simpleClassName() + " <" + lock.id() + "> " + (l.certain() ? "leaked by " : "likely leaked by ")
+                + l.ownerName + ", " + where + "; " + l.waiters.size() + (l.waiters.size() == 1 ? " thread waits" : " threads wait")
+                + ": " + String.join(", ", OrphanedLock.limit(l.waiters, 5))
+                + (dumps.size() > 1 ? " (in " + dumps.size() + " dumps)" : "");
+        List<String> why = new ArrayList<>();
+        if (l.inferred) {
+            why.add("No dump of this JVM names the owner of this lock (none lists java.util.concurrent owners). Inferred "
+                    + "from the recording " + l.recording.get().label() + ": \"" + l.ownerName + "\", still alive, called "
+                    + "unlock() on a " + Leaks.lockFamily(lock.className()).substring(Leaks.lockFamily(lock.className()).lastIndexOf('.') + 1)
+                    + " in the code the waiters lock it from, and it threw IllegalMonitorStateException: the object it "
+                    + "unlocked was not the one it had locked, which it most likely still holds. A dump with owners (jcmd "
+                    + "<pid> Thread.print -l) or a heap dump would make it certain.");
         }
+        if (l.bases.contains(Leaks.Basis.UNREFERENCED)) {
+            why.add("The heap dump proves it: no field of any object points to this lock any more, and no frame of \""
+                    + l.ownerName + "\" does; only the waiting threads' stack frames still reach it. The field it was "
+                    + "taken through was reassigned while the lock was held, so no code can ever reach it to unlock it.");
+        }
+        if (l.bases.contains(Leaks.Basis.UNLOCK_THREW) && !l.inferred) {
+            Recording.ThrownException x = l.thrown.get();
+            why.add("The recording " + l.recording.get().label() + " proves it: \"" + l.ownerName + "\" called unlock() at "
+                    + OwnershipMismatch.applicationFrame(x.stack()) + " and it threw IllegalMonitorStateException at " + x.time()
+                    + ": the object it unlocked was not the lock it held, which it still holds.");
+        }
+        if (l.bases.contains(Leaks.Basis.POOL)) {
+            why.add("\"" + l.ownerName + "\" lists the lock under \"Locked ownable synchronizers\", but its stack is back in "
+                    + l.idleAt.get().method() + ", waiting for its next task: no frame of the code that took the lock is "
+                    + "running, so nothing will release it.");
+        } else if (l.bases.contains(Leaks.Basis.OWN_LOOP)) {
+            why.add("\"" + l.ownerName + "\" lists the lock under \"Locked ownable synchronizers\", and waits for work in its "
+                    + "own loop (" + l.idleAt.get().method() + "), with no frame in the code its waiters lock the lock from"
+                    + (l.certain() ? "." : ": the code that took it has most likely returned without unlocking. Likely, not "
+                    + "certain: the loop method itself could hold it. A heap dump (no field referencing the lock) or a "
+                    + "recording with exceptions would settle it."));
+        }
+        List<String> threads = new ArrayList<>();
+        threads.add(l.ownerName);
+        threads.addAll(l.waiters);
+        String fingerprint = "leaked-lock|" + lock.className() + "|" + Fingerprints.threadPattern(l.ownerName)
+                + l.idleAt.map(f -> "@" + Fingerprints.method(f)).orElse("");
+        Severity severity = l.certain() ? Severity.ERROR : Severity.WARNING;
+        return new Finding("leaked-lock", severity, title, jvm, threads, List.of(lock), evidence, String.join(" ", why), HINT,
+                fingerprint);
     }
 
     static String shortMethod(Frame f) {

@@ -75,6 +75,9 @@ public final class OrphanedLock implements Rule {
                     liveHeldSomewhere.add(key); // a live owner: not orphaned (maybe leaked, or just slow)
                     continue;
                 }
+                if (holders.isEmpty() && first.kind() == LockKind.READ_WRITE && hiddenReaderLikely(g, waits)) {
+                    continue; // a blocked thread in the code that takes the lock likely reads it: see the deadlock rule
+                }
                 Optional<SynchronizerState> heap = s.synchronizers().stream()
                         .filter(x -> x.lock().id().equals(first.lock().id())).findFirst();
                 Orphan o = orphans.computeIfAbsent(key, k -> new Orphan(first.lock(), first.kind()));
@@ -105,6 +108,13 @@ public final class OrphanedLock implements Rule {
         return List.of(DEATH_WINDOW_MS);
     }
 
+    /** Whether a live, blocked thread in the code the waiters take the lock from may be a reader no dump shows. */
+    private static boolean hiddenReaderLikely(LockGraph g, List<Wait> waits) {
+        Set<Integer> blocked = new java.util.TreeSet<>();
+        g.waits().forEach(w -> blocked.add(w.thread()));
+        return waits.stream().anyMatch(w -> !HiddenOwners.candidates(g, w, blocked).isEmpty());
+    }
+
     /** A thread that ended shortly after throwing, per a recording: the exception most likely ended it. */
     record Death(String thread, long javaId, java.time.Instant ended, io.lockscope.model.Recording.ThrownException exception,
             Set<String> classes, String recording, io.lockscope.model.SourceRef at) {
@@ -121,7 +131,7 @@ public final class OrphanedLock implements Rule {
                 for (io.lockscope.model.Recording.ThrownException x : r.exceptions()) {
                     long gap = java.time.Duration.between(x.time(), life.ended().get()).toMillis();
                     if (x.threadId() == life.javaId() && gap >= 0 && gap <= window) {
-                        out.add(new Death(life.name(), life.javaId(), life.ended().get(), x, applicationClasses(x.stack()), r.label(), r.at()));
+                        out.add(new Death(life.name(), life.javaId(), life.ended().get(), x, codeClasses(x.stack()), r.label(), r.at()));
                     }
                 }
             }
@@ -129,15 +139,17 @@ public final class OrphanedLock implements Rule {
         return out;
     }
 
-    /** Top-level classes of the application in a stack: the code a thread was running. */
-    static Set<String> applicationClasses(List<io.lockscope.model.Frame> stack) {
+    /**
+     * The classes of the application in a stack, as named (a nested class is its own): the code a
+     * thread was running, compared with the class each waiter locks from, never just the outermost
+     * class, which a whole program may share.
+     */
+    static Set<String> codeClasses(List<io.lockscope.model.Frame> stack) {
         Set<String> out = new LinkedHashSet<>();
         for (io.lockscope.model.Frame f : stack) {
-            String c = f.className();
-            if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("javax.")) {
-                continue;
+            if (!Stacks.isJdk(f.className()) && !f.className().contains("$$Lambda")) {
+                out.add(f.className());
             }
-            out.add(c.contains("$") ? c.substring(0, c.indexOf('$')) : c);
         }
         return out;
     }
@@ -157,7 +169,7 @@ public final class OrphanedLock implements Rule {
             LockGraph g = context.graph(s);
             Map<String, List<Wait>> byLock = new LinkedHashMap<>();
             for (Wait w : g.waits()) {
-                if (w.kind() == LockKind.EXCLUSIVE && g.holdersOf(w.lock().id()).isEmpty()) {
+                if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()) {
                     byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
                 }
             }
@@ -174,7 +186,7 @@ public final class OrphanedLock implements Rule {
             o.likely = likelyOwners(deaths, o.waiterClasses);
             if (!o.likely.isEmpty()) {
                 o.inferredOnly = true;
-                out.add(o.toFinding(context.jvm().id(), 0, false));
+                out.add(o.toFinding(context.jvm().id(), context.snapshots().size(), false));
             }
         }
         return out;
@@ -246,7 +258,7 @@ public final class OrphanedLock implements Rule {
             for (Wait w : waits) {
                 JvmThread t = g.thread(w.thread());
                 waiters.add(t.name());
-                waiterClasses.addAll(applicationClasses(t.frames()));
+                w.frame().ifPresent(f -> waiterClasses.add(f.className()));
                 waiterPatterns.add(Fingerprints.threadPattern(t.name()) + "@" + Fingerprints.topFrame(t));
                 evidence.add(Evidences.waits(g, w, Optional.empty(), evidence.size() < 6));
             }

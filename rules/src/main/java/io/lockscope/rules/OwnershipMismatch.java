@@ -125,6 +125,9 @@ public final class OwnershipMismatch implements Rule {
         if (!st.referrersKnown() || !st.referrers().isEmpty() || st.queued().isEmpty()) {
             return Optional.empty();
         }
+        if (st.owner().isPresent() && g.thread(st.owner().get()).alive()) {
+            return Optional.empty(); // a live owner that nothing can reach to unlock: leaked-lock reports it
+        }
         LockRef lock = st.lock();
         List<String> names = waiterNames(g, st);
         return Optional.of(new Finding("ownership-mismatch", Severity.WARNING,

@@ -8,6 +8,7 @@ import io.lockscope.model.ThreadState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** What a thread's stack says it is doing: idle in a pool, sleeping, waiting, in I/O. */
 final class Stacks {
@@ -79,6 +80,79 @@ final class Stacks {
         return t.frames().stream().filter(f -> matches(f, all)).findFirst();
     }
 
+    /** Methods of the JDK's queues that wait for the next element: a consumer waiting for work. */
+    private static final Set<String> QUEUE_WAITS = Set.of("take", "poll", "takeFirst", "takeLast", "pollFirst", "pollLast",
+            "transfer", "exchange");
+
+    /** Frames of an event loop waiting for the next event. A prefix of the frame's method. */
+    static final List<String> SELECT = List.of(
+            "sun.nio.ch.SelectorImpl.select",
+            "sun.nio.ch.SelectorImpl.lockAndDoSelect",
+            "io.netty.channel.nio.NioEventLoop.select",
+            "io.netty.channel.epoll.EpollEventLoop.epollWait");
+
+    /**
+     * The frame where a thread waits for work in a loop of its own: a JDK queue's take or poll
+     * (any BlockingQueue, TransferQueue, SynchronousQueue, DelayQueue, a deque), an Exchanger, an
+     * event loop's select, or a sleep; called straight from the thread's outermost frame of
+     * application code, the loop itself. A lock it holds could still have been taken by that loop
+     * method, so this is a likely leak only when no frame of the owner is in the code that its
+     * waiters lock the lock from ({@code lockCallers}).
+     */
+    static Optional<Frame> ownLoopFrame(JvmThread t, Set<String> lockCallers) {
+        List<Frame> frames = t.frames();
+        int wait = -1;
+        for (int i = 0; i < frames.size() && wait < 0; i++) {
+            Frame f = frames.get(i);
+            boolean queue = isJdk(f.className()) && f.className().startsWith("java.util.concurrent.")
+                    && (isQueueClass(f.className()) || f.className().equals("java.util.concurrent.Exchanger"))
+                    && QUEUE_WAITS.contains(f.methodName());
+            boolean select = matches(f, SELECT);
+            boolean sleep = f.method().startsWith("java.lang.Thread.sleep");
+            if ((queue && t.state() != ThreadState.RUNNABLE) || (select && t.state() == ThreadState.RUNNABLE)
+                    || (sleep && t.state() == ThreadState.TIMED_WAITING)) {
+                wait = i;
+            }
+        }
+        if (wait < 0) {
+            return Optional.empty();
+        }
+        int caller = -1;
+        for (int i = wait + 1; i < frames.size(); i++) {
+            String c = frames.get(i).className();
+            if (!isJdk(c)) {
+                caller = i;
+                break;
+            }
+        }
+        if (caller < 0) {
+            return Optional.empty();
+        }
+        for (int i = caller + 1; i < frames.size(); i++) {
+            String c = frames.get(i).className();
+            if (!isJdk(c) && !c.contains("$$Lambda")) {
+                return Optional.empty(); // application code below the loop: the lock may be held by it
+            }
+        }
+        for (Frame f : frames) {
+            if (lockCallers.contains(f.className())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(frames.get(wait));
+    }
+
+    private static boolean isQueueClass(String cls) {
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        int dollar = simple.indexOf('$');
+        String outer = dollar < 0 ? simple : simple.substring(0, dollar);
+        return outer.endsWith("Queue") || outer.endsWith("Deque");
+    }
+
+    static boolean isJdk(String cls) {
+        return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.");
+    }
+
     /**
      * What blocking call a thread sits in, described for a person, if any: sleeping, waiting on a
      * monitor other than {@code heldLock}, parked on a condition or a latch, or in I/O. A thread
@@ -100,6 +174,10 @@ final class Stacks {
                     }
                     case PARKING -> {
                         LockKind kind = LockKind.ofParkBlocker(a.lock().className());
+                        if (kind == LockKind.STAMPED || a.lock().className().startsWith("java.util.concurrent.Semaphore")) {
+                            // a StampedLock or a Semaphore is a lock whose holders no dump names: a wait for them
+                            return Optional.empty();
+                        }
                         if (!kind.hasOwner()) {
                             return Optional.of("is parked on " + a.lock() + " (" + callerOfPark(t) + ")");
                         }

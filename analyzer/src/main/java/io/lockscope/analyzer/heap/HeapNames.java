@@ -27,6 +27,8 @@ final class HeapNames implements HprofHandler {
     final Map<Long, long[]> strings = new HashMap<>(); // String id -> {value array id, coder, offset, count}
     final Map<Long, String> arrays = new HashMap<>();
     final List<Referrer> referrers = new ArrayList<>();
+    /** Stack frames that reach a lock of interest: {lock or wrapper id, thread serial}. */
+    final List<long[]> frameRoots = new ArrayList<>();
     private int pendingArrays = -1;
 
     HeapNames(HeapStructure structure, LongSet stringIds, LongSet charArrayIds, LongSet targets) {
@@ -52,6 +54,7 @@ final class HeapNames implements HprofHandler {
         strings.putAll(other.strings);
         arrays.putAll(other.arrays);
         referrers.addAll(other.referrers);
+        frameRoots.addAll(other.frameRoots);
         positions.putAll(other.positions);
     }
 
@@ -102,6 +105,13 @@ final class HeapNames implements HprofHandler {
         }
         HeapStructure.ClassInfo c = classOf(classId);
         return c != null && c.layout.objectOffsets().length > 0;
+    }
+
+    @Override
+    public void rootJavaFrame(long objectId, long threadSerial, int frameNumber) {
+        if (scanReferrers && targets.contains(objectId)) {
+            frameRoots.add(new long[] {objectId, threadSerial});
+        }
     }
 
     @Override

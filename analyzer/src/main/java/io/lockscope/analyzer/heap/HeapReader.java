@@ -285,9 +285,21 @@ public final class HeapReader {
             for (HeapNames.Referrer r : names.referrers) {
                 referrersByTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r);
             }
+            // the threads whose stack frames (a local variable, an argument) reach each lock
+            Map<Long, Long> threadBySerial = new HashMap<>();
+            for (HeapStructure.ThreadRoot r : s.lastThreadRoots()) {
+                threadBySerial.put(r.threadSerial(), r.objectId());
+            }
+            Map<Long, Set<Integer>> framesByTarget = new HashMap<>();
+            for (long[] root : names.frameRoots) {
+                Long thread = threadBySerial.get(root[1]);
+                if (thread != null && index.containsKey(thread)) {
+                    framesByTarget.computeIfAbsent(root[0], k -> new java.util.TreeSet<>()).add(index.get(thread));
+                }
+            }
             List<SynchronizerState> states = new ArrayList<>();
             for (SyncFacts f : facts) {
-                states.add(f.toState(index, referrersByTarget, s.classes, display));
+                states.add(f.toState(index, referrersByTarget, framesByTarget, s.classes, display));
             }
             String version = "";
             for (Map.Entry<Long, String> v : versionStrings.entrySet()) {
@@ -419,7 +431,7 @@ public final class HeapReader {
             }
 
             SynchronizerState toState(Map<Long, Integer> index, Map<Long, List<HeapNames.Referrer>> referrers,
-                    Map<Long, HeapStructure.ClassInfo> classes, String display) {
+                    Map<Long, Set<Integer>> framesByTarget, Map<Long, HeapStructure.ClassInfo> classes, String display) {
                 String cls = sync.cls().name;
                 LockRef lock = new LockRef("0x" + Long.toHexString(sync.id()), cls);
                 List<SynchronizerState.ReadHold> rs = new ArrayList<>();
@@ -446,9 +458,13 @@ public final class HeapReader {
                         refs.add(new SynchronizerState.Referrer(c == null ? "?" : c.name, r.field(), "0x" + Long.toHexString(r.objectId())));
                     }
                 }
+                Set<Integer> frames = new java.util.TreeSet<>();
+                for (long target : referrerTargets) {
+                    frames.addAll(framesByTarget.getOrDefault(target, Set.of()));
+                }
                 return new SynchronizerState(lock, kind, state, exclusive, shared,
                         owner == 0 ? Optional.empty() : Optional.of(index.get(owner)), rs, qs,
-                        conditionWaiters.stream().map(index::get).toList(), refs, true, SourceRef.file(display));
+                        conditionWaiters.stream().map(index::get).toList(), refs, true, List.copyOf(frames), SourceRef.file(display));
             }
         }
 

@@ -83,16 +83,31 @@ public final class JvmGrouper {
         for (Snapshot s : byIdentity) {
             Group best = null;
             String why = null;
+            List<Group> alsoJoined = new ArrayList<>();
             for (Group g : groups) {
                 String reason = sameJvm(g, s);
-                if (reason != null) {
+                if (reason == null) {
+                    continue;
+                }
+                if (best == null) {
                     best = g;
                     why = reason;
+                } else if (compatible(best, g)) {
+                    // evidence joins this dump to two groups (a heap dump shares addresses with one, a
+                    // JSON dump its pid with the other): they were one JVM all along
+                    alsoJoined.add(g);
                 }
             }
             if (best == null) {
                 best = new Group();
                 groups.add(best);
+            }
+            for (Group other : alsoJoined) {
+                for (Snapshot o : other.snapshots) {
+                    best.add(o, null);
+                }
+                best.reasons.addAll(other.reasons);
+                groups.remove(other);
             }
             best.add(s, why);
         }
@@ -207,6 +222,14 @@ public final class JvmGrouper {
             return "consecutive dumps in one file with no addresses to compare (a guess)";
         }
         return null;
+    }
+
+    /** Whether two groups can be one JVM: no two pids, no two versions. */
+    private static boolean compatible(Group a, Group b) {
+        if (a.pid.isPresent() && b.pid.isPresent() && a.pid.getAsLong() != b.pid.getAsLong()) {
+            return false;
+        }
+        return a.version.isEmpty() || b.version.isEmpty() || versionKey(a.version.get()).equals(versionKey(b.version.get()));
     }
 
     private static int identityRank(Snapshot s) {

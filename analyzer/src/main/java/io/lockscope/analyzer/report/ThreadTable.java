@@ -11,6 +11,7 @@ import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,22 +128,42 @@ final class ThreadTable {
     static ObjectNode lockHistory(JvmHistory jvm) {
         List<Column> columns = new java.util.ArrayList<>();
         Map<String, String> lockNames = new LinkedHashMap<>();
+        // a lock whose address moved (a heap dump's compressed addresses, a collector that moves objects) is
+        // the same row when its class, owner and waiters are the same as a row's in the dump before
+        Map<String, String> rowBySignature = new HashMap<>();
+        Map<String, String> rowOf = new HashMap<>();
+        Map<String, Cell> previous = Map.of();
         for (Snapshot s : jvm.snapshots()) {
             LockGraph g = LockGraph.of(s);
-            Map<String, Cell> cells = new LinkedHashMap<>();
+            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
             for (Wait w : g.waits()) {
-                String key = w.lock().className() + "@" + w.lock().id();
-                if (!lockNames.containsKey(key)) {
-                    if (lockNames.size() >= HISTORY_LOCKS) {
+                byLock.computeIfAbsent(w.lock().className() + "@" + w.lock().id(), k -> new java.util.ArrayList<>()).add(w);
+            }
+            Map<String, Cell> cells = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Wait>> e : byLock.entrySet()) {
+                LockRef lock = e.getValue().get(0).lock();
+                List<Hold> holders = g.holdersOf(lock.id());
+                String owner = holders.isEmpty() ? "" : g.thread(holders.get(0).thread()).name();
+                String signature = lock.className() + "|" + owner + "|"
+                        + e.getValue().stream().map(w -> g.thread(w.thread()).name()).sorted().toList();
+                String key = rowOf.get(e.getKey());
+                if (key == null) {
+                    String moved = rowBySignature.get(signature);
+                    if (moved != null && previous.containsKey(moved) && !cells.containsKey(moved) && !byLock.containsKey(moved)) {
+                        key = moved;
+                        lockNames.put(moved, lockNames.get(moved) + " (also " + lock.toString().replaceFirst(" \\(a .*\\)$", "") + ")");
+                    } else if (lockNames.size() < HISTORY_LOCKS) {
+                        key = e.getKey();
+                        lockNames.put(key, lock.toString());
+                    } else {
                         continue;
                     }
-                    lockNames.put(key, w.lock().toString());
+                    rowOf.put(e.getKey(), key);
                 }
-                List<Hold> holders = g.holdersOf(w.lock().id());
-                Cell before = cells.get(key);
-                cells.put(key, new Cell((before == null ? 0 : before.waiters()) + 1,
-                        holders.isEmpty() ? "" : g.thread(holders.get(0).thread()).name()));
+                rowBySignature.put(signature, key);
+                cells.put(key, new Cell(e.getValue().size(), owner));
             }
+            previous = cells;
             Column last = columns.isEmpty() ? null : columns.get(columns.size() - 1);
             if (last != null && last.cells().equals(cells)) {
                 columns.set(columns.size() - 1, new Column(last.first(), s.label(), last.dumps() + 1, last.cells()));

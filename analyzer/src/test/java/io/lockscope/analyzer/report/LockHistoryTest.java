@@ -46,4 +46,26 @@ class LockHistoryTest {
         assertEquals(12, monitor.path("cells").get(0).path("waiters").asInt());
         assertEquals(0, monitor.path("cells").get(1).path("waiters").asInt());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    void aLockThatMovedBetweenTheThreadDumpAndTheHeapDumpIsOneRow(String jdk) {
+        // the heap dump names the locks by other addresses than jcmd did; owner, waiters and class agree
+        Snapshot text = Dumps.readOne(Dumps.sample(jdk + "/reentrantlock-deadlock.txt"));
+        Snapshot heap = Dumps.readOne(Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz"));
+        JsonNode h = ThreadTable.lockHistory(new JvmHistory("jvm-1", "test", "test", List.of(text, heap)));
+        assertEquals(2, h.path("locks").size(), h.toString());
+        for (JsonNode lock : h.path("locks")) {
+            String name = lock.path("lock").asText();
+            org.junit.jupiter.api.Assertions.assertTrue(name.contains("ReentrantLock$NonfairSync") && name.contains("(also <0x"), name);
+            JsonNode cells = lock.path("cells");
+            for (JsonNode cell : cells) {
+                assertEquals(1, cell.path("waiters").asInt(), h.toString());
+            }
+        }
+        // owners differ between the two rows, and each row keeps its owner across both dumps
+        List<String> owners = new ArrayList<>();
+        h.path("locks").forEach(l -> owners.add(l.path("cells").get(0).path("owner").asText()));
+        assertEquals(java.util.Set.of("transfer-a-to-b", "transfer-b-to-a"), java.util.Set.copyOf(owners));
+    }
 }

@@ -1,0 +1,149 @@
+package io.lockscope.rules;
+
+import io.lockscope.graph.Hold;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Owners a dump does not show, and the rings they would close. A JSON thread dump and a dump taken
+ * without -l never name the owner of a java.util.concurrent lock; no thread dump ever names the
+ * readers of a ReentrantReadWriteLock or the holders of a StampedLock. For a thread waiting on
+ * such a lock, the likely holders are the other blocked threads that are in the code the lock is
+ * taken from: a frame of the class whose method asked for the lock. When those candidates close a
+ * ring with the waits the dump does show, that ring is a likely deadlock.
+ */
+final class HiddenOwners {
+
+    private HiddenOwners() {
+    }
+
+    /** A ring some of whose links are guesses: the threads in order, and for each link the wait and whether it is shown. */
+    record LikelyRing(List<Integer> threads, List<Wait> waits, List<Boolean> shown) {
+    }
+
+    /** Whether the dump could have named this wait's owner: if it could and did not, nobody holds the lock. */
+    static boolean ownerHidden(LockGraph g, Wait w) {
+        if (!g.holdersOf(w.lock().id()).isEmpty()) {
+            return false;
+        }
+        return switch (w.kind()) {
+            case READ_WRITE, STAMPED -> true; // readers and stamps are never shown
+            case EXCLUSIVE -> !g.snapshot().synchronizerOwners().shown();
+            default -> false;
+        };
+    }
+
+    /**
+     * The blocked threads other than the waiter that may hold the lock it waits for: those with a
+     * frame in the class the waiter asks for the lock from, and not waiting for that lock themselves.
+     */
+    static List<Integer> candidates(LockGraph g, Wait w, Set<Integer> blocked) {
+        if (w.frame().isEmpty() || Stacks.isJdk(w.frame().get().className())) {
+            return List.of();
+        }
+        String code = w.frame().get().className();
+        List<Integer> out = new ArrayList<>();
+        for (int t : blocked) {
+            if (t == w.thread() || g.waitsOf(t).stream().anyMatch(x -> x.lock().id().equals(w.lock().id()))) {
+                continue;
+            }
+            JvmThread thread = g.thread(t);
+            for (Frame f : thread.frames()) {
+                if (f.className().equals(code)) {
+                    out.add(t);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rings that candidates for hidden owners close, each once, shortest first. */
+    static List<LikelyRing> likelyRings(LockGraph g) {
+        Set<Integer> blocked = new TreeSet<>();
+        for (Wait w : g.waits()) {
+            if (g.thread(w.thread()).alive()) {
+                blocked.add(w.thread());
+            }
+        }
+        // edges: shown ones (the lock's holders) and guessed ones (candidates for a hidden owner)
+        Map<Integer, List<Object[]>> edges = new LinkedHashMap<>(); // thread -> {to, wait, shown}
+        boolean anyGuess = false;
+        for (Wait w : g.waits()) {
+            if (!blocked.contains(w.thread())) {
+                continue;
+            }
+            for (Hold h : g.holdersOf(w.lock().id())) {
+                if (h.thread() != w.thread() && blocked.contains(h.thread())) {
+                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {h.thread(), w, true});
+                }
+            }
+            if (ownerHidden(g, w)) {
+                for (int c : candidates(g, w, blocked)) {
+                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {c, w, false});
+                    anyGuess = true;
+                }
+            }
+        }
+        if (!anyGuess) {
+            return List.of();
+        }
+        Map<Set<Integer>, LikelyRing> found = new LinkedHashMap<>();
+        for (int start : blocked) {
+            search(start, start, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), edges, found);
+        }
+        List<LikelyRing> out = new ArrayList<>(found.values());
+        out.sort(java.util.Comparator.comparingInt(r -> r.threads().size()));
+        return out;
+    }
+
+    private static final int MAX_RING = 8;
+
+    private static void search(int start, int at, List<Integer> path, List<Wait> waits, List<Boolean> shown,
+            Map<Integer, List<Object[]>> edges, Map<Set<Integer>, LikelyRing> found) {
+        if (path.size() >= MAX_RING) {
+            return;
+        }
+        path.add(at);
+        for (Object[] e : edges.getOrDefault(at, List.of())) {
+            int to = (Integer) e[0];
+            waits.add((Wait) e[1]);
+            shown.add((Boolean) e[2]);
+            if (to == start) {
+                Set<Integer> members = new TreeSet<>(path);
+                // only rings that need a guess (the others are certain, and the deadlock rule's own), each once
+                if (shown.contains(false) && start == members.iterator().next() && !found.containsKey(members)) {
+                    found.put(members, new LikelyRing(List.copyOf(path), List.copyOf(waits), List.copyOf(shown)));
+                }
+            } else if (!path.contains(to) && to > start) {
+                search(start, to, path, waits, shown, edges, found);
+            }
+            waits.remove(waits.size() - 1);
+            shown.remove(shown.size() - 1);
+        }
+        path.remove(path.size() - 1);
+    }
+
+    /** Names of the kinds whose owners thread dumps never show, for a sentence. */
+    static String whatIsHidden(LockKind kind) {
+        return switch (kind) {
+            case READ_WRITE -> "no thread dump names the readers of a ReentrantReadWriteLock";
+            case STAMPED -> "no thread dump names the holders of a StampedLock";
+            default -> "this dump does not name owners of java.util.concurrent locks";
+        };
+    }
+
+    static Set<Integer> members(LikelyRing r) {
+        return new LinkedHashSet<>(r.threads());
+    }
+}
