@@ -130,4 +130,13 @@ class HotSpotTextReaderTest {
         assertEquals(14, s.threads().size());
         assertFalse(s.threads().stream().anyMatch(t -> t.name().contains("num")));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    void aNameWithQuotesInItEndsAtItsOwnClosingQuote(String jdk) {
+        Snapshot s = Dumps.readOne(Dumps.sample(jdk + "/hostile-names.txt"));
+        JvmThread t = Dumps.thread(s, "\"><script>alert('lockscope')</script>");
+        assertEquals(ThreadState.BLOCKED, t.state());
+        assertTrue(t.address().isPresent() && t.javaId().isPresent(), "the header after the name is read");
+    }
 }

@@ -178,8 +178,10 @@ public final class InputReader {
             }
             String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps")
                     + (r.note().isEmpty() ? "" : "; " + r.note())
+                    + (r.excerpt().isEmpty() ? "" : "; " + r.excerpt())
                     + (r.cutShort().isEmpty() ? "" : "; " + r.cutShort() + ", the last dump kept as far as it goes");
-            return new InputReport(display, f, r.cutShort().isEmpty() ? InputStatus.READ : InputStatus.PARTIAL, message, r.snapshots(), size);
+            boolean whole = r.cutShort().isEmpty() && r.excerpt().isEmpty();
+            return new InputReport(display, f, whole ? InputStatus.READ : InputStatus.PARTIAL, message, r.snapshots(), size);
         } catch (ThreadDumpReader.PartialReadException e) {
             String where = "broke off at line " + e.line() + (d.gzip() ? " (gzip data ended early or is damaged)" : "")
                     + ": " + e.getMessage();

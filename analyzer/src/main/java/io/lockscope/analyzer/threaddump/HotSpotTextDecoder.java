@@ -103,6 +103,12 @@ final class HotSpotTextDecoder {
 
     // the dump being read
     private boolean inDump;
+    /**
+     * Reading a dump that is only HotSpot's deadlock section, as people paste it into a bug report
+     * (no "Full thread dump" line, no thread headers): its threads come from the section's stacks.
+     */
+    private boolean excerpt;
+    private int excerpts;
     private long dumpLine;
     private Optional<Instant> time = Optional.empty();
     private OptionalLong pid = OptionalLong.empty();
@@ -188,6 +194,22 @@ final class HotSpotTextDecoder {
         return dumpCount;
     }
 
+    /**
+     * A thread header after a deadlock section that began a dump: the section came first (the
+     * Serviceability Agent prints it before the threads), and this is a whole dump.
+     */
+    private void wholeDumpAfterAll() {
+        if (excerpt) {
+            excerpt = false;
+            excerpts--;
+        }
+    }
+
+    /** How many dumps were only a deadlock section, without the rest of the dump. */
+    int excerpts() {
+        return excerpts;
+    }
+
     void line(String raw, long n) {
         String line = raw.strip();
         if (line.isEmpty()) {
@@ -230,7 +252,7 @@ final class HotSpotTextDecoder {
             }
         }
         if (c == '"') {
-            int close = line.lastIndexOf('"');
+            int close = closingQuote(line);
             if (close > 0 && isThreadHeader(line, close)) {
                 if (!inDump) {
                     startDump(n);
@@ -256,6 +278,11 @@ final class HotSpotTextDecoder {
             if (section == Section.DEADLOCK && line.endsWith("\":")) {
                 flushLink(n);
                 linkThread = line.substring(1, line.length() - 2);
+            }
+            if (section == Section.THREADS && excerpt && line.endsWith("\":") && line.length() > 3) {
+                // a thread of the section's "Java stack information": its name, then its frames
+                endThread();
+                thread = new ThreadBuilder(line.substring(1, line.length() - 2), n);
             }
             return;
         }
@@ -306,6 +333,11 @@ final class HotSpotTextDecoder {
         }
         if (line.startsWith(DEADLOCK_HEADER)) {
             endThread();
+            if (!inDump) {
+                startDump(n);
+                excerpt = true;
+                excerpts++;
+            }
             section = Section.DEADLOCK;
             links = new ArrayList<>();
             deadlockLine = n;
@@ -323,6 +355,10 @@ final class HotSpotTextDecoder {
             }
             return;
         }
+        if (excerpt && line.startsWith("Found ") && line.contains(" deadlock")) {
+            finishDump(); // "Found 1 deadlock." ends a pasted section
+            return;
+        }
         if (inDump && (line.startsWith(SA_ATTACHING) || line.startsWith(SA_DEADLOCK_DETECTION))) {
             // the Serviceability Agent starts each of its dumps so: a file of several holds them one after another
             finishDump();
@@ -338,6 +374,20 @@ final class HotSpotTextDecoder {
                 closedDumps++;
             }
         }
+    }
+
+    /**
+     * Where a thread's name ends: the last quote after which the line reads as a thread header. A
+     * name may hold quotes itself ("Bad "name""), and a vendor's header may quote a field after the
+     * name (user="NAME"): neither the first nor the last quote of the line is always the one.
+     */
+    static int closingQuote(String line) {
+        for (int q = line.lastIndexOf('"'); q > 0; q = line.lastIndexOf('"', q - 1)) {
+            if (isThreadHeader(line, q)) {
+                return q;
+            }
+        }
+        return line.lastIndexOf('"');
     }
 
     private static boolean isThreadHeader(String line, int close) {
@@ -389,6 +439,7 @@ final class HotSpotTextDecoder {
     }
 
     private void threadInfoHeader(Matcher m, long n) {
+        wholeDumpAfterAll();
         endThread();
         ThreadBuilder t = new ThreadBuilder(m.group(1), n);
         t.daemon = m.group(2) != null;
@@ -407,6 +458,7 @@ final class HotSpotTextDecoder {
 
 
     private void actuatorHeader(String name, OptionalLong id, long n) {
+        wholeDumpAfterAll();
         endThread();
         ThreadBuilder t = new ThreadBuilder(name, n);
         t.javaId = id;
@@ -417,6 +469,7 @@ final class HotSpotTextDecoder {
 
     /** A JDK 5-8 jstack -F thread: no name but its OS thread id, and the VM's state rather than Thread.State. */
     private void agentHeader(Matcher m, long n) {
+        wholeDumpAfterAll();
         endThread();
         boolean mac = m.group(1) != null;
         ThreadBuilder t = new ThreadBuilder("Thread " + (mac ? "t@" : "") + m.group(2), n);
@@ -440,13 +493,25 @@ final class HotSpotTextDecoder {
     }
 
     private void header(String line, int close, long n) {
+        wholeDumpAfterAll();
         endThread();
         ThreadBuilder t = new ThreadBuilder(line.substring(1, close), n);
         String rest = line.substring(close + 1);
         StringBuilder stateText = new StringBuilder();
         boolean afterTid = false;
+        boolean inQuotedValue = false;
         for (String token : rest.split(" ")) {
             if (token.isEmpty()) {
+                continue;
+            }
+            if (inQuotedValue) {
+                inQuotedValue = !token.endsWith("\"");
+                continue;
+            }
+            int eq = token.indexOf("=\"");
+            if (eq > 0) {
+                // a quoted field (user="a name"), which may hold spaces: none of it is the state
+                inQuotedValue = token.indexOf('"', eq + 2) < 0;
                 continue;
             }
             if (token.startsWith("[")) {
@@ -635,7 +700,8 @@ final class HotSpotTextDecoder {
         if (line.startsWith(DEADLOCK_STACKS)) {
             flushLink(n);
             finishDeadlock(n);
-            section = Section.DEADLOCK_STACKS;
+            // in a whole dump the stacks repeat threads already read; in an excerpt they are all there is
+            section = excerpt ? Section.THREADS : Section.DEADLOCK_STACKS;
             return;
         }
         if (line.startsWith("Found ") || line.startsWith("=")) {
@@ -728,6 +794,7 @@ final class HotSpotTextDecoder {
             finishDeadlock(0);
         }
         inDump = false;
+        excerpt = false;
         section = Section.THREADS;
         if (threads.isEmpty() && deadlocks.isEmpty()) {
             return;

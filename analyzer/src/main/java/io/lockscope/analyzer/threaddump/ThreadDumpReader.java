@@ -21,7 +21,7 @@ public final class ThreadDumpReader {
      * @param note  encoding remarks, empty if none
      * @param cutShort how the text shows it was cut short, empty if it does not
      */
-    public record TextResult(int snapshots, long lines, long bytes, String note, String cutShort) {
+    public record TextResult(int snapshots, long lines, long bytes, String note, String cutShort, String excerpt) {
     }
 
     /** Reads every HotSpot dump in the text, handing each to the sink as soon as it is complete. */
@@ -35,6 +35,9 @@ public final class ThreadDumpReader {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
         long open = decoder.openAtEnd();
+        String excerpt = decoder.excerpts() == 0 ? ""
+                : (decoder.excerpts() == 1 ? "a" : decoder.excerpts() + "") + " HotSpot deadlock section" + (decoder.excerpts() == 1 ? "" : "s")
+                        + " without the rest of the dump: only the deadlocked threads are known";
         String cut = open > 0 && lines.endedMidLine()
                 ? "the dump at line " + open + " breaks off in its last line (" + lines.lineNumber() + "), before HotSpot's closing"
                         + " \"JNI global refs\" line: cut short"
@@ -42,7 +45,7 @@ public final class ThreadDumpReader {
                 ? "the dump at line " + open + " stops at the end of the file without the closing \"JNI global refs\" line the"
                         + " dumps before it have: cut short"
                 : "";
-        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut);
+        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, excerpt);
     }
 
     /**
