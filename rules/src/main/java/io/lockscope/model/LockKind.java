@@ -47,6 +47,7 @@ public enum LockKind {
 
     /** Whether a thread waiting on a lock of this kind waits for a thread that owns it. */
     public boolean hasOwner() {
-        return this == MONITOR || this == EXCLUSIVE || this == READ_WRITE || this == CLASS_INIT;
+        // a StampedLock records no owner, but its stamps are held by threads: a waiter waits for them
+        return this == MONITOR || this == EXCLUSIVE || this == READ_WRITE || this == STAMPED || this == CLASS_INIT;
     }
 }

@@ -155,7 +155,7 @@ public final class Deadlock implements Rule {
             String capture = hiddenKinds.contains(io.lockscope.model.LockKind.EXCLUSIVE)
                     ? "A thread dump with owners (jcmd <pid> Thread.print -l, or jstack -l) shows the owners of exclusive locks"
                     : "";
-            if (hiddenKinds.contains(io.lockscope.model.LockKind.READ_WRITE) || hiddenKinds.contains(io.lockscope.model.LockKind.STAMPED)) {
+            if (hiddenKinds.contains(io.lockscope.model.LockKind.READ_WRITE)) {
                 capture += (capture.isEmpty() ? "A" : "; a") + " heap dump (jcmd <pid> GC.heap_dump) shows who holds a read lock";
             }
             String detail = "The dumps show some links of this ring and not others. " + String.join(". ", guesses) + ". "

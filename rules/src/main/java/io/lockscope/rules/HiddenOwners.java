@@ -17,7 +17,8 @@ import java.util.TreeSet;
 /**
  * Owners a dump does not show, and the rings they would close. A JSON thread dump and a dump taken
  * without -l never name the owner of a java.util.concurrent lock; no thread dump ever names the
- * readers of a ReentrantReadWriteLock or the holders of a StampedLock. For a thread waiting on
+ * readers of a ReentrantReadWriteLock (nor the holders of a StampedLock, which are not guessed at:
+ * a stamp is a number, passed around). For a thread waiting on
  * such a lock, the likely holders are the other blocked threads that are in the code the lock is
  * taken from: a frame of the class whose method asked for the lock. When those candidates close a
  * ring with the waits the dump does show, that ring is a likely deadlock.
@@ -37,8 +38,10 @@ final class HiddenOwners {
             return false;
         }
         return switch (w.kind()) {
-            case READ_WRITE, STAMPED -> true; // readers and stamps are never shown
+            case READ_WRITE -> true; // readers are never shown
             case EXCLUSIVE -> !g.snapshot().synchronizerOwners().shown();
+            // a StampedLock's stamps are passed around as numbers, held by code far from where they were
+            // taken: the class that asks for it says too little about who holds one to guess
             default -> false;
         };
     }
@@ -138,7 +141,6 @@ final class HiddenOwners {
     static String whatIsHidden(LockKind kind) {
         return switch (kind) {
             case READ_WRITE -> "no thread dump names the readers of a ReentrantReadWriteLock";
-            case STAMPED -> "no thread dump names the holders of a StampedLock";
             default -> "this dump does not name owners of java.util.concurrent locks";
         };
     }
