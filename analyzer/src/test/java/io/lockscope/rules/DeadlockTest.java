@@ -163,7 +163,8 @@ class DeadlockTest {
 
     @Test
     void corpusHasTheDeadlockFilesWeExpect() {
-        assertEquals(12, corpusDumpsWithDeadlockSections().count());
+        // 12 HotSpot files, and a JRockit dump with its "Circular (deadlocked) lock chains"
+        assertEquals(13, corpusDumpsWithDeadlockSections().count());
     }
 
     @ParameterizedTest

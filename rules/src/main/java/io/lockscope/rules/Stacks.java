@@ -191,7 +191,8 @@ final class Stacks {
                 }
             }
         }
-        Frame top = frames.get(0);
+        // JRockit's own frames (jrockit.vm.Locks, Threads) sit above the Java method they serve
+        Frame top = frames.stream().filter(f -> !f.className().startsWith("jrockit.vm.")).findFirst().orElse(frames.get(0));
         if (top.method().startsWith("java.lang.Thread.sleep")) {
             return Optional.of("sleeps in " + callerOf(t, "java.lang.Thread.sleep"));
         }

@@ -36,6 +36,8 @@ public final class FormatDetector {
     private static final Pattern SA_FRAME = Pattern.compile("(?m)^ - [^\\s(]+\\([^)]*\\) @bci=");
     private static final Pattern JROCKIT = Pattern.compile("(?m)^===== FULL THREAD DUMP");
     private static final Pattern JAVACORE = Pattern.compile("(?m)^0SECTION|^1TISIGINFO");
+    /** Android's ART: "----- pid 28941 at 2023-04-04 22:06:31.064728684+0200 -----" (or its waiting channels) */
+    private static final Pattern ANR = Pattern.compile("(?m)^----- (?:Waiting Channels: )?pid \\d+ at .* -----$");
     private static final Pattern FULL_DUMP = Pattern.compile("(?m)^\\s*Full thread dump");
 
     private FormatDetector() {
@@ -113,6 +115,9 @@ public final class FormatDetector {
         }
         if (matches(JROCKIT, text)) {
             return new Detection(InputFormat.JROCKIT, false, "");
+        }
+        if (matches(ANR, text)) {
+            return new Detection(InputFormat.ANR, false, "");
         }
         int toString = count(THREADINFO_TOSTRING, text);
         if (toString > 0 && toString > count(TID_HEADER, text)) {

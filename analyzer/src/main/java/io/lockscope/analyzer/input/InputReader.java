@@ -171,10 +171,16 @@ public final class InputReader {
                                 + "; kept the " + plural(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
                         .orElse(new InputReport(display, f, InputStatus.READ, "1 dump", 1, size));
             }
-            ThreadDumpReader.TextResult r = ThreadDumpReader.readText(in, display, counting);
+            ThreadDumpReader.TextResult r = switch (f) {
+                case JROCKIT -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JROCKIT, in, display, counting);
+                case JAVACORE -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JAVACORE, in, display, counting);
+                case ANR -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.ANR, in, display, counting);
+                default -> ThreadDumpReader.readText(in, display, counting);
+            };
             if (r.snapshots() == 0) {
                 return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED,
-                        "text with no HotSpot thread dump in its " + r.lines() + " lines", 0, size);
+                        "text with no " + (f == InputFormat.JSTACK ? "HotSpot thread dump" : f.description()) + " in its "
+                                + r.lines() + " lines", 0, size);
             }
             String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps")
                     + (r.note().isEmpty() ? "" : "; " + r.note())

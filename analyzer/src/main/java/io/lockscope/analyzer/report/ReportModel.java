@@ -95,13 +95,15 @@ public final class ReportModel {
             v.put("jvm", jvm.id());
             v.put("label", jvm.label());
             List<Finding> mine = result.outcome().findings().stream().filter(f -> f.jvm().equals(jvm.id())).toList();
+            // an Android app hangs when its main thread does: say first what main is waiting for
+            String main = AndroidMain.blocked(jvm).map(m -> m + ". ").orElse("");
             if (mine.isEmpty()) {
                 v.put("severity", "none");
-                v.put("text", "No lock problems found in " + plural(jvm.snapshots().size(), "dump"));
+                v.put("text", main + "No lock problems found in " + plural(jvm.snapshots().size(), "dump"));
             } else {
                 Finding top = mine.get(0);
                 v.put("severity", top.severity().id());
-                v.put("text", top.title() + (mine.size() > 1 ? " (and " + plural(mine.size() - 1, "more finding") + ")" : ""));
+                v.put("text", main + top.title() + (mine.size() > 1 ? " (and " + plural(mine.size() - 1, "more finding") + ")" : ""));
                 v.put("finding", top.id());
             }
         }

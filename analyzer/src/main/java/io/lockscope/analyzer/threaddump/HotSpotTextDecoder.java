@@ -77,6 +77,9 @@ final class HotSpotTextDecoder {
     private static final String SA_BCI = " @bci=";
     private static final String ACTUATOR_THREAD = " - Thread t@";
     private static final String THREADINFO_SYNCHRONIZERS = "Number of locked synchronizers = ";
+    /** The JDK 6 JMX demo's FullThreadDump: "name" id=3149 in RUNNABLE (running in native) */
+    private static final Pattern JMX_DEMO_HEADER = Pattern.compile("^\"(.*)\" id=(\\d+) in ([A-Z_]+)(.*)$");
+    private static final String JMX_DEMO_SYNCHRONIZERS = "Locked synchronizers: count = ";
     /** ThreadInfo.toString(): name, daemon, prio (JDK 9+), id, state, the lock waited for, its owner. */
     private static final Pattern THREADINFO_HEADER = Pattern.compile(
             "^\"(.*)\"( daemon)?(?: prio=\\d+)? Id=(\\d+) ([A-Z_]+)(?: on (\\S+))?(?: owned by \"(.*)\" Id=(\\d+))?");
@@ -123,6 +126,10 @@ final class HotSpotTextDecoder {
     private boolean agentHeaders;
     /** Spring Boot actuator's text: "name" - Thread t@N headers */
     private boolean actuator;
+    /** VisualVM's text, which has the actuator's headers and names locks as Class@hash */
+    private boolean visualvm;
+    /** The JDK 6 JMX demo's text: "name" id=N in STATE headers, HotSpot's lock lines */
+    private boolean jmxDemo;
     /** ThreadInfo.toString(): "name" prio=5 Id=12 STATE headers */
     private boolean threadInfo;
     private final UnlistedOwners unlistedOwners = new UnlistedOwners();
@@ -251,6 +258,25 @@ final class HotSpotTextDecoder {
                 return;
             }
         }
+        if (c == '"' && line.indexOf(" tid=") < 0 && line.indexOf(" id=") > 0) {
+            Matcher m = JMX_DEMO_HEADER.matcher(line);
+            if (m.matches()) {
+                if (!inDump) {
+                    startDump(n);
+                }
+                section = Section.THREADS;
+                jmxDemo = true;
+                wholeDumpAfterAll();
+                endThread();
+                ThreadBuilder t = new ThreadBuilder(m.group(1), n);
+                t.javaId = parseLong(m.group(2));
+                t.state = ThreadState.parse(m.group(3));
+                t.stateDetail = m.group(4).strip();
+                thread = t;
+                carrier = null;
+                return;
+            }
+        }
         if (c == '"') {
             int close = closingQuote(line);
             if (close > 0 && isThreadHeader(line, close)) {
@@ -314,6 +340,12 @@ final class HotSpotTextDecoder {
         if (line.equals("...") && thread != null && thread.threadInfo) {
             // ThreadInfo.toString() prints eight frames at most
             thread.truncated = true;
+            return;
+        }
+        if (line.startsWith(JMX_DEMO_SYNCHRONIZERS) && thread != null && jmxDemo) {
+            ownableListed = true;
+            inOwnable = true;
+            thread.owned = new ArrayList<>();
             return;
         }
         if (line.startsWith(OWNABLE_HEADER)) {
@@ -626,6 +658,7 @@ final class HotSpotTextDecoder {
         }
         sawLockLine = true;
         LockRef lock = parseLockRef(line, from);
+        visualvm |= lock != null && thread.actuator && line.indexOf('<', from) < 0;
         if (lock != null) {
             thread.lockAction(new LockAction(kind, lock, at), n);
             if (thread.actuator && kind == LockAction.Kind.WAITING_TO_LOCK) {
@@ -678,7 +711,7 @@ final class HotSpotTextDecoder {
         int lt = line.indexOf('<', from);
         int gt = lt < 0 ? -1 : line.indexOf('>', lt);
         if (gt < 0) {
-            return null;
+            return classAtHash(line.substring(Math.min(from, line.length())));
         }
         String id = line.substring(lt + 1, gt);
         if (id.isEmpty() || id.indexOf(' ') >= 0) {
@@ -694,6 +727,24 @@ final class HotSpotTextDecoder {
             // "(a java.lang.Class for java.lang.String)" locks the class object of String
         }
         return new LockRef(id, ServiceabilityAgentText.binaryName(cls));
+    }
+
+    /**
+     * VisualVM's lock, "java.io.BufferedInputStream@5284339c" (in the ownable list after "locked "):
+     * the identity hash is its id, as in ThreadInfo's renderings. Null for anything else.
+     */
+    static LockRef classAtHash(String text) {
+        String t = text.strip();
+        if (t.startsWith("locked ")) {
+            t = t.substring(7);
+        }
+        int space = t.indexOf(' ');
+        String token = space < 0 ? t : t.substring(0, space);
+        int at = token.lastIndexOf('@');
+        if (at <= 0 || at == token.length() - 1 || !token.substring(at + 1).matches("[0-9a-f]+")) {
+            return null;
+        }
+        return new LockRef(token.substring(at + 1), token.substring(0, at));
     }
 
     private void deadlockLine(String line, long n) {
@@ -803,7 +854,7 @@ final class HotSpotTextDecoder {
         // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners,
         // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all.
         boolean rendered = (allAddressesZero && !sawLockLine) || agentHeaders;
-        String format = agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : actuator ? "actuator-text"
+        String format = jmxDemo ? "threadinfo-text" : agentHeaders ? "jstack-f" : agentFrames ? "jhsdb" : actuator ? (visualvm ? "visualvm-text" : "actuator-text")
                 : threadInfo ? "threadinfo" : rendered ? "threadinfo-text" : "jstack";
         if (agentFrames) {
             ServiceabilityAgentText.anonymousOwners(threads);
@@ -827,6 +878,8 @@ final class HotSpotTextDecoder {
         agentFrames = false;
         agentHeaders = false;
         actuator = false;
+        visualvm = false;
+        jmxDemo = false;
         threadInfo = false;
         blockedOn.clear();
         truncatedThreads.clear();
@@ -951,6 +1004,15 @@ final class HotSpotTextDecoder {
             }
             if (agentFrames) {
                 ServiceabilityAgentText.monitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
+            }
+            if (actuator && !frames.isEmpty() && frames.get(0).locks().isEmpty() && detail.startsWith("on ")) {
+                // VisualVM names the lock in the state line only: "WAITING on org.netbeans...Worker@4c9692d7"
+                LockAction.Kind kind = ThreadMXBeanText.waitKind(frames.get(0), s);
+                LockRef onLock = classAtHash(detail.substring(3));
+                if (kind != null && onLock != null) {
+                    Frame top = frames.get(0);
+                    frames.set(0, new Frame(top.method(), top.location(), List.of(new LockAction(kind, onLock, SourceRef.line(file, line)))));
+                }
             }
             if ((actuator || threadInfo) && !frames.isEmpty()) {
                 frames.set(0, ThreadMXBeanText.waitByState(frames.get(0), s));

@@ -48,6 +48,40 @@ public final class ThreadDumpReader {
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, excerpt);
     }
 
+    /** Which reader of the other JVMs' text dumps. */
+    public enum Foreign { JROCKIT, JAVACORE, ANR }
+
+    /** Reads a text dump of another JVM than HotSpot: JRockit, an IBM javacore, an Android ANR trace. */
+    public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
+        LineSource lines = new LineSource(in);
+        int n;
+        String cut = "";
+        try {
+            switch (kind) {
+                case JROCKIT -> {
+                    JRockitDecoder d = new JRockitDecoder(name, sink);
+                    n = d.decode(lines);
+                    if (d.endedOpen() && n > 0) {
+                        cut = "the last dump stops at the end of the file without JRockit's \"END OF THREAD DUMP\" line: cut short";
+                    }
+                }
+                case JAVACORE -> {
+                    JavacoreDecoder d = new JavacoreDecoder(name, sink);
+                    n = d.decode(lines);
+                    cut = d.cutShort();
+                }
+                default -> {
+                    AnrDecoder d = new AnrDecoder(name, sink);
+                    n = d.decode(lines);
+                    cut = d.cutShort();
+                }
+            }
+        } catch (IOException e) {
+            throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
+        }
+        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, "");
+    }
+
     /**
      * What reading a JSON dump came to: its snapshot, and where it broke off if it did (the threads
      * read before the damage are kept).

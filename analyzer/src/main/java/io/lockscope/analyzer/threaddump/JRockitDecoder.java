@@ -1,0 +1,313 @@
+package io.lockscope.analyzer.threaddump;
+
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.ReportedDeadlock;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.ThreadState;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes BEA/Oracle JRockit thread dumps, alone or inside WebLogic logs: every dump between
+ * {@code ===== FULL THREAD DUMP} and {@code ===== END OF THREAD DUMP}, in each of the layouts
+ * JRockit printed (8.1's {@code id: 0x80  prio: 5  ACTIVE}, 1.4.2's {@code prio=5 id=0x80 tid=0x104c},
+ * R26's {@code id=1 idx=0x2 tid=5584 prio=5 alive, waiting}, and weblogic.Admin's
+ * {@code Thread-0x80 "name" <Waiting, priority=5> { ... }}). Lock lines name the lock by class and
+ * address: {@code -- Blocked trying to get lock:}, {@code -- Waiting for notification on:},
+ * {@code ^-- Holding lock:}, {@code ^-- Lock released while waiting:}. The "Circular (deadlocked)
+ * lock chains" section is JRockit's own deadlock report, kept to compare with the graph's.
+ */
+final class JRockitDecoder {
+
+    private static final String START = "===== FULL THREAD DUMP";
+    private static final String END = "===== END OF THREAD DUMP";
+    private static final Pattern ADMIN_HEADER = Pattern.compile("^Thread-(0x[0-9a-fA-F]+|\\d+) \"(.*)\" <([^>]*)> \\{$");
+    private static final Pattern ADMIN_FRAME = Pattern.compile("^[\\w$/]+\\.[\\w$<>]+\\(.*\\)$");
+    private static final Pattern LOCK = Pattern.compile("([^\\s@]+)@(0x)?([0-9a-fA-F]+)");
+    private static final Pattern CHAIN_LINK = Pattern.compile("^\"(.*)\" .*?waiting for (\\S+) held by:$");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.US);
+
+    private final String file;
+    private final SnapshotSink sink;
+    private boolean inDump;
+    private long dumpLine;
+    private Optional<Instant> time = Optional.empty();
+    private boolean expectTime;
+    private final List<ForeignThread> threads = new ArrayList<>();
+    private ForeignThread thread;
+    private final List<ReportedDeadlock> deadlocks = new ArrayList<>();
+    private boolean inCircularChains;
+    private List<ReportedDeadlock.Link> chain;
+    private String chainThread;
+    private LockRef chainLock;
+    private long chainLine;
+    private int dumps;
+    private boolean open;
+    private String previous = "";
+
+    JRockitDecoder(String file, SnapshotSink sink) {
+        this.file = file;
+        this.sink = sink;
+    }
+
+    int decode(LineSource lines) throws IOException {
+        try {
+            String raw;
+            while ((raw = lines.next()) != null) {
+                line(raw.strip(), lines.lineNumber());
+            }
+        } finally {
+            open = inDump;
+            finish();
+        }
+        return dumps;
+    }
+
+    /** Whether the last dump had no END line: the text was cut. */
+    boolean endedOpen() {
+        return open;
+    }
+
+    private void line(String line, long n) {
+        try {
+            dispatch(line, n);
+        } finally {
+            if (!line.isEmpty()) {
+                previous = line;
+            }
+        }
+    }
+
+    private void dispatch(String line, long n) {
+        // WebLogic may log the marker at the end of a log line of its own
+        if (line.startsWith(START) || (line.contains(START) && line.startsWith("<"))) {
+            finish();
+            inDump = true;
+            dumpLine = n;
+            expectTime = true;
+            time = Optional.empty();
+            return;
+        }
+        if (!inDump || line.isEmpty()) {
+            return;
+        }
+        if (line.startsWith(END) || (line.length() >= 10 && line.chars().allMatch(c -> c == '=') && !previous.endsWith("chains"))) {
+            // 8.1 and weblogic.Admin close a dump with a bare line of '=' (a section title's underline is not one)
+            finish();
+            return;
+        }
+        if (expectTime) {
+            expectTime = false;
+            Optional<Instant> t = parseTime(line);
+            if (t.isPresent()) {
+                time = t;
+                return;
+            }
+        }
+        if (line.startsWith("Circular (deadlocked) lock chains")) {
+            endThread();
+            inCircularChains = true;
+            return;
+        }
+        if (line.startsWith("Blocked lock chains") || line.startsWith("Open lock chains")) {
+            endChain();
+            inCircularChains = false;
+            endThread();
+            thread = null;
+            return;
+        }
+        if (inCircularChains) {
+            chainLine(line, n);
+            return;
+        }
+        Matcher admin = ADMIN_HEADER.matcher(line);
+        if (admin.matches()) {
+            startThread(admin.group(2), n);
+            thread.address = admin.group(1);
+            state(admin.group(3));
+            return;
+        }
+        if (line.startsWith("\"")) {
+            int close = line.lastIndexOf('"');
+            if (close > 0) {
+                startThread(line.substring(1, close), n);
+                header(line.substring(close + 1));
+            }
+            return;
+        }
+        if (thread == null) {
+            return;
+        }
+        if (line.startsWith("-- Blocked trying to get lock:")) {
+            lock(line, LockAction.Kind.WAITING_TO_LOCK, n);
+        } else if (line.startsWith("-- Waiting for notification on:")) {
+            lock(line, LockAction.Kind.WAITING_ON, n);
+        } else if (line.startsWith("-- Parking to wait for:")) {
+            lock(line, LockAction.Kind.PARKING, n);
+        } else if (line.startsWith("^-- Holding lock:") || line.startsWith("^-- Lock released while waiting:")) {
+            // a lock released in wait() is left out of the holds by the graph, as HotSpot's "- locked" under a wait
+            lock(line, LockAction.Kind.LOCKED, n);
+        } else if (line.startsWith("at ")) {
+            thread.frame(ForeignThread.frameText(line));
+        } else if (line.startsWith("---") || line.startsWith("-- end of trace") || line.equals("}")) {
+            thread.endFrame();
+        } else if (ADMIN_FRAME.matcher(line).matches()) {
+            // weblogic.Admin's frames: "weblogic/t3/srvr/T3Srvr.waitForDeath()V(T3Srvr.java:1208)"
+            thread.frame(ForeignThread.frameText(line));
+        }
+    }
+
+    private void startThread(String name, long n) {
+        endThread();
+        thread = new ForeignThread(name, n);
+    }
+
+    private void endThread() {
+        if (thread != null) {
+            thread.endFrame();
+            threads.add(thread);
+            thread = null;
+        }
+    }
+
+    /** The header after the name, in any of the layouts: ids, then the state words. */
+    private void header(String rest) {
+        String r = rest.strip();
+        Matcher m = Pattern.compile("\\bid[=:]\\s*(0x[0-9a-fA-F]+|\\d+)").matcher(r);
+        String id = m.find() ? m.group(1) : null;
+        Matcher idx = Pattern.compile("\\bidx=(0x[0-9a-fA-F]+)").matcher(r);
+        Matcher tid = Pattern.compile("\\b(?:tid|pid)=(0x[0-9a-fA-F]+|\\d+)").matcher(r);
+        if (tid.find()) {
+            thread.nativeId = tid.group(1);
+        }
+        if (idx.find()) {
+            // R26: id= is the Java thread id, idx= JRockit's own index
+            thread.address = idx.group(1);
+            if (id != null && !id.startsWith("0x")) {
+                thread.javaId = OptionalLong.of(Long.parseLong(id));
+            }
+        } else if (id != null) {
+            thread.address = id.startsWith("0x") ? "0x" + Long.toHexString(Long.parseLong(id.substring(2), 16)) : id;
+        }
+        // the state words: after the last "=value" or ": value" field
+        String words = r.replaceAll("\\b(?:id|idx|tid|pid|prio)[=:]\\s*\\S+", "").strip();
+        state(words);
+    }
+
+    private void state(String words) {
+        String w = words.toLowerCase(Locale.ROOT);
+        thread.detail = words.strip();
+        thread.daemon = w.contains("daemon") && !w.contains("nondaemon");
+        if (w.contains("blocked")) {
+            thread.state = ThreadState.BLOCKED;
+        } else if (w.matches(".*(?<!native_)(?<!native_lock_)waiting.*")) {
+            thread.state = ThreadState.WAITING;
+        } else if (w.contains("sleeping")) {
+            thread.state = ThreadState.TIMED_WAITING;
+        } else {
+            thread.state = ThreadState.RUNNABLE;
+        }
+    }
+
+    private void lock(String line, LockAction.Kind kind, long n) {
+        LockRef lock = lockRef(line.substring(line.indexOf(':') + 1));
+        if (lock != null) {
+            thread.lock(new LockAction(kind, lock, SourceRef.line(file, n)));
+            if (kind == LockAction.Kind.WAITING_TO_LOCK && thread.state != ThreadState.BLOCKED) {
+                // 1.4.2 calls a thread spinning for a thin lock "active"; it waits for the lock all the same
+                thread.state = ThreadState.BLOCKED;
+            }
+        }
+    }
+
+    /** "java/lang/Object@0x015F10C0[fat lock]" or "weblogic/t3/srvr/T3Srvr@1349b30[fat lock]". */
+    static LockRef lockRef(String text) {
+        Matcher m = LOCK.matcher(text.strip());
+        if (!m.find()) {
+            return null;
+        }
+        return new LockRef("0x" + Long.toHexString(Long.parseUnsignedLong(m.group(3), 16)), ForeignThread.dotted(m.group(1)));
+    }
+
+    private void chainLine(String line, long n) {
+        if (line.startsWith("Chain ")) {
+            endChain();
+            chain = new ArrayList<>();
+            chainLine = n;
+            return;
+        }
+        if (chain == null || !line.startsWith("\"")) {
+            return;
+        }
+        Matcher m = CHAIN_LINK.matcher(line);
+        String name = m.matches() ? m.group(1) : line.substring(1, Math.max(1, line.indexOf('"', 1)));
+        if (chainThread != null) {
+            chain.add(new ReportedDeadlock.Link(chainThread, chainLock, name));
+        }
+        if (m.matches()) {
+            chainThread = name;
+            chainLock = lockRef(m.group(2));
+        } else {
+            endChain();
+        }
+    }
+
+    private void endChain() {
+        if (chain != null && !chain.isEmpty()) {
+            deadlocks.add(new ReportedDeadlock(chain, SourceRef.line(file, chainLine)));
+        }
+        chain = null;
+        chainThread = null;
+        chainLock = null;
+    }
+
+    private void finish() {
+        if (!inDump) {
+            return;
+        }
+        endChain();
+        endThread();
+        inDump = false;
+        inCircularChains = false;
+        if (threads.isEmpty()) {
+            deadlocks.clear();
+            return;
+        }
+        dumps++;
+        List<JvmThread> built = new ArrayList<>();
+        for (ForeignThread t : threads) {
+            t.sleepIsNoWait();
+            built.add(t.build(built.size(), file));
+        }
+        sink.accept(new Snapshot(file + "#" + dumps, "jrockit", SourceRef.line(file, dumpLine), time, JvmHints.none(), built,
+                Visibility.SHOWN, Visibility.NOT_SHOWN, deadlocks, List.of()));
+        threads.clear();
+        deadlocks.clear();
+    }
+
+    private static Optional<Instant> parseTime(String line) {
+        // "Wed Aug 17 00:45:54 2005", "Thu May 04 22:00:33 JST 2006": the zone is left out (local time)
+        String s = line.replaceAll(" [A-Z]{2,5} (\\d{4})$", " $1");
+        try {
+            return Optional.of(LocalDateTime.parse(s, TIME).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
