@@ -97,6 +97,24 @@ class OtherJvmsDumpTest {
         assertTrue(heldBy(s, "RMI TCP Connection(23)-127.0.1.1").contains("166fba"), "its locked synchronizer");
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "javacore/mat-ibm-j9-jre8-windows-x64.javacore.txt, 0.6, javacore stops at line",
+        "jrockit/samurai-jrockit-1.4.2_05-thin-fat-lock-deadlock-3dumps.txt, 0.9, without JRockit's \"END OF THREAD DUMP\"",
+        "anr/sentry-android13-emu-main-blocked-held-by-thread-5.txt, 0.7, without its \"----- end\" line"})
+    void aCopyCutShortKeepsWhatWasReadAndSaysSo(String relative, double keep, String says) throws Exception {
+        byte[] whole = java.nio.file.Files.readAllBytes(Dumps.corpus(relative));
+        Path cut = java.nio.file.Files.write(dir.resolve(Path.of(relative).getFileName()),
+                java.util.Arrays.copyOf(whole, (int) (whole.length * keep)));
+        var input = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertTrue(input.message().contains(says), input.message());
+        assertTrue(Dumps.read(cut).stream().mapToInt(s -> s.threads().size()).sum() > 0, "the threads before the cut are kept");
+    }
+
     // ---- javacore ---------------------------------------------------------------------------------
 
     @Test
