@@ -7,8 +7,12 @@ import io.lockscope.analyzer.Analysis;
 import io.lockscope.analyzer.InputDeadline;
 import io.lockscope.analyzer.config.BaselineFile;
 import io.lockscope.analyzer.config.ConfigFile;
+import io.lockscope.analyzer.report.CodeQualityWriter;
+import io.lockscope.analyzer.report.GithubAnnotations;
 import io.lockscope.analyzer.report.HtmlReportWriter;
 import io.lockscope.analyzer.report.JsonReportWriter;
+import io.lockscope.analyzer.report.JunitWriter;
+import io.lockscope.analyzer.report.MarkdownWriter;
 import io.lockscope.analyzer.report.ReportFile;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.analyzer.report.SarifWriter;
@@ -53,7 +57,7 @@ import picocli.CommandLine.Parameters;
         footer = ExitCode.HELP)
 final class AnalyzeCommand implements Callable<Integer> {
 
-    enum Format { html, json, sarif, text }
+    enum Format { html, json, sarif, text, junit, codequality, markdown, github }
 
     enum FailOn { info, warning, error, never }
 
@@ -67,7 +71,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path output = Path.of(".");
 
     @Option(names = "--format", split = ",", paramLabel = "FORMAT",
-            description = "what to write, comma-separated: ${COMPLETION-CANDIDATES} (default: html,json,text; text is the terminal summary)")
+            description = "what to write, comma-separated: ${COMPLETION-CANDIDATES} (default: html,json,text; text is the "
+                    + "terminal summary; junit, codequality and markdown are files for CI (lockscope-report.junit.xml, "
+                    + ".codequality.json, .md); github prints GitHub Actions annotations)")
     List<Format> formats = List.of(Format.html, Format.json, Format.text);
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY",
@@ -145,7 +151,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Set<Format> wanted = formats.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(formats);
-        boolean writesFiles = wanted.contains(Format.json) || wanted.contains(Format.sarif) || wanted.contains(Format.html);
+        boolean writesFiles = wanted.stream().anyMatch(f -> f != Format.text && f != Format.github);
         String cannot = writesFiles ? ReportFile.unwritable(output) : null;
         if (cannot != null) {
             // found before the analysis, not after it
@@ -177,6 +183,23 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (wanted.contains(Format.html)) {
             Path file = output.resolve("lockscope-report.html");
             written.add(file + (new HtmlReportWriter(Optional.ofNullable(templates)).write(report, file) ? " (replaced)" : ""));
+        }
+        if (wanted.contains(Format.junit)) {
+            Path file = output.resolve("lockscope-report.junit.xml");
+            Optional<Severity> failAt = failOn == FailOn.never ? Optional.empty()
+                    : Optional.of(Severity.parse(failOn.name().toUpperCase(Locale.ROOT)));
+            written.add(file + (JunitWriter.write(report, failAt, file) ? " (replaced)" : ""));
+        }
+        if (wanted.contains(Format.codequality)) {
+            Path file = output.resolve("lockscope-report.codequality.json");
+            written.add(file + (CodeQualityWriter.write(report, file) ? " (replaced)" : ""));
+        }
+        if (wanted.contains(Format.markdown)) {
+            Path file = output.resolve("lockscope-report.md");
+            written.add(file + (MarkdownWriter.write(report, file, "lockscope-report.html") ? " (replaced)" : ""));
+        }
+        if (wanted.contains(Format.github)) {
+            GithubAnnotations.print(report, spec.commandLine().getOut());
         }
         if (writeBaseline != null) {
             List<Finding> every = new ArrayList<>(result.outcome().findings());

@@ -14,15 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command as a user runs it: exit code, what it prints, what it writes. */
-class CliTest {
+public class CliTest {
 
     @TempDir
     Path out;
 
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         CommandLine cl = LockscopeCommand.commandLine();
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();

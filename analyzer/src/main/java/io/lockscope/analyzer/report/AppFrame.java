@@ -1,0 +1,40 @@
+package io.lockscope.analyzer.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a finding points in the source: the first application frame of its evidence
+ * ({@code pkg.Class.method(File.java:95)}, not the JDK's), as a path relative to the source root
+ * ({@code pkg/File.java}) and a line; or, when no frame is the application's, the dump file and
+ * line the first fact was read from. What CI tools annotate.
+ */
+record AppFrame(String path, long line, boolean inSource) {
+
+    private static final Pattern FRAME = Pattern.compile("^([\\w$.]+)\\.[\\w$<>]+\\((?:[^/()]*/)?([\\w$-]+\\.(?:java|kt|scala|groovy)):(\\d+)\\)$");
+
+    /** The source location of a finding of the report's JSON, or its first piece of evidence. */
+    static Optional<AppFrame> of(JsonNode finding) {
+        for (JsonNode e : finding.path("evidence")) {
+            Matcher m = FRAME.matcher(e.path("frame").asText(""));
+            if (!m.matches()) {
+                continue;
+            }
+            String cls = m.group(1);
+            if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
+                continue;
+            }
+            int dot = cls.lastIndexOf('.');
+            String dir = dot < 0 ? "" : cls.substring(0, dot).replace('.', '/') + "/";
+            return Optional.of(new AppFrame(dir + m.group(2), Long.parseLong(m.group(3)), true));
+        }
+        for (JsonNode e : finding.path("evidence")) {
+            if (!e.path("file").asText("").isEmpty()) {
+                return Optional.of(new AppFrame(e.path("file").asText(), Math.max(1, e.path("line").asLong(1)), false));
+            }
+        }
+        return Optional.empty();
+    }
+}
