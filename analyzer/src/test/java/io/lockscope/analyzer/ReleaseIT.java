@@ -1,0 +1,72 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release as a user gets it: target/release/lockscope-VERSION.jar and its launcher, copied into
+ * an empty folder and run with a PATH that has Java and a shell's few tools but no Maven and no
+ * checkout. Runs after the package phase (the surefire execution "release-it").
+ */
+class ReleaseIT {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out) {
+    }
+
+    private Result run(Path launcher, Path bin, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(bin.resolve("sh").toString(), launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().put("HOME", dir.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher ends");
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void theJarAndItsLauncherRunWithoutMavenInAnEmptyFolder() throws Exception {
+        Path release = Path.of("target/release");
+        Path jar;
+        try (var files = Files.list(release)) {
+            jar = files.filter(f -> f.getFileName().toString().matches("lockscope-.+\\.jar")).findFirst().orElseThrow();
+        }
+        Path install = Files.createDirectories(dir.resolve("opt/lockscope"));
+        Files.copy(jar, install.resolve(jar.getFileName()));
+        Path launcher = Files.copy(release.resolve("lockscope"), install.resolve("lockscope"));
+        // a PATH with java and what the launcher calls, and nothing else: no mvn
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Files.createSymbolicLink(bin.resolve("java"), java);
+        for (String tool : List.of("sh", "dirname", "sed")) {
+            Path real = List.of(Path.of("/bin", tool), Path.of("/usr/bin", tool)).stream().filter(Files::isExecutable)
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + tool));
+            Files.createSymbolicLink(bin.resolve(tool), real);
+        }
+        assertTrue(Files.notExists(bin.resolve("mvn")));
+
+        Result version = run(launcher, bin, "--version");
+        assertEquals(0, version.exit(), version.out());
+        assertTrue(version.out().startsWith("lockscope "), version.out());
+
+        Path dump = Files.copy(Dumps.sample("jdk17/monitor-deadlock.txt"), dir.resolve("dump.txt"));
+        Result r = run(launcher, bin, "analyze", dump.toString(), "--format", "text,json", "-o", dir.resolve("out").toString());
+        assertEquals(1, r.exit(), "a deadlock fails the run: " + r.out());
+        assertTrue(r.out().contains("ERROR   deadlock"), r.out());
+        assertTrue(Files.exists(dir.resolve("out/lockscope-report.json")));
+    }
+}
