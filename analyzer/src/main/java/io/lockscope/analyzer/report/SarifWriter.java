@@ -46,7 +46,8 @@ public final class SarifWriter {
             ruleIndex.put(id, rules.size());
             ObjectNode rule = rules.addObject();
             rule.put("id", id);
-            rule.put("name", camel(id));
+            // a name a person reads, other than the id (SARIF1001), even where the id is one word
+            rule.put("name", "Lockscope" + camel(id));
             rule.putObject("shortDescription").put("text", r.path("summary").asText());
             rule.putObject("fullDescription").put("text", r.path("description").asText(r.path("summary").asText()));
             ObjectNode help = rule.putObject("help");
@@ -55,6 +56,10 @@ public final class SarifWriter {
             help.put("markdown", page);
             rule.putObject("defaultConfiguration").put("level", level(r.path("severity").asText()));
             rule.putObject("properties").putArray("tags").add("concurrency").add("locks");
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        for (JsonNode in : report.path("inputs")) {
+            sizes.put(in.path("path").asText(), in.path("bytes").asLong());
         }
         ArrayNode results = run.putArray("results");
         for (JsonNode f : report.path("findings")) {
@@ -79,7 +84,7 @@ public final class SarifWriter {
                 });
             }
             for (JsonNode e : f.path("evidence")) {
-                ObjectNode loc = dumpLocation(e);
+                ObjectNode loc = dumpLocation(e, sizes);
                 if (seen.add(loc.toString())) {
                     loc.putObject("message").put("text", VisibleText.sarif(e.path("text").asText()));
                     locations.add(loc);
@@ -132,13 +137,26 @@ public final class SarifWriter {
         return java.util.Optional.of(loc);
     }
 
-    private static ObjectNode dumpLocation(JsonNode e) {
+    /**
+     * Where in a dump a fact was read: its line in a text dump; in a heap dump or a recording,
+     * which have no lines, the whole file as a byte range (SARIF2017 asks every location for a region).
+     */
+    private static ObjectNode dumpLocation(JsonNode e, Map<String, Long> sizes) {
         ObjectNode loc = ReportModel.MAPPER.createObjectNode();
         ObjectNode physical = loc.putObject("physicalLocation");
-        physical.putObject("artifactLocation").put("uri", uri(e.path("file").asText()));
+        String file = e.path("file").asText();
+        physical.putObject("artifactLocation").put("uri", uri(file));
         long line = e.path("line").asLong();
+        ObjectNode region = physical.putObject("region");
         if (line > 0) {
-            physical.putObject("region").put("startLine", line);
+            region.put("startLine", line);
+        } else {
+            // an entry of an archive ("a.zip!/x.hprof") is not an input of its own: its archive's size is not its own
+            region.put("byteOffset", 0);
+            Long size = sizes.get(file);
+            if (size != null && size > 0) {
+                region.put("byteLength", size);
+            }
         }
         return loc;
     }

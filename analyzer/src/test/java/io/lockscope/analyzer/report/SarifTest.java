@@ -85,4 +85,26 @@ class SarifTest {
         String text = sarif.path("runs").get(0).path("results").get(0).path("message").path("text").asText();
         assertTrue(text.contains("<img src=x onerror=alert(1)>"), "kept as text, for the viewer to escape: " + text);
     }
+
+    @Test
+    void everyLocationHasARegionAndEveryRuleANameOtherThanItsId() throws Exception {
+        // what Microsoft's SARIF multitool asks (SARIF2017, SARIF1001): heap dumps and recordings have no lines
+        JsonNode run = sarifOf(Dumps.sample("jdk17/swapped-busy.hprof.gz"), Dumps.sample("jdk17/swapped-field.jfr"),
+                Dumps.sample("jdk17/monitor-deadlock.txt")).path("runs").get(0);
+        for (JsonNode rule : run.path("tool").path("driver").path("rules")) {
+            assertTrue(!rule.path("name").asText().equalsIgnoreCase(rule.path("id").asText()), rule.toString());
+        }
+        int binary = 0;
+        for (JsonNode r : run.path("results")) {
+            for (JsonNode loc : r.path("locations")) {
+                JsonNode region = loc.path("physicalLocation").path("region");
+                assertTrue(region.isObject(), loc.toString());
+                if (region.has("byteOffset")) {
+                    binary++;
+                    assertTrue(region.path("byteLength").asLong() > 0, "the whole file: " + loc);
+                }
+            }
+        }
+        assertTrue(binary > 0, "the heap dump and the recording are located by bytes");
+    }
 }
