@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import io.lockscope.analyzer.Dumps;
 import io.lockscope.analyzer.cli.CliTest;
 import io.lockscope.analyzer.cli.ExitCode;
@@ -129,7 +129,7 @@ class CiFormatsTest {
         analyze("codequality", "never", Dumps.samples());
         JsonNode issues = new ObjectMapper().readTree(out.resolve("lockscope-report.codequality.json").toFile());
         try (InputStream schema = CiFormatsTest.class.getResourceAsStream("/schema/gitlab-codequality.schema.json")) {
-            var errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schema).validate(issues);
+            var errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(schema).validate(issues);
             assertTrue(errors.isEmpty(), () -> "schema errors: " + errors);
         }
         assertTrue(issues.size() > 20, "every finding of the samples: " + issues.size());

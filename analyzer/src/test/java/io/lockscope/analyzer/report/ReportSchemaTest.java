@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.Error;
 import io.lockscope.analyzer.Dumps;
 import io.lockscope.analyzer.input.InputFormat;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,10 +35,10 @@ class ReportSchemaTest {
     @TempDir
     Path out;
 
-    private static JsonSchema schema() throws Exception {
+    private static Schema schema() throws Exception {
         Path file = Dumps.samples().getParent().resolve("docs/lockscope-report.schema.json");
         try (InputStream in = Files.newInputStream(file)) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(in);
         }
     }
 
@@ -52,8 +53,8 @@ class ReportSchemaTest {
         Path file = out.resolve("lockscope-report.json");
         JsonReportWriter.write(report, file);
         JsonNode written = new ObjectMapper().readTree(file.toFile());
-        Set<ValidationMessage> errors = schema().validate(written);
-        assertTrue(errors.isEmpty(), errors.stream().limit(10).map(ValidationMessage::getMessage).toList().toString());
+        List<Error> errors = schema().validate(written);
+        assertTrue(errors.isEmpty(), errors.stream().limit(10).map(Error::getMessage).toList().toString());
     }
 
     @Test
@@ -62,7 +63,7 @@ class ReportSchemaTest {
         ObjectNode finding = (ObjectNode) report.path("findings").get(0);
         finding.put("severity", "fatal");
         finding.remove("fingerprint");
-        Set<String> errors = schema().validate(report).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+        Set<String> errors = schema().validate(report).stream().map(Error::toString).collect(Collectors.toSet());
         assertTrue(errors.stream().anyMatch(e -> e.contains("severity")), errors.toString());
         assertTrue(errors.stream().anyMatch(e -> e.contains("fingerprint")), errors.toString());
     }

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.Error;
 import io.lockscope.analyzer.Dumps;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +23,9 @@ class SarifTest {
     @TempDir
     Path out;
 
-    private static JsonSchema schema() throws Exception {
+    private static Schema schema() throws Exception {
         try (InputStream in = SarifTest.class.getResourceAsStream("/schema/sarif-schema-2.1.0.json")) {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(in);
         }
     }
 
@@ -37,7 +38,7 @@ class SarifTest {
     @Test
     void validAgainstTheSchemaForEverySampleDump() throws Exception {
         JsonNode sarif = sarifOf(Dumps.samples());
-        Set<ValidationMessage> errors = schema().validate(sarif);
+        List<Error> errors = schema().validate(sarif);
         assertTrue(errors.isEmpty(), () -> "schema errors: " + errors);
         assertEquals("2.1.0", sarif.path("version").asText());
         JsonNode run = sarif.path("runs").get(0);
