@@ -52,7 +52,7 @@ class ReleaseIT {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Files.createSymbolicLink(bin.resolve("java"), java);
-        for (String tool : List.of("sh", "dirname", "sed")) {
+        for (String tool : List.of("sh", "dirname", "sed", "readlink", "ls", "awk", "cksum", "du", "cut", "find", "mkdir", "head", "rm")) {
             Path real = List.of(Path.of("/bin", tool), Path.of("/usr/bin", tool)).stream().filter(Files::isExecutable)
                     .findFirst().orElseThrow(() -> new AssertionError("no " + tool));
             Files.createSymbolicLink(bin.resolve(tool), real);
@@ -68,5 +68,14 @@ class ReleaseIT {
         assertEquals(1, r.exit(), "a deadlock fails the run: " + r.out());
         assertTrue(r.out().contains("ERROR   deadlock"), r.out());
         assertTrue(Files.exists(dir.resolve("out/lockscope-report.json")));
+        // the first analysis left a class-data-sharing archive in the user's cache; the next one maps it,
+        // and says the same
+        try (var archives = Files.list(dir.resolve(".cache/lockscope"))) {
+            assertEquals(1, archives.filter(f -> f.getFileName().toString().endsWith(".jsa")).count());
+        }
+        Result again = run(launcher, bin, "analyze", dump.toString(), "--format", "text", "-o", dir.resolve("out").toString());
+        assertEquals(1, again.exit(), again.out());
+        assertEquals(r.out().lines().filter(l -> l.startsWith("ERROR")).toList(), again.out().lines().filter(l -> l.startsWith("ERROR")).toList());
+        assertTrue(again.out().lines().noneMatch(l -> l.contains("[cds]") || l.contains("[warning]")), "no JVM log on the output: " + again.out());
     }
 }
