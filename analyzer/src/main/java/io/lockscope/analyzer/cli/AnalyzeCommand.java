@@ -64,8 +64,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "thread dumps, heap dumps, recordings, or folders of them")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "thread dumps, heap dumps, recordings, or folders of them")
     List<Path> paths;
+
+    @Option(names = "--pid", paramLabel = "PID",
+            description = "capture a live JVM first (lockscope capture PID --analyze, with its defaults) and analyze that")
+    Long pid;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "where to write the reports (default: ${DEFAULT-VALUE})")
     Path output = Path.of(".");
@@ -111,6 +115,22 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (pid != null) {
+            if (paths != null && !paths.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pid captures its own dumps: give it no PATH");
+            }
+            CommandLine cl = LockscopeCommand.commandLine();
+            cl.setOut(spec.commandLine().getOut());
+            cl.setErr(spec.commandLine().getErr());
+            List<String> args = new ArrayList<>(List.of("capture", String.valueOf(pid), "--analyze"));
+            if (output != null && !output.equals(Path.of("."))) {
+                args.addAll(List.of("-o", output.toString()));
+            }
+            return cl.execute(args.toArray(String[]::new));
+        }
+        if (paths == null || paths.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "name the dumps to analyze (PATH...), or a live JVM with --pid");
+        }
         try {
             return analyze();
         } catch (OutOfMemoryError e) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = LockscopeCommand.Version.class,
         description = "Post-mortem lock analyzer for the JVM: reads thread dumps, rebuilds who holds "
                 + "which lock and who waits for whom, and reports deadlocks and other lock problems.",
-        subcommands = {AnalyzeCommand.class, RulesCommand.class, ExplainCommand.class, McpCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, RulesCommand.class, ExplainCommand.class, McpCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCode.HELP)
 public final class LockscopeCommand implements Runnable {
 
@@ -24,7 +24,7 @@ public final class LockscopeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: analyze, rules, explain or mcp");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: analyze, capture, rules, explain or mcp");
     }
 
     public static CommandLine commandLine() {

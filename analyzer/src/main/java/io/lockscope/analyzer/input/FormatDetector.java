@@ -105,6 +105,9 @@ public final class FormatDetector {
             if (trimmed.contains("\"threadDump\"") && trimmed.contains("\"threadContainers\"")) {
                 return new Detection(InputFormat.JCMD_JSON, false, "");
             }
+            if (trimmed.contains("\"lockscopeCapture\"")) {
+                return new Detection(InputFormat.CAPTURE_MANIFEST, false, CaptureManifest.describe(trimmed));
+            }
             if (trimmed.contains("\"lockOwnerId\"") || trimmed.contains("\"threadState\"")) {
                 return new Detection(InputFormat.ACTUATOR_JSON, false, "");
             }

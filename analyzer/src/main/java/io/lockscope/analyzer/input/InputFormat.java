@@ -16,6 +16,7 @@ public enum InputFormat {
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),
+    CAPTURE_MANIFEST("lockscope-capture", "lockscope capture's manifest (capture.json)", false),
     ZIP("zip", "zip archive", true),
     TAR("tar", "tar archive", true),
     UNKNOWN("unknown", "not a format lockscope knows", false);

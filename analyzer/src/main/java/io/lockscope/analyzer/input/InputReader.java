@@ -244,6 +244,7 @@ public final class InputReader {
         InputFormat f = d.format();
         String why = f == InputFormat.UNKNOWN
                 ? (d.note().isEmpty() ? "not a thread dump, heap dump or recording" : d.note())
+                : f == InputFormat.CAPTURE_MANIFEST ? d.note()
                 : f.description() + (d.gzip() ? ", gzip-compressed" : "") + ": not supported yet";
         return new InputReport(display, f, InputStatus.SKIPPED, why, 0, size);
     }
