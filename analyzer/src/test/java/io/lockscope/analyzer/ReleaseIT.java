@@ -78,4 +78,43 @@ class ReleaseIT {
         assertEquals(r.out().lines().filter(l -> l.startsWith("ERROR")).toList(), again.out().lines().filter(l -> l.startsWith("ERROR")).toList());
         assertTrue(again.out().lines().noneMatch(l -> l.contains("[cds]") || l.contains("[warning]")), "no JVM log on the output: " + again.out());
     }
+
+    @Test
+    void captureOfAnotherUsersJvmSaysWhatToRunInstead() throws Exception {
+        // as root, start a JVM; as nobody, try to capture it: one line saying to run it as root
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+                && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv to act as another user");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path jar;
+        try (var files = Files.list(Path.of("target/release"))) {
+            jar = files.filter(f -> f.getFileName().toString().matches("lockscope-.+\\.jar")).findFirst().orElseThrow();
+        }
+        Path copy = Files.copy(jar, dir.resolve("lockscope.jar"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path javac = Path.of(java).resolveSibling("javac");
+        assertEquals(0, new ProcessBuilder(javac.toString(), "-d", classes.toString(),
+                Dumps.samples().resolve("scenarios/Scenario.java").toString()).inheritIO().start().waitFor());
+        Path log = dir.resolve("scenario.log");
+        Process jvm = new ProcessBuilder(java, "-Xmx64m", "-cp", classes.toString(), "Scenario", "healthy-busy")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < end && !Files.readString(log).contains("READY")) {
+                Thread.sleep(100);
+            }
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    java, "-jar", copy.toString(), "capture", String.valueOf(jvm.pid()), "-o", dir.resolve("cap").toString(),
+                    "--dumps", "1", "--jcmd-timeout", "20").redirectErrorStream(true);
+            pb.environment().put("HOME", dir.toString());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(3, p.exitValue(), out);
+            assertTrue(out.contains("(the JVM runs as root: run sudo -u root lockscope capture " + jvm.pid() + ")"), out);
+            assertTrue(!out.contains("Serviceability Agent"), "a refusal is no reason to try the agent: " + out);
+        } finally {
+            jvm.destroyForcibly().waitFor();
+        }
+    }
 }

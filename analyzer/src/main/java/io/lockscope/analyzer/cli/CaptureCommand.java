@@ -112,7 +112,7 @@ final class CaptureCommand implements Callable<Integer> {
                 + "; see capture.json)");
         out.flush();
         if (c.taken() == 0) {
-            err.println("lockscope: nothing could be taken from pid " + jvm.pid() + ": " + c.lastError());
+            err.println("lockscope: nothing could be taken from pid " + jvm.pid() + ": " + c.firstError());
             return ExitCode.NOTHING_READ;
         }
         if (analyze) {
@@ -204,7 +204,9 @@ final class CaptureCommand implements Callable<Integer> {
         private int taken;
         private int failed;
         private String lastError = "";
+        private String firstError;
         private boolean gone;
+        private boolean noAnswer;
 
         Capture(Jvm jvm, Path dir, Duration timeout, PrintWriter err) {
             this.jvm = jvm;
@@ -233,12 +235,16 @@ final class CaptureCommand implements Callable<Integer> {
             return lastError;
         }
 
+        String firstError() {
+            return firstError == null ? lastError : firstError;
+        }
+
         void run(int dumps, double interval, int recording, boolean heap) throws IOException, InterruptedException {
             for (int i = 1; i <= dumps; i++) {
                 progress("thread dump " + i + " of " + dumps);
                 boolean ok = jcmd("thread dump " + i, "threads-" + i + ".txt", true, "Thread.print", "-l");
-                if (!ok && i == 1 && !gone) {
-                    agentDump();
+                if (!ok && i == 1 && noAnswer) {
+                    agentDump(); // attach got no answer (not a refusal): the agent reads the JVM's memory instead
                 }
                 if (i < dumps) {
                     waitFor(interval, "the next thread dump");
@@ -344,6 +350,7 @@ final class CaptureCommand implements Callable<Integer> {
             Ran r = run(command);
             step.put("ended", Instant.now().toString());
             if (r.timedOut()) {
+                noAnswer = true;
                 return fail(step, "jcmd did not answer in " + timeout.seconds() + " s: the JVM may be too hung to answer");
             }
             String output = r.output();
@@ -388,6 +395,9 @@ final class CaptureCommand implements Callable<Integer> {
             step.put("error", why);
             failed++;
             lastError = why;
+            if (firstError == null) {
+                firstError = why;
+            }
             progress(null);
             err.println("lockscope: could not take the " + step.path("what").asText() + ": " + why);
             err.flush();

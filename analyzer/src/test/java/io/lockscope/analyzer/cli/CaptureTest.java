@@ -92,14 +92,27 @@ class CaptureTest {
         return p;
     }
 
+    static JsonNode report(Path out) throws IOException {
+        return new ObjectMapper().readTree(out.resolve("lockscope-report.json").toFile());
+    }
+
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("cases")
     void captureTakesTheDumpsAndTheAnalysisFindsTheProblem(Path jdk, String scenario, String rule) throws Exception {
         Process jvm = start(jdk, scenario, dir.resolve("scenario.log"));
         try {
             Path out = dir.resolve("capture");
-            CliTest.Run r = CliTest.run("capture", String.valueOf(jvm.pid()), "-o", out.toString(), "--dumps", "2", "--interval", "0.5",
-                    "--analyze");
+            List<String> args = new ArrayList<>(List.of("capture", String.valueOf(jvm.pid()), "-o", out.toString(), "--dumps", "2",
+                    "--interval", "0.5", "--analyze"));
+            boolean heap = scenario.equals("swapped-field");
+            boolean recording = scenario.equals("monitor-deadlock");
+            if (heap) {
+                args.add("--heap");
+            }
+            if (recording) {
+                args.addAll(List.of("--recording", "1"));
+            }
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
             assertTrue(r.exit() == ExitCode.OK || r.exit() == ExitCode.FINDINGS, r.out() + r.err());
             assertTrue(Files.size(out.resolve("threads-1.txt")) > 1000 && Files.size(out.resolve("threads-2.txt")) > 1000);
             assertTrue(Files.readString(out.resolve("threads-1.txt")).contains("Locked ownable synchronizers"), "taken with -l");
@@ -113,8 +126,15 @@ class CaptureTest {
                 ok += s.path("ok").asBoolean() ? 1 : 0;
                 assertTrue(s.has("command") || s.has("skipped"), s.toString());
             }
-            assertEquals(json ? 3 : 2, ok, manifest.toString());
-            JsonNode report = new ObjectMapper().readTree(out.resolve("lockscope-report.json").toFile());
+            // two thread dumps, the JSON dump on 21+, the heap dump, and the recording (started, dumped, stopped)
+            assertEquals(2 + (json ? 1 : 0) + (heap ? 1 : 0) + (recording ? 3 : 0), ok, manifest.toString());
+            assertEquals(heap, Files.exists(out.resolve("heap.hprof.gz")));
+            assertEquals(recording, Files.exists(out.resolve("recording.jfr")));
+            if (heap) {
+                assertTrue(report(out).path("findings").toString().contains("no field of any object points to this lock"),
+                        "the heap dump confirms the leak");
+            }
+            JsonNode report = report(out);
             assertTrue(report.path("inputs").toString().contains("captured by lockscope capture from pid " + jvm.pid()),
                     "the report's inputs say how the dumps were taken");
             assertEquals(1, report.path("summary").path("jvms").asInt(), "one JVM: the dumps of one process");
