@@ -32,6 +32,20 @@ final class HiddenOwners {
     record LikelyRing(List<Integer> threads, List<Wait> waits, List<Boolean> shown) {
     }
 
+    /**
+     * Waits for an exclusive or read/write lock that no thread of the dump holds, by lock: the
+     * locks whose owner is dead, hidden, or gone; what the orphan and leak inferences start from.
+     */
+    static Map<String, List<Wait>> unheldWaits(LockGraph g) {
+        Map<String, List<Wait>> byLock = new LinkedHashMap<>();
+        for (Wait w : g.waits()) {
+            if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()) {
+                byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+            }
+        }
+        return byLock;
+    }
+
     /** Whether the dump could have named this wait's owner: if it could and did not, nobody holds the lock. */
     static boolean ownerHidden(LockGraph g, Wait w) {
         if (!g.holdersOf(w.lock().id()).isEmpty()) {

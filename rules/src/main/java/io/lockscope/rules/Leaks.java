@@ -163,12 +163,7 @@ final class Leaks {
                 continue;
             }
             LockGraph g = context.graph(s);
-            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
-            for (Wait w : g.waits()) {
-                if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()) {
-                    byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
-                }
-            }
+            Map<String, List<Wait>> byLock = HiddenOwners.unheldWaits(g);
             for (List<Wait> waits : byLock.values()) {
                 LockRef lock = waits.get(0).lock();
                 if (shownHeld.contains(lock.className())) {

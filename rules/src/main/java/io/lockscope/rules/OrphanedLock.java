@@ -167,12 +167,7 @@ public final class OrphanedLock implements Rule {
         Map<String, Orphan> orphans = new LinkedHashMap<>();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
-            Map<String, List<Wait>> byLock = new LinkedHashMap<>();
-            for (Wait w : g.waits()) {
-                if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()) {
-                    byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
-                }
-            }
+            Map<String, List<Wait>> byLock = HiddenOwners.unheldWaits(g);
             for (List<Wait> waits : byLock.values()) {
                 Wait first = waits.get(0);
                 String key = first.lock().className() + "|" + waits.stream().map(w -> g.thread(w.thread()).identityKey())

@@ -18,17 +18,10 @@ record AppFrame(String path, long line, boolean inSource) {
     /** The source location of a finding of the report's JSON, or its first piece of evidence. */
     static Optional<AppFrame> of(JsonNode finding) {
         for (JsonNode e : finding.path("evidence")) {
-            Matcher m = FRAME.matcher(e.path("frame").asText(""));
-            if (!m.matches()) {
-                continue;
+            Optional<AppFrame> at = ofFrame(e.path("frame").asText(""));
+            if (at.isPresent()) {
+                return at;
             }
-            String cls = m.group(1);
-            if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
-                continue;
-            }
-            int dot = cls.lastIndexOf('.');
-            String dir = dot < 0 ? "" : cls.substring(0, dot).replace('.', '/') + "/";
-            return Optional.of(new AppFrame(dir + m.group(2), Long.parseLong(m.group(3)), true));
         }
         for (JsonNode e : finding.path("evidence")) {
             if (!e.path("file").asText("").isEmpty()) {
@@ -36,5 +29,20 @@ record AppFrame(String path, long line, boolean inSource) {
             }
         }
         return Optional.empty();
+    }
+
+    /** A frame of the application (not the JDK's) as its source file, relative to the source root, and line. */
+    static Optional<AppFrame> ofFrame(String frame) {
+        Matcher m = FRAME.matcher(frame);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String cls = m.group(1);
+        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
+            return Optional.empty();
+        }
+        int dot = cls.lastIndexOf('.');
+        String dir = dot < 0 ? "" : cls.substring(0, dot).replace('.', '/') + "/";
+        return Optional.of(new AppFrame(dir + m.group(2), Long.parseLong(m.group(3)), true));
     }
 }

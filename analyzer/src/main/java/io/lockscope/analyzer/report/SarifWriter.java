@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Writes the report as SARIF 2.1.0 for CI (code scanning, review bots): one result per finding,
@@ -24,8 +22,6 @@ import java.util.regex.Pattern;
 public final class SarifWriter {
 
     static final String SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-    /** "pkg.Class$Inner.method(File.java:95)", with an optional module before the file. */
-    private static final Pattern FRAME = Pattern.compile("^([\\w$.]+)\\.[\\w$<>]+\\((?:[^/()]*/)?([\\w$-]+\\.(?:java|kt|scala|groovy)):(\\d+)\\)$");
 
     private SarifWriter() {
     }
@@ -118,23 +114,15 @@ public final class SarifWriter {
 
     /** A frame of the application (not the JDK's) as a source location relative to the source root. */
     static java.util.Optional<ObjectNode> sourceLocation(String frame) {
-        Matcher m = FRAME.matcher(frame);
-        if (!m.matches()) {
-            return java.util.Optional.empty();
-        }
-        String cls = m.group(1);
-        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
-            return java.util.Optional.empty();
-        }
-        int dot = cls.lastIndexOf('.');
-        String dir = dot < 0 ? "" : cls.substring(0, dot).replace('.', '/') + "/";
-        ObjectNode loc = ReportModel.MAPPER.createObjectNode();
-        ObjectNode physical = loc.putObject("physicalLocation");
-        ObjectNode artifact = physical.putObject("artifactLocation");
-        artifact.put("uri", uri(dir + m.group(2)));
-        artifact.put("uriBaseId", "SRCROOT");
-        physical.putObject("region").put("startLine", Integer.parseInt(m.group(3)));
-        return java.util.Optional.of(loc);
+        return AppFrame.ofFrame(frame).map(at -> {
+            ObjectNode loc = ReportModel.MAPPER.createObjectNode();
+            ObjectNode physical = loc.putObject("physicalLocation");
+            ObjectNode artifact = physical.putObject("artifactLocation");
+            artifact.put("uri", uri(at.path()));
+            artifact.put("uriBaseId", "SRCROOT");
+            physical.putObject("region").put("startLine", at.line());
+            return loc;
+        });
     }
 
     /**
