@@ -75,6 +75,8 @@ final class GraphLayout {
         }
         Map<String, Node> nodes = new LinkedHashMap<>();
         List<Edge> edges = new ArrayList<>();
+        // owners the dump does not show that would close a likely deadlock: drawn as "likely held by"
+        Map<String, Set<Integer>> likely = io.lockscope.rules.LikelyOwners.of(g);
         for (String lockId : locks) {
             if (nodes.size() >= MAX_NODES) {
                 break;
@@ -107,7 +109,12 @@ final class GraphLayout {
                         (waiters.size() - shown) + " more threads wait for " + ref, false));
                 edges.add(new Edge(more, lockNode, "wait", false));
             }
-            if (holders.isEmpty()) {
+            if (holders.isEmpty() && likely.containsKey(lockId)) {
+                for (int owner : likely.get(lockId)) {
+                    String tn = threadNode(nodes, g.thread(owner), focusThreads, false);
+                    edges.add(new Edge(lockNode, tn, "hold likely", false));
+                }
+            } else if (holders.isEmpty()) {
                 String ghost = "g:" + lockId;
                 nodes.put(ghost, new Node(ghost, "ghost", "owner not shown",
                         "No live thread in this dump holds " + ref + ": its owner is gone, or the dump does not list owners", false));
@@ -210,6 +217,7 @@ final class GraphLayout {
             Node n = nodes.get(id);
             int[] p = pos.get(id);
             ObjectNode o = ns.addObject();
+            o.put("id", id);
             o.put("kind", n.kind());
             o.put("label", shorten(n.label(), 27));
             o.put("title", n.title());
@@ -225,6 +233,8 @@ final class GraphLayout {
             int[] a = pos.get(e.from());
             int[] b = pos.get(e.to());
             ObjectNode o = es.addObject();
+            o.put("from", e.from());
+            o.put("to", e.to());
             o.put("kind", e.kind());
             o.put("cycle", e.cycle());
             String path;

@@ -141,4 +141,20 @@ class ReportTest {
             JsonReportWriter.write(report, file);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theGraphOfALikelyDeadlockDrawsTheOwnersTheDumpDoesNotShow() {
+        // no -l: the ReentrantLock's and the read lock's holders are the guessed links of the ring
+        com.fasterxml.jackson.databind.JsonNode graph = report(Dumps.sample("jdk17/three-kinds.nolocks.txt")).path("jvms").get(0).path("graph");
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        graph.path("nodes").forEach(n -> labels.put(n.path("id").asText(), n.path("label").asText()));
+        java.util.Set<String> likely = new java.util.TreeSet<>();
+        graph.path("edges").forEach(e -> {
+            if (e.path("kind").asText().equals("hold likely")) {
+                likely.add(labels.get(e.path("from").asText()) + " -> " + labels.get(e.path("to").asText()));
+            }
+        });
+        assertEquals(java.util.Set.of("ReentrantLock$NonfairSync -> pricing", "ReentrantReadWriteLock$Non… -> booking"), likely);
+        assertTrue(labels.values().stream().noneMatch(l -> l.equals("owner not shown")), labels.toString());
+    }
 }
