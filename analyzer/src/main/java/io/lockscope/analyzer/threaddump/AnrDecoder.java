@@ -215,14 +215,11 @@ final class AnrDecoder {
             for (int i = 0; i < heldBy.size(); i++) {
                 ForeignThread owner = byTid.get(heldBy.get(i)[0]);
                 LockRef lock = heldLocks.get(i);
-                if (owner != null && !owner.holdsInFrames(lock.id()) && !owner.owned.contains(lock)) {
-                    owner.owned.add(lock);
+                if (owner != null) {
+                    owner.owns(lock);
                 }
             }
-            List<JvmThread> built = new ArrayList<>();
-            for (ForeignThread t : threads) {
-                built.add(t.build(built.size(), file));
-            }
+            List<JvmThread> built = ForeignThread.buildAll(threads, file);
             String label = file + "#pid-" + pid + (channels ? "-waiting-channels" : "");
             String vm = "Android ART" + (cmdLine != null ? " (" + cmdLine + ")" : "") + (build != null ? " " + build : "");
             Snapshot s = new Snapshot(label, "anr", SourceRef.line(file, processLine), time,

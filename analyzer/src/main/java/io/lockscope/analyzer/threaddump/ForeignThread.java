@@ -97,9 +97,45 @@ final class ForeignThread {
         }
     }
 
-    boolean holdsInFrames(String lockId) {
+    private boolean holdsInFrames(String lockId) {
         return frames.stream().flatMap(f -> f.locks().stream())
                 .anyMatch(a -> a.kind() == LockAction.Kind.LOCKED && a.lock().id().equals(lockId));
+    }
+
+    /** Another line says this thread holds {@code lock}: a hold of its own unless its frames already show it. */
+    void owns(LockRef lock) {
+        if (!holdsInFrames(lock.id()) && !owned.contains(lock)) {
+            owned.add(lock);
+        }
+    }
+
+    /** Whether a line above or under its frames already says it waits for that lock. */
+    boolean waitsFor(String lockId) {
+        return beforeFrames.stream().anyMatch(a -> a.lock().id().equals(lockId))
+                || frames.stream().flatMap(f -> f.locks().stream())
+                        .anyMatch(a -> a.kind() != LockAction.Kind.LOCKED && a.lock().id().equals(lockId));
+    }
+
+    /** A wait that other lines tell of, put on the thread's top frame as a thread dump would have printed it. */
+    void waitOnTop(LockAction a) {
+        if (frames.isEmpty()) {
+            beforeFrames.add(a);
+            return;
+        }
+        Frame top = frames.get(0);
+        List<LockAction> locks = new ArrayList<>();
+        locks.add(a);
+        locks.addAll(top.locks());
+        frames.set(0, new Frame(top.method(), top.location(), locks));
+    }
+
+    /** A dump's threads, indexed in the order they were read. */
+    static List<JvmThread> buildAll(List<ForeignThread> threads, String file) {
+        List<JvmThread> built = new ArrayList<>(threads.size());
+        for (ForeignThread t : threads) {
+            built.add(t.build(built.size(), file));
+        }
+        return built;
     }
 
     JvmThread build(int index, String file) {

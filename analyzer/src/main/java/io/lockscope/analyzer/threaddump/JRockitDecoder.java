@@ -290,11 +290,8 @@ final class JRockitDecoder {
             return;
         }
         dumps++;
-        List<JvmThread> built = new ArrayList<>();
-        for (ForeignThread t : threads) {
-            t.sleepIsNoWait();
-            built.add(t.build(built.size(), file));
-        }
+        threads.forEach(ForeignThread::sleepIsNoWait);
+        List<JvmThread> built = ForeignThread.buildAll(threads, file);
         sink.accept(new Snapshot(file + "#" + dumps, "jrockit", SourceRef.line(file, dumpLine), time, JvmHints.none(), built,
                 Visibility.SHOWN, Visibility.NOT_SHOWN, deadlocks, List.of()));
         threads.clear();

@@ -1,6 +1,5 @@
 package io.lockscope.analyzer.threaddump;
 
-import io.lockscope.model.Frame;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
@@ -396,26 +395,26 @@ final class JavacoreDecoder {
             }
             String owner = mon.ownerRef != null ? mon.ownerRef : mon.flatIdent != null ? flatIdents.get(mon.flatIdent) : null;
             ForeignThread o = owner == null ? null : byRef.get(owner);
-            if (o != null && !o.holdsInFrames(mon.lock.id()) && !o.owned.contains(mon.lock)) {
-                o.owned.add(mon.lock);
+            if (o != null) {
+                o.owns(mon.lock);
             }
             for (String ref : mon.entering) {
                 ForeignThread w = byRef.get(ref);
-                if (w != null && w != o && !waitsFor(w, mon.lock.id())) {
-                    onTop(w, new LockAction(LockAction.Kind.WAITING_TO_LOCK, mon.lock, SourceRef.line(file, mon.line)));
+                if (w != null && w != o && !w.waitsFor(mon.lock.id())) {
+                    w.waitOnTop(new LockAction(LockAction.Kind.WAITING_TO_LOCK, mon.lock, SourceRef.line(file, mon.line)));
                     w.state = ThreadState.BLOCKED;
                 }
             }
             for (String ref : mon.notified) {
                 ForeignThread w = byRef.get(ref);
-                if (w == null || w == o || waitsFor(w, mon.lock.id())) {
+                if (w == null || w == o || w.waitsFor(mon.lock.id())) {
                     continue;
                 }
                 // the Classic VM queues a thread that blocked on a flat lock with those waiting to be notified;
                 // a thread not in Object.wait() is not waiting for a notify, it is waiting to get in
                 boolean inWait = !w.frames.isEmpty() && w.frames.get(0).method().equals("java.lang.Object.wait");
                 LockAction.Kind kind = inWait || o == null ? LockAction.Kind.WAITING_ON : LockAction.Kind.WAITING_TO_LOCK;
-                onTop(w, new LockAction(kind, mon.lock, SourceRef.line(file, mon.line)));
+                w.waitOnTop(new LockAction(kind, mon.lock, SourceRef.line(file, mon.line)));
                 if (kind == LockAction.Kind.WAITING_TO_LOCK) {
                     w.state = ThreadState.BLOCKED;
                 }
@@ -423,38 +422,16 @@ final class JavacoreDecoder {
         }
         for (OwnerClaim c : claims) {
             ForeignThread o = byRef.get(c.ownerRef());
-            if (o != null && !o.holdsInFrames(c.lock().id()) && !o.owned.contains(c.lock())) {
-                o.owned.add(c.lock());
+            if (o != null) {
+                o.owns(c.lock());
             }
         }
-        List<JvmThread> built = new ArrayList<>();
-        for (ForeignThread t : threads) {
-            built.add(t.build(built.size(), file));
-        }
+        List<JvmThread> built = ForeignThread.buildAll(threads, file);
         // J9 names the owner of a contended java.util.concurrent lock, Classic has none of them
         Visibility synchronizers = sawJ9 || parkedOwners ? Visibility.SHOWN : Visibility.NOT_SHOWN;
         sink.accept(new Snapshot(file, "javacore", SourceRef.line(file, 1), time, new JvmHints(pid, version, Optional.empty()),
                 built, Visibility.SHOWN, synchronizers, deadlocks, List.of()));
         return 1;
-    }
-
-    private static boolean waitsFor(ForeignThread t, String lockId) {
-        return t.beforeFrames.stream().anyMatch(a -> a.lock().id().equals(lockId))
-                || t.frames.stream().flatMap(f -> f.locks().stream())
-                        .anyMatch(a -> a.kind() != LockAction.Kind.LOCKED && a.lock().id().equals(lockId));
-    }
-
-    /** Puts a lock line on a thread's top frame, as the thread dump would have. */
-    private static void onTop(ForeignThread t, LockAction a) {
-        if (t.frames.isEmpty()) {
-            t.beforeFrames.add(a);
-            return;
-        }
-        Frame top = t.frames.get(0);
-        List<LockAction> locks = new ArrayList<>();
-        locks.add(a);
-        locks.addAll(top.locks());
-        t.frames.set(0, new Frame(top.method(), top.location(), locks));
     }
 
     /** "java/lang/Object@0x00000000E14653B0" (J9) or "java.lang.Object@9B3D78/9B3D80" (Classic). */
