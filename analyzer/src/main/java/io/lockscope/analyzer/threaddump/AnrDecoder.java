@@ -41,6 +41,7 @@ final class AnrDecoder {
     private static final Pattern NOT_ATTACHED = Pattern.compile("^\"(.*)\"( daemon)? prio=(\\d+) \\(not attached\\)$");
     private static final Pattern NATIVE_HEADER = Pattern.compile("^\"(.*)\" sysTid=(\\d+)$");
     private static final Pattern CHANNEL = Pattern.compile("^sysTid=(\\d+)\\s+state=(\\S+)\\s+(.*)$");
+    private static final Pattern SYS_TID = Pattern.compile("sysTid=(\\d+)");
     private static final Pattern HELD_BY = Pattern.compile(" held by thread (\\d+)$");
     private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS]xx");
     private static final DateTimeFormatter PLAIN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -158,7 +159,7 @@ final class AnrDecoder {
             return;
         }
         if (line.startsWith("| sysTid=")) {
-            Matcher m = Pattern.compile("sysTid=(\\d+)").matcher(line);
+            Matcher m = SYS_TID.matcher(line);
             if (m.find()) {
                 thread.nativeId = m.group(1);
             }

@@ -38,6 +38,12 @@ final class JRockitDecoder {
     private static final String START = "===== FULL THREAD DUMP";
     private static final String END = "===== END OF THREAD DUMP";
     private static final Pattern ADMIN_HEADER = Pattern.compile("^Thread-(0x[0-9a-fA-F]+|\\d+) \"(.*)\" <([^>]*)> \\{$");
+    private static final Pattern ID = Pattern.compile("\\bid[=:]\\s*(0x[0-9a-fA-F]+|\\d+)");
+    private static final Pattern IDX = Pattern.compile("\\bidx=(0x[0-9a-fA-F]+)");
+    private static final Pattern TID = Pattern.compile("\\b(?:tid|pid)=(0x[0-9a-fA-F]+|\\d+)");
+    private static final Pattern FIELDS = Pattern.compile("\\b(?:id|idx|tid|pid|prio)[=:]\\s*\\S+");
+    /** waiting, but not native_waiting or native_lock_waiting (a thread in native code, which JRockit calls so) */
+    private static final Pattern WAITING = Pattern.compile("(?<!native_)(?<!native_lock_)waiting");
     private static final Pattern ADMIN_FRAME = Pattern.compile("^[\\w$/]+\\.[\\w$<>]+\\(.*\\)$");
     private static final Pattern LOCK = Pattern.compile("([^\\s@]+)@(0x)?([0-9a-fA-F]+)");
     private static final Pattern CHAIN_LINK = Pattern.compile("^\"(.*)\" .*?waiting for (\\S+) held by:$");
@@ -189,10 +195,10 @@ final class JRockitDecoder {
     /** The header after the name, in any of the layouts: ids, then the state words. */
     private void header(String rest) {
         String r = rest.strip();
-        Matcher m = Pattern.compile("\\bid[=:]\\s*(0x[0-9a-fA-F]+|\\d+)").matcher(r);
+        Matcher m = ID.matcher(r);
         String id = m.find() ? m.group(1) : null;
-        Matcher idx = Pattern.compile("\\bidx=(0x[0-9a-fA-F]+)").matcher(r);
-        Matcher tid = Pattern.compile("\\b(?:tid|pid)=(0x[0-9a-fA-F]+|\\d+)").matcher(r);
+        Matcher idx = IDX.matcher(r);
+        Matcher tid = TID.matcher(r);
         if (tid.find()) {
             thread.nativeId = tid.group(1);
         }
@@ -206,7 +212,7 @@ final class JRockitDecoder {
             thread.address = id.startsWith("0x") ? "0x" + Long.toHexString(Long.parseLong(id.substring(2), 16)) : id;
         }
         // the state words: after the last "=value" or ": value" field
-        String words = r.replaceAll("\\b(?:id|idx|tid|pid|prio)[=:]\\s*\\S+", "").strip();
+        String words = FIELDS.matcher(r).replaceAll("").strip();
         state(words);
     }
 
@@ -216,7 +222,7 @@ final class JRockitDecoder {
         thread.daemon = w.contains("daemon") && !w.contains("nondaemon");
         if (w.contains("blocked")) {
             thread.state = ThreadState.BLOCKED;
-        } else if (w.matches(".*(?<!native_)(?<!native_lock_)waiting.*")) {
+        } else if (WAITING.matcher(w).find()) {
             thread.state = ThreadState.WAITING;
         } else if (w.contains("sleeping")) {
             thread.state = ThreadState.TIMED_WAITING;

@@ -45,6 +45,10 @@ final class JavacoreDecoder {
     private static final Pattern THREAD_REF = Pattern.compile("\"(.*)\" \\((?:J9VMThread:)?(0x[0-9A-Fa-f]+)");
     private static final Pattern FLAT_IDENT = Pattern.compile("Flat locked by thread ident (0x[0-9A-Fa-f]+)");
     private static final Pattern FLAT_MON = Pattern.compile("^2LKFLATMON\\s+ident (0x[0-9A-Fa-f]+) \"(.*)\" \\((0x[0-9A-Fa-f]+)\\)");
+    private static final Pattern PROCESS_ID = Pattern.compile("Process ID: (\\d+)");
+    private static final Pattern JAVA_ID = Pattern.compile("getId:(0x[0-9A-Fa-f]+|\\d+)");
+    private static final Pattern NATIVE_ID = Pattern.compile("native thread ID:(0x[0-9A-Fa-f]+)");
+    private static final Pattern DATE_TEXT = Pattern.compile("(\\d{4}/\\d{2}/\\d{2} at \\d{2}:\\d{2}:\\d{2}(?::\\d{3})?)");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd 'at' HH:mm:ss[:SSS]");
 
     private final String file;
@@ -115,8 +119,12 @@ final class JavacoreDecoder {
         if (line.length() < 4) {
             return;
         }
-        String tag = line.split("\\s+", 2)[0];
-        String rest = line.length() > tag.length() ? line.substring(tag.length()).strip() : "";
+        int space = 0;
+        while (space < line.length() && !Character.isWhitespace(line.charAt(space))) {
+            space++;
+        }
+        String tag = line.substring(0, space);
+        String rest = line.substring(space).strip();
         if (tag.equals("0SECTION")) {
             endThread();
             if (sawThreads && !rest.startsWith("THREADS")) {
@@ -135,7 +143,7 @@ final class JavacoreDecoder {
                 }
             }
             case "1CIPROCESSID" -> {
-                Matcher m = Pattern.compile("Process ID: (\\d+)").matcher(rest);
+                Matcher m = PROCESS_ID.matcher(rest);
                 if (m.find()) {
                     pid = OptionalLong.of(Long.parseLong(m.group(1)));
                 }
@@ -199,7 +207,7 @@ final class JavacoreDecoder {
             case "3XMTHREADINFO" -> threadHeader(line, n);
             case "3XMJAVALTHREAD" -> {
                 if (thread != null) {
-                    Matcher id = Pattern.compile("getId:(0x[0-9A-Fa-f]+|\\d+)").matcher(rest);
+                    Matcher id = JAVA_ID.matcher(rest);
                     if (id.find()) {
                         String v = id.group(1);
                         thread.javaId = OptionalLong.of(v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v));
@@ -208,7 +216,7 @@ final class JavacoreDecoder {
                 }
             }
             case "3XMTHREADINFO1" -> {
-                Matcher m = Pattern.compile("native thread ID:(0x[0-9A-Fa-f]+)").matcher(rest);
+                Matcher m = NATIVE_ID.matcher(rest);
                 if (thread != null && m.find()) {
                     thread.nativeId = m.group(1).toLowerCase();
                 }
@@ -450,7 +458,7 @@ final class JavacoreDecoder {
 
     private static Optional<Instant> parseDate(String rest) {
         // "Date: 2016/04/04 at 08:39:09:996", "Date:                 2024/11/18 at 18:20:39:414 (UTC)"
-        Matcher m = Pattern.compile("(\\d{4}/\\d{2}/\\d{2} at \\d{2}:\\d{2}:\\d{2}(?::\\d{3})?)").matcher(rest);
+        Matcher m = DATE_TEXT.matcher(rest);
         if (!m.find()) {
             return Optional.empty();
         }
