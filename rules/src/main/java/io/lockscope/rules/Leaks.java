@@ -92,6 +92,15 @@ final class Leaks {
     /** The leaks in this JVM's inputs, in the order first seen. */
     static List<Leak> find(RuleContext context) {
         List<String> idle = context.patterns(Stacks.IDLE_FRAMES);
+        // the recordings' IllegalMonitorStateExceptions, gathered once: every hold of every dump is checked against them
+        List<Thrown> imse = new ArrayList<>();
+        for (Recording r : context.jvm().recordings()) {
+            for (Recording.ThrownException x : r.exceptions()) {
+                if (x.exceptionClass().equals("java.lang.IllegalMonitorStateException")) {
+                    imse.add(new Thrown(x, r));
+                }
+            }
+        }
         Map<String, Leak> leaks = new LinkedHashMap<>();
         for (Snapshot s : context.snapshots()) {
             if (!s.synchronizerOwners().shown()) {
@@ -118,7 +127,7 @@ final class Leaks {
                 if (unreferenced(s, h)) {
                     bases.add(Basis.UNREFERENCED);
                 }
-                Optional<Thrown> thrown = unlockThrew(context, owner.javaId().isPresent() ? owner.javaId().getAsLong() : -1,
+                Optional<Thrown> thrown = unlockThrew(imse, owner.javaId().isPresent() ? owner.javaId().getAsLong() : -1,
                         owner.name(), h.lock(), Set.of());
                 if (thrown.isPresent()) {
                     bases.add(Basis.UNLOCK_THREW);
@@ -140,7 +149,7 @@ final class Leaks {
                 leak.seen.add(new Seen(g, Optional.of(h), waits));
             }
         }
-        inferFromRecordings(context, leaks);
+        inferFromRecordings(context, imse, leaks);
         return new ArrayList<>(leaks.values());
     }
 
@@ -150,8 +159,8 @@ final class Leaks {
      * shows, and a live thread's unlock() of that kind of lock threw IllegalMonitorStateException
      * in the code the waiters lock it from. That thread most likely holds the lock it took.
      */
-    private static void inferFromRecordings(RuleContext context, Map<String, Leak> leaks) {
-        if (context.jvm().recordings().isEmpty()) {
+    private static void inferFromRecordings(RuleContext context, List<Thrown> imse, Map<String, Leak> leaks) {
+        if (imse.isEmpty()) {
             return;
         }
         Set<String> shownHeld = new java.util.HashSet<>();
@@ -170,7 +179,7 @@ final class Leaks {
                     continue;
                 }
                 Set<String> callers = lockCallers(g, waits);
-                Optional<Thrown> thrown = unlockThrew(context, -1, null, lock, callers);
+                Optional<Thrown> thrown = unlockThrew(imse, -1, null, lock, callers);
                 if (thrown.isEmpty()) {
                     continue;
                 }
@@ -197,29 +206,25 @@ final class Leaks {
     }
 
     /**
-     * The last IllegalMonitorStateException a thread's unlock() of this kind of lock threw: by
+     * Of {@code imse}, the last IllegalMonitorStateException a thread's unlock() of this kind of lock threw: by
      * thread id or name; or, with {@code threadId} -1 and no name, by any thread whose throw site
      * is in one of {@code callers}, the classes the waiters lock the lock from.
      */
-    static Optional<Thrown> unlockThrew(RuleContext context, long threadId, String threadName, LockRef lock, Set<String> callers) {
+    static Optional<Thrown> unlockThrew(List<Thrown> imse, long threadId, String threadName, LockRef lock, Set<String> callers) {
         String family = lockFamily(lock.className());
         Thrown last = null;
-        for (Recording r : context.jvm().recordings()) {
-            for (Recording.ThrownException x : r.exceptions()) {
-                if (!x.exceptionClass().equals("java.lang.IllegalMonitorStateException")) {
-                    continue;
-                }
-                boolean fromUnlock = x.stack().stream().anyMatch(f -> f.className().startsWith(family)
-                        && (f.methodName().equals("tryRelease") || f.methodName().equals("unlock")));
-                if (!fromUnlock) {
-                    continue;
-                }
-                boolean sameThread = threadId >= 0 ? x.threadId() == threadId : threadName != null && x.threadName().equals(threadName);
-                boolean sameCode = threadId < 0 && threadName == null
-                        && x.stack().stream().anyMatch(f -> callers.contains(f.className()));
-                if (sameThread || sameCode) {
-                    last = new Thrown(x, r);
-                }
+        for (Thrown t : imse) {
+            Recording.ThrownException x = t.exception();
+            boolean fromUnlock = x.stack().stream().anyMatch(f -> f.className().startsWith(family)
+                    && (f.methodName().equals("tryRelease") || f.methodName().equals("unlock")));
+            if (!fromUnlock) {
+                continue;
+            }
+            boolean sameThread = threadId >= 0 ? x.threadId() == threadId : threadName != null && x.threadName().equals(threadName);
+            boolean sameCode = threadId < 0 && threadName == null
+                    && x.stack().stream().anyMatch(f -> callers.contains(f.className()));
+            if (sameThread || sameCode) {
+                last = t;
             }
         }
         return Optional.ofNullable(last);
