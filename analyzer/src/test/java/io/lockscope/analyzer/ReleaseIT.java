@@ -97,7 +97,7 @@ class ReleaseIT {
                 Dumps.samples().resolve("scenarios/Scenario.java").toString()).inheritIO().start().waitFor());
         Path log = dir.resolve("scenario.log");
         Process jvm = new ProcessBuilder(java, "-Xmx64m", "-cp", classes.toString(), "Scenario", "healthy-busy")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < end && !Files.readString(log).contains("READY")) {

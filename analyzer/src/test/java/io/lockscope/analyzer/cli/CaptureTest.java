@@ -83,6 +83,7 @@ class CaptureTest {
 
     static Process start(Path jdk, String scenario, Path log) throws Exception {
         Process p = new ProcessBuilder(jdk.resolve("bin/java").toString(), "-Xmx64m", "-cp", compiled(jdk).toString(), "Scenario", scenario)
+                .directory(log.getParent().toFile()) // a killed JVM leaves its .attach_pid file in its working folder
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < end && !Files.readString(log).contains("READY")) {
