@@ -5,6 +5,9 @@
 #   jcmd <pid> Thread.print, without -l (those in NOLOCKS) -> jdkNN/<scenario>.nolocks.txt (no owners of
 #                                                          java.util.concurrent locks, as many users capture)
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
+#   jcmd <pid> Thread.print -l, again and again (those in UNPARKED, JDK 25) until one catches a thread
+#     leaving its park for a lock: its header says runnable, its Thread.State still WAITING (parking)
+#                                                        -> jdkNN/<scenario>.unparked.txt
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
@@ -37,6 +40,7 @@ SERIES=" sleep-holding "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
 NOLOCKS=" swapped-busy three-kinds "
+UNPARKED=" healthy-busy "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
@@ -75,6 +79,22 @@ capture_text_nolocks() { # capture_text_nolocks JDK PID OUT: as jcmd prints it b
   "$1/bin/jcmd" "$2" Thread.print > "$3.tmp"
   mv "$3.tmp" "$3"
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
+capture_unparked() { # capture_unparked JDK PID OUT: a dump that catches an unpark in flight, of 300 tries at most
+  local i
+  for i in $(seq 1 300); do
+    "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
+    if awk '/^"/ { runs = / runnable / } /Thread.State: WAITING \(parking\)/ { parked = runs }
+            /^$/ { parked = 0 } parked && /parking to wait for .*Reentrant/ { caught = 1 } END { exit !caught }' "$3.tmp"; then
+      mv "$3.tmp" "$3"
+      echo "  $(basename "$(dirname "$3")")/$(basename "$3") (try $i)"
+      return 0
+    fi
+  done
+  rm -f "$3.tmp"
+  echo "capture: none of 300 dumps caught a thread leaving its park" >&2
+  return 1
 }
 
 capture_heap() { # capture_heap JDK PID OUT: a gzipped heap dump of the live objects
@@ -155,6 +175,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$NOLOCKS" == *" $scenario "* ]] && capture_text_nolocks "$jdk" "$pid" "$outdir/$base.nolocks.txt"
       [[ "$SA" == *" $scenario "* ]] && capture_sa "$jdk" "$pid" "$outdir/$base.jhsdb.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
+      [[ "$UNPARKED" == *" $scenario "* ]] && [ "$feature" -ge 25 ] && capture_unparked "$jdk" "$pid" "$outdir/$base.unparked.txt"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"
     fi

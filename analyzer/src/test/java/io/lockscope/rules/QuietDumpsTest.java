@@ -1,10 +1,15 @@
 package io.lockscope.rules;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
+import io.lockscope.graph.LockGraph;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.Snapshot;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,5 +57,43 @@ class QuietDumpsTest {
     @ValueSource(strings = {"jdk17/healthy-busy.txt", "jdk25/healthy-busy.txt", "jdk25/healthy-busy.json"})
     void negative_ourHealthyBusyApplication(String sample) {
         assertQuiet(Dumps.sample(sample));
+    }
+
+    /**
+     * One of 43 dumps of the healthy application caught order-worker-4 leaving its park for the
+     * queue's put lock: Thread.State still says WAITING (parking), the header says its OS thread is
+     * runnable, and nobody holds the lock, which was just released to it. It waits for nothing: no
+     * orphaned lock, yet the parking line stays on its stack.
+     */
+    @org.junit.jupiter.api.Test
+    void negative_aThreadCaughtLeavingItsParkForAFreeLock() {
+        Path dump = Dumps.sample("jdk25/healthy-busy.unparked.txt");
+        Snapshot s = Dumps.readOne(dump);
+        JvmThread worker = Dumps.thread(s, "order-worker-4");
+        assertTrue(worker.unparked(), worker.stateDetail());
+        assertTrue(Dumps.lockActions(worker).stream().anyMatch(a -> a.contains("PARKING") && a.contains("0x00000000fef27760")),
+                () -> Dumps.lockActions(worker).toString());
+        LockGraph g = LockGraph.of(s);
+        assertTrue(g.waitsOf(worker.index()).isEmpty(), () -> g.waitsOf(worker.index()).toString());
+        assertTrue(g.holdersOf("0x00000000fef27760").isEmpty(), "the lock was free as the dump was taken");
+        // a thread parked for good ("waiting on condition") is read as the dump says; the consumer, just
+        // signalled that the queue has an element, is on its way out of its park too
+        assertEquals("(parking)", Dumps.thread(s, "idle-pool-1").stateDetail());
+        assertTrue(Dumps.thread(s, "order-consumer").unparked());
+        assertQuiet(dump);
+    }
+
+    /** The same dump with the header's state word cut off: what is left says parked, and the free lock is orphaned. */
+    @org.junit.jupiter.api.Test
+    void aDamagedHeaderFallsBackToTheThreadState(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Dumps.sample("jdk25/healthy-busy.unparked.txt")));
+        int header = Dumps.lineStartingWith(lines, "\"order-worker-4\"");
+        lines.set(header, lines.get(header).substring(0, lines.get(header).indexOf(" runnable")));
+        Path cut = Files.write(dir.resolve("cut.txt"), lines);
+        JvmThread worker = Dumps.thread(Dumps.readOne(cut), "order-worker-4");
+        assertEquals("(parking)", worker.stateDetail());
+        List<Finding> orphans = Dumps.findings("orphaned-lock", cut);
+        assertEquals(1, orphans.size(), () -> orphans.toString());
+        assertEquals(List.of("order-worker-4"), orphans.get(0).threads());
     }
 }

@@ -162,7 +162,8 @@ public final class LockGraph {
                         if (kind == LockKind.OTHER && ownedByAnyone.contains(a.lock().id())) {
                             kind = LockKind.EXCLUSIVE;
                         }
-                        if (kind.hasOwner()) {
+                        // a thread caught leaving its park was handed the lock, or will try again: no wait now
+                        if (kind.hasOwner() && !t.unparked()) {
                             waits.add(new Wait(t.index(), a.lock(), kind, Optional.of(callerOfLock(t, f)), a.at()));
                         }
                     }

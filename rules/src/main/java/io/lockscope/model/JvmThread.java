@@ -39,6 +39,18 @@ public record JvmThread(
     }
 
     /**
+     * The state detail of a thread that HotSpot shows parked ("WAITING (parking)") while its
+     * header says its OS thread is "runnable": it was unparked, or its park returned at once,
+     * and it is on its way to try the lock again. It waits for nothing at this instant.
+     */
+    public static final String UNPARKED = "(parking, but unparked: its OS thread is runnable)";
+
+    /** Whether this thread was caught leaving a park: see {@link #UNPARKED}. */
+    public boolean unparked() {
+        return stateDetail.equals(UNPARKED);
+    }
+
+    /**
      * A key that follows the same thread across the snapshots of one JVM, text or JSON: the
      * Java thread id, which a JVM never reuses; else the JavaThread address (JDK 1.4 and 5 print
      * no id), which is reused only after the thread has died; else the name.

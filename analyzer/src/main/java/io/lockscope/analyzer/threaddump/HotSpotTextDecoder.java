@@ -1001,6 +1001,10 @@ final class HotSpotTextDecoder {
                     s = ThreadState.RUNNABLE;
                 }
                 detail = headerState;
+            } else if ((s == ThreadState.WAITING || s == ThreadState.TIMED_WAITING) && detail.equals("(parking)")
+                    && headerState.startsWith("runnable")) {
+                // Thread.State still says parked, the OS thread says it runs: an unpark caught in flight
+                detail = JvmThread.UNPARKED;
             }
             if (agentFrames) {
                 ServiceabilityAgentText.monitorOrder(frames, interpretedFrames, s == ThreadState.BLOCKED && detail.startsWith("(on object monitor)"));
