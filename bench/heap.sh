@@ -11,8 +11,7 @@ work="${TMPDIR:-/tmp}/lockscope-bench"
 file="$work/heap-${gigabytes}g.hprof"
 mkdir -p "$work"
 
-(cd "$root" && mvn -q -B -Pbench -DskipTests install)
-cp="$root/bench/target/lockscope-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
+cp=$("$root/bench/classpath.sh")
 
 if [ ! -f "$file" ]; then
   echo "generating a heap dump of about $gigabytes GiB ..." >&2
@@ -33,6 +32,6 @@ awk -v b="$bytes" -v t="$best" 'BEGIN { printf "cat: best of 3 %.2f s = %.0f MB/
 
 # lockscope with a small heap, best of 3; the library once (it is slow, and needs a heap near the dump's size)
 for i in 1 2 3; do
-  java -Xmx256m -XX:+UseSerialGC -cp "$root/analyzer/target/lockscope.jar" io.lockscope.analyzer.bench.HeapThroughput "$file" 2>/dev/null
+  java -Xmx256m -XX:+UseSerialGC -cp "$cp" io.lockscope.bench.HeapThroughput "$file" 2>/dev/null
 done
 java -Xmx"$library_xmx" -cp "$cp" io.lockscope.bench.LibraryLockExtraction "$file"

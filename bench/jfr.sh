@@ -3,7 +3,7 @@
 # MEGABYTES or more (deep stacks, every lock event, no threshold), in one run. Reports, as the
 # median of RUNS rounds (each round runs every reader once, in turn, so noise hits all alike):
 #   cat FILE > /dev/null               the floor: the bytes from the page cache
-#   lockscope                          what `analyze` does with a recording (io.lockscope.analyzer.bench.JfrThroughput)
+#   lockscope                          what `analyze` does with a recording (io.lockscope.bench.JfrThroughput)
 #   RecordingFile                      readEvent() over every event, touching nothing
 #   RecordingFile with fields          the same job as lockscope's written plainly on RecordingFile
 #   RecordingFile with stacks          every event's stack as well
@@ -18,9 +18,7 @@ work="${TMPDIR:-/tmp}/lockscope-bench"
 # named for the generator's source too, so a changed generator makes a new recording
 file="$work/recording-${megabytes}mb-$(sha1sum "$root/bench/src/main/java/io/lockscope/bench/BigRecording.java" | cut -c1-8).jfr"
 mkdir -p "$work"
-(cd "$root" && mvn -q -B -Pbench -DskipTests install)
-cp="$root/bench/target/lockscope-bench-0.1.0-SNAPSHOT.jar:$(cat "$root/bench/target/classpath.txt")"
-jar="$root/analyzer/target/lockscope.jar"
+cp=$("$root/bench/classpath.sh")
 if [ ! -f "$file" ]; then
   echo "recording about $megabytes MB ..." >&2
   java -cp "$cp" io.lockscope.bench.BigRecording "$file" "$megabytes" >&2
@@ -48,7 +46,7 @@ record() {
 for i in $(seq 1 "$runs"); do
   start=$(now); cat "$file" > /dev/null; end=$(now)
   echo "cat $(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }') 0 cat" >> "$results"
-  record lockscope java -Xmx256m -cp "$jar" io.lockscope.analyzer.bench.JfrThroughput "$file"
+  record lockscope java -Xmx256m -cp "$cp" io.lockscope.bench.JfrThroughput "$file"
   record RecordingFile java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file"
   record "RecordingFile-fields" java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file" fields
   record "RecordingFile-stacks" java -Xmx256m -cp "$cp" io.lockscope.bench.RecordingFileBaseline "$file" stacks
@@ -65,4 +63,4 @@ for name in cat lockscope RecordingFile RecordingFile-fields RecordingFile-stack
     if (n != "cat") printf "  peak RSS %d MiB", m
     printf "\n" }'
 done
-echo "lockscope at -Xmx32m: $(java -Xmx32m -cp "$jar" io.lockscope.analyzer.bench.JfrThroughput "$file" 2>&1 | tail -1)"
+echo "lockscope at -Xmx32m: $(java -Xmx32m -cp "$cp" io.lockscope.bench.JfrThroughput "$file" 2>&1 | tail -1)"

@@ -11,13 +11,13 @@ work="${TMPDIR:-/tmp}/lockscope-bench"
 file="$work/threaddumps-${size_mb}mb.txt"
 mkdir -p "$work"
 if [ ! -f "$file" ]; then
-  "$root/lockscope" --version > /dev/null   # builds the jar if needed
+  cp=$("$root/bench/classpath.sh")
   echo "making $file from the corpus ..." >&2
   seed="$work/seed.txt"
   : > "$seed"
   # only files lockscope reads as HotSpot dumps; skip formats it refuses
   for f in "$root"/../shared/corpus/jstack/*.txt "$root"/../shared/corpus/logs/*.txt; do
-    java -cp "$root/analyzer/target/lockscope.jar" io.lockscope.analyzer.bench.IsHotSpotText "$f" && cat "$f" >> "$seed"
+    java -cp "$cp" io.lockscope.bench.IsHotSpotText "$f" && cat "$f" >> "$seed"
   done
   while [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" -lt $((size_mb * 1024 * 1024)) ]; do
     cat "$seed" >> "$file"

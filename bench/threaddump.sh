@@ -12,8 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size_mb=${1:-1024}
 runs=${2:-3}
-"$root/lockscope" --version > /dev/null   # builds the jar if needed
-jar="$root/analyzer/target/lockscope.jar"
+cp=$("$root/bench/classpath.sh")
 file=$("$root/bench/threaddump-log.sh" "$size_mb")
 bytes=$(stat -c %s "$file")
 echo "file: $file, $((bytes / 1024 / 1024)) MiB"
@@ -30,7 +29,7 @@ done
 cat_mbs=$(awk -v n="$bytes" -v t="$best" 'BEGIN { printf "%.0f", n / t / 1e6 }')
 printf "cat:       best of %d runs %.2f s = %d MB/s\n" "$runs" "$best" "$cat_mbs"
 
-line=$(java -Xmx512m -cp "$jar" io.lockscope.analyzer.bench.ThreadDumpThroughput "$file" "$runs")
+line=$(java -Xmx512m -cp "$cp" io.lockscope.bench.ThreadDumpThroughput "$file" "$runs")
 echo "$line"
 ls_mbs=$(echo "$line" | sed -n 's/.* = \([0-9]*\) MB\/s.*/\1/p')
 awk -v l="$ls_mbs" -v c="$cat_mbs" 'BEGIN { printf "ratio:     lockscope reads at %.3f of cat'"'"'s speed (cat is %.1fx faster)\n", l / c, c / l }'

@@ -1,4 +1,4 @@
-package io.lockscope.analyzer.bench;
+package io.lockscope.bench;
 
 import io.lockscope.analyzer.jfr.JfrReader;
 import io.lockscope.model.Recording;

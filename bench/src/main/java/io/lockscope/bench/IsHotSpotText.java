@@ -1,4 +1,4 @@
-package io.lockscope.analyzer.bench;
+package io.lockscope.bench;
 
 import io.lockscope.analyzer.input.Detection;
 import io.lockscope.analyzer.input.FormatDetector;

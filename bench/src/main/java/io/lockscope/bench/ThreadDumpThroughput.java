@@ -1,4 +1,4 @@
-package io.lockscope.analyzer.bench;
+package io.lockscope.bench;
 
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
 import io.lockscope.graph.LockGraph;
@@ -14,7 +14,7 @@ import java.util.List;
  * build its lock graph, look for cycles) and prints the throughput. Used by bench/threaddump.sh,
  * which puts the figure beside {@code cat} of the same file in the same run.
  *
- * <p>Usage: java -cp lockscope.jar io.lockscope.analyzer.bench.ThreadDumpThroughput FILE [RUNS]
+ * <p>Usage: java -cp "$(bench/classpath.sh)" io.lockscope.bench.ThreadDumpThroughput FILE [RUNS]
  */
 public final class ThreadDumpThroughput {
 

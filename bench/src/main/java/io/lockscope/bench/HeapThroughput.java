@@ -1,4 +1,4 @@
-package io.lockscope.analyzer.bench;
+package io.lockscope.bench;
 
 import io.lockscope.analyzer.heap.HeapReader;
 import io.lockscope.model.JvmThread;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Reads one heap dump the way {@code analyze} does and prints what it found, the time, the
  * throughput and the peak resident memory. Used by bench/heap.sh.
  *
- * <p>Usage: java -cp lockscope.jar io.lockscope.analyzer.bench.HeapThroughput FILE.hprof
+ * <p>Usage: java -cp "$(bench/classpath.sh)" io.lockscope.bench.HeapThroughput FILE.hprof
  */
 public final class HeapThroughput {
 
