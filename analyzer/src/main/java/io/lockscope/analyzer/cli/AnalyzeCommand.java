@@ -107,11 +107,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "(default: 120 s plus 1 s per 4 MB of the file; 0: no limit)")
     Long inputTimeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "list every input and every piece of evidence")
-    boolean verbose;
-
-    @Option(names = "--stacktrace", description = "print the stack trace of an internal error")
-    boolean stacktrace;
+    @CommandLine.ParentCommand
+    LockscopeCommand top;
 
     @Override
     public Integer call() throws Exception {
@@ -123,6 +120,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             cl.setOut(spec.commandLine().getOut());
             cl.setErr(spec.commandLine().getErr());
             List<String> args = new ArrayList<>(List.of("capture", String.valueOf(pid), "--analyze"));
+            if (top.verbose) {
+                args.add("--verbose");
+            }
             if (output != null && !output.equals(Path.of("."))) {
                 args.addAll(List.of("-o", output.toString()));
             }
@@ -229,7 +229,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         if (wanted.contains(Format.text)) {
             PrintWriter out = spec.commandLine().getOut();
-            TextSummary.print(report, out, verbose, VisibleText::oneLine);
+            TextSummary.print(report, out, top.verbose, VisibleText::oneLine);
             if (!result.outcome().suppressed().isEmpty()) {
                 out.println(result.outcome().suppressed().size() + " known findings left out by the baseline " + baseline);
             }

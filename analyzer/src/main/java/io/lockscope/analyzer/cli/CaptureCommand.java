@@ -72,6 +72,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--analyze", description = "analyze the folder when done; the reports go into it")
     boolean analyze;
 
+    @CommandLine.ParentCommand
+    LockscopeCommand top;
+
     @Option(names = "--jcmd-timeout", paramLabel = "SECONDS", hidden = true, description = "seconds to wait for one jcmd")
     int jcmdTimeout = 60;
 
@@ -104,7 +107,7 @@ final class CaptureCommand implements Callable<Integer> {
         Path dir = output != null ? output
                 : Path.of("lockscope-capture-" + jvm.pid() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        Capture c = new Capture(jvm, dir, Duration.ofSeconds(jcmdTimeout), err);
+        Capture c = new Capture(jvm, dir, Duration.ofSeconds(jcmdTimeout), err, top.verbose);
         c.manifest.putObject("asked").put("dumps", dumps).put("interval", interval).put("recording", recording).put("heap", heap)
                 .put("analyze", analyze);
         c.run(dumps, interval, recording, heap);
@@ -119,7 +122,8 @@ final class CaptureCommand implements Callable<Integer> {
             CommandLine cl = LockscopeCommand.commandLine();
             cl.setOut(out);
             cl.setErr(err);
-            return cl.execute("analyze", dir.toString(), "-o", dir.toString());
+            return top.verbose ? cl.execute("analyze", dir.toString(), "-o", dir.toString(), "--verbose")
+                    : cl.execute("analyze", dir.toString(), "-o", dir.toString());
         }
         return ExitCode.OK;
     }
@@ -199,6 +203,7 @@ final class CaptureCommand implements Callable<Integer> {
         final Path dir;
         final Duration timeout;
         final PrintWriter err;
+        private final boolean verbose;
         final ObjectNode manifest = JSON.createObjectNode();
         final ArrayNode steps;
         private int taken;
@@ -208,7 +213,8 @@ final class CaptureCommand implements Callable<Integer> {
         private boolean gone;
         private boolean noAnswer;
 
-        Capture(Jvm jvm, Path dir, Duration timeout, PrintWriter err) {
+        Capture(Jvm jvm, Path dir, Duration timeout, PrintWriter err, boolean verbose) {
+            this.verbose = verbose;
             this.jvm = jvm;
             this.dir = dir;
             this.timeout = timeout;
@@ -320,6 +326,11 @@ final class CaptureCommand implements Callable<Integer> {
         }
 
         private Ran run(List<String> command) throws IOException, InterruptedException {
+            if (verbose) {
+                progress(null);
+                err.println("lockscope: running " + String.join(" ", command));
+                err.flush();
+            }
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             java.util.concurrent.CompletableFuture<byte[]> bytes = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {

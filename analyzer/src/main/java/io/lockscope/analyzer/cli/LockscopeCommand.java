@@ -22,6 +22,15 @@ public final class LockscopeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // options every subcommand takes (picocli copies them down; the value lands here)
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "say more: analyze lists every input and every piece of evidence; capture, every jcmd it runs")
+    boolean verbose;
+
+    @CommandLine.Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace of an internal error")
+    boolean stacktrace;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: analyze, capture, rules, explain or mcp");
@@ -36,7 +45,7 @@ public final class LockscopeCommand implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("lockscope: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            if (parsed.hasMatchedOption("--stacktrace")) {
+            if (cmd.getCommandSpec().root().userObject() instanceof LockscopeCommand top && top.stacktrace) {
                 e.printStackTrace(err);
             } else {
                 err.println("(run again with --stacktrace for details)");

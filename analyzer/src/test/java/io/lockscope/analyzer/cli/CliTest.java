@@ -76,6 +76,21 @@ public class CliTest {
     }
 
     @Test
+    void verboseListsTheInputsWhereverItStandsOnTheCommandLine() {
+        String dump = Dumps.sample("jdk17/monitor-deadlock.txt").toString();
+        Run quiet = run("analyze", dump, "-o", out.toString(), "--format", "text", "--fail-on", "never");
+        Run after = run("analyze", dump, "-o", out.toString(), "--format", "text", "--fail-on", "never", "-v");
+        Run before = run("--verbose", "analyze", dump, "-o", out.toString(), "--format", "text", "--fail-on", "never");
+        String readLine = "read    " + dump + ": 1 dump (jstack)";
+        assertFalse(quiet.out().contains(readLine), quiet.out());
+        assertTrue(after.out().contains(readLine), after.out());
+        assertTrue(before.out().contains(readLine), before.out());
+        // every subcommand takes the common options
+        assertEquals(ExitCode.OK, run("rules", "--stacktrace", "-v").exit());
+        assertEquals(ExitCode.OK, run("explain", "deadlock", "--stacktrace").exit());
+    }
+
+    @Test
     void healthyDumpExitsZero() {
         Run r = run("analyze", Dumps.sample("jdk17/healthy-busy.txt").toString(), "-o", out.toString(), "--format", "json");
         assertEquals(ExitCode.OK, r.exit(), r.err());
