@@ -31,7 +31,7 @@ public final class ThreadDumpThroughput {
             counts[0] = counts[1] = counts[2] = 0;
             long start = System.nanoTime();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                ThreadDumpReader.readText(in, file.toString(), s -> {
+                ThreadDumpReader.readText(in, file.toString(), io.lockscope.analyzer.threaddump.TextDialect.JSTACK, s -> {
                     counts[0]++;
                     counts[1] += s.threads().size();
                     counts[2] += LockGraph.of(s).cycles().size();

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.lockscope.analyzer.threaddump.TextDialect;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -23,17 +24,17 @@ public final class FormatDetector {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private static final Pattern HOTSPOT_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*(?:tid=|prio=)");
-    private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^\".*\" - Thread t@\\d+");
+    private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^" + TextDialect.ACTUATOR_HEADER);
     /** Spring Boot's actuator writes lock lines as HotSpot does, "- locked <6e68b1a0> (a ...)"; VisualVM as "- locked pkg.Class@hash" */
     private static final Pattern ACTUATOR_LOCK = Pattern.compile("(?m)^\t- (?:locked|waiting on|waiting to lock|parking to wait for|Locked) <[0-9a-f]+> \\(a ");
     /** The JDK 6 JMX demo's rendering (FullThreadDump): "name" id=3149 in RUNNABLE */
-    private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^\".*\" id=\\d+ in [A-Z_]+");
+    private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^" + TextDialect.JMX_DEMO_HEADER);
     /** ThreadInfo.toString(): "name" daemon prio=5 Id=12 WAITING on ... (no prio before JDK 9) */
-    private static final Pattern THREADINFO_TOSTRING = Pattern.compile("(?m)^\".*\"(?: daemon)?(?: prio=\\d+)? Id=\\d+ [A-Z_]+");
+    private static final Pattern THREADINFO_TOSTRING = Pattern.compile("(?m)^" + TextDialect.THREADINFO_HEADER);
     private static final Pattern TID_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*tid=");
-    private static final Pattern SA_THREAD = Pattern.compile("(?m)^Thread (?:t@)?\\d+: \\(state = ");
+    private static final Pattern SA_THREAD = Pattern.compile("(?m)^" + TextDialect.AGENT_THREAD);
     /** a frame as the Serviceability Agent prints it: " - java.lang.Thread.sleep(long) @bci=0 (Interpreted frame)" */
-    private static final Pattern SA_FRAME = Pattern.compile("(?m)^ - [^\\s(]+\\([^)]*\\) @bci=");
+    private static final Pattern SA_FRAME = Pattern.compile("(?m)^" + TextDialect.AGENT_FRAME);
     private static final Pattern JROCKIT = Pattern.compile("(?m)^===== FULL THREAD DUMP");
     private static final Pattern JAVACORE = Pattern.compile("(?m)^0SECTION|^1TISIGINFO");
     /** Android's ART: "----- pid 28941 at 2023-04-04 22:06:31.064728684+0200 -----" (or its waiting channels) */

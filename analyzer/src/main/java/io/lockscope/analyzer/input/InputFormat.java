@@ -1,18 +1,20 @@
 package io.lockscope.analyzer.input;
 
+import io.lockscope.analyzer.threaddump.TextDialect;
+
 /** Every format lockscope recognizes, read or not yet. Told from content, never from the name. */
 public enum InputFormat {
-    JSTACK("jstack", "HotSpot thread dump (jstack, jcmd Thread.print, SIGQUIT)", true),
+    JSTACK(TextDialect.JSTACK.id(), "HotSpot thread dump (jstack, jcmd Thread.print, SIGQUIT)", true),
     JCMD_JSON("jcmd-json", "JSON thread dump (jcmd Thread.dump_to_file -format=json)", true),
     HPROF("hprof", "HPROF heap dump", true),
     JFR("jfr", "JDK Flight Recorder recording", true),
-    JHSDB("jhsdb", "Serviceability Agent thread dump (jhsdb jstack, JDK 9+)", true),
-    JSTACK_F("jstack-f", "jstack -F (Serviceability Agent) thread dump, JDK 5 to 8", true),
-    THREADINFO("threadinfo", "ThreadInfo.toString() text, as applications and JMX tools log threads (\"name\" prio=5 Id=N STATE)", true),
-    THREADINFO_TEXT("threadinfo-text", "JMX demo ThreadInfo text (\"name\" id=N in STATE)", true),
-    ACTUATOR_TEXT("actuator-text", "Spring Boot actuator text thread dump (GET /actuator/threaddump, text/plain)", true),
+    JHSDB(TextDialect.JHSDB.id(), "Serviceability Agent thread dump (jhsdb jstack, JDK 9+)", true),
+    JSTACK_F(TextDialect.JSTACK_F.id(), "jstack -F (Serviceability Agent) thread dump, JDK 5 to 8", true),
+    THREADINFO(TextDialect.THREADINFO.id(), "ThreadInfo.toString() text, as applications and JMX tools log threads (\"name\" prio=5 Id=N STATE)", true),
+    THREADINFO_TEXT(TextDialect.THREADINFO_TEXT.id(), "JMX demo ThreadInfo text (\"name\" id=N in STATE)", true),
+    ACTUATOR_TEXT(TextDialect.ACTUATOR_TEXT.id(), "Spring Boot actuator text thread dump (GET /actuator/threaddump, text/plain)", true),
     ACTUATOR_JSON("actuator-json", "Spring Boot actuator JSON thread dump (GET /actuator/threaddump)", true),
-    VISUALVM_TEXT("visualvm-text", "VisualVM text thread dump (\"name\" - Thread t@N, locks as Class@hash)", true),
+    VISUALVM_TEXT(TextDialect.VISUALVM_TEXT.id(), "VisualVM text thread dump (\"name\" - Thread t@N, locks as Class@hash)", true),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),
@@ -41,5 +43,15 @@ public enum InputFormat {
 
     public boolean readable() {
         return readable;
+    }
+
+    /** The dialect of HotSpot-shaped text this format is, for the reader; empty for any other format. */
+    public java.util.Optional<TextDialect> dialect() {
+        for (TextDialect d : TextDialect.values()) {
+            if (d.id().equals(id)) {
+                return java.util.Optional.of(d);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

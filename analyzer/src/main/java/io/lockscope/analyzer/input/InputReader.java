@@ -3,6 +3,7 @@ package io.lockscope.analyzer.input;
 import io.lockscope.analyzer.heap.HeapReader;
 import io.lockscope.analyzer.jfr.JfrReader;
 import io.lockscope.analyzer.threaddump.SnapshotSink;
+import io.lockscope.analyzer.threaddump.TextDialect;
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -175,7 +176,7 @@ public final class InputReader {
                 case JROCKIT -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JROCKIT, in, display, counting);
                 case JAVACORE -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JAVACORE, in, display, counting);
                 case ANR -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.ANR, in, display, counting);
-                default -> ThreadDumpReader.readText(in, display, counting);
+                default -> ThreadDumpReader.readText(in, display, f.dialect().orElse(TextDialect.JSTACK), counting);
             };
             if (r.snapshots() == 0) {
                 return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED,

@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.jfr;
 
+import io.lockscope.analyzer.LongMap;
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmHints;
@@ -442,7 +443,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             int n = i + 1;
             Instant at = threadDumpTimes.get(i);
             ThreadDumpReader.readText(new ByteArrayInputStream(threadDumps.get(i).getBytes(StandardCharsets.UTF_8)),
-                    file + "#threaddump-" + n, s -> snapshots.accept(new Snapshot(s.label().replaceFirst("#1$", ""),
+                    file + "#threaddump-" + n, io.lockscope.analyzer.threaddump.TextDialect.JSTACK, s -> snapshots.accept(new Snapshot(s.label().replaceFirst("#1$", ""),
                             "jfr-threaddump", SourceRef.file(file), Optional.of(at), hints, s.threads(), s.monitorOwners(),
                             s.synchronizerOwners(), s.reportedDeadlocks(), s.synchronizers())));
         }

@@ -183,7 +183,7 @@ final class AnrDecoder {
         }
         Matcher held = HELD_BY.matcher(line);
         String text = held.find() ? line.substring(0, held.start()) : line;
-        LockRef lock = HotSpotTextDecoder.parseLockRef(text, 2);
+        LockRef lock = DumpLines.parseLockRef(text, 2);
         if (lock == null) {
             return;
         }

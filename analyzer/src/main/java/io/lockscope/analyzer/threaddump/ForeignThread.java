@@ -68,7 +68,7 @@ final class ForeignThread {
         if (frameText == null) {
             return;
         }
-        frames.add(HotSpotTextDecoder.toFrame(frameText, frameLocks == null ? List.of() : frameLocks));
+        frames.add(DumpLines.toFrame(frameText, frameLocks == null ? List.of() : frameLocks));
         frameText = null;
         frameLocks = null;
     }

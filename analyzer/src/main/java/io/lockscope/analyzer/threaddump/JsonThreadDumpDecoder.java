@@ -145,7 +145,7 @@ final class JsonThreadDumpDecoder {
         }
         List<Frame> frames = new ArrayList<>(stack.size());
         for (int i = 0; i < stack.size(); i++) {
-            frames.add(HotSpotTextDecoder.toFrame(stripModule(stack.get(i)), locks.get(i)));
+            frames.add(DumpLines.toFrame(stripModule(stack.get(i)), locks.get(i)));
         }
         if (stack.isEmpty() && !locks.get(0).isEmpty()) {
             frames.add(new Frame("", "", locks.get(0)));

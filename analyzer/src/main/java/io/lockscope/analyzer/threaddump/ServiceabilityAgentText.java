@@ -18,6 +18,27 @@ final class ServiceabilityAgentText {
     private ServiceabilityAgentText() {
     }
 
+    /** A JDK 5-8 jstack -F thread, matched by {@link TextDialect#AGENT_THREAD_LINE}: no name but its OS thread id, and the VM's state rather than Thread.State. */
+    static TextThread threadHeader(java.util.regex.Matcher m, long n, String file, java.util.Map<String, Frame> frameCache) {
+        boolean mac = m.group(1) != null;
+        TextThread t = new TextThread("Thread " + (mac ? "t@" : "") + m.group(2), n, file, frameCache);
+        if (!mac) {
+            // the Linux LWP id, which jstack prints in hex as nid=
+            t.nid = "0x" + Long.toHexString(Long.parseLong(m.group(2)));
+        }
+        String vmState = m.group(3);
+        t.state = switch (vmState) {
+            case "IN_JAVA", "IN_NATIVE", "IN_VM" -> ThreadState.RUNNABLE;
+            case "NEW", "UNINITIALIZED" -> ThreadState.NEW;
+            default -> ThreadState.UNKNOWN;
+        };
+        t.stateDetail = "the VM's state " + vmState;
+        t.headerState = vmState.equals("BLOCKED")
+                ? "the VM's state BLOCKED: sleeping, waiting, parked or entering a monitor (jstack -F does not say which)"
+                : "the VM's state " + vmState;
+        return t;
+    }
+
     /**
      * A Serviceability Agent frame, {@code - pkg.Class.method(long, int) @bci=14, line=211 (Interpreted frame)},
      * as HotSpot's text would name it: {@code pkg.Class.method(Class.java:211)}. The agent prints no file name.

@@ -24,10 +24,10 @@ public final class ThreadDumpReader {
     public record TextResult(int snapshots, long lines, long bytes, String note, String cutShort, String excerpt) {
     }
 
-    /** Reads every HotSpot dump in the text, handing each to the sink as soon as it is complete. */
-    public static TextResult readText(InputStream in, String name, SnapshotSink sink) throws IOException {
+    /** Reads every dump of the dialect in the text, handing each to the sink as soon as it is complete. */
+    public static TextResult readText(InputStream in, String name, TextDialect dialect, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
-        HotSpotTextDecoder decoder = new HotSpotTextDecoder(name, sink);
+        HotSpotTextDecoder decoder = new HotSpotTextDecoder(name, dialect, sink);
         int n;
         try {
             n = decoder.decode(lines);

@@ -1,0 +1,131 @@
+package io.lockscope.analyzer.threaddump;
+
+import io.lockscope.model.Frame;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The line grammar HotSpot's text shares with every rendering that copies it: where a thread's
+ * name ends, the lock lines ({@code - locked <0x...> (a java.lang.Object)}) and what each kind
+ * means, locks named by address or by {@code Class@hash}, and frames as
+ * {@code pkg.Class.method(File.java:12)}. Readers of other JVMs' dumps use the lock and frame
+ * parts too.
+ */
+final class DumpLines {
+
+    private DumpLines() {
+    }
+
+    /** A lock line's kind and where its lock starts, e.g. "- waiting to lock " is 18 characters. */
+    record LockLine(LockAction.Kind kind, int from) {
+    }
+
+    private static final String[] LOCK_PREFIXES = {
+        "- locked ", "- waiting to lock ", "- waiting on ", "- parking to wait for ", "- waiting to re-lock in wait() ", "- eliminated "};
+    private static final LockAction.Kind[] LOCK_KINDS = {
+        LockAction.Kind.LOCKED, LockAction.Kind.WAITING_TO_LOCK, LockAction.Kind.WAITING_ON, LockAction.Kind.PARKING,
+        LockAction.Kind.WAITING_TO_RELOCK, LockAction.Kind.ELIMINATED};
+
+    /** The lock line HotSpot's {@code javaVFrame::print_lock_info_on} prints; null for any other line. */
+    static LockLine lockLine(String line) {
+        for (int i = 0; i < LOCK_PREFIXES.length; i++) {
+            if (line.startsWith(LOCK_PREFIXES[i])) {
+                return new LockLine(LOCK_KINDS[i], LOCK_PREFIXES[i].length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where a thread's name ends: the last quote after which the line reads as a thread header. A
+     * name may hold quotes itself ("Bad "name""), and a vendor's header may quote a field after the
+     * name (user="NAME"): neither the first nor the last quote of the line is always the one.
+     */
+    static int closingQuote(String line) {
+        for (int q = line.lastIndexOf('"'); q > 0; q = line.lastIndexOf('"', q - 1)) {
+            if (isThreadHeader(line, q)) {
+                return q;
+            }
+        }
+        return line.lastIndexOf('"');
+    }
+
+    static boolean isThreadHeader(String line, int close) {
+        if (close + 1 >= line.length() || line.charAt(close + 1) != ' ') {
+            return false;
+        }
+        // "prio=" for Java threads on every JDK; "tid=" also for VM threads; "nid=" for both.
+        return line.indexOf(" tid=", close) > 0 || line.indexOf(" prio=", close) > 0;
+    }
+
+    /** {@code <0x000000069e37c2c0> (a java.lang.Object)}; null for "no object reference available". */
+    static LockRef parseLockRef(String line, int from) {
+        int lt = line.indexOf('<', from);
+        int gt = lt < 0 ? -1 : line.indexOf('>', lt);
+        if (gt < 0) {
+            return classAtHash(line.substring(Math.min(from, line.length())));
+        }
+        String id = line.substring(lt + 1, gt);
+        if (id.isEmpty() || id.indexOf(' ') >= 0) {
+            return null;
+        }
+        int a = line.indexOf("(a ", gt);
+        String cls = "?";
+        if (a >= 0) {
+            // the actuator's "<6e68b1a0> (a ...NonfairSync) owned by "transfer-b-to-a" t@32"
+            int owned = line.indexOf(") owned by \"", a);
+            int end = owned > 0 ? owned : line.lastIndexOf(')');
+            cls = end > a ? line.substring(a + 3, end) : line.substring(a + 3);
+            // "(a java.lang.Class for java.lang.String)" locks the class object of String
+        }
+        return new LockRef(id, ServiceabilityAgentText.binaryName(cls));
+    }
+
+    /**
+     * VisualVM's lock, "java.io.BufferedInputStream@5284339c" (in the ownable list after "locked "):
+     * the identity hash is its id, as in ThreadInfo's renderings. Null for anything else.
+     */
+    static LockRef classAtHash(String text) {
+        String t = text.strip();
+        if (t.startsWith("locked ")) {
+            t = t.substring(7);
+        }
+        int space = t.indexOf(' ');
+        String token = space < 0 ? t : t.substring(0, space);
+        int at = token.lastIndexOf('@');
+        if (at <= 0 || at == token.length() - 1 || !token.substring(at + 1).matches("[0-9a-f]+")) {
+            return null;
+        }
+        return new LockRef(token.substring(at + 1), token.substring(0, at));
+    }
+
+    /** A frame line's text after "at ", with the locks printed under it. */
+    static Frame toFrame(String text, List<LockAction> locks) {
+        text = ThreadMXBeanText.withoutLoaderAndModule(text);
+        int paren = text.indexOf('(');
+        if (paren < 0 || !text.endsWith(")")) {
+            return new Frame(text, "", locks);
+        }
+        return new Frame(text.substring(0, paren), text.substring(paren + 1, text.length() - 1), locks);
+    }
+
+    static boolean isZero(String hex) {
+        String h = hex.startsWith("0x") ? hex.substring(2) : hex;
+        for (int i = 0; i < h.length(); i++) {
+            if (h.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static OptionalLong parseLong(String s) {
+        try {
+            return OptionalLong.of(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
