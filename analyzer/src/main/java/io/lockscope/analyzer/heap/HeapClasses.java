@@ -60,6 +60,16 @@ final class HeapClasses {
     private HeapClasses() {
     }
 
+    /** The thread of a queue or condition node: {@code waiter} since JDK 14's AQS rewrite, {@code thread} before. */
+    static long nodeWaiter(HeapObjects.HeapObject node) {
+        return node.has("waiter") ? node.get("waiter") : node.get("thread");
+    }
+
+    /** Whether a queue node gave up waiting: {@code status < 0} since JDK 14 (CANCELLED), {@code waitStatus == 1} before. */
+    static boolean nodeCancelled(HeapObjects.HeapObject node) {
+        return node.has("status") ? node.get("status") < 0 : node.get("waitStatus") == 1;
+    }
+
     static boolean isWanted(HeapStructure s, HeapStructure.ClassInfo c) {
         return s.isSubclassOf(c, THREAD) || c.name.equals(FIELD_HOLDER)
                 || s.isSubclassOf(c, AOS) || s.isSubclassOf(c, AQS_NODE) || s.isSubclassOf(c, AQLS_NODE)

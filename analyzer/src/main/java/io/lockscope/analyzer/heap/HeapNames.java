@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.heap;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +25,19 @@ final class HeapNames implements HprofHandler {
     private final LongSet targets;
     private final boolean scanReferrers;
     private final long[] stringClasses;
-    final Map<Long, long[]> strings = new HashMap<>(); // String id -> {value array id, coder, offset, count}
+    /** A String's fields: its value array, its coder (JDK 9+, 1 for UTF-16), and offset and count (JDK 6 and older, -1 if none). */
+    record StringFields(long valueId, long coder, long offset, long count) {
+    }
+
+    final Map<Long, StringFields> strings = new HashMap<>();
     final Map<Long, String> arrays = new HashMap<>();
     final List<Referrer> referrers = new ArrayList<>();
     /** Stack frames that reach a lock of interest: {lock or wrapper id, thread serial}. */
-    final List<long[]> frameRoots = new ArrayList<>();
+    /** An object a thread's stack frame reaches (a local variable, an argument): a ROOT_JAVA_FRAME. */
+    record FrameRoot(long objectId, long threadSerial) {
+    }
+
+    final List<FrameRoot> frameRoots = new ArrayList<>();
     private int pendingArrays = -1;
 
     HeapNames(HeapStructure structure, LongSet stringIds, LongSet charArrayIds, LongSet targets) {
@@ -110,7 +119,7 @@ final class HeapNames implements HprofHandler {
     @Override
     public void rootJavaFrame(long objectId, long threadSerial, int frameNumber) {
         if (scanReferrers && targets.contains(objectId)) {
-            frameRoots.add(new long[] {objectId, threadSerial});
+            frameRoots.add(new FrameRoot(objectId, threadSerial));
         }
     }
 
@@ -121,7 +130,7 @@ final class HeapNames implements HprofHandler {
         if (stringIds.contains(id) && isString(classId)) {
             long[] v = HeapObjects.decode(layout, fields, base, length, structure.idSize);
             long value = at(layout, v, "value");
-            strings.put(id, new long[] {value, at(layout, v, "coder"), at(layout, v, "offset"), layout.indexOf("count") < 0 ? -1 : at(layout, v, "count")});
+            strings.put(id, new StringFields(value, at(layout, v, "coder"), at(layout, v, "offset"), layout.indexOf("count") < 0 ? -1 : at(layout, v, "count")));
             arrayIds.add(value);
             rememberIfRecent(value);
         }
@@ -158,7 +167,7 @@ final class HeapNames implements HprofHandler {
 
     @Override
     public void primitiveArrayAt(long id, int type, int count, long position) {
-        if (pendingArrays < 0 && (type == HprofDecoder.T_CHAR || type == HprofDecoder.T_BYTE) && count <= NAME_BYTES) {
+        if (pendingArrays < 0 && (type == Hprof.T_CHAR || type == Hprof.T_BYTE) && count <= NAME_BYTES) {
             recentIds[recentNext] = id;
             recentPositions[recentNext] = position;
             recentNext = (recentNext + 1) % RECENT;
@@ -176,12 +185,12 @@ final class HeapNames implements HprofHandler {
 
     @Override
     public boolean wantsPrimitiveArray(long id, int type) {
-        return (type == HprofDecoder.T_CHAR || type == HprofDecoder.T_BYTE) && arrayIds.contains(id) && !arrays.containsKey(id);
+        return (type == Hprof.T_CHAR || type == Hprof.T_BYTE) && arrayIds.contains(id) && !arrays.containsKey(id);
     }
 
     @Override
     public void primitiveArray(long id, int type, byte[] data) {
-        arrays.put(id, type == HprofDecoder.T_CHAR ? utf16(data, false) : latin1OrRaw(data));
+        arrays.put(id, type == Hprof.T_CHAR ? utf16(data, false) : latin1OrRaw(data));
         if (pendingArrays > 0) {
             pendingArrays--;
         }
@@ -196,8 +205,8 @@ final class HeapNames implements HprofHandler {
                 still.add(id);
                 continue;
             }
-            Object[] r = HprofDecoder.primitiveArrayAt(path, at, structure.idSize);
-            primitiveArray(id, (Integer) r[0], (byte[]) r[1]);
+            PrimitiveArray r = primitiveArrayAt(path, at, structure.idSize);
+            primitiveArray(id, r.type(), r.data());
         }
         return still;
     }
@@ -220,32 +229,63 @@ final class HeapNames implements HprofHandler {
 
     /** The text of a String object or a char[] (JDK 8 thread names), or empty if not read. */
     String text(long id) {
-        long[] s = strings.get(id);
+        StringFields s = strings.get(id);
         if (s == null) {
             return arrays.getOrDefault(id, "");
         }
-        String raw = arrays.get(s[0]);
+        String raw = arrays.get(s.valueId());
         if (raw == null) {
             return "";
         }
         String text = raw;
         // JDK 9+: a byte[] with coder 1 holds UTF-16 in the JVM's byte order, little-endian on x86 and ARM
-        if (s[1] == 1) {
+        if (s.coder() == 1) {
             text = utf16(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true);
         }
-        if (s[3] >= 0 && s[2] >= 0 && s[2] + s[3] <= text.length() && s[3] > 0) {
-            text = text.substring((int) s[2], (int) (s[2] + s[3])); // JDK 6 and older: offset and count
+        if (s.count() > 0 && s.offset() >= 0 && s.offset() + s.count() <= text.length()) {
+            text = text.substring((int) s.offset(), (int) (s.offset() + s.count())); // JDK 6 and older: offset and count
         }
         return text;
     }
 
     LongSet missingArrays() {
         LongSet missing = new LongSet();
-        for (long[] s : strings.values()) {
-            if (s[0] != 0 && !arrays.containsKey(s[0])) {
-                missing.add(s[0]);
+        for (StringFields s : strings.values()) {
+            if (s.valueId() != 0 && !arrays.containsKey(s.valueId())) {
+                missing.add(s.valueId());
             }
         }
         return missing;
+    }
+
+    /** A primitive array's element type (T_CHAR, T_BYTE, ...) and its bytes. */
+    record PrimitiveArray(int type, byte[] data) {
+    }
+
+    /** Reads the primitive array sub-record that starts at {@code position}. */
+    static PrimitiveArray primitiveArrayAt(java.nio.file.Path path, long position, int idSize) throws IOException {
+        try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(path)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(1 + idSize + 4 + 4 + 1);
+            fc.read(head, position);
+            head.flip();
+            if ((head.get() & 0xff) != Hprof.PRIMITIVE_ARRAY_DUMP) {
+                throw new IOException("no primitive array at byte " + position);
+            }
+            if (idSize == 4) {
+                head.getInt();
+            } else {
+                head.getLong();
+            }
+            head.getInt();
+            int n = head.getInt();
+            int type = head.get() & 0xff;
+            int width = type == Hprof.T_CHAR ? 2 : 1;
+            if (n < 0 || (long) n * width > fc.size() - position) {
+                throw new HprofDecoder.Damage(String.format("a primitive array at byte %,d says %,d elements, past the file's end", position, n));
+            }
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(n * width);
+            fc.read(data, position + head.capacity());
+            return new PrimitiveArray(type, data.array());
+        }
     }
 }

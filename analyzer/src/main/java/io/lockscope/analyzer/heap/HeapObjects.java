@@ -208,11 +208,11 @@ final class HeapObjects implements HprofHandler {
             }
             int at = base + off;
             values[i] = switch (type) {
-                case HprofDecoder.T_OBJECT -> idSize == 4 ? b.getInt(at) & 0xffffffffL : b.getLong(at);
-                case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> b.get(at);
-                case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> b.getShort(at) & 0xffff;
-                case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> b.getInt(at);
-                case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> b.getLong(at);
+                case Hprof.T_OBJECT -> idSize == 4 ? b.getInt(at) & 0xffffffffL : b.getLong(at);
+                case Hprof.T_BOOLEAN, Hprof.T_BYTE -> b.get(at);
+                case Hprof.T_CHAR, Hprof.T_SHORT -> b.getShort(at) & 0xffff;
+                case Hprof.T_FLOAT, Hprof.T_INT -> b.getInt(at);
+                case Hprof.T_DOUBLE, Hprof.T_LONG -> b.getLong(at);
                 default -> 0;
             };
         }

@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.heap;
 
 import io.lockscope.analyzer.heap.HeapObjects.HeapObject;
+import io.lockscope.analyzer.heap.HeapSynchronizers.SyncFacts;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.JvmThread;
@@ -77,7 +78,7 @@ public final class HeapReader {
         Model model = new Model(structure, objects);
         HeapNames names = new HeapNames(structure, model.stringIds, model.charArrayIds, model.referrerTargets);
         t0 = System.nanoTime();
-        List<long[]> segments = structure.segments.getOrDefault(structure.heapDumps - 1, List.of());
+        List<HeapStructure.Segment> segments = structure.segments.getOrDefault(structure.heapDumps - 1, List.of());
         int threads = Math.min(Runtime.getRuntime().availableProcessors(), 4);
         HprofDecoder.Progress p3 = !gzip && threads > 1 && segments.size() >= 2 * threads && p1.complete()
                 ? parallelPass(path, size, structure, names, segments, threads)
@@ -131,14 +132,14 @@ public final class HeapReader {
      * of about equal bytes, each with its own collector; their findings are merged in order.
      */
     private static HprofDecoder.Progress parallelPass(Path path, long size, HeapStructure structure, HeapNames names,
-            List<long[]> segments, int threads) throws IOException {
-        long total = segments.stream().mapToLong(x -> x[1]).sum();
-        List<List<long[]>> shares = new ArrayList<>();
-        List<long[]> current = new ArrayList<>();
+            List<HeapStructure.Segment> segments, int threads) throws IOException {
+        long total = segments.stream().mapToLong(HeapStructure.Segment::length).sum();
+        List<List<HeapStructure.Segment>> shares = new ArrayList<>();
+        List<HeapStructure.Segment> current = new ArrayList<>();
         long bytes = 0;
-        for (long[] seg : segments) {
+        for (HeapStructure.Segment seg : segments) {
             current.add(seg);
-            bytes += seg[1];
+            bytes += seg.length();
             if (bytes >= total / threads && shares.size() < threads - 1) {
                 shares.add(current);
                 current = new ArrayList<>();
@@ -152,21 +153,23 @@ public final class HeapReader {
             return t;
         });
         try {
-            List<java.util.concurrent.Future<Object[]>> results = new ArrayList<>();
-            for (List<long[]> share : shares) {
+            record Share(HeapNames names, HprofDecoder.Progress progress) {
+            }
+            List<java.util.concurrent.Future<Share>> results = new ArrayList<>();
+            for (List<HeapStructure.Segment> share : shares) {
                 HeapNames collector = names.share();
                 results.add(pool.submit(() -> {
                     try (HprofInput in = HprofInput.open(path, false)) {
                         HprofDecoder.Progress p = new HprofDecoder(in, size).segments(collector, share, structure.heapDumps - 1);
-                        return new Object[] {collector, p};
+                        return new Share(collector, p);
                     }
                 }));
             }
             HprofDecoder.Progress worst = null;
-            for (java.util.concurrent.Future<Object[]> f : results) {
-                Object[] r = f.get();
-                names.merge((HeapNames) r[0]);
-                HprofDecoder.Progress p = (HprofDecoder.Progress) r[1];
+            for (java.util.concurrent.Future<Share> f : results) {
+                Share r = f.get();
+                names.merge(r.names());
+                HprofDecoder.Progress p = r.progress();
                 if (worst == null || !p.complete()) {
                     worst = p;
                 }
@@ -258,14 +261,15 @@ public final class HeapReader {
                 if (!s.agent) {
                     traceOf.put(r.objectId(), r.traceSerial());
                 }
-                long[] started = s.startedThreads.get(r.threadSerial());
+                HeapStructure.StartedThread started = s.startedThreads.get(r.threadSerial());
                 if (started != null) {
-                    agentNames.put(r.objectId(), s.strings.getOrDefault(started[2], ""));
+                    agentNames.put(r.objectId(), s.strings.getOrDefault(started.nameId(), ""));
                 }
             }
+            HeapSynchronizers synchronizers = new HeapSynchronizers(s, o, threads, wrappersOfSync, threadByTid);
             List<SyncFacts> facts = new ArrayList<>();
             for (HeapObject sync : syncs.values()) {
-                SyncFacts f = facts(sync);
+                SyncFacts f = synchronizers.facts(sync);
                 if (f.interesting()) {
                     facts.add(f);
                     f.threads().forEach(t -> index.putIfAbsent(t, index.size()));
@@ -291,10 +295,10 @@ public final class HeapReader {
                 threadBySerial.put(r.threadSerial(), r.objectId());
             }
             Map<Long, Set<Integer>> framesByTarget = new HashMap<>();
-            for (long[] root : names.frameRoots) {
-                Long thread = threadBySerial.get(root[1]);
+            for (HeapNames.FrameRoot root : names.frameRoots) {
+                Long thread = threadBySerial.get(root.threadSerial());
                 if (thread != null && index.containsKey(thread)) {
-                    framesByTarget.computeIfAbsent(root[0], k -> new java.util.TreeSet<>()).add(index.get(thread));
+                    framesByTarget.computeIfAbsent(root.objectId(), k -> new java.util.TreeSet<>()).add(index.get(thread));
                 }
             }
             List<SynchronizerState> states = new ArrayList<>();
@@ -408,213 +412,6 @@ public final class HeapReader {
                 return "(on object monitor)";
             }
             return "";
-        }
-
-        /** One synchronizer as the heap shows it, before threads have their indexes. */
-        record SyncFacts(HeapObject sync, LockKind kind, long state, long exclusive, long shared, long owner,
-                List<long[]> readers, List<long[]> queued, List<Long> conditionWaiters, List<Long> referrerTargets) {
-
-            boolean interesting() {
-                return (exclusive > 0 && owner != 0) || !queued.isEmpty() || !readers.isEmpty() || shared > 0
-                        || (exclusive > 0 && owner == 0) || (owner != 0 && state == 0 && kind == LockKind.EXCLUSIVE);
-            }
-
-            List<Long> threads() {
-                List<Long> out = new ArrayList<>();
-                if (owner != 0) {
-                    out.add(owner);
-                }
-                readers.forEach(r -> out.add(r[0]));
-                queued.forEach(q -> out.add(q[0]));
-                out.addAll(conditionWaiters);
-                return out;
-            }
-
-            SynchronizerState toState(Map<Long, Integer> index, Map<Long, List<HeapNames.Referrer>> referrers,
-                    Map<Long, Set<Integer>> framesByTarget, Map<Long, HeapStructure.ClassInfo> classes, String display) {
-                String cls = sync.cls().name;
-                LockRef lock = new LockRef("0x" + Long.toHexString(sync.id()), cls);
-                List<SynchronizerState.ReadHold> rs = new ArrayList<>();
-                for (long[] r : readers) {
-                    rs.add(new SynchronizerState.ReadHold(index.get(r[0]), r[1], r[2] == 0 ? "firstReader" : r[2] == 1 ? "cachedHoldCounter" : "readHolds"));
-                }
-                List<SynchronizerState.Queued> qs = new ArrayList<>();
-                for (long[] q : queued) {
-                    qs.add(new SynchronizerState.Queued(index.get(q[0]), q[1] != 0));
-                }
-                List<SynchronizerState.Referrer> refs = new ArrayList<>();
-                Set<Long> own = new HashSet<>(referrerTargets);
-                for (long target : referrerTargets) {
-                    for (HeapNames.Referrer r : referrers.getOrDefault(target, List.of())) {
-                        HeapStructure.ClassInfo c = classes.get(r.classId());
-                        // the lock's own parts (its wrapper, its read and write views, its conditions and
-                        // queue nodes) and its waiters' parkBlocker point to it too; they say nothing about
-                        // where the program keeps it
-                        if (own.contains(r.objectId()) || r.field().equals("parkBlocker") || (c != null && (c.name.startsWith("java.util.concurrent.locks.")
-                                && (c.name.contains("$Node") || c.name.contains("ConditionObject") || c.name.endsWith("$ReadLock")
-                                || c.name.endsWith("$WriteLock") || c.name.endsWith("Node"))))) {
-                            continue;
-                        }
-                        refs.add(new SynchronizerState.Referrer(c == null ? "?" : c.name, r.field(), "0x" + Long.toHexString(r.objectId())));
-                    }
-                }
-                Set<Integer> frames = new java.util.TreeSet<>();
-                for (long target : referrerTargets) {
-                    frames.addAll(framesByTarget.getOrDefault(target, Set.of()));
-                }
-                return new SynchronizerState(lock, kind, state, exclusive, shared,
-                        owner == 0 ? Optional.empty() : Optional.of(index.get(owner)), rs, qs,
-                        conditionWaiters.stream().map(index::get).toList(), refs, true, List.copyOf(frames), SourceRef.file(display));
-            }
-        }
-
-        private SyncFacts facts(HeapObject sync) {
-            String cls = sync.cls().name;
-            boolean longState = s.isSubclassOf(sync.cls(), HeapClasses.AQLS);
-            boolean readWrite = s.isSubclassOf(sync.cls(), HeapClasses.RRWL_SYNC);
-            long state = sync.get("state");
-            long owner = sync.get("exclusiveOwnerThread");
-            LockKind kind = s.isSubclassOf(sync.cls(), HeapClasses.STAMPED) ? LockKind.STAMPED : LockKind.ofParkBlocker(cls);
-            if (kind == LockKind.OTHER || kind == LockKind.CONDITION) {
-                kind = owner != 0 || cls.endsWith("ThreadPoolExecutor$Worker") ? LockKind.EXCLUSIVE : LockKind.SHARED;
-            }
-            long exclusive;
-            long shared;
-            if (readWrite) {
-                // JDK 25's Sync is a long synchronizer with the read count in the upper 32 bits; before, an int with it in the upper 16
-                int shift = longState ? 32 : 16;
-                long mask = (1L << shift) - 1;
-                exclusive = state & mask;
-                shared = longState ? state >>> shift : (state & 0xffffffffL) >>> shift;
-            } else if (kind == LockKind.EXCLUSIVE) {
-                exclusive = state;
-                shared = 0;
-            } else {
-                exclusive = 0;
-                shared = 0;
-            }
-            List<long[]> readers = readWrite ? readers(sync) : List.of();
-            List<Long> targets = new ArrayList<>();
-            targets.add(sync.id());
-            targets.addAll(wrappersOfSync.getOrDefault(sync.id(), List.of()));
-            return new SyncFacts(sync, kind, state, exclusive, shared, owner, readers, queue(sync), conditionWaiters(sync), targets);
-        }
-
-        /** The wait queue from head to tail (and back from tail, for nodes not yet linked forward). */
-        private List<long[]> queue(HeapObject sync) {
-            Set<Long> seen = new LinkedHashSet<>();
-            List<Long> nodes = new ArrayList<>();
-            for (long n = sync.get("head"); n != 0 && seen.add(n) && seen.size() < 100_000; ) {
-                nodes.add(n);
-                HeapObject node = o.objects.get(n);
-                n = node == null ? 0 : node.get("next");
-            }
-            List<Long> backwards = new ArrayList<>();
-            for (long n = sync.get("tail"); n != 0 && !seen.contains(n) && backwards.size() < 100_000; ) {
-                backwards.add(0, n);
-                seen.add(n);
-                HeapObject node = o.objects.get(n);
-                n = node == null ? 0 : node.get("prev");
-            }
-            nodes.addAll(backwards);
-            long sharedMarker = sharedMarker();
-            List<long[]> out = new ArrayList<>();
-            Set<Long> threadsSeen = new HashSet<>();
-            for (long id : nodes) {
-                HeapObject node = o.objects.get(id);
-                if (node == null) {
-                    continue;
-                }
-                long waiter = node.has("waiter") ? node.get("waiter") : node.get("thread");
-                boolean cancelled = node.has("status") ? node.get("status") < 0 : node.get("waitStatus") == 1;
-                if (waiter == 0 || cancelled || !threadsSeen.add(waiter)) {
-                    continue;
-                }
-                boolean shared = node.cls().name.endsWith("$SharedNode")
-                        || (node.has("nextWaiter") && sharedMarker != 0 && node.get("nextWaiter") == sharedMarker);
-                out.add(new long[] {waiter, shared ? 1 : 0});
-            }
-            return out;
-        }
-
-        /** Up to JDK 13, AQS$Node.SHARED: the static marker node that shared waiters point to. */
-        private long sharedMarker() {
-            HeapStructure.ClassInfo node = s.byName(HeapClasses.AQS_NODE);
-            Long marker = node == null ? null : node.staticObjects.get("SHARED");
-            return marker == null ? 0 : marker;
-        }
-
-        private Map<Long, List<HeapObject>> conditionsBySync;
-
-        private List<Long> conditionWaiters(HeapObject sync) {
-            if (conditionsBySync == null) {
-                conditionsBySync = new HashMap<>();
-                for (HeapObject c : o.objects.values()) {
-                    if (c.has("firstWaiter") && c.has("this$0")) {
-                        conditionsBySync.computeIfAbsent(c.get("this$0"), k -> new ArrayList<>()).add(c);
-                    }
-                }
-            }
-            List<Long> out = new ArrayList<>();
-            for (HeapObject c : conditionsBySync.getOrDefault(sync.id(), List.of())) {
-                Set<Long> seen = new HashSet<>();
-                for (long n = c.get("firstWaiter"); n != 0 && seen.add(n); ) {
-                    HeapObject node = o.objects.get(n);
-                    if (node == null) {
-                        break;
-                    }
-                    long waiter = node.has("waiter") ? node.get("waiter") : node.get("thread");
-                    if (waiter != 0) {
-                        out.add(waiter);
-                    }
-                    n = node.get("nextWaiter");
-                }
-            }
-            return out;
-        }
-
-        /**
-         * A ReentrantReadWriteLock's readers: firstReader, cachedHoldCounter (it keeps a thread id,
-         * not a reference), and the HoldCounter of the lock's readHolds in each thread's
-         * threadLocals (cleared when a thread exits). {thread, count, source}.
-         */
-        private List<long[]> readers(HeapObject sync) {
-            Map<Long, long[]> byThread = new LinkedHashMap<>();
-            long first = sync.get("firstReader");
-            if (first != 0 && sync.get("firstReaderHoldCount") > 0) {
-                byThread.put(first, new long[] {first, sync.get("firstReaderHoldCount"), 0});
-            }
-            HeapObject cached = o.objects.get(sync.get("cachedHoldCounter"));
-            if (cached != null && cached.get("count") > 0) {
-                Long t = threadByTid.get(cached.get("tid"));
-                if (t != null) {
-                    byThread.putIfAbsent(t, new long[] {t, cached.get("count"), 1});
-                }
-            }
-            long readHolds = sync.get("readHolds");
-            if (readHolds != 0) {
-                for (HeapObject t : threads.values()) {
-                    HeapObject map = o.objects.get(t.get("threadLocals"));
-                    long[] table = map == null ? null : o.entryArrays.get(map.get("table"));
-                    if (table == null) {
-                        continue;
-                    }
-                    for (long e : table) {
-                        HeapObject entry = o.objects.get(e);
-                        if (entry == null || entry.get("referent") != readHolds) {
-                            continue;
-                        }
-                        HeapObject counter = o.objects.get(entry.get("value"));
-                        if (counter != null && counter.get("count") > 0) {
-                            long[] prev = byThread.get(t.id());
-                            if (prev == null || prev[2] != 0) {
-                                byThread.put(t.id(), new long[] {t.id(), counter.get("count"), 2});
-                            }
-                        }
-                    }
-                }
-            }
-            return new ArrayList<>(byThread.values());
         }
     }
 }

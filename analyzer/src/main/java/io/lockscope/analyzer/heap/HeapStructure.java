@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.heap;
 
+import io.lockscope.analyzer.LongMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,10 +64,18 @@ final class HeapStructure implements HprofHandler {
     /** Thread roots and monitors of each heap dump; the last dump is the one used. */
     final Map<Integer, List<ThreadRoot>> threadRoots = new HashMap<>();
     final Map<Integer, List<Long>> monitorsUsed = new HashMap<>();
+    /** A thread the hprof agent saw start: its object, its stack trace and its name (a string id). */
+    record StartedThread(long objectId, long traceSerial, long nameId) {
+    }
+
+    /** A heap dump record's body: where it starts and how long it is. */
+    record Segment(long bodyStart, long length) {
+    }
+
     /** hprof-agent dumps: thread serial to object id and name. */
-    final Map<Long, long[]> startedThreads = new HashMap<>();
-    /** Heap dump records of each dump: {bodyStart, length}. */
-    final Map<Integer, List<long[]>> segments = new HashMap<>();
+    final Map<Long, StartedThread> startedThreads = new HashMap<>();
+    /** Heap dump records of each dump. */
+    final Map<Integer, List<Segment>> segments = new HashMap<>();
     String format = "";
     int idSize = 8;
     long timestampMillis;
@@ -89,12 +98,12 @@ final class HeapStructure implements HprofHandler {
 
     @Override
     public void string(long id, byte[] utf8) {
-        strings.put(id, HprofDecoder.utf8(utf8));
+        strings.put(id, new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
     public void segment(int dumpIndex, long bodyStart, long length) {
-        segments.computeIfAbsent(dumpIndex, k -> new ArrayList<>()).add(new long[] {bodyStart, length});
+        segments.computeIfAbsent(dumpIndex, k -> new ArrayList<>()).add(new Segment(bodyStart, length));
     }
 
     @Override
@@ -118,7 +127,7 @@ final class HeapStructure implements HprofHandler {
 
     @Override
     public void startThread(long threadSerial, long threadObjectId, long traceSerial, long nameId) {
-        startedThreads.put(threadSerial, new long[] {threadObjectId, traceSerial, nameId});
+        startedThreads.put(threadSerial, new StartedThread(threadObjectId, traceSerial, nameId));
         agent = true;
     }
 
@@ -192,7 +201,7 @@ final class HeapStructure implements HprofHandler {
         for (int i = 0; i < n; i++) {
             t[i] = types.get(i);
             offsets[i] = off;
-            if (t[i] == HprofDecoder.T_OBJECT) {
+            if (t[i] == Hprof.T_OBJECT) {
                 objectOffsets.add(off);
                 objectNames.add(names.get(i));
             }
@@ -204,11 +213,11 @@ final class HeapStructure implements HprofHandler {
 
     int sizeOf(int type) {
         return switch (type) {
-            case HprofDecoder.T_OBJECT -> idSize;
-            case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> 1;
-            case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> 2;
-            case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> 4;
-            case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> 8;
+            case Hprof.T_OBJECT -> idSize;
+            case Hprof.T_BOOLEAN, Hprof.T_BYTE -> 1;
+            case Hprof.T_CHAR, Hprof.T_SHORT -> 2;
+            case Hprof.T_FLOAT, Hprof.T_INT -> 4;
+            case Hprof.T_DOUBLE, Hprof.T_LONG -> 8;
             default -> 0;
         };
     }

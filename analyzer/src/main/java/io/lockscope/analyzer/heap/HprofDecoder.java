@@ -1,8 +1,38 @@
 package io.lockscope.analyzer.heap;
 
+import static io.lockscope.analyzer.heap.Hprof.CLASS_DUMP;
+import static io.lockscope.analyzer.heap.Hprof.INSTANCE_DUMP;
+import static io.lockscope.analyzer.heap.Hprof.OBJECT_ARRAY_DUMP;
+import static io.lockscope.analyzer.heap.Hprof.PRIMITIVE_ARRAY_DUMP;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_JAVA_FRAME;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_JNI_GLOBAL;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_JNI_LOCAL;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_MONITOR_USED;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_NATIVE_STACK;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_STICKY_CLASS;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_THREAD_BLOCK;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_THREAD_OBJECT;
+import static io.lockscope.analyzer.heap.Hprof.ROOT_UNKNOWN;
+import static io.lockscope.analyzer.heap.Hprof.TAG_HEAP_DUMP;
+import static io.lockscope.analyzer.heap.Hprof.TAG_HEAP_DUMP_END;
+import static io.lockscope.analyzer.heap.Hprof.TAG_HEAP_DUMP_SEGMENT;
+import static io.lockscope.analyzer.heap.Hprof.TAG_LOAD_CLASS;
+import static io.lockscope.analyzer.heap.Hprof.TAG_STACK_FRAME;
+import static io.lockscope.analyzer.heap.Hprof.TAG_STACK_TRACE;
+import static io.lockscope.analyzer.heap.Hprof.TAG_START_THREAD;
+import static io.lockscope.analyzer.heap.Hprof.TAG_STRING;
+import static io.lockscope.analyzer.heap.Hprof.T_BOOLEAN;
+import static io.lockscope.analyzer.heap.Hprof.T_BYTE;
+import static io.lockscope.analyzer.heap.Hprof.T_CHAR;
+import static io.lockscope.analyzer.heap.Hprof.T_DOUBLE;
+import static io.lockscope.analyzer.heap.Hprof.T_FLOAT;
+import static io.lockscope.analyzer.heap.Hprof.T_INT;
+import static io.lockscope.analyzer.heap.Hprof.T_LONG;
+import static io.lockscope.analyzer.heap.Hprof.T_OBJECT;
+import static io.lockscope.analyzer.heap.Hprof.T_SHORT;
+
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes the records of an HPROF file (format 1.0.1 and 1.0.2, as HotSpot's heap dumper and the
@@ -13,48 +43,6 @@ import java.nio.charset.StandardCharsets;
  * manual (JDK 6 demo/jvmti/hprof/src/manual.html).
  */
 final class HprofDecoder {
-
-    // top-level record tags
-    static final int TAG_STRING = 0x01;
-    static final int TAG_LOAD_CLASS = 0x02;
-    static final int TAG_UNLOAD_CLASS = 0x03;
-    static final int TAG_STACK_FRAME = 0x04;
-    static final int TAG_STACK_TRACE = 0x05;
-    static final int TAG_ALLOC_SITES = 0x06;
-    static final int TAG_HEAP_SUMMARY = 0x07;
-    static final int TAG_START_THREAD = 0x0A;
-    static final int TAG_END_THREAD = 0x0B;
-    static final int TAG_HEAP_DUMP = 0x0C;
-    static final int TAG_CPU_SAMPLES = 0x0D;
-    static final int TAG_CONTROL_SETTINGS = 0x0E;
-    static final int TAG_HEAP_DUMP_SEGMENT = 0x1C;
-    static final int TAG_HEAP_DUMP_END = 0x2C;
-
-    // heap dump sub-record tags
-    static final int ROOT_UNKNOWN = 0xFF;
-    static final int ROOT_JNI_GLOBAL = 0x01;
-    static final int ROOT_JNI_LOCAL = 0x02;
-    static final int ROOT_JAVA_FRAME = 0x03;
-    static final int ROOT_NATIVE_STACK = 0x04;
-    static final int ROOT_STICKY_CLASS = 0x05;
-    static final int ROOT_THREAD_BLOCK = 0x06;
-    static final int ROOT_MONITOR_USED = 0x07;
-    static final int ROOT_THREAD_OBJECT = 0x08;
-    static final int CLASS_DUMP = 0x20;
-    static final int INSTANCE_DUMP = 0x21;
-    static final int OBJECT_ARRAY_DUMP = 0x22;
-    static final int PRIMITIVE_ARRAY_DUMP = 0x23;
-
-    // basic types
-    static final int T_OBJECT = 2;
-    static final int T_BOOLEAN = 4;
-    static final int T_CHAR = 5;
-    static final int T_FLOAT = 6;
-    static final int T_DOUBLE = 7;
-    static final int T_BYTE = 8;
-    static final int T_SHORT = 9;
-    static final int T_INT = 10;
-    static final int T_LONG = 11;
 
     /**
      * The longest STRING record believed: HPROF's strings are the VM's symbols (class, method and
@@ -71,6 +59,7 @@ final class HprofDecoder {
 
     private final HprofInput in;
     private final long size;
+    private final HprofResync resync;
     /** Where the record being read ends, as far as the file can hold it: no length inside it may reach past. */
     private long bound = Long.MAX_VALUE;
     /** The first damage of this pass, how many places were damaged, and how many bytes were skipped past them. */
@@ -98,11 +87,17 @@ final class HprofDecoder {
     HprofDecoder(HprofInput in, long size) {
         this.in = in;
         this.size = in.plain() ? size : 0;
+        this.resync = new HprofResync(in, this.size);
     }
 
     int size(int type) {
+        return width(type, in.idSize());
+    }
+
+    /** The bytes one value of a basic type takes; -1 for a type that does not exist. */
+    static int width(int type, int idSize) {
         return switch (type) {
-            case T_OBJECT -> in.idSize();
+            case T_OBJECT -> idSize;
             case T_BOOLEAN, T_BYTE -> 1;
             case T_CHAR, T_SHORT -> 2;
             case T_FLOAT, T_INT -> 4;
@@ -177,7 +172,7 @@ final class HprofDecoder {
                     // where that end is not passed yet), else at the next place where records follow each other as they
                     // should. What the record held is lost.
                     long end = recordStart + 9 + length;
-                    long resume = (size == 0 ? in.position() <= end : end <= size) ? end : resync(recordStart + 1);
+                    long resume = (size == 0 ? in.position() <= end : end <= size) ? end : resync.records(recordStart + 1);
                     if (resume < 0) {
                         throw new Damage(reason(e) + (firstDamage == null ? "" : " (and damage before it: " + firstDamage + ")"));
                     }
@@ -233,73 +228,6 @@ final class HprofDecoder {
         }
     }
 
-    private static final java.util.Set<Integer> TAGS = java.util.Set.of(TAG_STRING, TAG_LOAD_CLASS, TAG_UNLOAD_CLASS,
-            TAG_STACK_FRAME, TAG_STACK_TRACE, TAG_ALLOC_SITES, TAG_HEAP_SUMMARY, TAG_START_THREAD, TAG_END_THREAD, TAG_HEAP_DUMP,
-            TAG_CPU_SAMPLES, TAG_CONTROL_SETTINGS, TAG_HEAP_DUMP_SEGMENT, TAG_HEAP_DUMP_END);
-    /** How far past damage to look for records again, and how many must follow each other to be believed. */
-    private static final long RESYNC_WINDOW = 16L << 20;
-    private static final int RESYNC_CHAIN = 4;
-
-    /**
-     * In a plain file, the first position from {@code from} at which {@link #RESYNC_CHAIN} records
-     * follow each other with known tags and lengths the file can hold (or end the file exactly);
-     * -1 when there is none within {@link #RESYNC_WINDOW} bytes, or the input is compressed.
-     */
-    private long resync(long from) throws IOException {
-        if (size == 0) {
-            return -1;
-        }
-        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(9);
-        long limit = Math.min(size - 9, from + RESYNC_WINDOW);
-        java.nio.ByteBuffer window = java.nio.ByteBuffer.allocate(1 << 16);
-        for (long start = from; start <= limit; start += window.capacity() - 9) {
-            int n = fill(window, start);
-            for (int i = 0; i + 9 <= n && start + i <= limit; i++) {
-                if (TAGS.contains(window.get(i) & 0xff) && chain(start + i, head)) {
-                    return start + i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Reads the window full from {@code start} of a plain file, or up to its end; returns how many bytes it holds. */
-    private int fill(java.nio.ByteBuffer window, long start) throws IOException {
-        window.clear();
-        int n = 0;
-        while (window.hasRemaining()) {
-            int r = in.readAt(window, start + n);
-            if (r <= 0) {
-                break;
-            }
-            n += r;
-        }
-        return n;
-    }
-
-    private boolean chain(long at, java.nio.ByteBuffer head) throws IOException {
-        long p = at;
-        for (int k = 0; k < RESYNC_CHAIN; k++) {
-            if (p == size) {
-                return k > 0;
-            }
-            if (p + 9 > size) {
-                return false;
-            }
-            head.clear();
-            in.readAt(head, p);
-            if (head.position() < 9 || !TAGS.contains(head.get(0) & 0xff)) {
-                return false;
-            }
-            long length = head.getInt(5) & 0xffffffffL;
-            p += 9 + length;
-            if (p > size) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** What went wrong, for a message: damage says it in its own words; anything else with its class. */
     private static String reason(Exception e) {
         if (e instanceof Damage) {
@@ -325,14 +253,14 @@ final class HprofDecoder {
      * Reads only the given heap dump records ({bodyStart, length} each) of a plain file, for a
      * pass that several threads share out by segment. The header is read for the id size.
      */
-    Progress segments(HprofHandler h, java.util.List<long[]> segments, int dumpIndex) throws IOException {
+    Progress segments(HprofHandler h, java.util.List<HeapStructure.Segment> segments, int dumpIndex) throws IOException {
         header();
         long at = in.position();
         try {
-            for (long[] seg : segments) {
-                in.seek(seg[0]);
-                at = seg[0];
-                heapDump(h, dumpIndex, seg[1]);
+            for (HeapStructure.Segment seg : segments) {
+                in.seek(seg.bodyStart());
+                at = seg.bodyStart();
+                heapDump(h, dumpIndex, seg.length());
                 if (h.done()) {
                     break;
                 }
@@ -422,7 +350,7 @@ final class HprofDecoder {
             } catch (Damage | RuntimeException e) {
                 // damage inside the segment: go on at the next place where sub-records follow each other as they should;
                 // the objects in between are lost, the rest of the segment is not (segments can be a gigabyte)
-                long resume = resyncSubRecords(subStart + 1, end);
+                long resume = resync.subRecords(subStart + 1, end);
                 if (resume < 0) {
                     throw e;
                 }
@@ -451,90 +379,6 @@ final class HprofDecoder {
             default -> throw new Damage("unknown heap dump sub-record 0x" + Integer.toHexString(sub)
                     + " at byte " + (in.position() - 1));
         }
-    }
-
-    /** How many sub-records must follow each other as they should for reading to go on there. */
-    private static final int SUB_CHAIN = 8;
-
-    /**
-     * In a plain file, the first position in {@code [from, end)} where {@link #SUB_CHAIN}
-     * sub-records follow each other with known tags, element types and lengths that fit the
-     * segment (or end it exactly); -1 when there is none within {@link #RESYNC_WINDOW} bytes.
-     */
-    private long resyncSubRecords(long from, long end) throws IOException {
-        if (size == 0) {
-            return -1;
-        }
-        long stop = Math.min(Math.min(end, size), from + RESYNC_WINDOW);
-        int window = 1 << 20;
-        java.nio.ByteBuffer w = java.nio.ByteBuffer.allocate(window);
-        for (long start = from; start < stop; start += window / 2) {
-            int n = fill(w, start);
-            for (int i = 0; i < Math.min(n, window / 2) && start + i < stop; i++) {
-                if (subChain(w, i, n, start, Math.min(end, size))) {
-                    return start + i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Whether {@link #SUB_CHAIN} sub-records start at {@code i} of the window (which starts at file byte {@code base}). */
-    private boolean subChain(java.nio.ByteBuffer w, int i, int n, long base, long end) {
-        int ids = in.idSize();
-        long p = i;
-        for (int k = 0; k < SUB_CHAIN; k++) {
-            if (base + p == end) {
-                return k > 0;
-            }
-            if (p + 1 + 2L * ids + 9 > n) {
-                return k >= SUB_CHAIN / 2;
-            }
-            int at = (int) p;
-            long next;
-            switch (w.get(at) & 0xff) {
-                case ROOT_UNKNOWN, ROOT_STICKY_CLASS, ROOT_MONITOR_USED -> next = p + 1 + ids;
-                case ROOT_JNI_GLOBAL -> next = p + 1 + 2L * ids;
-                case ROOT_JNI_LOCAL, ROOT_JAVA_FRAME, ROOT_THREAD_OBJECT -> next = p + 1 + ids + 8;
-                case ROOT_NATIVE_STACK, ROOT_THREAD_BLOCK -> next = p + 1 + ids + 4;
-                case INSTANCE_DUMP -> {
-                    long classId = ids == 4 ? w.getInt(at + 1 + ids + 4) & 0xffffffffL : w.getLong(at + 1 + ids + 4);
-                    int length = w.getInt(at + 1 + 2 * ids + 4);
-                    if (classId == 0 || length < 0) {
-                        return false;
-                    }
-                    next = p + 1 + 2L * ids + 8 + length;
-                }
-                case OBJECT_ARRAY_DUMP -> {
-                    int count = w.getInt(at + 1 + ids + 4);
-                    if (count < 0) {
-                        return false;
-                    }
-                    next = p + 1 + 2L * ids + 8 + (long) count * ids;
-                }
-                case PRIMITIVE_ARRAY_DUMP -> {
-                    int count = w.getInt(at + 1 + ids + 4);
-                    int width = size(w.get(at + 1 + ids + 8));
-                    if (count < 0 || width < 0 || w.get(at + 1 + ids + 8) == T_OBJECT) {
-                        return false;
-                    }
-                    next = p + 1 + ids + 9 + (long) count * width;
-                }
-                default -> {
-                    // CLASS_DUMP is variable in ways not worth checking here: not a place to go on from
-                    return false;
-                }
-            }
-            if (base + next > end) {
-                return false;
-            }
-            if (next > n) {
-                // a long object runs past the window: as far as can be seen, the chain holds
-                return k >= 1;
-            }
-            p = next;
-        }
-        return true;
     }
 
     private void classDump(HprofHandler h) throws IOException {
@@ -649,36 +493,5 @@ final class HprofDecoder {
             return;
         }
         h.primitiveArray(id, type, in.bytes(n * s));
-    }
-
-    /** Reads the primitive array sub-record that starts at {@code position}: its element type and bytes. */
-    static Object[] primitiveArrayAt(java.nio.file.Path path, long position, int idSize) throws IOException {
-        try (java.nio.channels.FileChannel fc = java.nio.channels.FileChannel.open(path)) {
-            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(1 + idSize + 4 + 4 + 1);
-            fc.read(head, position);
-            head.flip();
-            if ((head.get() & 0xff) != PRIMITIVE_ARRAY_DUMP) {
-                throw new IOException("no primitive array at byte " + position);
-            }
-            if (idSize == 4) {
-                head.getInt();
-            } else {
-                head.getLong();
-            }
-            head.getInt();
-            int n = head.getInt();
-            int type = head.get() & 0xff;
-            int width = type == T_CHAR ? 2 : 1;
-            if (n < 0 || (long) n * width > fc.size() - position) {
-                throw new Damage(String.format("a primitive array at byte %,d says %,d elements, past the file's end", position, n));
-            }
-            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(n * width);
-            fc.read(data, position + head.capacity());
-            return new Object[] {type, data.array()};
-        }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

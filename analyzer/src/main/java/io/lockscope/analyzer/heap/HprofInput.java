@@ -215,11 +215,11 @@ final class HprofInput implements Closeable {
     /** A value of a basic type, widened to a long: ids, ints, longs, booleans. */
     long value(int type) throws IOException {
         return switch (type) {
-            case HprofDecoder.T_OBJECT -> id();
-            case HprofDecoder.T_BOOLEAN, HprofDecoder.T_BYTE -> u1();
-            case HprofDecoder.T_CHAR, HprofDecoder.T_SHORT -> u2();
-            case HprofDecoder.T_FLOAT, HprofDecoder.T_INT -> i4();
-            case HprofDecoder.T_DOUBLE, HprofDecoder.T_LONG -> i8();
+            case Hprof.T_OBJECT -> id();
+            case Hprof.T_BOOLEAN, Hprof.T_BYTE -> u1();
+            case Hprof.T_CHAR, Hprof.T_SHORT -> u2();
+            case Hprof.T_FLOAT, Hprof.T_INT -> i4();
+            case Hprof.T_DOUBLE, Hprof.T_LONG -> i8();
             default -> throw new IOException("unknown basic type " + type + " at byte " + position());
         };
     }
