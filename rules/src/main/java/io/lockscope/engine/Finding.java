@@ -8,27 +8,28 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One distinct problem a rule found in one JVM.
+ * One distinct problem a rule found in one JVM: what the rule found ({@link Problem}, whose words
+ * are its title, detail and hint), the threads and locks it involves, and the evidence.
  *
  * @param threads     names of every thread involved, dead owners included
- * @param detail      what the finding rests on and how sure it is, for people; may be empty
  * @param fingerprint stable across runs and dumps of the same problem: rule, lock classes,
  *                    thread names, top frames; baselines match on it
  * @param dumps       in how many dumps it was seen: the evidence keeps the first few and the last
  *                    (see {@link RuleEngine#MAX_EVIDENCE_DUMPS}), this counts them all
+ * @param similar     how many more findings with the same fingerprint were merged into this one
+ *                    (other thread instances, other dumps)
  */
 public record Finding(
         String rule,
         Severity severity,
-        String title,
         String jvm,
+        Problem problem,
         List<String> threads,
         List<LockRef> locks,
         List<Evidence> evidence,
-        String detail,
-        String hint,
         String fingerprint,
-        int dumps) {
+        int dumps,
+        int similar) {
 
     public Finding {
         threads = List.copyOf(threads);
@@ -37,10 +38,24 @@ public record Finding(
     }
 
     /** A finding seen in the dumps its evidence names. */
-    public Finding(String rule, Severity severity, String title, String jvm, List<String> threads, List<LockRef> locks,
-            List<Evidence> evidence, String detail, String hint, String fingerprint) {
-        this(rule, severity, title, jvm, threads, locks, evidence, detail, hint, fingerprint,
-                (int) evidence.stream().map(Evidence::snapshot).distinct().count());
+    Finding(String rule, Severity severity, String jvm, Problem problem, List<String> threads, List<LockRef> locks,
+            List<Evidence> evidence, String fingerprint) {
+        this(rule, severity, jvm, problem, threads, locks, evidence, fingerprint,
+                (int) evidence.stream().map(Evidence::snapshot).distinct().count(), 0);
+    }
+
+    /** The problem's title, and how many more like it were merged into this finding. */
+    public String title() {
+        return similar == 0 ? problem.title() : problem.title() + " (and " + similar + " more like it)";
+    }
+
+    /** What the finding rests on and how sure it is, for people; may be empty. */
+    public String detail() {
+        return problem.detail();
+    }
+
+    public String hint() {
+        return problem.hint();
     }
 
     /**
@@ -60,6 +75,6 @@ public record Finding(
     }
 
     public Finding withSeverity(Severity s) {
-        return new Finding(rule, s, title, jvm, threads, locks, evidence, detail, hint, fingerprint, dumps);
+        return new Finding(rule, s, jvm, problem, threads, locks, evidence, fingerprint, dumps, similar);
     }
 }

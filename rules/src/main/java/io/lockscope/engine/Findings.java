@@ -16,8 +16,8 @@ import java.util.Set;
  * become one as soon as they meet, with the evidence of at most
  * {@link RuleEngine#MAX_EVIDENCE_DUMPS} dumps kept. A rule that finds the same thing in each of
  * ten thousand dumps of a log so holds one finding, not ten thousand. A merged finding keeps the
- * first one's words, titled "... (and N more like it)"; adding one that was merged already keeps
- * its title and count. The engine merges every rule's findings through this too.
+ * first one's problem and counts the others ({@link Finding#similar}); adding one that was merged
+ * already adds its count. The engine merges every rule's findings through this too.
  */
 public final class Findings extends AbstractList<Finding> {
 
@@ -42,7 +42,7 @@ public final class Findings extends AbstractList<Finding> {
         }
 
         void add(Finding f) {
-            count++;
+            count += 1 + f.similar();
             severity = severity.atLeast(f.severity()) ? severity : f.severity();
             threads.addAll(f.threads());
             f.locks().forEach(l -> locks.putIfAbsent(l.id(), l));
@@ -64,9 +64,8 @@ public final class Findings extends AbstractList<Finding> {
         Finding finding() {
             List<Evidence> all = new ArrayList<>(evidence);
             all.addAll(lastDump);
-            String title = count == 1 ? first.title() : first.title() + " (and " + (count - 1) + " more like it)";
-            return new Finding(first.rule(), severity, title, first.jvm(), List.copyOf(threads), List.copyOf(locks.values()), all,
-                    first.detail(), first.hint(), first.fingerprint(), Math.max(dumps.size(), first.dumps()));
+            return new Finding(first.rule(), severity, first.jvm(), first.problem(), List.copyOf(threads), List.copyOf(locks.values()), all,
+                    first.fingerprint(), Math.max(dumps.size(), first.dumps()), count - 1);
         }
     }
 

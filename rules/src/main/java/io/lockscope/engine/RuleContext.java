@@ -2,6 +2,7 @@ package io.lockscope.engine;
 
 import io.lockscope.graph.LockGraph;
 import io.lockscope.model.JvmHistory;
+import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,11 @@ public final class RuleContext {
 
     private final JvmHistory jvm;
     private final RuleSettings settings;
-    private final String rule;
+    private final RuleInfo rule;
     private final Map<Same, LockGraph> graphs;
 
     public RuleContext(JvmHistory jvm) {
-        this(jvm, RuleSettings.defaults(), "", new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        this(jvm, RuleSettings.defaults(), null, new java.util.LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Same, LockGraph> eldest) {
                 return size() > KEPT_GRAPHS;
@@ -23,7 +24,7 @@ public final class RuleContext {
         });
     }
 
-    private RuleContext(JvmHistory jvm, RuleSettings settings, String rule, Map<Same, LockGraph> graphs) {
+    private RuleContext(JvmHistory jvm, RuleSettings settings, RuleInfo rule, Map<Same, LockGraph> graphs) {
         this.jvm = jvm;
         this.settings = settings;
         this.rule = rule;
@@ -31,12 +32,21 @@ public final class RuleContext {
     }
 
     /** The same JVM and graphs, seen by one rule with its settings. */
-    RuleContext forRule(String ruleId, RuleSettings s) {
-        return new RuleContext(jvm, s, ruleId, graphs);
+    RuleContext forRule(RuleInfo info, RuleSettings s) {
+        return new RuleContext(jvm, s, info, graphs);
     }
 
     public long threshold(Threshold t) {
-        return settings.threshold(rule, t);
+        return settings.threshold(rule.id(), t);
+    }
+
+    /**
+     * A finding of the rule that runs, in this JVM: its id and severity from the rule's
+     * {@link RuleMeta} (or the problem's own severity, when the facts call for another).
+     */
+    public Finding finding(Problem problem, List<String> threads, List<LockRef> locks, List<Evidence> evidence, String fingerprint) {
+        return new Finding(rule.id(), problem.severity().orElse(rule.defaultSeverity()), jvm.id(), problem, threads, locks,
+                evidence, fingerprint);
     }
 
     public java.util.List<String> patterns(String kind) {

@@ -75,7 +75,7 @@ public final class RuleEngine {
                 if (!enabled.contains(id) || !settings.enabled(id)) {
                     continue;
                 }
-                RuleResult result = rule.check(shared.forRule(id, settings));
+                RuleResult result = rule.check(shared.forRule(rule.info(), settings));
                 if (result instanceof RuleResult.Findings f) {
                     // merged rule by rule, so that a long log's findings never pile up across rules
                     for (Finding finding : mergeSameProblem(f.findings())) {

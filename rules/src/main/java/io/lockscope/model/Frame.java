@@ -12,6 +12,25 @@ public record Frame(String method, String location, List<LockAction> locks) {
         locks = List.copyOf(locks);
     }
 
+    /**
+     * Whether the class is the JDK's own code (java., javax., jdk., sun.): everything else, the
+     * application's code and its libraries', is what a finding points a person to.
+     */
+    public static boolean isJdkClass(String className) {
+        return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("javax.");
+    }
+
+    /** Whether this frame runs the application's code (or a library's), not the JDK's. */
+    public boolean isApplication() {
+        return !isJdkClass(className());
+    }
+
+    /** The first application frame of a stack, innermost first: where the application called into the JDK. */
+    public static java.util.Optional<Frame> firstApplication(List<Frame> stack) {
+        return stack.stream().filter(Frame::isApplication).findFirst();
+    }
+
     public String className() {
         int dot = method.lastIndexOf('.');
         return dot < 0 ? method : method.substring(0, dot);

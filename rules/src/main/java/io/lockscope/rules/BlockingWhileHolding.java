@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -77,7 +78,7 @@ public final class BlockingWhileHolding implements Rule {
         }
         List<Finding> findings = new io.lockscope.engine.Findings();
         for (Case c : cases.values()) {
-            findings.add(c.toFinding(context.jvm().id()));
+            findings.add(c.toFinding(context));
         }
         return RuleResult.of(findings);
     }
@@ -106,20 +107,44 @@ public final class BlockingWhileHolding implements Rule {
             }
         }
 
-        Finding toFinding(String jvm) {
-            String title = owner.name() + " " + call + " while holding " + lock.simpleClassName() + " <" + lock.id() + ">; "
-                    + waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait") + ": "
-                    + String.join(", ", OrphanedLock.limit(waiters, 5))
-                    + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
+        Finding toFinding(RuleContext context) {
             List<String> threads = new ArrayList<>();
             threads.add(owner.name());
             threads.addAll(waiters);
             String fingerprint = "blocking-while-holding|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name())
                     + "@" + Fingerprints.topFrame(owner);
-            String detail = "\"" + owner.name() + "\" " + call + ". Every thread that needs " + lock
-                    + " waits as long as that call takes.";
-            return new Finding("blocking-while-holding", Severity.WARNING, title, jvm, threads, List.of(lock), evidence,
-                    detail, HINT, fingerprint);
+            return context.finding(new Blocking(owner.name(), call, lock, List.copyOf(waiters), snapshots.size()), threads,
+                    List.of(lock), evidence, fingerprint);
+        }
+    }
+
+    /** The owner of a lock in a blocking call ({@code call}: "sleeps in Thread.sleep"), and the threads that wait for the lock. */
+    record Blocking(String owner, String call, LockRef lock, List<String> waiters, int dumps) implements Problem {
+
+        @Override
+        public String title() {
+            return owner + " " + call + " while holding " + Prose.lock(lock) + "; " + Prose.waiting(waiters)
+                    + (dumps > 1 ? " (in " + dumps + " dumps)" : "");
+        }
+
+        @Override
+        public String detail() {
+            return "\"" + owner + "\" " + call + ". Every thread that needs " + lock + " waits as long as that call takes.";
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
         }
     }
 }

@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -15,6 +16,7 @@ import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
+import io.lockscope.model.Recording;
 import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,13 +80,13 @@ public final class ContentionHotspot implements Rule {
         }
         List<Finding> findings = new io.lockscope.engine.Findings();
         for (Hotspot h : new java.util.LinkedHashSet<>(spots.values())) {
-            findings.add(h.toFinding(context.jvm().id(), min));
+            findings.add(h.toFinding(context, min));
         }
         long minBlocked = context.threshold(MIN_BLOCKED_MS);
         for (io.lockscope.model.Recording r : context.jvm().recordings()) {
             for (io.lockscope.model.Recording.Contention c : r.contentions()) {
                 if (c.total().toMillis() >= minBlocked) {
-                    findings.add(recorded(context.jvm().id(), r, c));
+                    findings.add(recorded(context, r, c));
                 }
             }
         }
@@ -92,27 +94,88 @@ public final class ContentionHotspot implements Rule {
     }
 
     /** Time threads spent waiting for one lock over a recording, with who held it (monitors: previousOwner). */
-    private static Finding recorded(String jvm, io.lockscope.model.Recording r, io.lockscope.model.Recording.Contention c) {
-        String cls = new LockRef("", c.lockClass()).simpleClassName();
+    private static Finding recorded(RuleContext context, io.lockscope.model.Recording r, io.lockscope.model.Recording.Contention c) {
         String id = c.address().isPresent() && c.address().getAsLong() != 0 ? " <0x" + Long.toHexString(c.address().getAsLong()) + ">" : "";
         String owner = c.previousOwners().entrySet().stream().max(java.util.Map.Entry.comparingByValue())
                 .map(java.util.Map.Entry::getKey).orElse("");
-        String verb = c.kind() == io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER ? "blocked entering" : "parked on";
-        String title = String.format("Threads %s %s%s for %.1f s in all (%d times, the longest %d ms)%s", verb, cls, id,
-                c.total().toMillis() / 1000.0, c.events(), c.longest().toMillis(), owner.isEmpty() ? "" : ", held mostly by " + owner);
         List<String> threads = new ArrayList<>(c.previousOwners().keySet());
         c.waiters().keySet().stream().filter(w -> !threads.contains(w)).forEach(threads::add);
         LockRef lock = new LockRef(id.isEmpty() ? c.lockClass() : id.substring(2, id.length() - 1), c.lockClass());
         List<Evidence> evidence = List.of(Evidence.recorded(r.label(), r.at(), c.waiters().keySet().stream().findFirst(), Optional.of(lock),
                 "the longest wait, " + c.longest().toMillis() + " ms, in this stack; " + c.waiters().size() + " threads waited",
                 c.sampleStack().stream().map(f -> "at " + f.text()).toList()));
-        String detail = "From the recording's " + (c.kind() == io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER
-                ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark") + " events (waits longer than their threshold, 20 ms by default): "
-                + c.waiters().size() + " threads waited " + c.events() + " times between " + c.first().map(Object::toString).orElse("?")
-                + " and " + c.last().map(Object::toString).orElse("?") + "."
-                + (c.previousOwners().isEmpty() ? "" : " Holders when they blocked: " + c.previousOwners() + ".");
-        return new Finding("contention-hotspot", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail, HINT,
+        return context.finding(new Recorded(c, id, owner), threads, List.of(lock), evidence,
                 "contention-hotspot|" + c.lockClass() + "|recorded|" + Fingerprints.threadPattern(owner));
+    }
+
+    /** A recording's waits for one lock ({@code id}: " <0x...>" or empty), held mostly by {@code owner} (empty if not known). */
+    record Recorded(io.lockscope.model.Recording.Contention contention, String id, String owner) implements Problem {
+
+        @Override
+        public String title() {
+            Recording.Contention c = contention;
+            String verb = c.kind() == Recording.ContentionKind.MONITOR_ENTER ? "blocked entering" : "parked on";
+            return String.format("Threads %s %s%s for %.1f s in all (%d times, the longest %d ms)%s", verb,
+                    new LockRef("", c.lockClass()).simpleClassName(), id, c.total().toMillis() / 1000.0, c.events(),
+                    c.longest().toMillis(), owner.isEmpty() ? "" : ", held mostly by " + owner);
+        }
+
+        @Override
+        public String detail() {
+            Recording.Contention c = contention;
+            return "From the recording's " + (c.kind() == Recording.ContentionKind.MONITOR_ENTER
+                    ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark") + " events (waits longer than their threshold, 20 ms by default): "
+                    + c.waiters().size() + " threads waited " + c.events() + " times between " + c.first().map(Object::toString).orElse("?")
+                    + " and " + c.last().map(Object::toString).orElse("?") + "."
+                    + (c.previousOwners().isEmpty() ? "" : " Holders when they blocked: " + c.previousOwners() + ".");
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.RECORDING;
+        }
+    }
+
+    /** At most {@code most} threads waited for the lock in one dump (the threshold is {@code min}). */
+    record Crowded(LockRef lock, int most, List<String> owners, int dumps, long min) implements Problem {
+
+        @Override
+        public String title() {
+            return most + " threads wait for " + Prose.lock(lock)
+                    + (owners.isEmpty() ? ", whose owner the dump does not show" : ", held by " + String.join(", ", owners))
+                    + (dumps > 1 ? " (in " + dumps + " dumps)" : "");
+        }
+
+        @Override
+        public String detail() {
+            return "At most " + most + " threads waited for this lock in one dump (the threshold is " + min
+                    + "). The owner's stack shows the work everyone waits for.";
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
+        }
     }
 
     private static final class Hotspot {
@@ -141,22 +204,17 @@ public final class ContentionHotspot implements Rule {
             }
             for (Wait w : waits) {
                 waiters.add(g.thread(w.thread()).name());
-                if (evidence.size() < 40) {
+                if (evidence.size() < Prose.EVIDENCE_KEPT) {
                     evidence.add(Evidences.waits(g, w, owner, false));
                 }
             }
         }
 
-        Finding toFinding(String jvm, long min) {
-            String title = most + " threads wait for " + lock.simpleClassName() + " <" + lock.id() + ">"
-                    + (owners.isEmpty() ? ", whose owner the dump does not show" : ", held by " + String.join(", ", owners))
-                    + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
+        Finding toFinding(RuleContext context, long min) {
             List<String> threads = new ArrayList<>(owners);
             threads.addAll(waiters);
-            String detail = "At most " + most + " threads waited for this lock in one dump (the threshold is " + min
-                    + "). The owner's stack shows the work everyone waits for.";
-            return new Finding("contention-hotspot", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail,
-                    HINT, "contention-hotspot|" + lock.className() + "|" + ownerPattern);
+            return context.finding(new Crowded(lock, most, List.copyOf(owners), snapshots.size(), min), threads, List.of(lock),
+                    evidence, "contention-hotspot|" + lock.className() + "|" + ownerPattern);
         }
     }
 }

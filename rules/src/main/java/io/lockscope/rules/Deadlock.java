@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -51,7 +52,7 @@ public final class Deadlock implements Rule {
             return RuleResult.notApplicable("no snapshot of this JVM shows who owns a lock; needs "
                     + Input.OWNERS_AND_WAITERS.description());
         }
-        Map<String, Ring> rings = new LinkedHashMap<>();
+        Map<String, RingSeen> rings = new LinkedHashMap<>();
         for (Snapshot snapshot : context.snapshots()) {
             LockGraph graph = context.graph(snapshot);
             List<ReportedDeadlock> unmatched = new ArrayList<>(snapshot.reportedDeadlocks());
@@ -59,7 +60,7 @@ public final class Deadlock implements Rule {
                 String key = cycle.members().stream().map(i -> graph.thread(i).identityKey())
                         .collect(Collectors.toCollection(TreeSet::new)).toString();
                 List<Integer> behind = graph.blockedBehind(cycle.members());
-                Ring ring = rings.computeIfAbsent(key, k -> new Ring());
+                RingSeen ring = rings.computeIfAbsent(key, k -> new RingSeen());
                 ring.record(graph, cycle, behind);
                 matchReported(graph, cycle, behind, unmatched).ifPresent(r -> {
                     unmatched.remove(r);
@@ -69,12 +70,12 @@ public final class Deadlock implements Rule {
             // The JVM saw a ring our graph did not: still a deadlock, on the JVM's own word.
             for (ReportedDeadlock r : unmatched) {
                 String key = "reported:" + new TreeSet<>(r.threadNames());
-                rings.computeIfAbsent(key, k -> new Ring()).reportedOnly(snapshot, r);
+                rings.computeIfAbsent(key, k -> new RingSeen()).reportedOnly(snapshot, r);
             }
         }
         List<Finding> findings = new ArrayList<>();
-        for (Ring ring : rings.values()) {
-            findings.add(ring.toFinding(context.jvm().id()));
+        for (RingSeen ring : rings.values()) {
+            findings.add(ring.toFinding(context));
         }
         findings.addAll(likely(context, rings.keySet()));
         return RuleResult.of(findings);
@@ -100,7 +101,7 @@ public final class Deadlock implements Rule {
         }
         List<Finding> out = new ArrayList<>();
         for (Likely l : found.values()) {
-            out.add(l.toFinding(context.jvm().id()));
+            out.add(l.toFinding(context));
         }
         return out;
     }
@@ -146,23 +147,109 @@ public final class Deadlock implements Rule {
             }
         }
 
-        Finding toFinding(String jvm) {
+        Finding toFinding(RuleContext context) {
+            return context.finding(new LikelyRing(List.copyOf(ring), List.copyOf(locks), List.copyOf(guesses),
+                    Set.copyOf(hiddenKinds), snapshots.size()), List.copyOf(ring), dedupe(locks), evidence, fingerprint);
+        }
+    }
+
+    /**
+     * A ring of which the dumps show some links and not others: {@code guesses} says, for each
+     * owner not shown, why that thread likely holds the lock; {@code hiddenKinds}, of which kinds
+     * those locks are, says what capture would make it certain.
+     */
+    record LikelyRing(List<String> ring, List<LockRef> locks, List<String> guesses, Set<io.lockscope.model.LockKind> hiddenKinds,
+            int dumps) implements Problem {
+
+        @Override
+        public String title() {
             List<String> shown = new ArrayList<>(ring);
             shown.add(ring.get(0));
-            String title = "Likely deadlock among " + ring.size() + " threads on " + lockWords(locks) + ": "
+            return "Likely deadlock among " + ring.size() + " threads on " + lockWords(locks) + ": "
                     + String.join(" → ", shown) + " (" + guesses.size() + (guesses.size() == 1 ? " owner" : " owners")
-                    + " not shown)" + (snapshots.size() > 1 ? " (in " + snapshots.size() + " dumps)" : "");
+                    + " not shown)" + (dumps > 1 ? " (in " + dumps + " dumps)" : "");
+        }
+
+        @Override
+        public String detail() {
             String capture = hiddenKinds.contains(io.lockscope.model.LockKind.EXCLUSIVE)
                     ? "A thread dump with owners (jcmd <pid> Thread.print -l, or jstack -l) shows the owners of exclusive locks"
                     : "";
             if (hiddenKinds.contains(io.lockscope.model.LockKind.READ_WRITE)) {
                 capture += (capture.isEmpty() ? "A" : "; a") + " heap dump (jcmd <pid> GC.heap_dump) shows who holds a read lock";
             }
-            String detail = "The dumps show some links of this ring and not others. " + String.join(". ", guesses) + ". "
+            return "The dumps show some links of this ring and not others. " + String.join(". ", guesses) + ". "
                     + "If so, none of these threads can go on. " + capture + ": take one while the threads are still stuck "
                     + "to make it certain.";
-            return new Finding("deadlock", Severity.WARNING, title, jvm, List.copyOf(ring), dedupe(locks), evidence, detail,
-                    HINT, fingerprint);
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.LIKELY;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
+
+    /**
+     * A ring of threads each waiting for a lock the next one holds ({@code members}: every thread
+     * in it, {@code behind}: threads blocked behind it), found in the dumps' stacks, or
+     * ({@code detected} false) only reported by the JVM.
+     */
+    record Ring(List<String> ring, List<LockRef> locks, List<String> members, List<String> behind, int dumps,
+            boolean detected) implements Problem {
+
+        @Override
+        public String title() {
+            List<String> shown = new ArrayList<>(ring);
+            shown.add(ring.get(0));
+            StringBuilder title = new StringBuilder("Deadlock among ").append(members.size()).append(" threads on ")
+                    .append(lockWords(locks)).append(": ").append(String.join(" → ", shown));
+            if (!behind.isEmpty()) {
+                title.append("; ").append(behind.size()).append(behind.size() == 1 ? " more thread" : " more threads")
+                        .append(" blocked behind it");
+            }
+            if (dumps > 1) {
+                title.append(" (in ").append(dumps).append(" dumps)");
+            }
+            if (!detected) {
+                title.append(" (reported by the JVM)");
+            }
+            return title.toString();
+        }
+
+        @Override
+        public String detail() {
+            return detected ? "" : "HotSpot printed this deadlock, but the stacks in the dump "
+                    + "do not show who holds the locks (a dump taken without -l).";
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return detected ? Basis.THREAD_DUMPS : Basis.JVM_DEADLOCK_REPORT;
         }
     }
 
@@ -197,7 +284,7 @@ public final class Deadlock implements Rule {
     }
 
     /** One ring, accumulated over the snapshots it was seen in. */
-    private static final class Ring {
+    private static final class RingSeen {
         final List<String> ring = new ArrayList<>();
         final List<LockRef> locks = new ArrayList<>();
         final List<String> members = new ArrayList<>();
@@ -265,27 +352,11 @@ public final class Deadlock implements Rule {
             reported(snapshot, r);
         }
 
-        Finding toFinding(String jvm) {
-            List<String> shown = new ArrayList<>(ring);
-            shown.add(ring.get(0));
-            String on = lockWords(locks);
-            StringBuilder title = new StringBuilder("Deadlock among ").append(members.size()).append(" threads on ")
-                    .append(on).append(": ").append(String.join(" → ", shown));
-            if (!behind.isEmpty()) {
-                title.append("; ").append(behind.size()).append(behind.size() == 1 ? " more thread" : " more threads")
-                        .append(" blocked behind it");
-            }
-            if (snapshots.size() > 1) {
-                title.append(" (in ").append(snapshots.size()).append(" dumps)");
-            }
-            if (!detected) {
-                title.append(" (reported by the JVM)");
-            }
+        Finding toFinding(RuleContext context) {
             List<String> threads = new ArrayList<>(members);
             threads.addAll(behind);
-            return new Finding("deadlock", Severity.ERROR, title.toString(), jvm, threads,
-                    dedupe(locks), evidence, detected ? "" : "HotSpot printed this deadlock, but the stacks in the dump "
-                    + "do not show who holds the locks (a dump taken without -l).", HINT, fingerprint);
+            return context.finding(new Ring(List.copyOf(ring), List.copyOf(locks), List.copyOf(members), List.copyOf(behind),
+                    snapshots.size(), detected), threads, dedupe(locks), evidence, fingerprint);
         }
     }
 

@@ -65,7 +65,7 @@ final class HiddenOwners {
      * frame in the class the waiter asks for the lock from, and not waiting for that lock themselves.
      */
     static List<Integer> candidates(LockGraph g, Wait w, Set<Integer> blocked) {
-        if (w.frame().isEmpty() || Stacks.isJdk(w.frame().get().className())) {
+        if (w.frame().isEmpty() || Frame.isJdkClass(w.frame().get().className())) {
             return List.of();
         }
         String code = w.frame().get().className();

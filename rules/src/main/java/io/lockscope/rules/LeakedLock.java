@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -49,12 +50,12 @@ public final class LeakedLock implements Rule {
         }
         List<Finding> findings = new io.lockscope.engine.Findings();
         for (Leaks.Leak l : Leaks.find(context)) {
-            findings.add(toFinding(context.jvm().id(), l));
+            findings.add(toFinding(context, l));
         }
         return RuleResult.of(findings);
     }
 
-    private static Finding toFinding(String jvm, Leaks.Leak l) {
+    private static Finding toFinding(RuleContext context, Leaks.Leak l) {
         LockRef lock = l.lock;
         Set<String> dumps = new LinkedHashSet<>();
         List<Evidence> evidence = new ArrayList<>();
@@ -70,52 +71,92 @@ public final class LeakedLock implements Rule {
         l.thrown.ifPresent(x -> evidence.add(Evidence.recorded(l.recording.get().label(), l.recording.get().at(),
                 Optional.of(x.threadName()), Optional.empty(), "\"" + x.threadName() + "\" threw IllegalMonitorStateException"
                         + (x.message().isEmpty() ? "" : " (" + x.message() + ")") + " at " + x.time(),
-                x.stack().stream().map(f -> "at " + f.text()).limit(14).toList())));
-        String where = l.thrown.map(x -> "its unlock() threw IllegalMonitorStateException at " + OwnershipMismatch.applicationFrame(x.stack()))
-                .orElse(l.idleAt.map(f -> "idle in " + shortMethod(f)).orElse("no field references the lock"));
-        String title = lock.simpleClassName() + " <" + lock.id() + "> " + (l.certain() ? "leaked by " : "likely leaked by ")
-                + l.ownerName + ", " + where + "; " + l.waiters.size() + (l.waiters.size() == 1 ? " thread waits" : " threads wait")
-                + ": " + String.join(", ", OrphanedLock.limit(l.waiters, 5))
-                + (dumps.size() > 1 ? " (in " + dumps.size() + " dumps)" : "");
-        List<String> why = new ArrayList<>();
-        if (l.inferred) {
-            why.add("No dump of this JVM names the owner of this lock (none lists java.util.concurrent owners). Inferred "
-                    + "from the recording " + l.recording.get().label() + ": \"" + l.ownerName + "\", still alive, called "
-                    + "unlock() on a " + Leaks.lockFamily(lock.className()).substring(Leaks.lockFamily(lock.className()).lastIndexOf('.') + 1)
-                    + " in the code the waiters lock it from, and it threw IllegalMonitorStateException: the object it "
-                    + "unlocked was not the one it had locked, which it most likely still holds. A dump with owners (jcmd "
-                    + "<pid> Thread.print -l) or a heap dump would make it certain.");
-        }
-        if (l.bases.contains(Leaks.Basis.UNREFERENCED)) {
-            why.add("The heap dump proves it: no field of any object points to this lock any more, and no frame of \""
-                    + l.ownerName + "\" does; only the waiting threads' stack frames still reach it. The field it was "
-                    + "taken through was reassigned while the lock was held, so no code can ever reach it to unlock it.");
-        }
-        if (l.bases.contains(Leaks.Basis.UNLOCK_THREW) && !l.inferred) {
-            Recording.ThrownException x = l.thrown.get();
-            why.add("The recording " + l.recording.get().label() + " proves it: \"" + l.ownerName + "\" called unlock() at "
-                    + OwnershipMismatch.applicationFrame(x.stack()) + " and it threw IllegalMonitorStateException at " + x.time()
-                    + ": the object it unlocked was not the lock it held, which it still holds.");
-        }
-        if (l.bases.contains(Leaks.Basis.POOL)) {
-            why.add("\"" + l.ownerName + "\" lists the lock under \"Locked ownable synchronizers\", but its stack is back in "
-                    + l.idleAt.get().method() + ", waiting for its next task: no frame of the code that took the lock is "
-                    + "running, so nothing will release it.");
-        } else if (l.bases.contains(Leaks.Basis.OWN_LOOP)) {
-            why.add("\"" + l.ownerName + "\" lists the lock under \"Locked ownable synchronizers\", and waits for work in its "
-                    + "own loop (" + l.idleAt.get().method() + "), with no frame in the code its waiters lock the lock from"
-                    + (l.certain() ? "." : ": the code that took it has most likely returned without unlocking. Likely, not "
-                    + "certain: the loop method itself could hold it. A heap dump (no field referencing the lock) or a "
-                    + "recording with exceptions would settle it."));
-        }
+                Prose.stack(x.stack()))));
         List<String> threads = new ArrayList<>();
         threads.add(l.ownerName);
         threads.addAll(l.waiters);
         String fingerprint = "leaked-lock|" + lock.className() + "|" + Fingerprints.threadPattern(l.ownerName)
                 + l.idleAt.map(f -> "@" + Fingerprints.method(f)).orElse("");
-        Severity severity = l.certain() ? Severity.ERROR : Severity.WARNING;
-        return new Finding("leaked-lock", severity, title, jvm, threads, List.of(lock), evidence, String.join(" ", why), HINT,
-                fingerprint);
+        Leaked leaked = new Leaked(lock, l.ownerName, Set.copyOf(l.bases), l.inferred, l.certain(), l.idleAt, l.thrown,
+                l.recording.map(Recording::label), List.copyOf(l.waiters), dumps.size());
+        return context.finding(leaked, threads, List.of(lock), evidence, fingerprint);
+    }
+
+    /**
+     * A lock its owner no longer runs code to release, and what shows it ({@code bases}): the owner
+     * idle in a pool or its own loop ({@code idleAt}), its unlock() throwing ({@code thrown}, in
+     * {@code recording}), or a heap dump in which nothing references it. {@code inferred}: no dump
+     * named the owner, a recording did.
+     */
+    record Leaked(LockRef lock, String owner, Set<Leaks.Basis> bases, boolean inferred, boolean certain, Optional<Frame> idleAt,
+            Optional<Recording.ThrownException> thrown, Optional<String> recording, List<String> waiters, int dumps)
+            implements Problem {
+
+        @Override
+        public String title() {
+            String where = thrown.map(x -> "its unlock() threw IllegalMonitorStateException at " + OwnershipMismatch.applicationFrame(x.stack()))
+                    .orElse(idleAt.map(f -> "idle in " + shortMethod(f)).orElse("no field references the lock"));
+            return Prose.lock(lock) + " " + (certain ? "leaked by " : "likely leaked by ") + owner + ", " + where + "; "
+                    + Prose.waiting(waiters) + (dumps > 1 ? " (in " + dumps + " dumps)" : "");
+        }
+
+        @Override
+        public String detail() {
+            String family = Leaks.lockFamily(lock.className());
+            List<String> why = new ArrayList<>();
+            if (inferred) {
+                why.add("No dump of this JVM names the owner of this lock (none lists java.util.concurrent owners). Inferred "
+                        + "from the recording " + recording.orElse("?") + ": \"" + owner + "\", still alive, called "
+                        + "unlock() on a " + family.substring(family.lastIndexOf('.') + 1)
+                        + " in the code the waiters lock it from, and it threw IllegalMonitorStateException: the object it "
+                        + "unlocked was not the one it had locked, which it most likely still holds. A dump with owners (jcmd "
+                        + "<pid> Thread.print -l) or a heap dump would make it certain.");
+            }
+            if (bases.contains(Leaks.Basis.UNREFERENCED)) {
+                why.add("The heap dump proves it: no field of any object points to this lock any more, and no frame of \""
+                        + owner + "\" does; only the waiting threads' stack frames still reach it. The field it was "
+                        + "taken through was reassigned while the lock was held, so no code can ever reach it to unlock it.");
+            }
+            if (bases.contains(Leaks.Basis.UNLOCK_THREW) && !inferred) {
+                Recording.ThrownException x = thrown.get();
+                why.add("The recording " + recording.orElse("?") + " proves it: \"" + owner + "\" called unlock() at "
+                        + OwnershipMismatch.applicationFrame(x.stack()) + " and it threw IllegalMonitorStateException at " + x.time()
+                        + ": the object it unlocked was not the lock it held, which it still holds.");
+            }
+            if (bases.contains(Leaks.Basis.POOL)) {
+                why.add("\"" + owner + "\" lists the lock under \"Locked ownable synchronizers\", but its stack is back in "
+                        + idleAt.get().method() + ", waiting for its next task: no frame of the code that took the lock is "
+                        + "running, so nothing will release it.");
+            } else if (bases.contains(Leaks.Basis.OWN_LOOP)) {
+                why.add("\"" + owner + "\" lists the lock under \"Locked ownable synchronizers\", and waits for work in its "
+                        + "own loop (" + idleAt.get().method() + "), with no frame in the code its waiters lock the lock from"
+                        + (certain ? "." : ": the code that took it has most likely returned without unlocking. Likely, not "
+                        + "certain: the loop method itself could hold it. A heap dump (no field referencing the lock) or a "
+                        + "recording with exceptions would settle it."));
+            }
+            return String.join(" ", why);
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return certain ? Certainty.CERTAIN : Certainty.LIKELY;
+        }
+
+        @Override
+        public Basis basis() {
+            return bases.contains(Leaks.Basis.UNREFERENCED) ? Basis.HEAP_DUMP
+                    : bases.contains(Leaks.Basis.UNLOCK_THREW) || inferred ? Basis.RECORDING : Basis.THREAD_DUMPS;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return certain ? Optional.empty() : Optional.of(Severity.WARNING);
+        }
     }
 
     static String shortMethod(Frame f) {

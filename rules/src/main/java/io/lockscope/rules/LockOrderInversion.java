@@ -3,6 +3,7 @@ package io.lockscope.rules;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -104,7 +105,7 @@ public final class LockOrderInversion implements Rule {
             for (Nesting a : e.getValue()) {
                 Optional<Nesting> b = opposite.stream().filter(o -> !o.threadKey().equals(a.threadKey())).findFirst();
                 if (b.isPresent()) {
-                    findings.add(finding(context.jvm().id(), a, b.get()));
+                    findings.add(finding(context, a, b.get()));
                     break;
                 }
             }
@@ -133,7 +134,7 @@ public final class LockOrderInversion implements Rule {
                     .stream().filter(o -> !o.thread().equals(a.thread())).findFirst();
             if (b.isPresent()) {
                 classPairs.add(pair);
-                findings.add(finding(context.jvm().id(), a, b.get()));
+                findings.add(finding(context, a, b.get()));
             }
         }
         return RuleResult.of(findings);
@@ -206,11 +207,7 @@ public final class LockOrderInversion implements Rule {
         return x.compareTo(y) < 0 ? x + "|" + y : y + "|" + x;
     }
 
-    private static Finding finding(String jvm, Nesting a, Nesting b) {
-        String first = a.outer().simpleClassName();
-        String second = a.inner().simpleClassName();
-        String title = first + " and " + second + " taken in opposite orders: " + a.thread() + " takes " + first
-                + " then " + second + ", " + b.thread() + " takes " + second + " then " + first;
+    private static Finding finding(RuleContext context, Nesting a, Nesting b) {
         List<Evidence> evidence = new ArrayList<>();
         for (Nesting n : List.of(a, b)) {
             if (n.recorded()) {
@@ -226,16 +223,47 @@ public final class LockOrderInversion implements Rule {
             evidence.add(new Evidence(n.waiting() ? Evidence.Kind.WAITS_FOR : Evidence.Kind.HOLDS, n.snapshot(), n.innerAt(),
                     Optional.of(n.thread()), Optional.of(n.inner()), n.innerFrame(), Optional.empty(), List.of()));
         }
-        String detail = said(a) + "; " + said(b) + ". Had the two run at the same moment, each would wait for the other forever."
-                + (a.recorded() || b.recorded() ? " A recording shows a held monitor by its class only (the object of a "
-                        + "synchronized method), so the two may be different objects of these classes; the thread dumps "
-                        + "of the moment, or a heap dump, tell." : "");
         String[] classes = {a.outer().className(), a.inner().className()};
         java.util.Arrays.sort(classes);
         String fingerprint = "lock-order-inversion|" + classes[0] + "|" + classes[1] + "|"
                 + io.lockscope.engine.Fingerprints.threadPattern(a.thread()) + "|"
                 + io.lockscope.engine.Fingerprints.threadPattern(b.thread());
-        return new Finding("lock-order-inversion", Severity.WARNING, title, jvm, List.of(a.thread(), b.thread()),
-                List.of(a.outer(), a.inner()), evidence, detail, HINT, fingerprint);
+        return context.finding(new Inversion(a, b), List.of(a.thread(), b.thread()), List.of(a.outer(), a.inner()), evidence,
+                fingerprint);
+    }
+
+    /** Two threads that took the same two locks in opposite orders: {@code a} took a.outer() then a.inner(), {@code b} the other way. */
+    record Inversion(Nesting a, Nesting b) implements Problem {
+
+        @Override
+        public String title() {
+            String first = a.outer().simpleClassName();
+            String second = a.inner().simpleClassName();
+            return first + " and " + second + " taken in opposite orders: " + a.thread() + " takes " + first
+                    + " then " + second + ", " + b.thread() + " takes " + second + " then " + first;
+        }
+
+        @Override
+        public String detail() {
+            return said(a) + "; " + said(b) + ". Had the two run at the same moment, each would wait for the other forever."
+                    + (a.recorded() || b.recorded() ? " A recording shows a held monitor by its class only (the object of a "
+                            + "synchronized method), so the two may be different objects of these classes; the thread dumps "
+                            + "of the moment, or a heap dump, tell." : "");
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return a.recorded() || b.recorded() ? Basis.RECORDING : Basis.THREAD_DUMPS;
+        }
     }
 }

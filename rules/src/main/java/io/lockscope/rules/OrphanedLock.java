@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -12,6 +13,7 @@ import io.lockscope.engine.Severity;
 import io.lockscope.graph.Hold;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
+import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockKind;
 import io.lockscope.model.LockRef;
@@ -95,7 +97,7 @@ public final class OrphanedLock implements Rule {
             if (o.deadHolders.isEmpty()) {
                 o.likely = likelyOwners(deaths, o.waiterClasses);
             }
-            findings.add(o.toFinding(context.jvm().id(), listed.size(), mayHideVirtualOwners));
+            findings.add(o.toFinding(context, listed.size(), mayHideVirtualOwners));
         }
         return RuleResult.of(findings);
     }
@@ -147,7 +149,7 @@ public final class OrphanedLock implements Rule {
     static Set<String> codeClasses(List<io.lockscope.model.Frame> stack) {
         Set<String> out = new LinkedHashSet<>();
         for (io.lockscope.model.Frame f : stack) {
-            if (!Stacks.isJdk(f.className()) && !f.className().contains("$$Lambda")) {
+            if (!Frame.isJdkClass(f.className()) && !f.className().contains("$$Lambda")) {
                 out.add(f.className());
             }
         }
@@ -181,7 +183,7 @@ public final class OrphanedLock implements Rule {
             o.likely = likelyOwners(deaths, o.waiterClasses);
             if (!o.likely.isEmpty()) {
                 o.inferredOnly = true;
-                out.add(o.toFinding(context.jvm().id(), context.snapshots().size(), false));
+                out.add(o.toFinding(context, context.snapshots().size(), false));
             }
         }
         return out;
@@ -259,46 +261,81 @@ public final class OrphanedLock implements Rule {
             }
         }
 
-        Finding toFinding(String jvm, int listedDumps, boolean virtualOwnersPossible) {
-            boolean readWrite = kind == LockKind.READ_WRITE;
-            String what = lock.simpleClassName() + " <" + lock.id() + ">";
-            String waiting = waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait") + ": "
-                    + String.join(", ", limit(waiters, 5));
-            StringBuilder title = new StringBuilder(what);
-            List<String> why = new ArrayList<>();
-            Severity severity;
+        Finding toFinding(RuleContext context, int listedDumps, boolean virtualOwnersPossible) {
+            if (deadHolders.isEmpty() && !likely.isEmpty()) {
+                Death d = likely.get(0);
+                evidence.add(Evidence.recorded(d.recording(), d.at(), Optional.of(d.thread()), Optional.empty(),
+                        "\"" + d.thread() + "\" threw " + d.exception().exceptionClass() + " at " + d.exception().time()
+                                + ", and ended at " + d.ended(),
+                        Prose.stack(d.exception().stack())));
+            }
+            List<String> threads = new ArrayList<>();
+            deadHolders.keySet().forEach(t -> threads.add(t.replaceFirst(" #\\d+$", "")));
+            likely.forEach(d -> threads.add(d.thread()));
+            threads.addAll(waiters);
+            String fingerprint = "orphaned-lock|" + lock.className() + "|" + String.join(",", waiterPatterns);
+            Orphaned orphaned = new Orphaned(lock, kind == LockKind.READ_WRITE, new LinkedHashMap<>(deadHolders),
+                    likely.isEmpty() ? Optional.empty() : Optional.of(likely.get(0)), inferredOnly, fromHeap, unaccountedReads,
+                    List.copyOf(waiters), snapshots.size(), listedDumps, virtualOwnersPossible);
+            return context.finding(orphaned, threads, List.of(lock), evidence, fingerprint);
+        }
+    }
+
+    /**
+     * A lock threads wait for while no live thread owns it: held by threads that ended
+     * ({@code deadHolders}, each with what shows it), likely by one that died of an exception
+     * ({@code likely}, from a recording; {@code inferredOnly} when no dump lists owners at all),
+     * with read holds no live reader accounts for (a heap dump), or with no owner shown at all.
+     */
+    record Orphaned(LockRef lock, boolean readWrite, Map<String, String> deadHolders, Optional<Death> likely, boolean inferredOnly,
+            boolean fromHeap, long unaccountedReads, List<String> waiters, int dumps, int listedDumps,
+            boolean virtualOwnersPossible) implements Problem {
+
+        @Override
+        public String title() {
+            StringBuilder title = new StringBuilder(Prose.lock(lock));
             if (!deadHolders.isEmpty()) {
                 title.append(" held by dead thread").append(deadHolders.size() > 1 ? "s " : " ")
-                        .append(String.join(", ", deadHolders.keySet())).append("; ").append(waiting);
-                why.addAll(deadHolders.values());
-                severity = Severity.ERROR;
-            } else if (!likely.isEmpty()) {
-                Death d = likely.get(0);
-                String site = d.exception().stack().stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk."))
-                        .findFirst().or(() -> d.exception().stack().stream().findFirst()).map(io.lockscope.model.Frame::text).orElse("?");
+                        .append(String.join(", ", deadHolders.keySet())).append("; ").append(Prose.waiting(waiters));
+            } else if (likely.isPresent()) {
+                Death d = likely.get();
                 title.append(inferredOnly ? " has no owner any dump shows; likely held by dead thread " : " likely held by dead thread ")
-                        .append(d.thread()).append(", which ended after ").append(simple(d.exception().exceptionClass()))
-                        .append(" at ").append(site).append("; ").append(waiting);
+                        .append(d.thread()).append(", which ended after ").append(Prose.simple(d.exception().exceptionClass()))
+                        .append(" at ").append(OwnershipMismatch.applicationFrame(d.exception().stack())).append("; ")
+                        .append(Prose.waiting(waiters));
+            } else if (unaccounted()) {
+                title.append(" has ").append(unaccountedReads).append(unaccountedReads == 1 ? " read hold" : " read holds")
+                        .append(" no live thread accounts for; ").append(Prose.waiting(waiters));
+            } else {
+                title.append(readWrite ? " has no visible owner; " : " has no live owner; ").append(Prose.waiting(waiters, " for it"));
+            }
+            if (dumps > 1) {
+                title.append(" (in ").append(dumps).append(" of ").append(listedDumps).append(" dumps)");
+            }
+            return title.toString();
+        }
+
+        private boolean unaccounted() {
+            return readWrite && fromHeap && unaccountedReads > 0;
+        }
+
+        @Override
+        public String detail() {
+            List<String> why = new ArrayList<>();
+            if (!deadHolders.isEmpty()) {
+                why.addAll(deadHolders.values());
+            } else if (likely.isPresent()) {
+                Death d = likely.get();
                 why.add("Inferred from the recording " + d.recording() + ": \"" + d.thread() + "\" threw "
                         + d.exception().exceptionClass() + (d.exception().message().isEmpty() ? "" : " (" + d.exception().message() + ")")
                         + " at " + d.exception().time() + " and ended at " + d.ended() + "; its stack is in the same code ("
                         + String.join(", ", d.classes()) + ") as the waiters'. A recording cannot show who holds a "
                         + "java.util.concurrent lock: this is a likely owner, not a certain one. A heap dump would be certain.");
-                severity = inferredOnly ? Severity.WARNING : Severity.ERROR;
-                evidence.add(Evidence.recorded(d.recording(), d.at(), Optional.of(d.thread()), Optional.empty(),
-                        "\"" + d.thread() + "\" threw " + d.exception().exceptionClass() + " at " + d.exception().time()
-                                + ", and ended at " + d.ended(),
-                        d.exception().stack().stream().map(f -> "at " + f.text()).limit(14).toList()));
-            } else if (readWrite && fromHeap && unaccountedReads > 0) {
-                title.append(" has ").append(unaccountedReads).append(unaccountedReads == 1 ? " read hold" : " read holds")
-                        .append(" no live thread accounts for; ").append(waiting);
+            } else if (unaccounted()) {
                 why.add("The lock's state counts " + unaccountedReads + " read holds that no live reader in the heap has: "
                         + "a reader that ended while reading leaves its count behind, and its thread-locals, which named it, "
                         + "are cleared when it exits.");
-                severity = Severity.ERROR;
             } else {
-                title.append(readWrite ? " has no visible owner; " : " has no live owner; ").append(waiting.replace(" wait: ", " wait for it: ")
-                        .replace(" waits: ", " waits for it: "));
                 if (readWrite) {
                     why.add("A ReentrantReadWriteLock's readers never appear in a thread dump, so the holder may be a live "
                             + "reader; or a writer that ended without unlocking.");
@@ -310,33 +347,38 @@ public final class OrphanedLock implements Rule {
                     why.add("On JDK 21 and later the owner may also be an unmounted virtual thread, which jstack does not list "
                             + "(jcmd <pid> Thread.dump_to_file -format=json lists them).");
                 }
-                severity = readWrite ? Severity.WARNING : Severity.ERROR;
             }
-            if (snapshots.size() > 1) {
-                title.append(" (in ").append(snapshots.size()).append(" of ").append(listedDumps).append(" dumps)");
-            } else if (deadHolders.isEmpty() && !fromHeap && likely.isEmpty()) {
+            if (dumps <= 1 && deadHolders.isEmpty() && !fromHeap && likely.isEmpty()) {
                 why.add("Seen in one dump only: a lock released an instant before the dump looks the same; a second dump "
                         + "some seconds later tells them apart.");
             }
-            List<String> threads = new ArrayList<>();
-            deadHolders.keySet().forEach(t -> threads.add(t.replaceFirst(" #\\d+$", "")));
-            likely.forEach(d -> threads.add(d.thread()));
-            threads.addAll(waiters);
-            String fingerprint = "orphaned-lock|" + lock.className() + "|" + String.join(",", waiterPatterns);
-            return new Finding("orphaned-lock", severity, title.toString(), jvm, threads, List.of(lock), evidence,
-                    String.join(" ", why), HINT, fingerprint);
+            return String.join(" ", why);
         }
-    }
 
-    private static String simple(String cls) {
-        return cls.substring(cls.lastIndexOf('.') + 1);
-    }
-
-    static List<String> limit(Set<String> names, int n) {
-        List<String> out = names.stream().limit(n).collect(Collectors.toCollection(ArrayList::new));
-        if (names.size() > n) {
-            out.add("and " + (names.size() - n) + " more");
+        @Override
+        public String hint() {
+            return HINT;
         }
-        return out;
+
+        @Override
+        public Certainty certainty() {
+            return deadHolders.isEmpty() && likely.isPresent() ? Certainty.LIKELY : Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return fromHeap ? Basis.HEAP_DUMP : likely.isPresent() && deadHolders.isEmpty() ? Basis.RECORDING : Basis.THREAD_DUMPS;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            if (deadHolders.isEmpty() && likely.isPresent()) {
+                return Optional.of(inferredOnly ? Severity.WARNING : Severity.ERROR);
+            }
+            if (deadHolders.isEmpty() && !unaccounted() && readWrite) {
+                return Optional.of(Severity.WARNING);
+            }
+            return Optional.empty();
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -64,7 +65,7 @@ public final class OwnershipMismatch implements Rule {
                     if (h.thread() == w.thread()) {
                         JvmThread t = g.thread(w.thread());
                         String key = "self|" + t.identityKey() + "|" + w.lock().className();
-                        findings.putIfAbsent(key, selfWait(context.jvm().id(), g, t, h, w));
+                        findings.putIfAbsent(key, selfWait(context, g, t, h, w));
                     }
                 }
             }
@@ -78,14 +79,14 @@ public final class OwnershipMismatch implements Rule {
                 }
                 String key = "two|" + holds.get(0).lock().className() + "|" + holds.stream()
                         .map(h -> g.thread(h.thread()).identityKey()).sorted().toList();
-                findings.putIfAbsent(key, twoOwners(context.jvm().id(), g, holds));
+                findings.putIfAbsent(key, twoOwners(context, g, holds));
             }
         }
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
             for (SynchronizerState st : s.synchronizers()) {
-                stateContradiction(context.jvm().id(), g, st).ifPresent(f -> findings.putIfAbsent("state|" + st.lock().id(), f));
-                unreferenced(context.jvm().id(), g, st).ifPresent(f -> findings.putIfAbsent("unref|" + st.lock().id(), f));
+                stateContradiction(context, g, st).ifPresent(f -> findings.putIfAbsent("state|" + st.lock().id(), f));
+                unreferenced(context, g, st).ifPresent(f -> findings.putIfAbsent("unref|" + st.lock().id(), f));
             }
         }
         disagreeingOwners(context).forEach(f -> findings.putIfAbsent("disagree|" + f.fingerprint(), f));
@@ -94,34 +95,26 @@ public final class OwnershipMismatch implements Rule {
     }
 
     /** AQS state that contradicts the owner field: held with no owner, or an owner with nothing held. */
-    private static Optional<Finding> stateContradiction(String jvm, LockGraph g, SynchronizerState st) {
+    private static Optional<Finding> stateContradiction(RuleContext context, LockGraph g, SynchronizerState st) {
         boolean exclusiveKind = st.kind() == io.lockscope.model.LockKind.EXCLUSIVE || st.kind() == io.lockscope.model.LockKind.READ_WRITE;
         if (!exclusiveKind) {
             return Optional.empty();
         }
         LockRef lock = st.lock();
         if (st.exclusiveHolds() > 0 && st.owner().isEmpty()) {
-            return Optional.of(new Finding("ownership-mismatch", Severity.ERROR,
-                    lock.simpleClassName() + " <" + lock.id() + "> is held " + st.exclusiveHolds() + (st.exclusiveHolds() == 1 ? " time" : " times")
-                            + " by no owner", jvm, waiterNames(g, st), List.of(lock), List.of(),
-                    "The heap dump shows the lock's state counting " + st.exclusiveHolds() + " exclusive holds while its "
-                            + "exclusiveOwnerThread is null: nobody can release it.", STATE_HINT,
-                    "ownership-mismatch|no-owner|" + lock.className()));
+            return Optional.of(context.finding(new HeldByNoOwner(lock, st.exclusiveHolds()), waiterNames(g, st), List.of(lock),
+                    List.of(), "ownership-mismatch|no-owner|" + lock.className()));
         }
         if (st.owner().isPresent() && st.exclusiveHolds() == 0 && st.sharedHolds() == 0) {
             JvmThread owner = g.thread(st.owner().get());
-            return Optional.of(new Finding("ownership-mismatch", Severity.WARNING,
-                    lock.simpleClassName() + " <" + lock.id() + "> names " + owner.name() + " as owner but is not held", jvm,
-                    List.of(owner.name()), List.of(lock), List.of(),
-                    "The heap dump shows exclusiveOwnerThread set while the state counts no hold: an unlock that did not "
-                            + "finish, or a custom synchronizer that does not clear its owner.", STATE_HINT,
+            return Optional.of(context.finding(new StaleOwner(lock, owner.name()), List.of(owner.name()), List.of(lock), List.of(),
                     "ownership-mismatch|stale-owner|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name())));
         }
         return Optional.empty();
     }
 
     /** Threads queued for a lock that no object's field points to any more. */
-    private static Optional<Finding> unreferenced(String jvm, LockGraph g, SynchronizerState st) {
+    private static Optional<Finding> unreferenced(RuleContext context, LockGraph g, SynchronizerState st) {
         if (!st.referrersKnown() || !st.referrers().isEmpty() || st.queued().isEmpty()) {
             return Optional.empty();
         }
@@ -130,13 +123,8 @@ public final class OwnershipMismatch implements Rule {
         }
         LockRef lock = st.lock();
         List<String> names = waiterNames(g, st);
-        return Optional.of(new Finding("ownership-mismatch", Severity.WARNING,
-                names.size() + (names.size() == 1 ? " thread waits" : " threads wait") + " for " + lock.simpleClassName() + " <"
-                        + lock.id() + ">, which no field references any more: " + String.join(", ", names), jvm, names,
-                List.of(lock), g.waitersFor(lock.id()).stream().map(w -> Evidences.waits(g, w, Optional.empty(), true)).toList(),
-                "The heap dump finds no object whose field points to this lock or the lock object around it; only the "
-                        + "stack frames of its waiters still reach it. The field it was taken from was reassigned while "
-                        + "threads were using it.", UNREFERENCED_HINT,
+        return Optional.of(context.finding(new Unreferenced(lock, names), names, List.of(lock),
+                g.waitersFor(lock.id()).stream().map(w -> Evidences.waits(g, w, Optional.empty(), true)).toList(),
                 "ownership-mismatch|unreferenced|" + lock.className() + "|"
                         + names.stream().map(Fingerprints::threadPattern).sorted().toList()));
     }
@@ -164,13 +152,8 @@ public final class OwnershipMismatch implements Rule {
                 String[] seen = ownerByKey.putIfAbsent(key, new String[] {owner.identityKey(), owner.name(), s.label(), lock.id(), s.format()});
                 boolean heapAgainstDump = seen != null && (seen[4].equals("hprof") != s.format().equals("hprof"));
                 if (seen != null && heapAgainstDump && !seen[0].equals(owner.identityKey())) {
-                    out.add(new Finding("ownership-mismatch", Severity.WARNING,
-                            lock.simpleClassName() + " has two owners in two dumps of one JVM: " + seen[1] + " (" + seen[2] + ") and "
-                                    + owner.name() + " (" + s.label() + ")", context.jvm().id(), List.of(seen[1], owner.name()),
-                            List.of(lock), List.of(Evidences.holds(g, holders.get(0), true)),
-                            "The same lock (the same class, the same threads waiting) has one owner in one dump and another "
-                                    + "in the next, while its waiters did not move: the lock changed hands over their heads, or "
-                                    + "the dumps disagree.", TWO_HINT,
+                    out.add(context.finding(new OwnersDisagree(lock, seen[1], seen[2], owner.name(), s.label()),
+                            List.of(seen[1], owner.name()), List.of(lock), List.of(Evidences.holds(g, holders.get(0), true)),
                             "ownership-mismatch|disagree|" + lock.className()));
                 }
             }
@@ -210,7 +193,7 @@ public final class OwnershipMismatch implements Rule {
             for (io.lockscope.model.Recording.ThrownException t : e.getValue().subList(0, Math.min(5, e.getValue().size()))) {
                 evidence.add(Evidence.recorded(r.label(), r.at(), Optional.of(t.threadName()), Optional.empty(),
                         "\"" + t.threadName() + "\" threw IllegalMonitorStateException" + (t.message().isEmpty() ? "" : " (" + t.message() + ")")
-                                + " at " + t.time(), t.stack().stream().map(f -> "at " + f.text()).limit(14).toList()));
+                                + " at " + t.time(), Prose.stack(t.stack())));
             }
             // the thread that failed to unlock may still hold the lock it meant: who waits for it?
             StringBuilder tie = new StringBuilder();
@@ -235,19 +218,15 @@ public final class OwnershipMismatch implements Rule {
                     }
                 }
             }
-            String title = x.threadName() + " " + what + ": IllegalMonitorStateException at " + e.getKey()
-                    + (e.getValue().size() > 1 ? " (" + e.getValue().size() + " times)" : "");
-            out.add(new Finding("ownership-mismatch", Severity.ERROR, title, context.jvm().id(), threads, locks, evidence,
-                    "The recording caught the exception where it was thrown." + tie, IMSE_HINT,
-                    "ownership-mismatch|imse|" + e.getKey().replaceAll(":\\d+\\)", ")")));
+            out.add(context.finding(new IllegalMonitorState(x.threadName(), what, e.getKey(), e.getValue().size(), tie.toString()),
+                    threads, locks, evidence, "ownership-mismatch|imse|" + e.getKey().replaceAll(":\\d+\\)", ")")));
         }
         return out;
     }
 
-    /** The first frame of the application below the JDK's locking code, as text. */
+    /** The first frame of the application below the JDK's locking code (or the top frame, if none is), as text. */
     static String applicationFrame(List<io.lockscope.model.Frame> stack) {
-        return stack.stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")
-                && !f.className().startsWith("sun.")).findFirst().or(() -> stack.stream().findFirst())
+        return io.lockscope.model.Frame.firstApplication(stack).or(() -> stack.stream().findFirst())
                 .map(io.lockscope.model.Frame::text).orElse("?");
     }
 
@@ -255,25 +234,212 @@ public final class OwnershipMismatch implements Rule {
         return st.queued().stream().map(q -> g.thread(q.thread()).name()).toList();
     }
 
-    private static Finding selfWait(String jvm, LockGraph g, JvmThread t, Hold h, Wait w) {
+    private static Finding selfWait(RuleContext context, LockGraph g, JvmThread t, Hold h, Wait w) {
         LockRef lock = w.lock();
-        String title = t.name() + " waits for " + lock.simpleClassName() + " <" + lock.id() + ">, which it holds itself";
         List<Evidence> evidence = List.of(Evidences.holds(g, h, false), Evidences.waits(g, w, Optional.of(t), true));
-        return new Finding("ownership-mismatch", Severity.ERROR, title, jvm, List.of(t.name()), List.of(lock), evidence,
-                "The dump lists the lock as owned by \"" + t.name() + "\" and shows the same thread parked waiting for it. "
-                        + "A non-reentrant lock taken twice by one thread never lets go.",
-                SELF_HINT, "ownership-mismatch|self|" + lock.className() + "|" + Fingerprints.threadPattern(t.name()));
+        return context.finding(new SelfWait(t.name(), lock), List.of(t.name()), List.of(lock), evidence,
+                "ownership-mismatch|self|" + lock.className() + "|" + Fingerprints.threadPattern(t.name()));
     }
 
-    private static Finding twoOwners(String jvm, LockGraph g, List<Hold> holds) {
+    private static Finding twoOwners(RuleContext context, LockGraph g, List<Hold> holds) {
         LockRef lock = holds.get(0).lock();
         List<String> names = holds.stream().map(h -> g.thread(h.thread()).name()).toList();
-        String title = names.size() + " threads claim " + lock.simpleClassName() + " <" + lock.id() + ">: "
-                + String.join(", ", names);
         List<Evidence> evidence = holds.stream().map(h -> Evidences.holds(g, h, true)).toList();
-        return new Finding("ownership-mismatch", Severity.WARNING, title, jvm, names, List.of(lock), evidence,
-                "Each of these threads lists the lock as held in the same dump, which an exclusive lock forbids.",
-                TWO_HINT, "ownership-mismatch|two|" + lock.className() + "|"
-                        + names.stream().map(Fingerprints::threadPattern).sorted().toList());
+        return context.finding(new TwoOwners(lock, names), names, List.of(lock), evidence, "ownership-mismatch|two|"
+                + lock.className() + "|" + names.stream().map(Fingerprints::threadPattern).sorted().toList());
+    }
+
+    /** A thread that waits for a lock it holds itself: a non-reentrant lock taken twice. */
+    record SelfWait(String thread, LockRef lock) implements Problem {
+        @Override
+        public String title() {
+            return thread + " waits for " + Prose.lock(lock) + ", which it holds itself";
+        }
+
+        @Override
+        public String detail() {
+            return "The dump lists the lock as owned by \"" + thread + "\" and shows the same thread parked waiting for it. "
+                    + "A non-reentrant lock taken twice by one thread never lets go.";
+        }
+
+        @Override
+        public String hint() {
+            return SELF_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
+        }
+    }
+
+    /** Threads that each list one exclusive lock as held in the same dump. */
+    record TwoOwners(LockRef lock, List<String> owners) implements Problem {
+        @Override
+        public String title() {
+            return owners.size() + " threads claim " + Prose.lock(lock) + ": " + String.join(", ", owners);
+        }
+
+        @Override
+        public String detail() {
+            return "Each of these threads lists the lock as held in the same dump, which an exclusive lock forbids.";
+        }
+
+        @Override
+        public String hint() {
+            return TWO_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
+
+    /** A lock whose AQS state counts {@code holds} exclusive holds while its exclusiveOwnerThread is null. */
+    record HeldByNoOwner(LockRef lock, long holds) implements Problem {
+        @Override
+        public String title() {
+            return Prose.lock(lock) + " is held " + holds + (holds == 1 ? " time" : " times") + " by no owner";
+        }
+
+        @Override
+        public String detail() {
+            return "The heap dump shows the lock's state counting " + holds + " exclusive holds while its "
+                    + "exclusiveOwnerThread is null: nobody can release it.";
+        }
+
+        @Override
+        public String hint() {
+            return STATE_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.HEAP_DUMP;
+        }
+    }
+
+    /** A lock whose exclusiveOwnerThread names {@code owner} while its state counts no hold. */
+    record StaleOwner(LockRef lock, String owner) implements Problem {
+        @Override
+        public String title() {
+            return Prose.lock(lock) + " names " + owner + " as owner but is not held";
+        }
+
+        @Override
+        public String detail() {
+            return "The heap dump shows exclusiveOwnerThread set while the state counts no hold: an unlock that did not "
+                    + "finish, or a custom synchronizer that does not clear its owner.";
+        }
+
+        @Override
+        public String hint() {
+            return STATE_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.HEAP_DUMP;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
+
+    /** Threads queued for a lock that no object's field references any more, and no live thread owns. */
+    record Unreferenced(LockRef lock, List<String> waiters) implements Problem {
+        @Override
+        public String title() {
+            return waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait") + " for " + Prose.lock(lock)
+                    + ", which no field references any more: " + String.join(", ", waiters);
+        }
+
+        @Override
+        public String detail() {
+            return "The heap dump finds no object whose field points to this lock or the lock object around it; only the "
+                    + "stack frames of its waiters still reach it. The field it was taken from was reassigned while "
+                    + "threads were using it.";
+        }
+
+        @Override
+        public String hint() {
+            return UNREFERENCED_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.HEAP_DUMP;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
+
+    /** One lock (same class, same waiters) with one owner in a thread dump and another in a heap dump. */
+    record OwnersDisagree(LockRef lock, String firstOwner, String firstDump, String secondOwner, String secondDump)
+            implements Problem {
+        @Override
+        public String title() {
+            return lock.simpleClassName() + " has two owners in two dumps of one JVM: " + firstOwner + " (" + firstDump + ") and "
+                    + secondOwner + " (" + secondDump + ")";
+        }
+
+        @Override
+        public String detail() {
+            return "The same lock (the same class, the same threads waiting) has one owner in one dump and another "
+                    + "in the next, while its waiters did not move: the lock changed hands over their heads, or "
+                    + "the dumps disagree.";
+        }
+
+        @Override
+        public String hint() {
+            return TWO_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.HEAP_DUMP;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
+
+    /**
+     * IllegalMonitorStateExceptions a recording caught at one {@code site} ({@code times} of them):
+     * {@code what} the thread did; {@code tie}, the locks it still holds that others wait for.
+     */
+    record IllegalMonitorState(String thread, String what, String site, int times, String tie) implements Problem {
+        @Override
+        public String title() {
+            return thread + " " + what + ": IllegalMonitorStateException at " + site + (times > 1 ? " (" + times + " times)" : "");
+        }
+
+        @Override
+        public String detail() {
+            return "The recording caught the exception where it was thrown." + tie;
+        }
+
+        @Override
+        public String hint() {
+            return IMSE_HINT;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.RECORDING;
+        }
     }
 }

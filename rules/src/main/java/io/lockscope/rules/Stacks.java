@@ -104,7 +104,7 @@ final class Stacks {
         int wait = -1;
         for (int i = 0; i < frames.size() && wait < 0; i++) {
             Frame f = frames.get(i);
-            boolean queue = isJdk(f.className()) && f.className().startsWith("java.util.concurrent.")
+            boolean queue = Frame.isJdkClass(f.className()) && f.className().startsWith("java.util.concurrent.")
                     && (isQueueClass(f.className()) || f.className().equals("java.util.concurrent.Exchanger"))
                     && QUEUE_WAITS.contains(f.methodName());
             boolean select = matches(f, SELECT);
@@ -120,7 +120,7 @@ final class Stacks {
         int caller = -1;
         for (int i = wait + 1; i < frames.size(); i++) {
             String c = frames.get(i).className();
-            if (!isJdk(c)) {
+            if (!Frame.isJdkClass(c)) {
                 caller = i;
                 break;
             }
@@ -130,7 +130,7 @@ final class Stacks {
         }
         for (int i = caller + 1; i < frames.size(); i++) {
             String c = frames.get(i).className();
-            if (!isJdk(c) && !c.contains("$$Lambda")) {
+            if (!Frame.isJdkClass(c) && !c.contains("$$Lambda")) {
                 return Optional.empty(); // application code below the loop: the lock may be held by it
             }
         }
@@ -147,10 +147,6 @@ final class Stacks {
         int dollar = simple.indexOf('$');
         String outer = dollar < 0 ? simple : simple.substring(0, dollar);
         return outer.endsWith("Queue") || outer.endsWith("Deque");
-    }
-
-    static boolean isJdk(String cls) {
-        return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.");
     }
 
     /**
@@ -212,8 +208,7 @@ final class Stacks {
         for (Frame f : t.frames()) {
             if (f.method().startsWith(prefix) || f.method().startsWith("java.lang.Thread.sleep")) {
                 inside = true;
-            } else if (inside && !f.className().startsWith("java.") && !f.className().startsWith("jdk.")
-                    && !f.className().startsWith("sun.")) {
+            } else if (inside && f.isApplication()) {
                 return f.text();
             }
         }

@@ -4,6 +4,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Fingerprints;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -95,7 +96,7 @@ public final class StuckOwner implements Rule {
         long minSeconds = context.threshold(MIN_SECONDS);
         for (Run r : done) {
             if (r.snapshots.size() >= min && r.seconds().map(sec -> sec >= minSeconds).orElse(true)) {
-                findings.add(r.toFinding(context.jvm().id()));
+                findings.add(r.toFinding(context));
             }
         }
         return RuleResult.of(findings);
@@ -162,20 +163,44 @@ public final class StuckOwner implements Rule {
             return Optional.of(Duration.between(min, max).toSeconds());
         }
 
-        Finding toFinding(String jvm) {
-            String span = seconds().filter(sec -> sec > 0).map(sec -> " for " + sec + " s or more").orElse("");
-            String title = owner.name() + " held " + lock.simpleClassName() + " <" + lock.id() + ">" + span + " across "
-                    + snapshots.size() + " dumps without moving; " + waiters.size()
-                    + (waiters.size() == 1 ? " thread waits" : " threads wait") + ": "
-                    + String.join(", ", OrphanedLock.limit(waiters, 5));
+        Finding toFinding(RuleContext context) {
             List<String> threads = new ArrayList<>();
             threads.add(owner.name());
             threads.addAll(waiters);
-            String detail = "In each of " + String.join(", ", snapshots) + " the owner's stack is the same, frame for "
+            return context.finding(new Stuck(owner.name(), lock, seconds().filter(sec -> sec > 0), List.copyOf(snapshots),
+                    List.copyOf(waiters)), threads, List.of(lock), evidence, "stuck-owner|" + lock.className() + "|"
+                    + Fingerprints.threadPattern(owner.name()) + "@" + Fingerprints.topFrame(owner));
+        }
+    }
+
+    /** An owner whose stack stayed the same in {@code dumps}, for {@code seconds} when the dumps carry times. */
+    record Stuck(String owner, LockRef lock, Optional<Long> seconds, List<String> dumps, List<String> waiters) implements Problem {
+
+        @Override
+        public String title() {
+            return owner + " held " + Prose.lock(lock) + seconds.map(sec -> " for " + sec + " s or more").orElse("") + " across "
+                    + dumps.size() + " dumps without moving; " + Prose.waiting(waiters);
+        }
+
+        @Override
+        public String detail() {
+            return "In each of " + String.join(", ", dumps) + " the owner's stack is the same, frame for "
                     + "frame and line for line, while other threads wait for the lock.";
-            return new Finding("stuck-owner", Severity.WARNING, title, jvm, threads, List.of(lock), evidence, detail, HINT,
-                    "stuck-owner|" + lock.className() + "|" + Fingerprints.threadPattern(owner.name()) + "@"
-                            + Fingerprints.topFrame(owner));
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.lockscope.rules;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Input;
+import io.lockscope.engine.Problem;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleContext;
 import io.lockscope.engine.RuleMeta;
@@ -82,14 +83,87 @@ public final class VirtualThreadPinning implements Rule {
         if (events == 0 || total.toMillis() < context.threshold(MIN_PINNED_MS)) {
             return RuleResult.of(findings);
         }
-        String title = "Virtual threads pinned their carriers " + events + (events == 1 ? " time" : " times") + ", "
-                + total.toMillis() + " ms in all; the most at " + worst;
-        findings.add(new Finding("virtual-thread-pinning", Severity.WARNING, title, context.jvm().id(),
+        findings.add(context.finding(new RecordedPinning(events, total, worst),
                 List.copyOf(threads).stream().map(t -> t.isEmpty() ? "(unnamed virtual thread)" : t).distinct().toList(), List.of(),
-                evidence, "While pinned, a virtual thread that blocks keeps its carrier (a platform thread of the "
-                        + "scheduler) from running any other virtual thread; with enough of them the scheduler runs out of carriers.",
-                HINT, "virtual-thread-pinning|" + worst.replaceAll(":\\d+\\)", ")")));
+                evidence, "virtual-thread-pinning|" + worst.replaceAll(":\\d+\\)", ")")));
         return RuleResult.of(findings);
+    }
+
+    /** A recording's pinned events: how many, how long in all, and the site that pinned longest. */
+    record RecordedPinning(long events, Duration total, String worst) implements Problem {
+
+        @Override
+        public String title() {
+            return "Virtual threads pinned their carriers " + events + (events == 1 ? " time" : " times") + ", "
+                    + total.toMillis() + " ms in all; the most at " + worst;
+        }
+
+        @Override
+        public String detail() {
+            return "While pinned, a virtual thread that blocks keeps its carrier (a platform thread of the "
+                    + "scheduler) from running any other virtual thread; with enough of them the scheduler runs out of carriers.";
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.RECORDING;
+        }
+    }
+
+    /**
+     * Virtual threads a dump shows pinned while they wait, at {@code sites}; when they hold every
+     * carrier ({@code carriers} of {@code pool}), {@code waitingToRun} more wait for one.
+     */
+    record PinnedInDump(int pinned, Set<String> sites, boolean exhausted, int carriers, String pool, int waitingToRun,
+            String dump) implements Problem {
+
+        @Override
+        public String title() {
+            return pinned + (pinned == 1 ? " virtual thread pinned to its carrier while it waits" : " virtual threads pinned to their carriers while they wait")
+                    + (exhausted ? "; they hold every carrier (" + carriers + ") of " + pool
+                            + (waitingToRun == 0 ? "" : ", and " + waitingToRun + (waitingToRun == 1 ? " virtual thread waits" : " virtual threads wait")
+                                    + " to run") : "")
+                    + ": " + String.join(", ", sites);
+        }
+
+        @Override
+        public String detail() {
+            return "A virtual thread that waits gives its carrier back, unless it is pinned: inside a class's static "
+                    + "initializer, under a native frame, or, on JDK 21 to 23, in a synchronized block or Object.wait(). These "
+                    + "are still mounted while they wait (" + dump + ")."
+                    + (exhausted ? " Every carrier of the scheduler is held this way, so no other virtual thread can run until one "
+                            + "of them is released: to the rest of the application this looks like a hang." : "");
+        }
+
+        @Override
+        public String hint() {
+            return HINT;
+        }
+
+        @Override
+        public Certainty certainty() {
+            return Certainty.CERTAIN;
+        }
+
+        @Override
+        public Basis basis() {
+            return Basis.THREAD_DUMPS;
+        }
+
+        @Override
+        public Optional<Severity> severity() {
+            return Optional.of(exhausted ? Severity.ERROR : Severity.WARNING);
+        }
     }
 
     /** How a JDK parks a pinned virtual thread: on its carrier, which it cannot leave. */
@@ -157,28 +231,17 @@ public final class VirtualThreadPinning implements Rule {
             sites.add(p.site());
             evidence.add(new Evidence(Evidence.Kind.SEEN, best.label(), p.thread().at(), Optional.of(who), Optional.empty(),
                     p.where().map(Frame::text), Optional.of(p.carrier()),
-                    p.thread().frames().stream().limit(14).map(f -> "at " + f.text()).toList(),
+                    Prose.stack(p.thread().frames()),
                     Optional.of("\"" + who + "\" is " + p.how() + p.where().map(f -> " in " + f.text()).orElse("")
                             + ", still mounted on its carrier " + p.carrier())));
         }
-        int n = bestPinned.size();
-        String title = n + (n == 1 ? " virtual thread pinned to its carrier while it waits" : " virtual threads pinned to their carriers while they wait")
-                + (exhausted ? "; they hold every carrier (" + carriers.size() + ") of " + pools.iterator().next()
-                        + (waiting.isEmpty() ? "" : ", and " + waiting.size() + (waiting.size() == 1 ? " virtual thread waits" : " virtual threads wait")
-                                + " to run") : "")
-                + ": " + String.join(", ", sites);
         List<String> threads = new ArrayList<>();
         bestPinned.forEach(p -> threads.add(p.thread().virtual() ? named.apply(p.thread()) : "the virtual thread on " + p.carrier()));
         if (exhausted) {
-            waiting.stream().limit(20).forEach(threads::add);
+            waiting.stream().limit(Prose.THREADS_LISTED).forEach(threads::add);
         }
-        String detail = "A virtual thread that waits gives its carrier back, unless it is pinned: inside a class's static "
-                + "initializer, under a native frame, or, on JDK 21 to 23, in a synchronized block or Object.wait(). These "
-                + "are still mounted while they wait (" + best.label() + ")."
-                + (exhausted ? " Every carrier of the scheduler is held this way, so no other virtual thread can run until one "
-                        + "of them is released: to the rest of the application this looks like a hang." : "");
-        return List.of(new Finding("virtual-thread-pinning", exhausted ? Severity.ERROR : Severity.WARNING, title, context.jvm().id(),
-                threads, List.of(), evidence, detail, HINT, "virtual-thread-pinning|dump|" + String.join("|", sites)));
+        return List.of(context.finding(new PinnedInDump(bestPinned.size(), sites, exhausted, carriers.size(), pools.iterator().next(),
+                waiting.size(), best.label()), threads, List.of(), evidence, "virtual-thread-pinning|dump|" + String.join("|", sites)));
     }
 
     static List<Pinned> pinned(Snapshot s) {
@@ -248,8 +311,7 @@ public final class VirtualThreadPinning implements Rule {
 
     /** The first frame of the application's own code, where the wait happens. */
     private static Optional<Frame> applicationFrame(JvmThread t) {
-        return t.frames().stream().filter(f -> !f.method().startsWith("java.") && !f.method().startsWith("jdk.")
-                && !f.method().startsWith("sun.")).findFirst();
+        return Frame.firstApplication(t.frames());
     }
 
     private static String name(JvmThread t) {

@@ -38,7 +38,7 @@ record AppFrame(String path, long line, boolean inSource) {
             return Optional.empty();
         }
         String cls = m.group(1);
-        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("javax.")) {
+        if (io.lockscope.model.Frame.isJdkClass(cls)) {
             return Optional.empty();
         }
         int dot = cls.lastIndexOf('.');

@@ -210,6 +210,9 @@ public final class ReportModel {
             }
         }
         n.put("dumps", f.dumps());
+        n.put("similar", f.similar());
+        n.put("certainty", f.problem().certainty().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("basis", f.problem().basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         n.put("detail", f.detail());
         n.put("hint", f.hint());
         n.put("fingerprint", f.fingerprint());
