@@ -38,7 +38,10 @@ public interface Problem {
         return Certainty.CERTAIN;
     }
 
-    Basis basis();
+    /** Thread dumps unless the record says otherwise. */
+    default Basis basis() {
+        return Basis.THREAD_DUMPS;
+    }
 
     /** A severity other than the rule's default, when the facts call for one (a likely finding is often a warning). */
     default Optional<Severity> severity() {

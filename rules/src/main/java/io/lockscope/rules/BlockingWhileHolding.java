@@ -136,15 +136,5 @@ public final class BlockingWhileHolding implements Rule {
         public String hint() {
             return HINT;
         }
-
-        @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
-        }
     }
 }

@@ -136,11 +136,6 @@ public final class ContentionHotspot implements Rule {
         }
 
         @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
         public Basis basis() {
             return Basis.RECORDING;
         }
@@ -165,16 +160,6 @@ public final class ContentionHotspot implements Rule {
         @Override
         public String hint() {
             return HINT;
-        }
-
-        @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
         }
     }
 

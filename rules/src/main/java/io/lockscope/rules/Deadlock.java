@@ -194,11 +194,6 @@ public final class Deadlock implements Rule {
         }
 
         @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
-        }
-
-        @Override
         public Optional<Severity> severity() {
             return Optional.of(Severity.WARNING);
         }
@@ -240,11 +235,6 @@ public final class Deadlock implements Rule {
         @Override
         public String hint() {
             return HINT;
-        }
-
-        @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
         }
 
         @Override

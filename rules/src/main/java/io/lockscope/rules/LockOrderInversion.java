@@ -257,11 +257,6 @@ public final class LockOrderInversion implements Rule {
         }
 
         @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
         public Basis basis() {
             return a.recorded() || b.recorded() ? Basis.RECORDING : Basis.THREAD_DUMPS;
         }

@@ -266,11 +266,6 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return SELF_HINT;
         }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
-        }
     }
 
     /** Threads that each list one exclusive lock as held in the same dump. */
@@ -288,11 +283,6 @@ public final class OwnershipMismatch implements Rule {
         @Override
         public String hint() {
             return TWO_HINT;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
         }
 
         @Override

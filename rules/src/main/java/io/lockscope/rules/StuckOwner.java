@@ -192,15 +192,5 @@ public final class StuckOwner implements Rule {
         public String hint() {
             return HINT;
         }
-
-        @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
-        }
     }
 }

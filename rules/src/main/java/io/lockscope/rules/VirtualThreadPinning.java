@@ -110,11 +110,6 @@ public final class VirtualThreadPinning implements Rule {
         }
 
         @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
         public Basis basis() {
             return Basis.RECORDING;
         }
@@ -148,16 +143,6 @@ public final class VirtualThreadPinning implements Rule {
         @Override
         public String hint() {
             return HINT;
-        }
-
-        @Override
-        public Certainty certainty() {
-            return Certainty.CERTAIN;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.THREAD_DUMPS;
         }
 
         @Override

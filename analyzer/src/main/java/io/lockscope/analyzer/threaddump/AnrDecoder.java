@@ -72,11 +72,10 @@ final class AnrDecoder {
     }
 
     int decode(LineSource lines) throws IOException {
-        String raw;
-        while ((raw = lines.next()) != null) {
-            lastLine = lines.lineNumber();
-            line(raw.strip(), lines.lineNumber());
-        }
+        lines.forEach((raw, n) -> {
+            lastLine = n;
+            line(raw.strip(), n);
+        });
         openAtEnd = inProcess && !threads.isEmpty();
         finishProcess();
         // the waiting channels of a process that has no Java threads in the file stand for it

@@ -131,11 +131,8 @@ final class HotSpotTextDecoder {
 
     /** Reads all lines; returns the number of dumps found. */
     int decode(LineSource lines) throws IOException {
-        String raw;
         try {
-            while ((raw = lines.next()) != null) {
-                line(raw, lines.lineNumber());
-            }
+            lines.forEach(this::line);
         } finally {
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;

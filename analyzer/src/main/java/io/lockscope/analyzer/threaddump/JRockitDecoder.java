@@ -74,10 +74,7 @@ final class JRockitDecoder {
 
     int decode(LineSource lines) throws IOException {
         try {
-            String raw;
-            while ((raw = lines.next()) != null) {
-                line(raw.strip(), lines.lineNumber());
-            }
+            lines.forEach((raw, n) -> line(raw.strip(), n));
         } finally {
             open = inDump;
             finish();

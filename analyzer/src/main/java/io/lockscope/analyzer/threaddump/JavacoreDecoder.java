@@ -100,11 +100,10 @@ final class JavacoreDecoder {
     }
 
     int decode(LineSource lines) throws IOException {
-        String raw;
-        while ((raw = lines.next()) != null) {
-            lastLine = lines.lineNumber();
-            line(raw, lines.lineNumber());
-        }
+        lines.forEach((raw, n) -> {
+            lastLine = n;
+            line(raw, n);
+        });
         return finish();
     }
 

@@ -197,6 +197,20 @@ final class LineSource implements Closeable {
         return endedMidLine;
     }
 
+    /** What a decoder does with each line: its text (not stripped) and its number, from 1. */
+    @FunctionalInterface
+    interface LineConsumer {
+        void line(String raw, long number);
+    }
+
+    /** Hands every line to the consumer, to the end of the input. */
+    void forEach(LineConsumer consumer) throws IOException {
+        String raw;
+        while ((raw = next()) != null) {
+            consumer.line(raw, lineNumber());
+        }
+    }
+
     long lineNumber() {
         return lineNumber;
     }
