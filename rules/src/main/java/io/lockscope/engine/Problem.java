@@ -47,4 +47,28 @@ public interface Problem {
     default Optional<Severity> severity() {
         return Optional.empty();
     }
+
+    /** A problem a heap dump shows. */
+    interface OnHeapDump extends Problem {
+        @Override
+        default Basis basis() {
+            return Basis.HEAP_DUMP;
+        }
+    }
+
+    /** A problem a recording shows. */
+    interface OnRecording extends Problem {
+        @Override
+        default Basis basis() {
+            return Basis.RECORDING;
+        }
+    }
+
+    /** A problem that is a warning, whatever the rule's default severity. */
+    interface Warning extends Problem {
+        @Override
+        default Optional<Severity> severity() {
+            return Optional.of(Severity.WARNING);
+        }
+    }
 }

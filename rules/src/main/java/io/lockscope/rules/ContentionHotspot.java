@@ -109,7 +109,7 @@ public final class ContentionHotspot implements Rule {
     }
 
     /** A recording's waits for one lock ({@code id}: " <0x...>" or empty), held mostly by {@code owner} (empty if not known). */
-    record Recorded(io.lockscope.model.Recording.Contention contention, String id, String owner) implements Problem {
+    record Recorded(io.lockscope.model.Recording.Contention contention, String id, String owner) implements Problem.OnRecording {
 
         @Override
         public String title() {
@@ -133,11 +133,6 @@ public final class ContentionHotspot implements Rule {
         @Override
         public String hint() {
             return HINT;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.RECORDING;
         }
     }
 

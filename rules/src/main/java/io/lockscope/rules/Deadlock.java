@@ -159,7 +159,7 @@ public final class Deadlock implements Rule {
      * those locks are, says what capture would make it certain.
      */
     record LikelyRing(List<String> ring, List<LockRef> locks, List<String> guesses, Set<io.lockscope.model.LockKind> hiddenKinds,
-            int dumps) implements Problem {
+            int dumps) implements Problem.Warning {
 
         @Override
         public String title() {
@@ -191,11 +191,6 @@ public final class Deadlock implements Rule {
         @Override
         public Certainty certainty() {
             return Certainty.LIKELY;
-        }
-
-        @Override
-        public Optional<Severity> severity() {
-            return Optional.of(Severity.WARNING);
         }
     }
 

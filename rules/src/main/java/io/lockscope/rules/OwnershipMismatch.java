@@ -269,7 +269,7 @@ public final class OwnershipMismatch implements Rule {
     }
 
     /** Threads that each list one exclusive lock as held in the same dump. */
-    record TwoOwners(LockRef lock, List<String> owners) implements Problem {
+    record TwoOwners(LockRef lock, List<String> owners) implements Problem.Warning {
         @Override
         public String title() {
             return owners.size() + " threads claim " + Prose.lock(lock) + ": " + String.join(", ", owners);
@@ -284,15 +284,10 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return TWO_HINT;
         }
-
-        @Override
-        public Optional<Severity> severity() {
-            return Optional.of(Severity.WARNING);
-        }
     }
 
     /** A lock whose AQS state counts {@code holds} exclusive holds while its exclusiveOwnerThread is null. */
-    record HeldByNoOwner(LockRef lock, long holds) implements Problem {
+    record HeldByNoOwner(LockRef lock, long holds) implements Problem.OnHeapDump {
         @Override
         public String title() {
             return Prose.lock(lock) + " is held " + holds + (holds == 1 ? " time" : " times") + " by no owner";
@@ -308,15 +303,10 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return STATE_HINT;
         }
-
-        @Override
-        public Basis basis() {
-            return Basis.HEAP_DUMP;
-        }
     }
 
     /** A lock whose exclusiveOwnerThread names {@code owner} while its state counts no hold. */
-    record StaleOwner(LockRef lock, String owner) implements Problem {
+    record StaleOwner(LockRef lock, String owner) implements Problem.OnHeapDump, Problem.Warning {
         @Override
         public String title() {
             return Prose.lock(lock) + " names " + owner + " as owner but is not held";
@@ -332,20 +322,10 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return STATE_HINT;
         }
-
-        @Override
-        public Basis basis() {
-            return Basis.HEAP_DUMP;
-        }
-
-        @Override
-        public Optional<Severity> severity() {
-            return Optional.of(Severity.WARNING);
-        }
     }
 
     /** Threads queued for a lock that no object's field references any more, and no live thread owns. */
-    record Unreferenced(LockRef lock, List<String> waiters) implements Problem {
+    record Unreferenced(LockRef lock, List<String> waiters) implements Problem.OnHeapDump, Problem.Warning {
         @Override
         public String title() {
             return waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait") + " for " + Prose.lock(lock)
@@ -363,21 +343,11 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return UNREFERENCED_HINT;
         }
-
-        @Override
-        public Basis basis() {
-            return Basis.HEAP_DUMP;
-        }
-
-        @Override
-        public Optional<Severity> severity() {
-            return Optional.of(Severity.WARNING);
-        }
     }
 
     /** One lock (same class, same waiters) with one owner in a thread dump and another in a heap dump. */
     record OwnersDisagree(LockRef lock, String firstOwner, String firstDump, String secondOwner, String secondDump)
-            implements Problem {
+            implements Problem.OnHeapDump, Problem.Warning {
         @Override
         public String title() {
             return lock.simpleClassName() + " has two owners in two dumps of one JVM: " + firstOwner + " (" + firstDump + ") and "
@@ -395,23 +365,13 @@ public final class OwnershipMismatch implements Rule {
         public String hint() {
             return TWO_HINT;
         }
-
-        @Override
-        public Basis basis() {
-            return Basis.HEAP_DUMP;
-        }
-
-        @Override
-        public Optional<Severity> severity() {
-            return Optional.of(Severity.WARNING);
-        }
     }
 
     /**
      * IllegalMonitorStateExceptions a recording caught at one {@code site} ({@code times} of them):
      * {@code what} the thread did; {@code tie}, the locks it still holds that others wait for.
      */
-    record IllegalMonitorState(String thread, String what, String site, int times, String tie) implements Problem {
+    record IllegalMonitorState(String thread, String what, String site, int times, String tie) implements Problem.OnRecording {
         @Override
         public String title() {
             return thread + " " + what + ": IllegalMonitorStateException at " + site + (times > 1 ? " (" + times + " times)" : "");
@@ -425,11 +385,6 @@ public final class OwnershipMismatch implements Rule {
         @Override
         public String hint() {
             return IMSE_HINT;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.RECORDING;
         }
     }
 }

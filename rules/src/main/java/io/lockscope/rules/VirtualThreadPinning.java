@@ -90,7 +90,7 @@ public final class VirtualThreadPinning implements Rule {
     }
 
     /** A recording's pinned events: how many, how long in all, and the site that pinned longest. */
-    record RecordedPinning(long events, Duration total, String worst) implements Problem {
+    record RecordedPinning(long events, Duration total, String worst) implements Problem.OnRecording {
 
         @Override
         public String title() {
@@ -107,11 +107,6 @@ public final class VirtualThreadPinning implements Rule {
         @Override
         public String hint() {
             return HINT;
-        }
-
-        @Override
-        public Basis basis() {
-            return Basis.RECORDING;
         }
     }
 

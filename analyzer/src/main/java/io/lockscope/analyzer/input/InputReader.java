@@ -71,7 +71,7 @@ public final class InputReader {
         try {
             d = FormatDetector.detect(path);
         } catch (IOException | UncheckedIOException e) {
-            return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
+            return cannotRead(display, e);
         }
         return read(path, display, d, sink, recordings, progress);
     }
@@ -100,6 +100,10 @@ public final class InputReader {
         }
     }
 
+    private static InputReport cannotRead(String display, Exception e) {
+        return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
+    }
+
     private static long sizeOrZero(Path path) {
         try {
             return Files.size(path);
@@ -115,7 +119,7 @@ public final class InputReader {
         try {
             size = Files.size(path);
         } catch (IOException | UncheckedIOException e) {
-            return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
+            return cannotRead(display, e);
         }
         if (size == 0) {
             return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED, "empty file", 0, 0);
