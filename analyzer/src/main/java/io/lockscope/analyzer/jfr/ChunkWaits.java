@@ -80,8 +80,6 @@ final class ChunkWaits {
     private final LongMap<Waits> parkWaits = new LongMap<>();
     private final List<Waits> waitsInOrder = new ArrayList<>();
     long unblockedParks;
-    private long firstWait = Long.MAX_VALUE;
-    private long lastWait = Long.MIN_VALUE;
 
     void waited(boolean monitor, long classKey, long address, long start, long nanos, long thread, long owner,
             long stackKey) {
@@ -117,10 +115,6 @@ final class ChunkWaits {
         }
         if (owner != Long.MIN_VALUE) {
             w.owners.add(owner);
-        }
-        if (start != 0) {
-            firstWait = Math.min(firstWait, start);
-            lastWait = Math.max(lastWait, start);
         }
     }
 
@@ -163,7 +157,8 @@ final class ChunkWaits {
             java.util.function.Supplier<JfrStack> stack = () -> stackKey < 0 ? JfrStack.EMPTY : pools.stack(stackKey);
             Recording.ContentionKind kind = w.monitor ? Recording.ContentionKind.MONITOR_ENTER : Recording.ContentionKind.PARK;
             String lockClass = w.monitor ? orUnknown(cls) : cls;
-            sink.waits(kind, lockClass, w.address, w.events, w.totalNanos, w.longestNanos, stack, w.first, w.last, waiters, owners);
+            // the waits by stack, where a stack shows monitors held (synchronized methods below the wait)
+            List<LockWaits.StackWaits> stacks = new ArrayList<>();
             for (int s = 0; s < stackKeys.size; s++) {
                 long key = stackKeys.order[s];
                 JfrStack frames = key < 0 ? JfrStack.EMPTY : pools.stack(key);
@@ -173,13 +168,13 @@ final class ChunkWaits {
                 KeyCounts byStack = threadsByStack.get(key);
                 for (int t = 0; t < byStack.size; t++) {
                     String name = pools.threadName(byStack.order[t]);
-                    sink.heldWhileWaiting(kind, lockClass, w.address, frames, name == null ? "" : name,
-                            byStack.counts.get(byStack.order[t])[0]);
+                    stacks.add(new LockWaits.StackWaits(() -> frames, name == null ? "" : name, byStack.counts.get(byStack.order[t])[0]));
                 }
             }
+            sink.waits(new LockWaits(kind, lockClass, w.address, w.events, w.totalNanos, w.longestNanos, stack, w.first, w.last,
+                    waiters, owners, stacks));
         }
-        sink.seenBetween(firstWait, lastWait);
-        sink.uncontendedParks(unblockedParks);
+        sink.counted("jdk.ThreadPark", unblockedParks);
     }
 
     /** Counts by thread name, in the order the threads came; a key of no thread counts under {@code none}, or not at all. */

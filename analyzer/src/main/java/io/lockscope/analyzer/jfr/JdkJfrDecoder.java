@@ -88,18 +88,22 @@ final class JdkJfrDecoder {
 
         void monitorEnter(RecordedEvent e, RecordingBuilder sink) {
             RecordedThread owner = e.getValue("previousOwner") instanceof RecordedThread o ? o : null;
-            sink.contention(io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER,
-                    name(e.getValue("monitorClass") instanceof RecordedClass c ? c : null), address(e),
-                    e.getStartTime(), e.getDuration(), eventThreadName(e), owner == null ? null : thread(owner).name(),
-                    () -> frames(e));
+            sink.waits(LockWaits.one(io.lockscope.model.Recording.ContentionKind.MONITOR_ENTER,
+                    name(e.getValue("monitorClass") instanceof RecordedClass c ? c : null), address(e), nanos(e.getStartTime()),
+                    e.getDuration().toNanos(), eventThreadName(e), owner == null ? null : thread(owner).name(), () -> frames(e)));
         }
 
         void park(RecordedEvent e, RecordingBuilder sink) {
             if (!(e.getValue("parkedClass") instanceof RecordedClass c)) {
-                sink.counted("jdk.ThreadPark");
+                sink.counted("jdk.ThreadPark", 1);
                 return;
             }
-            sink.park(name(c), address(e), e.getStartTime(), e.getDuration(), eventThreadName(e), () -> frames(e));
+            sink.waits(LockWaits.one(io.lockscope.model.Recording.ContentionKind.PARK, name(c), address(e), nanos(e.getStartTime()),
+                    e.getDuration().toNanos(), eventThreadName(e), null, () -> frames(e)));
+        }
+
+        private static long nanos(java.time.Instant i) {
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
         }
 
         private static long address(RecordedEvent e) {

@@ -31,6 +31,11 @@ import java.util.function.Consumer;
  * (every IllegalMonitorStateException, and each thread's last one), contended locks added up per
  * lock, pinned virtual threads added up per site, and each jdk.ThreadDump as a snapshot of that
  * moment. What it keeps grows with threads and locks, not with events.
+ *
+ * <p>Every decoder feeds it the same way: contention as {@link LockWaits} ({@link #waits}), one
+ * wait or many added up; every other event it reads as a {@link JfrEvent} ({@link #accept}; a
+ * decoder that hands contention over as events too, JMC's, has it turned into LockWaits here);
+ * events that are only counted through {@link #counted}.
  */
 final class RecordingBuilder implements Consumer<JfrEvent> {
 
@@ -81,23 +86,24 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
             this.address = address;
         }
 
-        void add(long start, long nanos, String waiter, String owner, java.util.function.Supplier<JfrStack> stack) {
-            events++;
-            totalNanos += nanos;
-            if (nanos > longestNanos) {
-                longestNanos = nanos;
-                List<Frame> frames = stack.get().frames();
+        /** Waits on this lock (or at this pinning site), one or many. */
+        void add(LockWaits w) {
+            events += w.events();
+            totalNanos += w.totalNanos();
+            if (w.longestNanos() > longestNanos) {
+                longestNanos = w.longestNanos();
+                List<Frame> frames = w.longestStack().get().frames();
                 sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
             }
             if (kind != null) {
-                held(stack.get(), waiter, 1);
+                for (LockWaits.StackWaits s : w.stacks()) {
+                    held(s.stack().get(), s.thread(), s.count());
+                }
             }
-            bump(waiterCounts, waiter);
-            if (owner != null) {
-                bump(ownerCounts, owner);
-            }
-            firstAt = Math.min(firstAt, start);
-            lastAt = Math.max(lastAt, start);
+            w.waiters().forEach((name, count) -> bump(waiterCounts, name, count));
+            w.owners().forEach((name, count) -> bump(ownerCounts, name, count));
+            firstAt = Math.min(firstAt, w.first());
+            lastAt = Math.max(lastAt, w.last());
         }
 
         /**
@@ -147,33 +153,12 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         private static final int MAX_HELD = 100;
         private final Map<Held, long[]> heldCounts = new HashMap<>();
 
-        /** A chunk's waits on this lock, added up by lockscope's decoder. */
-        void add(long n, long total, long longest, java.util.function.Supplier<JfrStack> stack, long first, long last,
-                Map<String, Long> waiters, Map<String, Long> owners) {
-            events += n;
-            totalNanos += total;
-            if (longest > longestNanos) {
-                longestNanos = longest;
-                List<Frame> frames = stack.get().frames();
-                sample = frames.size() > 24 ? List.copyOf(frames.subList(0, 24)) : frames;
-            }
-            waiters.forEach((name, count) -> bump(waiterCounts, name, count));
-            owners.forEach((name, count) -> bump(ownerCounts, name, count));
-            firstAt = Math.min(firstAt, first);
-            lastAt = Math.max(lastAt, last);
-        }
-
         Optional<Instant> first() {
             return events == 0 ? Optional.empty() : Optional.of(instant(firstAt));
         }
 
         Optional<Instant> last() {
             return events == 0 ? Optional.empty() : Optional.of(instant(lastAt));
-        }
-
-        void add(JfrEvent e, Optional<JfrEvent.JfrThread> owner) {
-            add(nanos(e.start()), e.duration().toNanos(), e.thread().map(JfrEvent.JfrThread::name).orElse(""),
-                    owner.map(JfrEvent.JfrThread::name).orElse(null), e::jfrStack);
         }
 
         Duration total() {
@@ -216,12 +201,13 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         this.file = file;
     }
 
-    void counted(String type) {
+    /** Events that are only counted: {@code n} more of the type. */
+    void counted(String type, long n) {
         long[] c = type.equals("jdk.JavaMonitorEnter") ? monitorEnters : type.equals("jdk.ThreadPark") ? parks : counts.get(type);
         if (c == null) {
-            counts.put(type, new long[] {1});
+            counts.put(type, new long[] {n});
         } else {
-            c[0]++;
+            c[0] += n;
         }
     }
 
@@ -237,54 +223,18 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         }
     }
 
-    /** The fast path for jdk.JavaMonitorEnter: added to its lock's total without building an event. */
-    void contention(Recording.ContentionKind kind, String cls, long address, Instant start, Duration duration, String waiter,
-            String owner, java.util.function.Supplier<JfrStack> stack) {
-        contention(kind, cls, address, nanos(start), duration.toNanos(), waiter, owner, stack);
-    }
-
-    /** As above, with times in nanoseconds since the epoch, as lockscope's own decoder has them. */
-    void contention(Recording.ContentionKind kind, String cls, long address, long start, long durationNanos, String waiter,
-            String owner, java.util.function.Supplier<JfrStack> stack) {
-        (kind == Recording.ContentionKind.MONITOR_ENTER ? monitorEnters : parks)[0]++;
-        seen(start);
-        lock(kind, cls, address).add(start, durationNanos, waiter, owner, stack);
-    }
-
-    /** A chunk's waits on one lock, added up by lockscope's decoder; parks on what is not a lock are only counted. */
-    void waits(Recording.ContentionKind kind, String cls, long address, long events, long totalNanos, long longestNanos,
-            java.util.function.Supplier<JfrStack> stack, long first, long last, Map<String, Long> waiters, Map<String, Long> owners) {
-        if (kind == Recording.ContentionKind.MONITOR_ENTER) {
-            monitorEnters[0] += events;
-        } else {
-            parks[0] += events;
-            if (!parksOnLock(cls)) {
-                return;
-            }
+    /**
+     * Waits for one lock, from any decoder: counted, and added to the lock's total; parks on what
+     * is not a lock with an owner (a latch, a queue, a bare park) are only counted.
+     */
+    void waits(LockWaits w) {
+        (w.kind() == Recording.ContentionKind.MONITOR_ENTER ? monitorEnters : parks)[0] += w.events();
+        seen(w.first());
+        seen(w.last());
+        if (w.kind() == Recording.ContentionKind.PARK && !parksOnLock(w.lockClass())) {
+            return;
         }
-        lock(kind, cls, address).add(events, totalNanos, longestNanos, stack, first, last, waiters, owners);
-    }
-
-    /** Of a chunk's waits on one lock, those of one thread with one stack, for the monitors it held. */
-    void heldWhileWaiting(Recording.ContentionKind kind, String cls, long address, JfrStack stack, String thread, long count) {
-        LongMap<Agg> byAddress = (kind == Recording.ContentionKind.MONITOR_ENTER ? monitorsByClass : parkedByClass).get(cls);
-        Agg a = byAddress == null ? null : byAddress.get(address);
-        if (a != null) {
-            a.held(stack, thread, count);
-        }
-    }
-
-    /** The first and last start of the waits a decoder added up; Long.MAX_VALUE and MIN_VALUE for none. */
-    void seenBetween(long first, long last) {
-        if (first != Long.MAX_VALUE) {
-            seen(first);
-            seen(last);
-        }
-    }
-
-    /** Parks with no blocker object: counted only. */
-    void uncontendedParks(long n) {
-        parks[0] += n;
+        lock(w.kind(), w.lockClass(), w.address()).add(w);
     }
 
     /** The waits added up for one lock, made on its first wait. */
@@ -318,39 +268,27 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
     private String lastParkClass;
     private boolean lastParkOnLock;
 
-    /** The fast path for jdk.ThreadPark: only parks on locks that have an owner count as contention. */
-    void park(String cls, long address, Instant start, Duration duration, String waiter,
-            java.util.function.Supplier<JfrStack> stack) {
-        park(cls, address, nanos(start), duration.toNanos(), waiter, stack);
-    }
-
-    void park(String cls, long address, long start, long durationNanos, String waiter,
-            java.util.function.Supplier<JfrStack> stack) {
-        if (!parksOnLock(cls)) {
-            counted("jdk.ThreadPark");
-            seen(start);
-            return;
-        }
-        contention(Recording.ContentionKind.PARK, cls, address, start, durationNanos, waiter, null, stack);
-    }
-
     @Override
     public void accept(JfrEvent e) {
-        counted(e.type());
+        if (e.type().equals("jdk.JavaMonitorEnter") || e.type().equals("jdk.ThreadPark")) {
+            // a decoder that hands these over as events (JMC's): the same way in as every other decoder's waits
+            Recording.ContentionKind kind = e.type().equals("jdk.JavaMonitorEnter") ? Recording.ContentionKind.MONITOR_ENTER
+                    : Recording.ContentionKind.PARK;
+            String cls = e.string(kind == Recording.ContentionKind.MONITOR_ENTER ? "monitorClass" : "parkedClass");
+            e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
+            waits(LockWaits.one(kind, cls, e.number("address"), nanos(e.start()), e.duration().toNanos(),
+                    e.thread().map(JfrEvent.JfrThread::name).orElse(""),
+                    kind == Recording.ContentionKind.MONITOR_ENTER ? e.threadField("previousOwner").map(JfrEvent.JfrThread::name).orElse(null) : null,
+                    e::jfrStack));
+            return;
+        }
+        counted(e.type(), 1);
         seen(e.start());
         e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
         switch (e.type()) {
             case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[0] = nanos(e.start()));
             case "jdk.ThreadEnd" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[1] = nanos(e.start()));
             case "jdk.JavaExceptionThrow", "jdk.JavaErrorThrow" -> exception(e);
-            case "jdk.JavaMonitorEnter" -> contention(e, Recording.ContentionKind.MONITOR_ENTER, e.string("monitorClass"),
-                    e.threadField("previousOwner"));
-            case "jdk.ThreadPark" -> {
-                String cls = e.string("parkedClass");
-                if (parksOnLock(cls)) {
-                    contention(e, Recording.ContentionKind.PARK, cls, Optional.empty());
-                }
-            }
             case "jdk.VirtualThreadPinned" -> pinning(e);
             case "jdk.ThreadDump" -> {
                 threadDumps.add(e.string("result"));
@@ -421,18 +359,15 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         return site.size() > 24 ? List.copyOf(site.subList(0, 24)) : List.copyOf(site);
     }
 
-    private void contention(JfrEvent e, Recording.ContentionKind kind, String cls, Optional<JfrEvent.JfrThread> owner) {
-        lock(kind, cls, e.number("address")).add(e, owner);
-    }
-
     private void pinning(JfrEvent e) {
         // what pins: a static initializer or a native frame on the stack; else the first frame of the application
         List<Frame> stack = e.stack();
         String site = stack.stream().filter(f -> f.methodName().equals("<clinit>") || f.location().equals("Native Method"))
-                .filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst()
-                .or(() -> stack.stream().filter(f -> !f.className().startsWith("java.") && !f.className().startsWith("jdk.")).findFirst())
+                .filter(Frame::isApplication).findFirst()
+                .or(() -> Frame.firstApplication(stack))
                 .or(() -> stack.stream().findFirst()).map(Frame::text).orElse("?");
-        pinnings.computeIfAbsent(site, k -> new Agg(null, site, 0)).add(e, Optional.empty());
+        pinnings.computeIfAbsent(site, k -> new Agg(null, site, 0)).add(LockWaits.one(null, site, 0, nanos(e.start()),
+                e.duration().toNanos(), e.thread().map(JfrEvent.JfrThread::name).orElse(""), null, e::jfrStack));
     }
 
     /** The recording, and the thread dumps it carried as snapshots of the same JVM. */
