@@ -74,6 +74,15 @@ public final class Analysis {
         return new Analysis(rules, rules.stream().map(r -> r.info().id()).collect(Collectors.toSet()));
     }
 
+    /**
+     * How many inputs are read at once: one per core, and no more than one per 512 MB of heap (a
+     * heap dump's or a recording's reader needs a few hundred MB however big the file is).
+     */
+    static int readers() {
+        long perReader = 512L << 20;
+        return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / perReader));
+    }
+
     public Result run(List<Path> paths, Progress progress) {
         return run(paths, null, progress);
     }
@@ -84,15 +93,40 @@ public final class Analysis {
         List<InputReport> inputs = new ArrayList<>(found.problems());
         List<Snapshot> snapshots = new ArrayList<>();
         List<io.lockscope.model.Recording> recordings = new ArrayList<>();
-        int i = 0;
         // the spill file lives as long as the run's temporary folder: the snapshots refer to it until the reports are written
         io.lockscope.analyzer.store.SnapshotSpill spill = new io.lockscope.analyzer.store.SnapshotSpill(spillThreshold);
-        for (Discovery.Candidate c : found.files()) {
-            progress.reading(++i, found.files().size(), c.display());
-            GuardedRead read = GuardedRead.of(c, deadline, spill, (pass, position, size) -> progress.within(c.display(), pass, position, size));
-            inputs.addAll(read.reports());
-            snapshots.addAll(read.snapshots());
-            recordings.addAll(read.recordings());
+        // inputs read side by side, as many as there are cores and heap for; what they hold is taken in
+        // the order of the inputs, so the outcome is the same whichever read finishes first
+        List<Discovery.Candidate> files = found.files();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(files.size(), readers())), r -> {
+                    Thread t = new Thread(r, "lockscope-input");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<GuardedRead>> reads = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Discovery.Candidate c = files.get(i);
+                int index = i + 1;
+                reads.add(pool.submit(() -> {
+                    progress.reading(index, files.size(), c.display());
+                    return GuardedRead.of(c, deadline, spill, (pass, position, size) -> progress.within(c.display(), pass, position, size));
+                }));
+            }
+            for (java.util.concurrent.Future<GuardedRead> f : reads) {
+                GuardedRead read = f.get();
+                inputs.addAll(read.reports());
+                snapshots.addAll(read.snapshots());
+                recordings.addAll(read.recordings());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while reading the inputs");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         List<JvmHistory> jvms = JvmGrouper.group(snapshots, recordings);
         RuleEngine engine = new RuleEngine(rules);

@@ -116,18 +116,23 @@ public final class IncidentFolder {
             locks[i] = new ReentrantLock();
         }
         KEEP.add(locks);
-        long bytes = 0;
+        Runtime rt = Runtime.getRuntime();
         Object[] chain = null;
-        for (long n = 0; bytes < target; n++) {
+        for (long n = 0; ; n++) {
             chain = new Object[] {"customer-" + (n % 100_000), n % 1000 == 0 ? null : chain, new int[(int) (n % 7) + 1],
                 locks[(int) (n % locks.length)]};
             if (n % 1000 == 999) {
                 KEEP.add(chain);
             }
-            bytes += 32 + 48 + 16 + 4L * ((n % 7) + 1);
             if (n % 100_000 == 99_999) {
                 KEEP.add(new byte[4 << 20]);
-                bytes += 4 << 20;
+                // everything made is kept: the heap in use is about what the dump will hold
+                if (rt.totalMemory() - rt.freeMemory() >= target) {
+                    System.gc();
+                    if (rt.totalMemory() - rt.freeMemory() >= target) {
+                        break;
+                    }
+                }
             }
         }
     }

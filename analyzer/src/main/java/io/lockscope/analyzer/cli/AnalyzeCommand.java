@@ -266,17 +266,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             this.err = err;
         }
 
+        // inputs are read side by side: the line shows the one that spoke last
         @Override
-        public void reading(int index, int total, String path) {
+        public synchronized void reading(int index, int total, String path) {
             file = "reading " + index + " of " + total + ": " + shorten(VisibleText.oneLine(path));
             show(file);
         }
 
         @Override
-        public void within(String path, int pass, long position, long size) {
+        public synchronized void within(String path, int pass, long position, long size) {
             String how = size > 0 ? String.format("%d%%", position * 100 / size)
                     : String.format("%,d MB", position >> 20);
-            show(file + " (pass " + pass + ", " + how + ")");
+            show("reading " + shorten(VisibleText.oneLine(path)) + " (pass " + pass + ", " + how + ")");
         }
 
         private void show(String line) {
