@@ -41,7 +41,13 @@ import picocli.CommandLine.Parameters;
         footer = ExitCode.HELP)
 final class CaptureCommand implements Callable<Integer> {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Made on first use: picocli makes every subcommand's object for any command line (a --version
+     * too), and making a mapper loads some 300 classes, a fifth of a second.
+     */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -204,7 +210,7 @@ final class CaptureCommand implements Callable<Integer> {
         final Duration timeout;
         final PrintWriter err;
         private final boolean verbose;
-        final ObjectNode manifest = JSON.createObjectNode();
+        final ObjectNode manifest = Json.MAPPER.createObjectNode();
         final ArrayNode steps;
         private int taken;
         private int failed;
@@ -271,7 +277,7 @@ final class CaptureCommand implements Callable<Integer> {
             }
             progress(null);
             manifest.put("ended", Instant.now().toString());
-            Files.writeString(dir.resolve("capture.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            Files.writeString(dir.resolve("capture.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
         }
 
         private void recording(int seconds) throws IOException, InterruptedException {

@@ -37,7 +37,13 @@ import picocli.CommandLine.Command;
         footer = ExitCode.HELP)
 final class McpCommand implements Callable<Integer> {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /**
+     * Made on first use: picocli makes every subcommand's object for any command line (a --version
+     * too), and making a mapper loads some 300 classes, a fifth of a second.
+     */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
     /** Tool calls being answered: the server ends after the last one. */
     private static final java.util.concurrent.atomic.AtomicInteger IN_FLIGHT = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -57,7 +63,7 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        McpJsonMapper json = new JacksonMcpJsonMapper(JSON);
+        McpJsonMapper json = new JacksonMcpJsonMapper(Json.MAPPER);
         CountDownLatch closed = new CountDownLatch(1);
         // the client closing our stdin ends the server, once every request it sent has its answer written
         java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
@@ -160,7 +166,7 @@ final class McpCommand implements Callable<Integer> {
             try {
                 a = handler.apply(request.arguments() == null ? Map.of() : request.arguments());
             } catch (RuntimeException e) {
-                ObjectNode err = JSON.createObjectNode();
+                ObjectNode err = Json.MAPPER.createObjectNode();
                 err.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
                 a = new Answer(err, true);
             } finally {
@@ -168,13 +174,13 @@ final class McpCommand implements Callable<Integer> {
             }
             String text = a.data().toString();
             return McpSchema.CallToolResult.builder().addTextContent(text)
-                    .structuredContent(JSON.convertValue(a.data(), Object.class)).isError(a.error()).build();
+                    .structuredContent(Json.MAPPER.convertValue(a.data(), Object.class)).isError(a.error()).build();
         }).build();
     }
 
     static Answer analyze(Map<String, Object> args) {
         List<String> paths = strings(args.get("paths"));
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         if (paths.isEmpty()) {
             out.put("error", "no paths given: pass the dump files or folders as \"paths\"");
             return new Answer(out, true);
@@ -210,7 +216,7 @@ final class McpCommand implements Callable<Integer> {
                 out.put("exitCode", exit);
                 return new Answer(out, true);
             }
-            JsonNode report = JSON.readTree(json.toFile());
+            JsonNode report = Json.MAPPER.readTree(json.toFile());
             out.set("summary", report.path("summary"));
             out.set("findings", report.path("findings"));
             out.set("inputs", report.path("inputs"));
@@ -235,7 +241,7 @@ final class McpCommand implements Callable<Integer> {
 
     static Answer explain(Map<String, Object> args) {
         String rule = args.get("rule") instanceof String s ? s : "";
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         java.util.Optional<String> page = RuleDocs.page(rule);
         if (page.isEmpty()) {
             out.put("error", "no rule '" + rule + "'; the rules are: "
@@ -248,7 +254,7 @@ final class McpCommand implements Callable<Integer> {
     }
 
     static Answer rules() {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("rules");
         for (Rule r : RuleEngine.builtIn()) {
             ObjectNode o = list.addObject();
