@@ -29,6 +29,23 @@ public final class JvmGrouper {
     private JvmGrouper() {
     }
 
+    /** What a snapshot says of its JVM's identity, worked out once: its threads and their normalized addresses. */
+    private record Identity(List<JvmThread> threads, List<String> addressOf, Set<String> addresses) {
+        static Identity of(Snapshot s) {
+            List<JvmThread> threads = s.threads();
+            List<String> addressOf = new ArrayList<>(threads.size());
+            Set<String> addresses = new HashSet<>();
+            for (JvmThread t : threads) {
+                String a = t.address().map(JvmGrouper::normalizeAddress).orElse(null);
+                addressOf.add(a);
+                if (a != null) {
+                    addresses.add(a);
+                }
+            }
+            return new Identity(threads, addressOf, addresses);
+        }
+    }
+
     private static final class Group {
         final List<Snapshot> snapshots = new ArrayList<>();
         final Set<String> addresses = new HashSet<>();
@@ -39,7 +56,7 @@ public final class JvmGrouper {
         final Set<String> reasons = new LinkedHashSet<>();
         String lastFile;
 
-        void add(Snapshot s, String reason) {
+        void add(Snapshot s, String reason, Identity id) {
             snapshots.add(s);
             if (reason != null) {
                 reasons.add(reason);
@@ -51,13 +68,15 @@ public final class JvmGrouper {
             if (s.jvm().vmVersion().isPresent() && (version.isEmpty() || s.jvm().vmVersion().get().length() > version.get().length())) {
                 version = s.jvm().vmVersion();
             }
-            for (JvmThread t : s.threads()) {
-                t.address().map(JvmGrouper::normalizeAddress).ifPresent(a -> {
+            for (int i = 0; i < id.threads().size(); i++) {
+                JvmThread t = id.threads().get(i);
+                String a = id.addressOf().get(i);
+                if (a != null) {
                     addresses.add(a);
                     if (t.javaId().isPresent()) {
                         idByAddress.put(a, t.javaId().getAsLong());
                     }
-                });
+                }
                 if (t.javaId().isPresent() && !t.virtual()) {
                     nameById.put(t.javaId().getAsLong(), t.name());
                 }
@@ -81,11 +100,12 @@ public final class JvmGrouper {
         byIdentity.sort(Comparator.comparingInt(JvmGrouper::identityRank));
         List<Group> groups = new ArrayList<>();
         for (Snapshot s : byIdentity) {
+            Identity id = Identity.of(s);
             Group best = null;
             String why = null;
             List<Group> alsoJoined = new ArrayList<>();
             for (Group g : groups) {
-                String reason = sameJvm(g, s);
+                String reason = sameJvm(g, s, id);
                 if (reason == null) {
                     continue;
                 }
@@ -104,12 +124,12 @@ public final class JvmGrouper {
             }
             for (Group other : alsoJoined) {
                 for (Snapshot o : other.snapshots) {
-                    best.add(o, null);
+                    best.add(o, null, Identity.of(o));
                 }
                 best.reasons.addAll(other.reasons);
                 groups.remove(other);
             }
-            best.add(s, why);
+            best.add(s, why, id);
         }
         // report the JVMs in the order their first dump was given
         Map<Snapshot, Integer> position = new java.util.IdentityHashMap<>();
@@ -159,7 +179,7 @@ public final class JvmGrouper {
     }
 
     /** Why s belongs to g, or null if it does not (or if that cannot be told). */
-    private static String sameJvm(Group g, Snapshot s) {
+    private static String sameJvm(Group g, Snapshot s, Identity id) {
         OptionalLong pid = s.jvm().pid();
         if (pid.isPresent() && g.pid.isPresent() && pid.getAsLong() != g.pid.getAsLong()) {
             return null;
@@ -168,14 +188,14 @@ public final class JvmGrouper {
                 && !versionKey(s.jvm().vmVersion().get()).equals(versionKey(g.version.get()))) {
             return null;
         }
-        Set<String> addresses = new HashSet<>();
+        Set<String> addresses = id.addresses();
         int contradictions = 0;
-        for (JvmThread t : s.threads()) {
-            if (t.address().isEmpty()) {
+        for (int i = 0; i < id.threads().size(); i++) {
+            String a = id.addressOf().get(i);
+            if (a == null) {
                 continue;
             }
-            String a = normalizeAddress(t.address().get());
-            addresses.add(a);
+            JvmThread t = id.threads().get(i);
             Long known = g.idByAddress.get(a);
             if (known != null && t.javaId().isPresent() && known != t.javaId().getAsLong()) {
                 contradictions++;
@@ -183,7 +203,7 @@ public final class JvmGrouper {
         }
         int sharedIds = 0;
         int sameNames = 0;
-        for (JvmThread t : s.threads()) {
+        for (JvmThread t : id.threads()) {
             if (t.javaId().isPresent() && !t.virtual()) {
                 String name = g.nameById.get(t.javaId().getAsLong());
                 if (name != null) {

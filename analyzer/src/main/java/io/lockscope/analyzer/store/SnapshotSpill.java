@@ -40,6 +40,8 @@ public final class SnapshotSpill {
     private final java.util.LinkedHashMap<StoredThreads, List<JvmThread>> decoded = new java.util.LinkedHashMap<>(64, 0.75f, true);
     private long decodedThreads;
     private FileChannel file;
+    /** The strings of every spilled block, once each (guarded by this spill's lock). */
+    private final ThreadCodec.Dictionary dictionary = new ThreadCodec.Dictionary();
     private long end;
 
     public SnapshotSpill() {
@@ -56,7 +58,7 @@ public final class SnapshotSpill {
             kept += s.threads().size();
             return s;
         }
-        byte[] bytes = ThreadCodec.encode(s.threads());
+        byte[] bytes = ThreadCodec.encode(s.threads(), dictionary);
         long at;
         try {
             if (file == null) {
@@ -76,6 +78,10 @@ public final class SnapshotSpill {
         StoredThreads threads = new StoredThreads(this, file, at, bytes.length, s.threads().size());
         return new Snapshot(s.label(), s.format(), s.at(), s.time(), s.jvm(), threads, s.monitorOwners(), s.synchronizerOwners(),
                 s.reportedDeadlocks(), s.synchronizers());
+    }
+
+    private synchronized List<JvmThread> decode(ByteBuffer b) {
+        return ThreadCodec.decode(b, dictionary);
     }
 
     private synchronized List<JvmThread> cached(StoredThreads key) {
@@ -122,7 +128,7 @@ public final class SnapshotSpill {
                     throw new UncheckedIOException("reading back a snapshot's threads", e);
                 }
                 b.flip();
-                t = List.copyOf(ThreadCodec.decode(b));
+                t = List.copyOf(spill.decode(b));
                 spill.cache(this, t);
             }
             return t;

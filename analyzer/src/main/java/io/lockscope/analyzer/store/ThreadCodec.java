@@ -16,17 +16,46 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A snapshot's threads to bytes and back, for {@link SnapshotSpill}. Each block carries its own
- * string table: a string is written once, then referred to by number (frames, files and lock
- * classes repeat from thread to thread). Numbers are unsigned LEB128.
+ * A snapshot's threads to bytes and back, for {@link SnapshotSpill}. Strings are numbers into the
+ * spill's {@link Dictionary} (frames, files, lock classes and thread names repeat from thread to
+ * thread and from dump to dump), so reading a block back makes no string and looks none up; a
+ * string the full dictionary does not take is written out in place. Numbers are unsigned LEB128.
  */
 final class ThreadCodec {
 
     private ThreadCodec() {
     }
 
-    static byte[] encode(List<JvmThread> threads) {
-        Writer w = new Writer();
+    /**
+     * The strings of a spill, each once, by number. Bounded: past {@link #MAX} strings, new ones
+     * are written out in the blocks instead. Not thread-safe: the spill holds its lock around it.
+     */
+    static final class Dictionary {
+        static final int MAX = 200_000;
+        private final Map<String, Integer> ids = new HashMap<>();
+        private final List<String> strings = new ArrayList<>();
+
+        /** The string's number, or -1 if the dictionary is full and does not know it. */
+        int id(String s) {
+            Integer known = ids.get(s);
+            if (known != null) {
+                return known;
+            }
+            if (strings.size() >= MAX) {
+                return -1;
+            }
+            ids.put(s, strings.size());
+            strings.add(s);
+            return strings.size() - 1;
+        }
+
+        String get(int id) {
+            return strings.get(id);
+        }
+    }
+
+    static byte[] encode(List<JvmThread> threads, Dictionary dictionary) {
+        Writer w = new Writer(dictionary);
         w.varint(threads.size());
         for (JvmThread t : threads) {
             w.varint(t.index());
@@ -60,8 +89,8 @@ final class ThreadCodec {
         return w.bytes();
     }
 
-    static List<JvmThread> decode(ByteBuffer in) {
-        Reader r = new Reader(in);
+    static List<JvmThread> decode(ByteBuffer in, Dictionary dictionary) {
+        Reader r = new Reader(in, dictionary);
         int n = r.varint();
         List<JvmThread> threads = new ArrayList<>(n);
         ThreadState[] states = ThreadState.values();
@@ -107,7 +136,11 @@ final class ThreadCodec {
     private static final class Writer {
         private byte[] buf = new byte[4096];
         private int n;
-        private final Map<String, Integer> strings = new HashMap<>();
+        private final Dictionary dictionary;
+
+        Writer(Dictionary dictionary) {
+            this.dictionary = dictionary;
+        }
 
         void varint(long v) {
             ensure(10);
@@ -118,14 +151,13 @@ final class ThreadCodec {
             buf[n++] = (byte) v;
         }
 
-        /** 0 and the bytes for a string first seen; its number plus one after that. */
+        /** The string's number in the dictionary plus one; or 0 and its bytes, when the dictionary is full. */
         void string(String s) {
-            Integer known = strings.get(s);
-            if (known != null) {
-                varint(known + 1L);
+            int id = dictionary.id(s);
+            if (id >= 0) {
+                varint(id + 1L);
                 return;
             }
-            strings.put(s, strings.size());
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             varint(0);
             varint(b.length);
@@ -170,11 +202,12 @@ final class ThreadCodec {
 
     private static final class Reader {
         private final ByteBuffer in;
-        private final List<String> strings = new ArrayList<>();
+        private final Dictionary dictionary;
         private static final SourceRef.Unit[] UNITS = SourceRef.Unit.values();
 
-        Reader(ByteBuffer in) {
+        Reader(ByteBuffer in, Dictionary dictionary) {
             this.in = in;
+            this.dictionary = dictionary;
         }
 
         int varint() {
@@ -197,15 +230,12 @@ final class ThreadCodec {
         String string() {
             int ref = varint();
             if (ref > 0) {
-                return strings.get(ref - 1);
+                return dictionary.get(ref - 1);
             }
             int length = varint();
             byte[] b = new byte[length];
             in.get(b);
-            // strings that repeat across blocks (frames, classes) are shared across them
-            String s = Interner.intern(new String(b, StandardCharsets.UTF_8));
-            strings.add(s);
-            return s;
+            return new String(b, StandardCharsets.UTF_8);
         }
 
         Optional<String> optional() {
