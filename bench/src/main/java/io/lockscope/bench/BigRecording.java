@@ -45,10 +45,7 @@ public final class BigRecording {
             long started = System.nanoTime();
             while (true) {
                 Thread.sleep(2000);
-                Path probe = Files.createTempFile("lockscope-bench-probe", ".jfr");
-                r.dump(probe);
-                long size = Files.size(probe);
-                Files.delete(probe);
+                long size = sizeSoFar(r);
                 System.err.printf("%.0f s: %,d bytes%n", (System.nanoTime() - started) / 1e9, size);
                 if (size >= target) {
                     break;
@@ -62,6 +59,17 @@ public final class BigRecording {
             r.dump(out);
         }
         System.out.printf("wrote %s: %,d bytes%n", out, Files.size(out));
+    }
+
+    /** How many bytes the recording holds so far: what dumping it now would write. */
+    static long sizeSoFar(Recording r) throws java.io.IOException {
+        Path probe = Files.createTempFile("lockscope-bench-probe", ".jfr");
+        try {
+            r.dump(probe);
+            return Files.size(probe);
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     /** Recurse to a deep stack, then contend, every other round from inside a synchronized method. */

@@ -92,16 +92,9 @@ public final class IncidentFolder {
             w.start();
             workers.add(w);
         }
-        while (true) {
+        do {
             Thread.sleep(2000);
-            Path probe = Files.createTempFile("lockscope-bench-probe", ".jfr");
-            recording.dump(probe);
-            long size = Files.size(probe);
-            Files.delete(probe);
-            if (size >= target) {
-                break;
-            }
-        }
+        } while (BigRecording.sizeSoFar(recording) < target);
         running[0] = false;
         for (Thread w : workers) {
             w.join();

@@ -35,17 +35,11 @@ import java.io.IOException;
  * Where reading can go on after damage in a plain HPROF file: the first place past it at which
  * records (or, inside a heap dump segment, sub-records) follow each other as they should, with
  * known tags and lengths the file can hold. Not for a compressed input, which cannot be searched.
+ *
+ * @param size the file's size; 0 when it is compressed
  */
-final class HprofResync {
+record HprofResync(HprofInput in, long size) {
 
-    private final HprofInput in;
-    /** the file's size; 0 when it is compressed */
-    private final long size;
-
-    HprofResync(HprofInput in, long size) {
-        this.in = in;
-        this.size = size;
-    }
 
     private static final java.util.Set<Integer> TAGS = java.util.Set.of(TAG_STRING, TAG_LOAD_CLASS, TAG_UNLOAD_CLASS,
             TAG_STACK_FRAME, TAG_STACK_TRACE, TAG_ALLOC_SITES, TAG_HEAP_SUMMARY, TAG_START_THREAD, TAG_END_THREAD, TAG_HEAP_DUMP,

@@ -30,15 +30,10 @@ import java.util.OptionalLong;
  * two renderings of one moment name the same locks alike. The response's HTTP headers, when the
  * file was saved with {@code curl -i}, are passed over. It carries no pid and no time.
  */
-final class ActuatorJsonDecoder {
+record ActuatorJsonDecoder(String file) {
 
     private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
 
-    private final String file;
-
-    ActuatorJsonDecoder(String file) {
-        this.file = file;
-    }
 
     ThreadDumpReader.JsonResult decode(InputStream raw) throws IOException {
         InputStream in = withoutHttpHeaders(raw);

@@ -32,15 +32,10 @@ import java.util.OptionalLong;
  * {@code class@identityHash}), {@code monitorsOwned} per stack depth and {@code parkBlocker}.
  * It never names the owner of a java.util.concurrent lock: that owner is unknown, not absent.
  */
-final class JsonThreadDumpDecoder {
+record JsonThreadDumpDecoder(String file) {
 
     private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
 
-    private final String file;
-
-    JsonThreadDumpDecoder(String file) {
-        this.file = file;
-    }
 
     ThreadDumpReader.JsonResult decode(InputStream in) throws IOException {
         JsonFactory factory = MAPPER.getFactory();
