@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  */
 record ActuatorJsonDecoder(String file) {
 
-    private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
+    private static final ObjectMapper MAPPER = ThreadDumpReader.Json.MAPPER;
 
 
     ThreadDumpReader.JsonResult decode(InputStream raw) throws IOException {

@@ -34,7 +34,7 @@ import java.util.OptionalLong;
  */
 record JsonThreadDumpDecoder(String file) {
 
-    private static final ObjectMapper MAPPER = ThreadDumpReader.JSON;
+    private static final ObjectMapper MAPPER = ThreadDumpReader.Json.MAPPER;
 
 
     ThreadDumpReader.JsonResult decode(InputStream in) throws IOException {

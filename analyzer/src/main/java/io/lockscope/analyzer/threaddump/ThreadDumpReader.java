@@ -100,12 +100,18 @@ public final class ThreadDumpReader {
     }
 
     /**
-     * The mapper of both JSON readers. The JDK writes thread names into its JSON dump as they are: a
-     * name with a control character in it (an escape sequence, a tab) makes the file invalid JSON,
-     * which is read all the same.
+     * The mapper of both JSON readers, made when the first JSON dump is read (a text dump needs
+     * none). The JDK writes thread names into its JSON dump as they are: a name with a control
+     * character in it (an escape sequence, a tab) makes the file invalid JSON, which is read all
+     * the same.
      */
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
+    static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
+
+        private Json() {
+        }
+    }
 
     /** Jackson's complaint without its "[Source: ...]" part, and where: "Unexpected end-of-input ... at line 77, column 23". */
     static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
