@@ -1,12 +1,12 @@
 package io.lockscope.analyzer.input;
 
+import io.lockscope.analyzer.threaddump.TextDialect;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.lockscope.analyzer.threaddump.TextDialect;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;

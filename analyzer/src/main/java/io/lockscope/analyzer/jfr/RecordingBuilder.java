@@ -270,12 +270,12 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     @Override
     public void accept(JfrEvent e) {
+        e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
         if (e.type().equals("jdk.JavaMonitorEnter") || e.type().equals("jdk.ThreadPark")) {
             // a decoder that hands these over as events (JMC's): the same way in as every other decoder's waits
             Recording.ContentionKind kind = e.type().equals("jdk.JavaMonitorEnter") ? Recording.ContentionKind.MONITOR_ENTER
                     : Recording.ContentionKind.PARK;
             String cls = e.string(kind == Recording.ContentionKind.MONITOR_ENTER ? "monitorClass" : "parkedClass");
-            e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
             waits(LockWaits.one(kind, cls, e.number("address"), nanos(e.start()), e.duration().toNanos(),
                     e.thread().map(JfrEvent.JfrThread::name).orElse(""),
                     kind == Recording.ContentionKind.MONITOR_ENTER ? e.threadField("previousOwner").map(JfrEvent.JfrThread::name).orElse(null) : null,
@@ -284,7 +284,6 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         }
         counted(e.type(), 1);
         seen(e.start());
-        e.thread().ifPresent(t -> threadInfo.putIfAbsent(t.javaId(), t));
         switch (e.type()) {
             case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[0] = nanos(e.start()));
             case "jdk.ThreadEnd" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[1] = nanos(e.start()));

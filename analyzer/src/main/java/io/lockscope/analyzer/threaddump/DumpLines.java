@@ -18,21 +18,27 @@ final class DumpLines {
     private DumpLines() {
     }
 
-    /** A lock line's kind and where its lock starts, e.g. "- waiting to lock " is 18 characters. */
-    record LockLine(LockAction.Kind kind, int from) {
+    /** A kind of lock line, by how it begins: the lock follows the prefix. */
+    record LockLine(LockAction.Kind kind, String prefix) {
+        /** Where the lock starts, e.g. after "- waiting to lock ", 18 characters. */
+        int from() {
+            return prefix.length();
+        }
     }
 
-    private static final String[] LOCK_PREFIXES = {
-        "- locked ", "- waiting to lock ", "- waiting on ", "- parking to wait for ", "- waiting to re-lock in wait() ", "- eliminated "};
-    private static final LockAction.Kind[] LOCK_KINDS = {
-        LockAction.Kind.LOCKED, LockAction.Kind.WAITING_TO_LOCK, LockAction.Kind.WAITING_ON, LockAction.Kind.PARKING,
-        LockAction.Kind.WAITING_TO_RELOCK, LockAction.Kind.ELIMINATED};
+    private static final List<LockLine> LOCK_LINES = List.of(
+            new LockLine(LockAction.Kind.LOCKED, "- locked "),
+            new LockLine(LockAction.Kind.WAITING_TO_LOCK, "- waiting to lock "),
+            new LockLine(LockAction.Kind.WAITING_ON, "- waiting on "),
+            new LockLine(LockAction.Kind.PARKING, "- parking to wait for "),
+            new LockLine(LockAction.Kind.WAITING_TO_RELOCK, "- waiting to re-lock in wait() "),
+            new LockLine(LockAction.Kind.ELIMINATED, "- eliminated "));
 
     /** The lock line HotSpot's {@code javaVFrame::print_lock_info_on} prints; null for any other line. */
     static LockLine lockLine(String line) {
-        for (int i = 0; i < LOCK_PREFIXES.length; i++) {
-            if (line.startsWith(LOCK_PREFIXES[i])) {
-                return new LockLine(LOCK_KINDS[i], LOCK_PREFIXES[i].length());
+        for (LockLine l : LOCK_LINES) {
+            if (line.startsWith(l.prefix())) {
+                return l;
             }
         }
         return null;

@@ -125,8 +125,7 @@ final class HotSpotTextDecoder {
         this.file = file;
         this.dialect = dialect;
         this.sink = sink;
-        this.rendering = dialect == TextDialect.THREADINFO || dialect == TextDialect.THREADINFO_TEXT || dialect.actuatorHeaders()
-                ? new ThreadInfoText(file, frameCache) : null;
+        this.rendering = dialect.threadInfo() ? new ThreadInfoText(file, frameCache) : null;
     }
 
     /** Reads all lines; returns the number of dumps found. */

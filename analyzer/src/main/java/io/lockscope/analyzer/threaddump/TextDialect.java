@@ -49,7 +49,7 @@ public enum TextDialect {
         return id;
     }
 
-    /** Whether its threads are ThreadMXBean's ThreadInfo, rendered by a tool (see {@link ThreadInfoText}). */
+    /** Whether its threads are ThreadMXBean's ThreadInfo, rendered by a tool (see {@link ThreadInfoText}): the JMX demo's too. */
     boolean threadInfo() {
         return this == THREADINFO || this == THREADINFO_TEXT || this == ACTUATOR_TEXT || this == VISUALVM_TEXT;
     }
