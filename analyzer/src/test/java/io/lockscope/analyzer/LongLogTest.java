@@ -54,6 +54,12 @@ class LongLogTest {
         assertTrue(onDisk.jvms().stream().flatMap(j -> j.snapshots().stream())
                 .anyMatch(s -> s.threads() instanceof io.lockscope.model.Stored), "some snapshots were spilled");
         assertEquals(ReportModel.build(inMemory, "test").toPrettyString(), ReportModel.build(onDisk, "test").toPrettyString());
+        List<io.lockscope.model.JvmThread> kept = inMemory.jvms().stream().flatMap(j -> j.snapshots().stream())
+                .flatMap(s -> s.threads().stream()).toList();
+        List<io.lockscope.model.JvmThread> readBack = onDisk.jvms().stream().flatMap(j -> j.snapshots().stream())
+                .flatMap(s -> s.threads().stream()).toList();
+        assertEquals(kept, readBack, "every field of every thread comes back from the spill file");
+        assertTrue(readBack.stream().anyMatch(t -> t.cpuMicros().isPresent()), "CPU times among them");
     }
 
     @Test

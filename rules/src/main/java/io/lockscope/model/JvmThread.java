@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * @param ownedSynchronizers "Locked ownable synchronizers", empty when the dump does not list them
  * @param alive              false for a thread a heap dump or recording shows terminated; a thread
  *                           dump lists only live threads
+ * @param cpuMicros          the CPU time the thread has used, where the dump prints it (HotSpot's
+ *                           {@code cpu=12.34ms}, JDK 11 and later): a thread parked all along uses none
  */
 public record JvmThread(
         int index,
@@ -31,11 +33,20 @@ public record JvmThread(
         List<Frame> frames,
         Optional<List<LockRef>> ownedSynchronizers,
         SourceRef at,
-        boolean alive) {
+        boolean alive,
+        OptionalLong cpuMicros) {
 
     public JvmThread {
         frames = List.copyOf(frames);
         ownedSynchronizers = ownedSynchronizers.map(List::copyOf);
+    }
+
+    /** A thread from a dump that does not print CPU times. */
+    public JvmThread(int index, String name, OptionalLong javaId, Optional<String> nativeId, Optional<String> address,
+            ThreadState state, String stateDetail, boolean daemon, boolean virtual, Optional<String> carrier, List<Frame> frames,
+            Optional<List<LockRef>> ownedSynchronizers, SourceRef at, boolean alive) {
+        this(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, frames, ownedSynchronizers, at,
+                alive, OptionalLong.empty());
     }
 
     /**
@@ -68,7 +79,7 @@ public record JvmThread(
     /** The same thread with other frames: what a reader learns about its stack after reading it. */
     public JvmThread withFrames(List<Frame> newFrames) {
         return new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, newFrames,
-                ownedSynchronizers, at, alive);
+                ownedSynchronizers, at, alive, cpuMicros);
     }
 
     /** The thread's label for people: its name, with its id when it has one. */

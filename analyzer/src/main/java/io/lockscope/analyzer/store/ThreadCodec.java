@@ -85,6 +85,7 @@ final class ThreadCodec {
                 w.varint(0);
             }
             w.source(t.at());
+            w.optionalLong(t.cpuMicros());
         }
         return w.bytes();
     }
@@ -127,8 +128,9 @@ final class ThreadCodec {
                 ownedSynchronizers = Optional.of(refs);
             }
             SourceRef at = r.source();
+            OptionalLong cpuMicros = r.optionalLong();
             threads.add(new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, (flags & 1) != 0, (flags & 2) != 0,
-                    carrier, frames, ownedSynchronizers, at, (flags & 4) != 0));
+                    carrier, frames, ownedSynchronizers, at, (flags & 4) != 0, cpuMicros));
         }
         return threads;
     }

@@ -127,6 +127,35 @@ final class DumpLines {
         return true;
     }
 
+    /** {@code s.substring(from, to)} read as milliseconds with up to three decimals ("1404.52"), in microseconds. */
+    static OptionalLong micros(String s, int from, int to) {
+        long whole = 0;
+        long fraction = 0;
+        int decimals = -1;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '.' && decimals < 0) {
+                decimals = 0;
+            } else if (c >= '0' && c <= '9' && whole < Long.MAX_VALUE / 10_000) { // a larger number is no CPU time
+                if (decimals < 0) {
+                    whole = whole * 10 + (c - '0');
+                } else if (decimals < 3) {
+                    fraction = fraction * 10 + (c - '0');
+                    decimals++;
+                }
+            } else {
+                return OptionalLong.empty();
+            }
+        }
+        if (to <= from || decimals == 0) {
+            return OptionalLong.empty();
+        }
+        for (int d = Math.max(decimals, 0); d < 3; d++) {
+            fraction *= 10;
+        }
+        return OptionalLong.of(whole * 1000 + fraction);
+    }
+
     static OptionalLong parseLong(String s) {
         try {
             return OptionalLong.of(Long.parseLong(s));

@@ -26,6 +26,7 @@ final class TextThread {
     String address;
     boolean daemon;
     boolean virtual;
+    OptionalLong cpuMicros = OptionalLong.empty();
     String carrier;
     ThreadState state = ThreadState.UNKNOWN;
     String stateDetail = "";
@@ -146,7 +147,7 @@ final class TextThread {
         }
         return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                 detail, daemon, virtual, Optional.ofNullable(carrier), frames,
-                Optional.ofNullable(owned), SourceRef.line(file, line), true);
+                Optional.ofNullable(owned), SourceRef.line(file, line), true, cpuMicros);
     }
 
     /** HotSpot's header: {@code "name" #12 daemon prio=5 os_prio=0 cpu=1.2ms elapsed=3.4s tid=0x... nid=0x... waiting on condition [0x...]}. */
@@ -181,6 +182,8 @@ final class TextThread {
                 t.javaId = DumpLines.parseLong(token.substring(1));
             } else if (token.equals("daemon")) {
                 t.daemon = true;
+            } else if (token.startsWith("cpu=") && token.endsWith("ms")) {
+                t.cpuMicros = DumpLines.micros(token, 4, token.length() - 2);
             } else if (token.startsWith("tid=")) {
                 String tid = token.substring(4);
                 if (!DumpLines.isZero(tid)) {
