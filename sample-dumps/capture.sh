@@ -7,7 +7,18 @@
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
 #   jcmd <pid> Thread.print -l, again and again (those in UNPARKED, JDK 25) until one catches a thread
 #     leaving its park for a lock: its header says runnable, its Thread.State still WAITING (parking)
+#     (handoff.awk's "unparked")
 #                                                        -> jdkNN/<scenario>.unparked.txt
+#   jcmd <pid> Thread.print -l, again and again (those in HANDOFF) until one catches a lock at a
+#     hand-off that nothing in the dump shows (handoff.awk's "window": threads parked for a ReentrantLock
+#     that no thread owns, none woken, none unlocking), with the dump before it and one after it
+#                                                        -> jdkNN/<scenario>.handoff-1.txt, -2.txt, -3.txt
+#   jcmd <pid> Thread.print -l, again and again (those in WOKEN, RELEASED) until one catches a ReentrantLock
+#     with waiters and no owner while a thread parked for it runs (just woken), or while a thread is
+#     inside ReentrantLock.unlock (handoff.awk's "woken", "released")
+#                                                        -> jdkNN/<scenario>.woken.txt, .released.txt
+#   jcmd <pid> Thread.print -l, again and again (those in WINDOWS, JDK 17) until two have been caught in a
+#     hand-off's window, the one after the other        -> jdkNN/<scenario>.windows-1.txt, -2.txt
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
@@ -19,7 +30,7 @@
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
-# Scenarios that print "READY 1", "READY 2" are dumped once per phase (<scenario>-1.txt, ...);
+# Scenarios that print "READY 1", "READY 2" (those in PHASED) are dumped once per phase (<scenario>-1.txt, ...);
 # those listed in SERIES are dumped three times, two seconds apart. The program is compiled first
 # with each JDK's javac, so that the heap holds the scenario and not the source launcher's compiler.
 #
@@ -34,13 +45,18 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
-             queue-consumer swapped-busy stamped-permits three-kinds)
+             queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder)
 fi
-SERIES=" sleep-holding "
+SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
 NOLOCKS=" swapped-busy three-kinds "
 UNPARKED=" healthy-busy "
+HANDOFF=" fair-turns "
+WOKEN=" fair-turns "
+RELEASED=" fair-turns "
+WINDOWS=" fair-turns "
+PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
@@ -81,19 +97,57 @@ capture_text_nolocks() { # capture_text_nolocks JDK PID OUT: as jcmd prints it b
   echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
 }
 
-capture_unparked() { # capture_unparked JDK PID OUT: a dump that catches an unpark in flight, of 300 tries at most
+capture_handoff() { # capture_handoff JDK PID OUT: three dumps in a row, the middle one caught in a hand-off's window
+  local i prev
+  prev=$(mktemp "${TMPDIR:-/tmp}/lockscope-handoff-XXXXXX.txt")
+  "$1/bin/jcmd" "$2" Thread.print -l > "$prev"
+  for i in $(seq 1 300); do
+    "$1/bin/jcmd" "$2" Thread.print -l > "$3-2.txt.tmp"
+    if awk -v want=window -f "$here/handoff.awk" "$3-2.txt.tmp"; then
+      mv "$prev" "$3-1.txt"
+      mv "$3-2.txt.tmp" "$3-2.txt"
+      "$1/bin/jcmd" "$2" Thread.print -l > "$3-3.txt"
+      echo "  $(basename "$(dirname "$3")")/$(basename "$3")-1.txt, -2.txt, -3.txt (try $i)"
+      return 0
+    fi
+    mv "$3-2.txt.tmp" "$prev"
+  done
+  rm -f "$prev"
+  echo "capture: none of 300 dumps caught a lock in a hand-off's window" >&2
+  return 1
+}
+
+capture_windows() { # capture_windows JDK PID OUT: two dumps, each caught in a hand-off's window, of 600 tries
+  local i first=""
+  for i in $(seq 1 600); do
+    "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
+    if awk -v want=window -f "$here/handoff.awk" "$3.tmp"; then
+      if [ -n "$first" ]; then
+        mv "$3.tmp" "$3-2.txt"
+        echo "  $(basename "$(dirname "$3")")/$(basename "$3")-1.txt, -2.txt (try $i)"
+        return 0
+      fi
+      mv "$3.tmp" "$3-1.txt"
+      first=yes
+    fi
+  done
+  rm -f "$3.tmp" "$3-1.txt"
+  echo "capture: fewer than two of 600 dumps were caught in a hand-off's window" >&2
+  return 1
+}
+
+capture_caught() { # capture_caught JDK PID OUT KIND: a dump that handoff.awk says caught KIND, of 300 tries at most
   local i
   for i in $(seq 1 300); do
     "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
-    if awk '/^"/ { runs = / runnable / } /Thread.State: WAITING \(parking\)/ { parked = runs }
-            /^$/ { parked = 0 } parked && /parking to wait for .*Reentrant/ { caught = 1 } END { exit !caught }' "$3.tmp"; then
+    if awk -v want="$4" -f "$here/handoff.awk" "$3.tmp"; then
       mv "$3.tmp" "$3"
       echo "  $(basename "$(dirname "$3")")/$(basename "$3") (try $i)"
       return 0
     fi
   done
   rm -f "$3.tmp"
-  echo "capture: none of 300 dumps caught a thread leaving its park" >&2
+  echo "capture: none of 300 dumps caught a lock $4" >&2
   return 1
 }
 
@@ -156,7 +210,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   # shellcheck disable=SC2086 # $jfr and $arg are empty or one word each
   launch "$log" "$jdk/bin/java" -Xmx64m $jfr -cp "$classes" Scenario "$scenario" $arg
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
-  if [ "$scenario" = lock-order ]; then
+  if [[ "$PHASED" == *" $scenario "* ]]; then
     wait_for "$log" "READY 1"
     capture_text "$jdk" "$pid" "$outdir/$base-1.txt"
     wait_for "$log" "READY 2"
@@ -175,7 +229,11 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$NOLOCKS" == *" $scenario "* ]] && capture_text_nolocks "$jdk" "$pid" "$outdir/$base.nolocks.txt"
       [[ "$SA" == *" $scenario "* ]] && capture_sa "$jdk" "$pid" "$outdir/$base.jhsdb.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
-      [[ "$UNPARKED" == *" $scenario "* ]] && [ "$feature" -ge 25 ] && capture_unparked "$jdk" "$pid" "$outdir/$base.unparked.txt"
+      [[ "$UNPARKED" == *" $scenario "* ]] && [ "$feature" -ge 25 ] && capture_caught "$jdk" "$pid" "$outdir/$base.unparked.txt" unparked
+      [[ "$HANDOFF" == *" $scenario "* ]] && capture_handoff "$jdk" "$pid" "$outdir/$base.handoff"
+      [[ "$WOKEN" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.woken.txt" woken
+      [[ "$RELEASED" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.released.txt" released
+      [[ "$WINDOWS" == *" $scenario "* ]] && [ "$feature" -lt 21 ] && capture_windows "$jdk" "$pid" "$outdir/$base.windows"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"
     fi

@@ -46,11 +46,15 @@ public class Scenario {
             case "swapped-busy" -> swappedBusy();
             case "stamped-permits" -> stampedPermits();
             case "three-kinds" -> threeKinds();
+            case "late-death" -> lateDeath();
+            case "fair-turns" -> fairTurns();
+            case "busy-holder" -> busyHolder();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
-                        + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds");
+                        + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
+                        + "late-death fair-turns busy-holder");
                 System.exit(2);
             }
         }
@@ -306,6 +310,42 @@ public class Scenario {
     }
 
     /**
+     * The owner is seen alive before it dies, in a JVM dumped twice. Phase 1: three
+     * "settlement-N" threads take a ReentrantLock in turn, and "reconciler", a plain long-lived
+     * thread, waits for its cue. Phase 2: the reconciler takes the lock and throws before it
+     * unlocks; it dies, and the settlement threads wait for the lock forever. Only the second dump
+     * shows the orphan, and only the first shows the thread that left it.
+     */
+    static void lateDeath() throws InterruptedException {
+        ReentrantLock settleLock = new ReentrantLock();
+        CountDownLatch cue = new CountDownLatch(1);
+        for (int i = 1; i <= 3; i++) {
+            start("settlement-" + i, () -> {
+                while (true) {
+                    settleLock.lock();
+                    try {
+                        sleep(1);
+                    } finally {
+                        settleLock.unlock();
+                    }
+                    sleep(250);
+                }
+            });
+        }
+        start("reconciler", () -> {
+            awaitQuietly(cue);
+            settleLock.lock();
+            throw new IllegalStateException("ledger out of balance"); // no finally: the lock is never released
+        });
+        sleep(500);
+        ready(1);
+        sleep(3000);
+        cue.countDown();
+        sleep(800);
+        ready(2);
+    }
+
+    /**
      * The field holding a lock is reassigned while the lock is held: the unlock goes to the new
      * lock and throws IllegalMonitorStateException, the old lock stays held by a live pool thread
      * that has gone back to waiting for work, and the threads that took the old lock wait forever.
@@ -460,6 +500,41 @@ public class Scenario {
 
     static final class ReportCache { }
 
+    /**
+     * A thread computes inside a synchronized block, in a loop that never ends (as a bug makes one),
+     * while two threads wait for the monitor. Unlike a sleeping holder it uses CPU all the while,
+     * and its loop calls nothing, so each dump catches it on the same line.
+     */
+    static void busyHolder() throws InterruptedException {
+        Object priceIndex = new PriceIndex();
+        CountDownLatch holding = new CountDownLatch(1);
+        start("index-rebuilder", () -> {
+            synchronized (priceIndex) {
+                holding.countDown();
+                long x = 1;
+                while (!rebuilt) {
+                    x = x * 6364136223846793005L + 1442695040888963407L;
+                }
+                System.out.println(x);
+            }
+        });
+        holding.await();
+        for (int i = 1; i <= 2; i++) {
+            start("quote-" + i, () -> {
+                synchronized (priceIndex) {
+                    sleep(1);
+                }
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    /** Never set: the rebuild never ends. */
+    static boolean rebuilt;
+
+    static final class PriceIndex { }
+
     /** Twelve threads blocked on one monitor whose owner is busy computing. */
     static void contention() throws InterruptedException {
         Object sessionTable = new SessionTable();
@@ -597,6 +672,41 @@ public class Scenario {
         bothHold.await();
         sleep(800);
         ready();
+    }
+
+    /**
+     * Healthy, and between owners all the time: three "teller-N" threads take turns on a fair
+     * ReentrantLock, working inside and outside it. At each unlock the lock goes to the thread
+     * that waited longest, which must be woken and scheduled first; meanwhile nobody owns it and
+     * the others wait, and a dump taken then shows waiters and no owner.
+     */
+    static void fairTurns() throws InterruptedException {
+        ReentrantLock counter = new ReentrantLock(true);
+        for (int i = 1; i <= 3; i++) {
+            start("teller-" + i, () -> {
+                long served = 0;
+                while (served >= 0) {
+                    counter.lock();
+                    try {
+                        served += work(3000);
+                    } finally {
+                        counter.unlock();
+                    }
+                    served += work(1000);
+                }
+            });
+        }
+        sleep(1000);
+        ready();
+    }
+
+    /** Some arithmetic no compiler can skip; never negative. */
+    static long work(int steps) {
+        long x = 0;
+        for (int k = 0; k < steps; k++) {
+            x += ThreadLocalRandom.current().nextInt(10);
+        }
+        return x;
     }
 
     /**

@@ -62,6 +62,120 @@ class OrphanedLockTest {
         assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(sample)).isEmpty());
     }
 
+    // fair-turns: three tellers take turns on a fair ReentrantLock, a healthy JVM whose lock is between owners at every
+    // unlock; capture.sh takes dumps until handoff.awk says one caught it so, in the way each file is named for
+
+    /** The lock the tellers wait for in this dump, which no thread of it owns: what the tests below are about. */
+    private static io.lockscope.graph.LockGraph ownerless(java.nio.file.Path dump) {
+        io.lockscope.graph.LockGraph g = io.lockscope.graph.LockGraph.of(Dumps.readOne(dump));
+        java.util.List<io.lockscope.graph.Wait> waits = g.waits().stream()
+                .filter(w -> w.lock().className().endsWith("ReentrantLock$FairSync")).toList();
+        assertTrue(waits.stream().anyMatch(w -> g.thread(w.thread()).name().startsWith("teller-")), dump + ": tellers wait");
+        assertTrue(g.holdersOf(waits.get(0).lock().id()).isEmpty(), dump + ": and nobody owns the lock");
+        return g;
+    }
+
+    private static String fairLock(io.lockscope.graph.LockGraph g) {
+        return g.waits().stream().filter(w -> w.lock().className().endsWith("ReentrantLock$FairSync")).findFirst()
+                .orElseThrow().lock().id();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/fair-turns.woken.txt", "jdk25/fair-turns.woken.txt", "jdk17/fair-turns.released.txt",
+        "jdk25/fair-turns.released.txt"})
+    void handOff_oneDumpShowsTheLockBeingHandedOver(String sample) {
+        // woken: a teller parked for it runs (just woken); released: a teller is inside ReentrantLock.unlock, called from
+        // the code the others lock it from. Either way the lock is passing from one owner to the next.
+        io.lockscope.graph.LockGraph g = ownerless(Dumps.sample(sample));
+        assertTrue(g.handedOver(fairLock(g)), sample);
+        assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(sample)).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void handOff_aloneTheWindowLooksLikeAnOrphan(String jdk) {
+        // handoff-2 caught the window in which nothing shows it: the owner has unlocked and gone on, the teller it woke
+        // has not run yet. One dump cannot tell: the finding stands, and says that a second dump would tell.
+        io.lockscope.graph.LockGraph g = ownerless(Dumps.sample(jdk + "/fair-turns.handoff-2.txt"));
+        assertTrue(!g.handedOver(fairLock(g)));
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/fair-turns.handoff-2.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        assertTrue(f.detail().contains("Seen in one dump only"), f.detail());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void handOff_theDumpAfterShowsTheLockReleased(String jdk) {
+        java.nio.file.Path caught = Dumps.sample(jdk + "/fair-turns.handoff-2.txt");
+        java.nio.file.Path after = Dumps.sample(jdk + "/fair-turns.handoff-3.txt");
+        assertTrue(Dumps.findings("orphaned-lock", caught, after).isEmpty());
+        assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/fair-turns.handoff-1.txt"), caught, after).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void handOff_theDumpBeforeShowsNoThreadThatCouldHaveDied(String jdk) {
+        // caught in the last dump: not disproved, but no thread ended since the dump before, so none died holding it
+        java.nio.file.Path caught = Dumps.sample(jdk + "/fair-turns.handoff-2.txt");
+        Finding alone = only(Dumps.findings("orphaned-lock", caught));
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/fair-turns.handoff-1.txt"), caught));
+        assertEquals(Severity.INFO, f.severity());
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        assertEquals(threads(alone), threads(f));
+        assertTrue(threads(f).stream().allMatch(t -> t.startsWith("teller-")), threads(f).toString());
+        assertEquals(alone.locks(), f.locks());
+        assertTrue(f.title().contains("likely a hand-off caught in flight"), f.title());
+        assertTrue(f.detail().contains("fair-turns.handoff-1.txt") && f.detail().contains("no thread died that could have held it"),
+                f.detail());
+    }
+
+    @Test
+    void handOff_waitersThatUsedCpuInBetweenWereWoken() {
+        // two dumps in a row, each caught in the window, the same tellers waiting in both: only their CPU times tell
+        // that they ran in between, which a thread parked for a lock nobody releases never does
+        java.nio.file.Path first = Dumps.sample("jdk17/fair-turns.windows-1.txt");
+        java.nio.file.Path second = Dumps.sample("jdk17/fair-turns.windows-2.txt");
+        ownerless(first);
+        ownerless(second);
+        io.lockscope.model.JvmThread before = Dumps.thread(Dumps.readOne(first), "teller-1");
+        io.lockscope.model.JvmThread after = Dumps.thread(Dumps.readOne(second), "teller-1");
+        assertEquals(5_024_150, before.cpuMicros().orElseThrow(), "cpu=5024.15ms");
+        assertEquals(5_067_460, after.cpuMicros().orElseThrow(), "cpu=5067.46ms");
+        assertEquals(io.lockscope.model.ThreadState.WAITING, after.state());
+        assertEquals(Severity.ERROR, only(Dumps.findings("orphaned-lock", first)).severity());
+        Finding f = only(Dumps.findings("orphaned-lock", first, second));
+        assertEquals(Severity.INFO, f.severity(), f.title());
+        assertTrue(f.evidence().stream().allMatch(e -> e.snapshot().contains("windows-2.txt")), "rests on the second dump only");
+        // a dump that prints no CPU times (JDK 8) tells nothing this way
+        assertTrue(Dumps.readOne(Dumps.corpus("jstack/binaryfoo-jdk8u72-jstack.txt")).threads().stream()
+                .allMatch(t -> t.cpuMicros().isEmpty()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_theOwnerIsSeenAliveInTheDumpBeforeAndGoneInTheNext(String jdk) {
+        // late-death: "reconciler" waits for its cue in the first dump; then takes the lock and dies of an exception
+        java.nio.file.Path before = Dumps.sample(jdk + "/late-death-1.txt");
+        java.nio.file.Path after = Dumps.sample(jdk + "/late-death-2.txt");
+        assertTrue(Dumps.findings("orphaned-lock", before).isEmpty(), "the first dump is healthy");
+        Finding f = only(Dumps.findings("orphaned-lock", before, after));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        assertEquals(Set.of("reconciler", "settlement-1", "settlement-2", "settlement-3"), threads(f));
+        assertTrue(f.title().contains("likely held by reconciler #"), f.title());
+        assertTrue(f.detail().contains("only reconciler #") && f.detail().contains("late-death-1.txt"), f.detail());
+        Evidence seen = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.SEEN).findFirst().orElseThrow();
+        assertEquals("reconciler", seen.thread().orElseThrow());
+        assertTrue(seen.snapshot().contains("late-death-1.txt"), seen.snapshot());
+        assertTrue(seen.stack().stream().anyMatch(l -> l.contains("Scenario.lambda$lateDeath$")), "where it was last seen: " + seen.stack());
+        assertEquals(Set.of("settlement-1", "settlement-2", "settlement-3"), evidenceThreads(f, Evidence.Kind.WAITS_FOR));
+        // the second dump alone cannot name it
+        Finding alone = only(Dumps.findings("orphaned-lock", after));
+        assertEquals(Set.of("settlement-1", "settlement-2", "settlement-3"), threads(alone));
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, alone.problem().certainty(), "one dump, and nothing else");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_recordingNamesTheDeadReaderOfAReadWriteLock(String jdk) {

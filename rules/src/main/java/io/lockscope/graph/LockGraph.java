@@ -34,9 +34,13 @@ public final class LockGraph {
     private final List<Wait> waits;
     private final Map<String, List<Hold>> holdsByLock;
     private final Map<String, List<Wait>> waitsByLock;
+    private final Set<String> wokenFor;
+    private final List<Release> releases;
 
-    private LockGraph(Snapshot snapshot, List<Hold> holds, List<Wait> waits) {
+    private LockGraph(Snapshot snapshot, List<Hold> holds, List<Wait> waits, Set<String> wokenFor, List<Release> releases) {
         this.snapshot = snapshot;
+        this.wokenFor = Set.copyOf(wokenFor);
+        this.releases = List.copyOf(releases);
         this.holds = List.copyOf(holds);
         this.waits = List.copyOf(waits);
         this.holdsByLock = new LinkedHashMap<>();
@@ -69,7 +73,93 @@ public final class LockGraph {
         }
         addReportedHolds(snapshot, holds);
         addHeapFacts(snapshot, holds, waits);
-        return new LockGraph(snapshot, holds, waits);
+        return new LockGraph(snapshot, holds, waits, wokenFor(snapshot, owned), releases(snapshot));
+    }
+
+    /**
+     * The locks that a running thread is caught parking for: leaving its park (HotSpot's header says
+     * "runnable" while its state still says parked, or its state says RUNNABLE), or entering it. Each
+     * is being handed over (its owner unlocked and woke that thread), or that thread will try for
+     * it again at once.
+     */
+    private static Set<String> wokenFor(Snapshot snapshot, Set<String> ownedByAnyone) {
+        Set<String> out = new HashSet<>();
+        for (JvmThread t : snapshot.threads()) {
+            // RUNNABLE in park: it has just been woken, or is about to park and will find its permit
+            if (!t.unparked() && t.state() != ThreadState.RUNNABLE) {
+                continue;
+            }
+            for (Frame f : t.frames()) {
+                for (LockAction a : f.locks()) {
+                    if (a.kind() == LockAction.Kind.PARKING && (LockKind.ofParkBlocker(a.lock().className()).hasOwner()
+                            || ownedByAnyone.contains(a.lock().id()))) {
+                        out.add(a.lock().id());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A live thread caught inside an unlock, after the lock's state was cleared (it would still be
+     * listed as the owner before): the code that called unlock, and the lock classes on its way.
+     */
+    private record Release(Frame caller, Set<String> lockClasses) {
+    }
+
+    private static List<Release> releases(Snapshot snapshot) {
+        List<Release> out = new ArrayList<>();
+        for (JvmThread t : snapshot.threads()) {
+            if (!t.alive() || t.state() != ThreadState.RUNNABLE) {
+                continue;
+            }
+            boolean releasing = false;
+            Set<String> classes = new HashSet<>();
+            for (Frame f : t.frames()) {
+                if (!isLockMachinery(f.className())) {
+                    if (releasing) {
+                        classes.add(outerClass(f.className()));
+                        out.add(new Release(f, classes));
+                    }
+                    break;
+                }
+                classes.add(outerClass(f.className()));
+                String m = f.methodName();
+                releasing |= f.className().startsWith("java.util.concurrent.locks.")
+                        && (m.equals("release") || m.equals("releaseShared") || m.startsWith("unlock"));
+            }
+        }
+        return out;
+    }
+
+    private static String outerClass(String cls) {
+        int dollar = cls.indexOf('$');
+        return dollar < 0 ? cls : cls.substring(0, dollar);
+    }
+
+    /**
+     * Whether this lock is being handed over as the dump is taken: a thread caught leaving its park
+     * was parked for it, or a thread is inside an unlock of a lock of its kind, called from the code
+     * its waiters lock it from. Either way it was released an instant ago, and no owner is no sign
+     * that one died.
+     */
+    public boolean handedOver(String lockId) {
+        if (wokenFor.contains(lockId)) {
+            return true;
+        }
+        List<Wait> waiting = waitersFor(lockId);
+        if (waiting.isEmpty() || releases.isEmpty()) {
+            return false;
+        }
+        String kind = outerClass(waiting.get(0).lock().className());
+        for (Release r : releases) {
+            if (r.lockClasses().contains(kind)
+                    && waiting.stream().anyMatch(w -> w.frame().filter(f -> f.className().equals(r.caller().className())).isPresent())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -35,11 +35,13 @@ final class HiddenOwners {
     /**
      * Waits for an exclusive or read/write lock that no thread of the dump holds, by lock: the
      * locks whose owner is dead, hidden, or gone; what the orphan and leak inferences start from.
+     * A lock a thread is leaving its park for is being handed over, and is none of these.
      */
     static Map<String, List<Wait>> unheldWaits(LockGraph g) {
         Map<String, List<Wait>> byLock = new LinkedHashMap<>();
         for (Wait w : g.waits()) {
-            if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()) {
+            if ((w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) && g.holdersOf(w.lock().id()).isEmpty()
+                    && !g.handedOver(w.lock().id())) {
                 byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
             }
         }

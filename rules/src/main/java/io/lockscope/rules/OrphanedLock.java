@@ -59,12 +59,13 @@ public final class OrphanedLock implements Rule {
         }
         Map<String, Orphan> orphans = new LinkedHashMap<>();
         Set<String> liveHeldSomewhere = new java.util.HashSet<>();
-        for (Snapshot s : listed) {
+        for (int k = 0; k < listed.size(); k++) {
+            Snapshot s = listed.get(k);
             LockGraph g = context.graph(s);
             Map<String, List<Wait>> byLock = new LinkedHashMap<>();
             for (Wait w : g.waits()) {
                 if (w.kind() == LockKind.EXCLUSIVE || w.kind() == LockKind.READ_WRITE) {
-                    byLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+                    byLock.computeIfAbsent(w.lock().id(), x -> new ArrayList<>()).add(w);
                 }
             }
             for (List<Wait> waits : byLock.values()) {
@@ -80,9 +81,19 @@ public final class OrphanedLock implements Rule {
                 if (holders.isEmpty() && first.kind() == LockKind.READ_WRITE && hiddenReaderLikely(g, waits)) {
                     continue; // a blocked thread in the code that takes the lock likely reads it: see the deadlock rule
                 }
+                if (holders.isEmpty() && g.handedOver(first.lock().id())) {
+                    continue; // a waiter that runs, or a thread inside its unlock: it is being handed over
+                }
+                if (holders.isEmpty() && k + 1 < listed.size()
+                        && HandOff.releasedBy(context.graph(listed.get(k + 1)), g, first.lock(), waits)) {
+                    continue; // the next dump shows it owned, or a waiter gone on or woken: it was released, not orphaned
+                }
                 Optional<SynchronizerState> heap = s.synchronizers().stream()
                         .filter(x -> x.lock().id().equals(first.lock().id())).findFirst();
-                Orphan o = orphans.computeIfAbsent(key, k -> new Orphan(first.lock(), first.kind()));
+                Orphan o = orphans.computeIfAbsent(key, x -> new Orphan(first.lock(), first.kind()));
+                if (o.snapshots.isEmpty() && k > 0) {
+                    o.since = Optional.of(HandOff.since(context.graph(listed.get(k - 1)), g));
+                }
                 o.add(g, waits, holders, heap);
             }
         }
@@ -218,6 +229,8 @@ public final class OrphanedLock implements Rule {
         final Set<String> waiterClasses = new LinkedHashSet<>();
         List<Death> likely = List.of();
         boolean inferredOnly;
+        /** What changed since the dump before the first that shows it, if there is one. */
+        Optional<HandOff.Since> since = Optional.empty();
 
         Orphan(LockRef lock, LockKind kind) {
             this.lock = lock;
@@ -269,14 +282,20 @@ public final class OrphanedLock implements Rule {
                                 + ", and ended at " + d.ended(),
                         Prose.stack(d.exception().stack())));
             }
+            Orphaned orphaned = new Orphaned(lock, kind == LockKind.READ_WRITE, new LinkedHashMap<>(deadHolders),
+                    likely.isEmpty() ? Optional.empty() : Optional.of(likely.get(0)), inferredOnly, fromHeap, unaccountedReads,
+                    List.copyOf(waiters), snapshots.size(), listedDumps, virtualOwnersPossible, since);
             List<String> threads = new ArrayList<>();
             deadHolders.keySet().forEach(t -> threads.add(t.replaceFirst(" #\\d+$", "")));
             likely.forEach(d -> threads.add(d.thread()));
+            orphaned.endedSince().ifPresent(t -> {
+                threads.add(t.name());
+                evidence.add(new Evidence(Evidence.Kind.SEEN, since.get().earlier(), t.at(), Optional.of(t.name()), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Prose.stack(t.frames()), Optional.of("\"" + t.name() + "\" is alive in "
+                        + since.get().earlier() + ", the dump before the one that shows the lock without an owner, and absent from it")));
+            });
             threads.addAll(waiters);
             String fingerprint = "orphaned-lock|" + lock.className() + "|" + String.join(",", waiterPatterns);
-            Orphaned orphaned = new Orphaned(lock, kind == LockKind.READ_WRITE, new LinkedHashMap<>(deadHolders),
-                    likely.isEmpty() ? Optional.empty() : Optional.of(likely.get(0)), inferredOnly, fromHeap, unaccountedReads,
-                    List.copyOf(waiters), snapshots.size(), listedDumps, virtualOwnersPossible);
             return context.finding(orphaned, threads, List.of(lock), evidence, fingerprint);
         }
     }
@@ -286,14 +305,35 @@ public final class OrphanedLock implements Rule {
      * ({@code deadHolders}, each with what shows it), likely by one that died of an exception
      * ({@code likely}, from a recording; {@code inferredOnly} when no dump lists owners at all),
      * with read holds no live reader accounts for (a heap dump), or with no owner shown at all.
+     * {@code since} is what changed since the dump before the first that shows it: when one dump
+     * alone shows it, and no thread that could have held it has ended since the one before, a
+     * hand-off caught in flight is the likelier story.
      */
     record Orphaned(LockRef lock, boolean readWrite, Map<String, String> deadHolders, Optional<Death> likely, boolean inferredOnly,
             boolean fromHeap, long unaccountedReads, List<String> waiters, int dumps, int listedDumps,
-            boolean virtualOwnersPossible) implements Problem {
+            boolean virtualOwnersPossible, Optional<HandOff.Since> since) implements Problem {
+
+        /** Shown ownerless by one dump only, by nothing else, and no thread could have died holding it since the dump before. */
+        public boolean handOffLikely() {
+            return onlyFromThreadDumps() && since.filter(HandOff.Since::noOwnerCouldHaveDied).isPresent();
+        }
+
+        /** The thread that likely died holding it: the only one that could have, alive in the dump before and gone since. */
+        public Optional<JvmThread> endedSince() {
+            return onlyFromThreadDumps() ? since.flatMap(HandOff.Since::onlyCandidate) : Optional.empty();
+        }
+
+        private boolean onlyFromThreadDumps() {
+            return dumps == 1 && deadHolders.isEmpty() && likely.isEmpty() && !fromHeap;
+        }
 
         @Override
         public String title() {
             StringBuilder title = new StringBuilder(Prose.lock(lock));
+            if (handOffLikely()) {
+                return title.append(" has no owner in one dump only, and no thread that could own it has ended: likely a "
+                        + "hand-off caught in flight; ").append(Prose.waiting(waiters, " for it")).toString();
+            }
             if (!deadHolders.isEmpty()) {
                 title.append(" held by dead thread").append(deadHolders.size() > 1 ? "s " : " ")
                         .append(String.join(", ", deadHolders.keySet())).append("; ").append(Prose.waiting(waiters));
@@ -303,6 +343,9 @@ public final class OrphanedLock implements Rule {
                         .append(d.thread()).append(", which ended after ").append(Prose.simple(d.exception().exceptionClass()))
                         .append(" at ").append(OwnershipMismatch.applicationFrame(d.exception().stack())).append("; ")
                         .append(Prose.waiting(waiters));
+            } else if (endedSince().isPresent()) {
+                title.append(" has no live owner; likely held by ").append(endedSince().get().label())
+                        .append(", alive in the dump before and gone since; ").append(Prose.waiting(waiters, " for it"));
             } else if (unaccounted()) {
                 title.append(" has ").append(unaccountedReads).append(unaccountedReads == 1 ? " read hold" : " read holds")
                         .append(" no live thread accounts for; ").append(Prose.waiting(waiters));
@@ -348,9 +391,27 @@ public final class OrphanedLock implements Rule {
                             + "(jcmd <pid> Thread.dump_to_file -format=json lists them).");
                 }
             }
+            if (handOffLikely()) {
+                return "Every thread that ran Java code in the dump before it, " + since.get().earlier() + ", is alive in this one, "
+                        + "and the thread ids show no thread started and ended in between: no thread died that could have held "
+                        + "it. A lock has no owner for an instant at every hand-off (its owner has unlocked, and the waiter it "
+                        + "woke has not run yet), and a dump taken then shows this. A dump taken a little later tells them apart: "
+                        + "an orphaned lock keeps its waiters.";
+            }
             if (dumps <= 1 && deadHolders.isEmpty() && !fromHeap && likely.isEmpty()) {
                 why.add("Seen in one dump only: a lock released an instant before the dump looks the same; a second dump "
                         + "some seconds later tells them apart.");
+                if (endedSince().isPresent()) {
+                    why.add("Of the threads that ran Java code in the dump before it, " + since.get().earlier() + ", only "
+                            + endedSince().get().label() + " has ended, and the thread ids show no other thread started and "
+                            + "ended in between: if a thread died holding it, it was this one. A heap dump would be certain "
+                            + "(the lock's exclusiveOwnerThread).");
+                } else {
+                    since.filter(x -> !x.ended().isEmpty()).ifPresent(x -> why.add("Since the dump before it, " + x.earlier() + ", "
+                            + String.join(", ", Prose.limit(x.endedLabels(), Prose.NAMES_IN_TITLE))
+                            + (x.ended().size() == 1 ? " has ended" : " have ended")
+                            + ": a thread that died holding it would be one of them."));
+                }
             }
             return String.join(" ", why);
         }
@@ -362,7 +423,8 @@ public final class OrphanedLock implements Rule {
 
         @Override
         public Certainty certainty() {
-            return deadHolders.isEmpty() && likely.isPresent() ? Certainty.LIKELY : Certainty.CERTAIN;
+            // one dump that shows no owner, and nothing else: a lock caught between two owners looks the same
+            return onlyFromThreadDumps() || deadHolders.isEmpty() && likely.isPresent() ? Certainty.LIKELY : Certainty.CERTAIN;
         }
 
         @Override
@@ -372,6 +434,9 @@ public final class OrphanedLock implements Rule {
 
         @Override
         public Optional<Severity> severity() {
+            if (handOffLikely()) {
+                return Optional.of(Severity.INFO);
+            }
             if (deadHolders.isEmpty() && likely.isPresent()) {
                 return Optional.of(inferredOnly ? Severity.WARNING : Severity.ERROR);
             }

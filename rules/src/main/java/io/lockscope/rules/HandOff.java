@@ -1,0 +1,117 @@
+package io.lockscope.rules;
+
+import io.lockscope.graph.LockGraph;
+import io.lockscope.graph.Wait;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.ThreadState;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the dumps around it tell about a lock that one dump shows waited for and owned by no
+ * live thread. A lock has no owner for an instant at every hand-off: its owner has unlocked, and
+ * the waiter it woke has not run yet. A dump taken in that instant looks like an orphaned lock.
+ * An orphaned lock keeps its waiters, and it needs a thread that died.
+ */
+final class HandOff {
+
+    private HandOff() {
+    }
+
+    /** CPU time a parked thread must have used between two dumps to count as having been woken: it uses none parked. */
+    static final long WOKEN_MICROS = 1000;
+
+    /**
+     * Whether {@code next}, the dump after {@code g}, shows the lock released in between: owned by
+     * a live thread, or one of its waiters that waited without a time-out alive and waiting for
+     * no lock of that class any more, or having used CPU time in between. Nothing but the lock's
+     * release lets such a waiter go on, or wakes it for long.
+     */
+    static boolean releasedBy(LockGraph next, LockGraph g, LockRef lock, List<Wait> waits) {
+        if (next.holdersOf(lock.id()).stream().anyMatch(h -> next.thread(h.thread()).alive())) {
+            return true;
+        }
+        Map<String, Integer> there = new HashMap<>();
+        List<JvmThread> threads = next.snapshot().threads();
+        for (int i = 0; i < threads.size(); i++) {
+            there.put(threads.get(i).identityKey(), i);
+        }
+        for (Wait w : waits) {
+            JvmThread t = g.thread(w.thread());
+            Integer later = there.get(t.identityKey());
+            if (t.state() != ThreadState.WAITING || later == null || !next.thread(later).alive()) {
+                continue; // a timed wait may have given up; a thread gone says nothing about the lock
+            }
+            if (next.waitsOf(later).stream().noneMatch(x -> x.lock().className().equals(lock.className()))) {
+                return true;
+            }
+            java.util.OptionalLong after = next.thread(later).cpuMicros();
+            if (t.cpuMicros().isPresent() && after.isPresent() && after.getAsLong() - t.cpuMicros().getAsLong() >= WOKEN_MICROS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Between an earlier dump and a later one: the threads that ran Java code then and are gone
+     * now, each of which could have died holding a lock, and whether a thread no dump shows could
+     * have. One started and ended in between leaves a gap in the thread ids ({@code #N}) of the
+     * threads started after the earlier dump; one started last and ended leaves no trace at all.
+     */
+    record Since(String earlier, List<JvmThread> ended, boolean unseenPossible) {
+
+        Since {
+            ended = List.copyOf(ended);
+        }
+
+        /** Whether no thread that either dump shows, nor any the thread ids betray, could have died holding a lock. */
+        boolean noOwnerCouldHaveDied() {
+            return ended.isEmpty() && !unseenPossible;
+        }
+
+        /** The one thread that could have died holding a lock, if the dumps leave exactly one. */
+        Optional<JvmThread> onlyCandidate() {
+            return ended.size() == 1 && !unseenPossible ? Optional.of(ended.get(0)) : Optional.empty();
+        }
+
+        List<String> endedLabels() {
+            return ended.stream().map(JvmThread::label).toList();
+        }
+    }
+
+    static Since since(LockGraph earlier, LockGraph g) {
+        Set<String> now = new HashSet<>();
+        g.snapshot().threads().forEach(t -> now.add(t.identityKey()));
+        List<JvmThread> ended = earlier.snapshot().threads().stream()
+                .filter(t -> t.alive() && !t.frames().isEmpty() && !now.contains(t.identityKey())).toList();
+        return new Since(earlier.snapshot().label(), ended, !idsShowNoGap(earlier.snapshot().threads(), g.snapshot().threads()));
+    }
+
+    /** Whether every Java thread of both dumps has an id, and the ids above the earlier dump's highest are consecutive. */
+    private static boolean idsShowNoGap(List<JvmThread> earlier, List<JvmThread> later) {
+        long highest = 0;
+        for (JvmThread t : earlier) {
+            if (t.javaId().isEmpty() && !t.frames().isEmpty()) {
+                return false;
+            }
+            highest = Math.max(highest, t.javaId().orElse(0));
+        }
+        TreeSet<Long> started = new TreeSet<>();
+        for (JvmThread t : later) {
+            if (t.javaId().isEmpty() && !t.frames().isEmpty()) {
+                return false;
+            }
+            if (t.javaId().isPresent() && t.javaId().getAsLong() > highest) {
+                started.add(t.javaId().getAsLong());
+            }
+        }
+        return started.isEmpty() || started.last() - highest == started.size();
+    }
+}
