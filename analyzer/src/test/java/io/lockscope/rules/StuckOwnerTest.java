@@ -17,8 +17,30 @@ class StuckOwnerTest {
         Finding f = only(Dumps.findings("stuck-owner", Dumps.sample("jdk17/sleep-holding-1.txt"),
                 Dumps.sample("jdk17/sleep-holding-2.txt"), Dumps.sample("jdk17/sleep-holding-3.txt")));
         assertTrue(f.title().startsWith("report-generator held Scenario$ReportCache"), f.title());
-        assertTrue(f.title().matches(".* for [4-9] s or more across 3 dumps without moving;.*"), f.title());
+        assertTrue(f.title().matches(".* for [4-9] s or more across 3 dumps without moving \\(0\\.0 ms of CPU in between\\);.*"),
+                f.title());
         assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
+        // asleep under the lock: its cpu= stays the same from dump to dump
+        assertEquals(java.util.Optional.of(0L), ((StuckOwner.Stuck) f.problem()).cpuMicros());
+        assertTrue(f.detail().contains("next to none") && f.detail().contains("asleep under the lock"), f.detail());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    void positive_anOwnerThatComputesUnderTheLockIsBusyNotAsleep(String jdk) {
+        // busy-holder: index-rebuilder loops inside synchronized (priceIndex) on one line; its stack is the same in each
+        // dump, as a sleeping holder's is, but its CPU time grows by about as much as the time between the dumps
+        Finding f = only(Dumps.findings("stuck-owner", Dumps.sample(jdk + "/busy-holder-1.txt"), Dumps.sample(jdk + "/busy-holder-2.txt"),
+                Dumps.sample(jdk + "/busy-holder-3.txt")));
+        assertEquals(Set.of("index-rebuilder", "quote-1", "quote-2"), threads(f));
+        assertEquals("Scenario$PriceIndex", f.locks().get(0).className());
+        StuckOwner.Stuck stuck = (StuckOwner.Stuck) f.problem();
+        assertTrue(stuck.busy(), f.title());
+        long cpu = stuck.cpuMicros().orElseThrow() / 1000;
+        long wall = stuck.seconds().orElseThrow();
+        assertTrue(cpu >= 1000 && cpu <= (wall + 2) * 1000, cpu + " ms of CPU in " + wall + " s");
+        assertTrue(f.title().contains("busy on the same line (" + cpu + " ms of CPU in between)"), f.title());
+        assertTrue(f.detail().contains("running under the lock"), f.detail());
     }
 
     @Test

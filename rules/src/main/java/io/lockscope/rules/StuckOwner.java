@@ -132,6 +132,9 @@ public final class StuckOwner implements Rule {
         final List<Evidence> evidence = new ArrayList<>();
         /** the times of the run's dumps that carry one */
         final List<Instant> times = new ArrayList<>();
+        /** the owner's CPU time in the first and the last of the run's dumps that print it, in microseconds */
+        java.util.OptionalLong firstCpu = java.util.OptionalLong.empty();
+        java.util.OptionalLong lastCpu = java.util.OptionalLong.empty();
 
         Run(JvmThread owner, LockRef lock) {
             this.owner = owner;
@@ -141,6 +144,11 @@ public final class StuckOwner implements Rule {
         void add(LockGraph g, Hold h, List<Wait> waits) {
             snapshots.add(g.snapshot().label());
             g.snapshot().time().ifPresent(times::add);
+            java.util.OptionalLong cpu = g.thread(h.thread()).cpuMicros();
+            if (cpu.isPresent()) {
+                firstCpu = firstCpu.isPresent() ? firstCpu : cpu;
+                lastCpu = cpu;
+            }
             evidence.add(Evidences.holds(g, h, evidence.isEmpty()));
             for (Wait w : waits) {
                 waiters.add(g.thread(w.thread()).name());
@@ -167,25 +175,55 @@ public final class StuckOwner implements Rule {
             List<String> threads = new ArrayList<>();
             threads.add(owner.name());
             threads.addAll(waiters);
+            Optional<Long> cpuMicros = firstCpu.isPresent() && lastCpu.isPresent() && snapshots.size() > 1
+                    ? Optional.of(lastCpu.getAsLong() - firstCpu.getAsLong()) : Optional.empty();
             return context.finding(new Stuck(owner.name(), lock, seconds().filter(sec -> sec > 0), List.copyOf(snapshots),
-                    List.copyOf(waiters)), threads, List.of(lock), evidence, "stuck-owner|" + lock.className() + "|"
+                    List.copyOf(waiters), cpuMicros), threads, List.of(lock), evidence, "stuck-owner|" + lock.className() + "|"
                     + Fingerprints.threadPattern(owner.name()) + "@" + Fingerprints.topFrame(owner));
         }
     }
 
-    /** An owner whose stack stayed the same in {@code dumps}, for {@code seconds} when the dumps carry times. */
-    record Stuck(String owner, LockRef lock, Optional<Long> seconds, List<String> dumps, List<String> waiters) implements Problem {
+    /**
+     * An owner whose stack stayed the same in {@code dumps}, for {@code seconds} when the dumps carry
+     * times; {@code cpuMicros} is the CPU time it used from the first of them to the last, when they
+     * print it: next to none for an owner that waits or sleeps under the lock, much for one that
+     * computes.
+     */
+    record Stuck(String owner, LockRef lock, Optional<Long> seconds, List<String> dumps, List<String> waiters,
+            Optional<Long> cpuMicros) implements Problem {
+
+        /**
+         * Whether the owner ran between the dumps, on the same line each time: in a loop or a long
+         * computation. It used a tenth of the time between them, or 100 ms when they carry no times.
+         */
+        public boolean busy() {
+            long floor = seconds.map(sec -> Math.max(sec, 1) * 100_000).orElse(100_000L);
+            return cpuMicros.filter(us -> us >= floor).isPresent();
+        }
+
+        private String cpu() {
+            long us = cpuMicros.orElse(0L);
+            return (us < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f", us / 1000.0) : String.valueOf(us / 1000)) + " ms of CPU";
+        }
 
         @Override
         public String title() {
+            String how = busy() ? ", busy on the same line (" + cpu() + " in between); "
+                    : cpuMicros.isPresent() ? " without moving (" + cpu() + " in between); " : " without moving; ";
             return owner + " held " + Prose.lock(lock) + seconds.map(sec -> " for " + sec + " s or more").orElse("") + " across "
-                    + dumps.size() + " dumps without moving; " + Prose.waiting(waiters);
+                    + dumps.size() + " dumps" + how + Prose.waiting(waiters);
         }
 
         @Override
         public String detail() {
-            return "In each of " + String.join(", ", dumps) + " the owner's stack is the same, frame for "
+            String same = "In each of " + String.join(", ", dumps) + " the owner's stack is the same, frame for "
                     + "frame and line for line, while other threads wait for the lock.";
+            if (busy()) {
+                return same + " It used " + cpu() + " time from the first of those dumps to the last: it is running under "
+                        + "the lock, in a loop or a long computation, not waiting for anything.";
+            }
+            return cpuMicros.isPresent() ? same + " It used " + cpu() + " time from the first of those dumps to the last, "
+                    + "next to none: it is blocked, parked or asleep under the lock, and its top frame says on what." : same;
         }
 
         @Override
