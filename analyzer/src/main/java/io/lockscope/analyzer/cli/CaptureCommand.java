@@ -332,6 +332,10 @@ final class CaptureCommand implements Callable<Integer> {
         }
 
         private Ran run(List<String> command) throws IOException, InterruptedException {
+            return run(command, timeout.seconds());
+        }
+
+        private Ran run(List<String> command, long seconds) throws IOException, InterruptedException {
             if (verbose) {
                 progress(null);
                 err.println("lockscope: running " + String.join(" ", command));
@@ -345,7 +349,7 @@ final class CaptureCommand implements Callable<Integer> {
                     return new byte[0];
                 }
             });
-            if (!p.waitFor(timeout.seconds(), TimeUnit.SECONDS)) {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Ran(-1, "", true);
             }
@@ -441,7 +445,8 @@ final class CaptureCommand implements Callable<Integer> {
                 fail(step, "no jhsdb beside " + jvm.jcmd());
                 return;
             }
-            Ran r = run(command);
+            // the agent reads the JVM's memory through ptrace, far slower than jcmd: it gets a minute at least
+            Ran r = run(command, Math.max(60, 4 * timeout.seconds()));
             if (r.exit() != 0 || r.timedOut() || !r.output().contains("Deadlock Detection")) {
                 fail(step, r.timedOut() ? "jhsdb did not answer either" : "jhsdb failed: " + r.output().lines().findFirst().orElse(""));
                 return;
