@@ -17,6 +17,8 @@
 #     with waiters and no owner while a thread parked for it runs (just woken), or while a thread is
 #     inside ReentrantLock.unlock (handoff.awk's "woken", "released")
 #                                                        -> jdkNN/<scenario>.woken.txt, .released.txt
+#   jcmd <pid> Thread.print, without -l, again and again (those in BOTH) until one shows a thread on its way
+#     into a read lock and one parked for a ReentrantLock (handoff.awk's "both") -> jdkNN/<scenario>.nolocks.txt
 #   jcmd <pid> Thread.print -l, again and again (those in WINDOWS, JDK 17) until two have been caught in a
 #     hand-off's window, the one after the other        -> jdkNN/<scenario>.windows-1.txt, -2.txt
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
@@ -45,7 +47,7 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
-             queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder)
+             queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
@@ -56,6 +58,7 @@ HANDOFF=" fair-turns "
 WOKEN=" fair-turns "
 RELEASED=" fair-turns "
 WINDOWS=" fair-turns "
+BOTH=" shared-catalog "
 PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 THREADINFO_ONLY=" deep-holder "
@@ -136,10 +139,12 @@ capture_windows() { # capture_windows JDK PID OUT: two dumps, each caught in a h
   return 1
 }
 
-capture_caught() { # capture_caught JDK PID OUT KIND: a dump that handoff.awk says caught KIND, of 300 tries at most
-  local i
+capture_caught() { # capture_caught JDK PID OUT KIND [nolocks]: a dump that handoff.awk says caught KIND, of 300 tries at most
+  local i opt=-l
+  [ "${5:-}" = nolocks ] && opt=""
   for i in $(seq 1 300); do
-    "$1/bin/jcmd" "$2" Thread.print -l > "$3.tmp"
+    # shellcheck disable=SC2086 # $opt is -l or nothing
+    "$1/bin/jcmd" "$2" Thread.print $opt > "$3.tmp"
     if awk -v want="$4" -f "$here/handoff.awk" "$3.tmp"; then
       mv "$3.tmp" "$3"
       echo "  $(basename "$(dirname "$3")")/$(basename "$3") (try $i)"
@@ -233,6 +238,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$HANDOFF" == *" $scenario "* ]] && capture_handoff "$jdk" "$pid" "$outdir/$base.handoff"
       [[ "$WOKEN" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.woken.txt" woken
       [[ "$RELEASED" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.released.txt" released
+      [[ "$BOTH" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.nolocks.txt" both nolocks
       [[ "$WINDOWS" == *" $scenario "* ]] && [ "$feature" -lt 21 ] && capture_windows "$jdk" "$pid" "$outdir/$base.windows"
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"

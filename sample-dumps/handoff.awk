@@ -4,6 +4,8 @@
 #   woken:    threads parked for it, no owner, and a thread that runs while parked for it (just woken)
 #   released: threads parked for it, no owner, and a running thread inside ReentrantLock.unlock
 #   unparked: a thread whose header says runnable while its state still says WAITING (parking) for it
+#   both:     (for a dump without -l) a thread parked on its way into a read lock, and one parked for a
+#             ReentrantLock
 function flush(   a) {
     for (a in mine) {
         if (runs || state == "RUNNABLE") running[a] = 1; else waiting[a] = 1
@@ -17,11 +19,14 @@ function flush(   a) {
 /java.lang.Thread.State: / { state = $2 }
 /parking to wait for .*ReentrantLock/ { match($0, /<0x[0-9a-f]+>/); mine[substr($0, RSTART, RLENGTH)] = 1 }
 /at java.util.concurrent.locks.ReentrantLock.unlock/ { unlocking = 1 }
+/parking to wait for .*ReentrantLock\$/ { exclusiveWait = 1 }
+/at java.util.concurrent.locks.ReentrantReadWriteLock\$ReadLock.lock/ { readWait = 1 }
 /^   Locked ownable synchronizers:/ { owning = 1; next }
 owning && /^\t- </ { match($0, /<0x[0-9a-f]+>/); owned[substr($0, RSTART, RLENGTH)] = 1 }
 END {
     flush()
     if (want == "unparked") exit !unparked
+    if (want == "both") exit !(readWait && exclusiveWait)
     for (a in waiting) {
         if (a in owned) continue
         if (want == "window" && !(a in running) && !releasing) exit 0

@@ -49,12 +49,13 @@ public class Scenario {
             case "late-death" -> lateDeath();
             case "fair-turns" -> fairTurns();
             case "busy-holder" -> busyHolder();
+            case "shared-catalog" -> sharedCatalog();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder");
+                        + "late-death fair-turns busy-holder shared-catalog");
                 System.exit(2);
             }
         }
@@ -693,6 +694,57 @@ public class Scenario {
                         counter.unlock();
                     }
                     served += work(1000);
+                }
+            });
+        }
+        sleep(1000);
+        ready();
+    }
+
+    /**
+     * Healthy, with two locks used from one method's lambdas: "browser-N" threads read a catalog
+     * under a ReentrantReadWriteLock's read lock, "curator" sometimes writes it, and "cashier-N"
+     * threads take turns on a fair ReentrantLock. Dumped without -l, which names no owner of either
+     * lock, a reader or cashier waits now and then, and every waiter's code is in one class.
+     */
+    static void sharedCatalog() throws InterruptedException {
+        java.util.concurrent.locks.ReentrantReadWriteLock catalog = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        ReentrantLock till = new ReentrantLock(true);
+        for (int i = 1; i <= 2; i++) {
+            start("browser-" + i, () -> {
+                long seen = 0;
+                while (seen >= 0) {
+                    catalog.readLock().lock();
+                    try {
+                        seen += work(2000);
+                    } finally {
+                        catalog.readLock().unlock();
+                    }
+                }
+            });
+        }
+        start("curator", () -> {
+            long edits = 0;
+            while (edits >= 0) {
+                catalog.writeLock().lock();
+                try {
+                    edits += work(1000);
+                } finally {
+                    catalog.writeLock().unlock();
+                }
+                sleep(5);
+            }
+        });
+        for (int i = 1; i <= 2; i++) {
+            start("cashier-" + i, () -> {
+                long sold = 0;
+                while (sold >= 0) {
+                    till.lock();
+                    try {
+                        sold += work(2000);
+                    } finally {
+                        till.unlock();
+                    }
                 }
             });
         }

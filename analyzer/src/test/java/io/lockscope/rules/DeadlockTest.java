@@ -207,4 +207,29 @@ class DeadlockTest {
     void negative_contentionWithHiddenOwnersIsNoLikelyRing(String file) {
         assertTrue(Dumps.findings("deadlock", Dumps.corpus(file)).stream().noneMatch(f -> f.title().startsWith("Likely")));
     }
+
+    @Test
+    void negative_aRingTheJvmsOwnSearchWouldHaveFoundIsNoLikelyDeadlock() {
+        // shared-catalog, dumped without -l: browser-1 waits on its way into a read lock (only a writer, the lock's
+        // exclusive owner, can hold it up) and cashier-2 for a fair ReentrantLock, both from lambdas of one class, so
+        // each is a candidate for the other's hidden owner. HotSpot searched for deadlocks over both kinds of owner,
+        // as it does with or without -l, and printed none: that ring is none.
+        Path dump = Dumps.sample("jdk25/shared-catalog.nolocks.txt");
+        Snapshot s = Dumps.readOne(dump);
+        assertTrue(s.deadlockSearch().shown());
+        assertTrue(s.reportedDeadlocks().isEmpty());
+        assertFalse(s.synchronizerOwners().shown());
+        io.lockscope.graph.LockGraph g = io.lockscope.graph.LockGraph.of(s);
+        io.lockscope.graph.Wait read = g.waits().stream().filter(w -> g.thread(w.thread()).name().equals("browser-1"))
+                .findFirst().orElseThrow();
+        assertTrue(HiddenOwners.asksForReadLock(g, read));
+        assertTrue(g.waits().stream().anyMatch(w -> g.thread(w.thread()).name().equals("cashier-2")
+                && w.kind() == io.lockscope.model.LockKind.EXCLUSIVE));
+        assertTrue(Dumps.findings("deadlock", dump).stream().noneMatch(f -> f.threads().contains("browser-1")),
+                Dumps.findings("deadlock", dump).toString());
+        // a JSON dump, JDK 5's jstack and the Serviceability Agent's dump carry no such search over java.util.concurrent locks
+        assertFalse(Dumps.readOne(Dumps.sample("jdk25/shared-catalog.json")).deadlockSearch().shown());
+        assertFalse(Dumps.readOne(Dumps.corpus("jstack/tda-jdk5-64bit-small.txt")).deadlockSearch().shown());
+        assertFalse(Dumps.readOne(Dumps.sample("jdk17/contention.jhsdb.txt")).deadlockSearch().shown());
+    }
 }

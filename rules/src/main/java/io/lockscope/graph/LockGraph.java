@@ -58,7 +58,8 @@ public final class LockGraph {
         // very list (a hold's frame is one of its thread's frames)
         Snapshot snapshot = stored.threads() instanceof io.lockscope.model.Stored
                 ? new Snapshot(stored.label(), stored.format(), stored.at(), stored.time(), stored.jvm(), List.copyOf(stored.threads()),
-                        stored.monitorOwners(), stored.synchronizerOwners(), stored.reportedDeadlocks(), stored.synchronizers())
+                        stored.monitorOwners(), stored.synchronizerOwners(), stored.reportedDeadlocks(), stored.synchronizers(),
+                        stored.deadlockSearch())
                 : stored;
         List<Hold> holds = new ArrayList<>();
         List<Wait> waits = new ArrayList<>();

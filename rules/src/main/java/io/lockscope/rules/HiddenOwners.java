@@ -122,8 +122,39 @@ final class HiddenOwners {
             search(start, start, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), edges, found);
         }
         List<LikelyRing> out = new ArrayList<>(found.values());
+        if (g.snapshot().deadlockSearch().shown()) {
+            // the JVM searched, and would have printed this ring had it been one
+            out.removeIf(r -> r.waits().stream().allMatch(w -> jvmFollows(g, w)));
+        }
         out.sort(java.util.Comparator.comparingInt(r -> r.threads().size()));
         return out;
+    }
+
+    /**
+     * Whether the JVM's own deadlock search follows this wait to the lock's owner: a monitor's, and
+     * the exclusive owner of a java.util.concurrent lock (its exclusiveOwnerThread), whether or not
+     * the dump lists it. A thread that asks for a read lock waits for a writer, which is that
+     * exclusive owner (or for a queued writer, whose own wait for the readers no search follows).
+     */
+    static boolean jvmFollows(LockGraph g, Wait w) {
+        return switch (w.kind()) {
+            case MONITOR, EXCLUSIVE -> true;
+            case READ_WRITE -> asksForReadLock(g, w);
+            default -> false;
+        };
+    }
+
+    /** Whether the thread asks for the read lock of a ReentrantReadWriteLock: its stack passes through ReadLock on the way. */
+    static boolean asksForReadLock(LockGraph g, Wait w) {
+        for (Frame f : g.thread(w.thread()).frames()) {
+            if (f.className().equals("java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock")) {
+                return true;
+            }
+            if (w.frame().filter(caller -> caller == f).isPresent()) {
+                return false; // the code that asked for the lock: below it, nothing about this wait
+            }
+        }
+        return false;
     }
 
     private static final int MAX_RING = 8;

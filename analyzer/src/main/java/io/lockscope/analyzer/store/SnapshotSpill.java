@@ -77,7 +77,7 @@ public final class SnapshotSpill {
         }
         StoredThreads threads = new StoredThreads(this, file, at, bytes.length, s.threads().size());
         return new Snapshot(s.label(), s.format(), s.at(), s.time(), s.jvm(), threads, s.monitorOwners(), s.synchronizerOwners(),
-                s.reportedDeadlocks(), s.synchronizers());
+                s.reportedDeadlocks(), s.synchronizers(), s.deadlockSearch());
     }
 
     private synchronized List<JvmThread> decode(ByteBuffer b) {

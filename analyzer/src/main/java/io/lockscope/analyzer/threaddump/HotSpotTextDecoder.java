@@ -344,6 +344,19 @@ final class HotSpotTextDecoder {
         carrier = null;
     }
 
+    /**
+     * Whether the JVM's deadlock search covers java.util.concurrent locks: from JDK 6 on. JDK 1.4
+     * and 5 name their own version in the header ("1.5.0_22-b03"); later HotSpot versions do not
+     * start with "1.".
+     */
+    private static boolean searchesOwnableLocks(Optional<String> vmVersion) {
+        if (vmVersion.isEmpty()) {
+            return false;
+        }
+        String version = vmVersion.get().substring(vmVersion.get().lastIndexOf(' ') + 1);
+        return !version.startsWith("1.") && !version.isEmpty() && Character.isDigit(version.charAt(0));
+    }
+
     private void startDump(long n) {
         inDump = true;
         closed = false;
@@ -450,6 +463,8 @@ final class HotSpotTextDecoder {
         if (section == Section.DEADLOCK) {
             finishDeadlock();
         }
+        // the JVM prints any deadlock it found after the "JNI global refs" line that closes the threads
+        boolean searched = closed && !excerpt;
         inDump = false;
         excerpt = false;
         section = Section.THREADS;
@@ -471,7 +486,8 @@ final class HotSpotTextDecoder {
         Snapshot s = new Snapshot(file + "#" + dumps, format.id(), SourceRef.line(file, dumpLine), time,
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
                 rendered ? Visibility.NOT_SHOWN : Visibility.SHOWN,
-                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of());
+                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of(),
+                searched && format == TextDialect.JSTACK && searchesOwnableLocks(vmVersion) ? Visibility.SHOWN : Visibility.NOT_SHOWN);
         threads.clear();
         deadlocks.clear();
         ownableListed = false;
