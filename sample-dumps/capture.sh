@@ -42,6 +42,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+pid="" classes="" actuator_classes=""
+# a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
+# and remove the compiled classes
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
@@ -319,4 +323,6 @@ for home_var in JDK17_HOME JDK25_HOME; do
       run_threadinfo "$jdk" "$outdir" "$scenario"
     fi
   done
+  rm -rf "$classes" "$actuator_classes"
+  classes="" actuator_classes=""
 done
