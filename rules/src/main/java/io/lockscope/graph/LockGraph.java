@@ -34,13 +34,14 @@ public final class LockGraph {
     private final List<Wait> waits;
     private final Map<String, List<Hold>> holdsByLock;
     private final Map<String, List<Wait>> waitsByLock;
-    private final Set<String> wokenFor;
-    private final List<Release> releases;
+    /** the park blockers some thread lists among its owned synchronizers */
+    private final Set<String> ownedByAnyone;
+    /** what shows a lock being handed over, found on the first question about it: most graphs are never asked */
+    private volatile HandOffs handOffs;
 
-    private LockGraph(Snapshot snapshot, List<Hold> holds, List<Wait> waits, Set<String> wokenFor, List<Release> releases) {
+    private LockGraph(Snapshot snapshot, List<Hold> holds, List<Wait> waits, Set<String> ownedByAnyone) {
         this.snapshot = snapshot;
-        this.wokenFor = Set.copyOf(wokenFor);
-        this.releases = List.copyOf(releases);
+        this.ownedByAnyone = ownedByAnyone;
         this.holds = List.copyOf(holds);
         this.waits = List.copyOf(waits);
         this.holdsByLock = new LinkedHashMap<>();
@@ -74,7 +75,11 @@ public final class LockGraph {
         }
         addReportedHolds(snapshot, holds);
         addHeapFacts(snapshot, holds, waits);
-        return new LockGraph(snapshot, holds, waits, wokenFor(snapshot, owned), releases(snapshot));
+        return new LockGraph(snapshot, holds, waits, owned);
+    }
+
+    /** The locks a running thread is caught parking for, and the threads caught inside an unlock. */
+    private record HandOffs(Set<String> wokenFor, List<Release> releases) {
     }
 
     /**
@@ -120,23 +125,18 @@ public final class LockGraph {
             for (Frame f : t.frames()) {
                 if (!isLockMachinery(f.className())) {
                     if (releasing) {
-                        classes.add(outerClass(f.className()));
+                        classes.add(Frame.topLevelClass(f.className()));
                         out.add(new Release(f, classes));
                     }
                     break;
                 }
-                classes.add(outerClass(f.className()));
+                classes.add(Frame.topLevelClass(f.className()));
                 String m = f.methodName();
                 releasing |= f.className().startsWith("java.util.concurrent.locks.")
                         && (m.equals("release") || m.equals("releaseShared") || m.startsWith("unlock"));
             }
         }
         return out;
-    }
-
-    private static String outerClass(String cls) {
-        int dollar = cls.indexOf('$');
-        return dollar < 0 ? cls : cls.substring(0, dollar);
     }
 
     /**
@@ -146,15 +146,20 @@ public final class LockGraph {
      * that one died.
      */
     public boolean handedOver(String lockId) {
-        if (wokenFor.contains(lockId)) {
+        HandOffs found = handOffs;
+        if (found == null) {
+            found = new HandOffs(wokenFor(snapshot, ownedByAnyone), releases(snapshot));
+            handOffs = found; // two threads that ask at once find the same, and either answer serves
+        }
+        if (found.wokenFor().contains(lockId)) {
             return true;
         }
         List<Wait> waiting = waitersFor(lockId);
-        if (waiting.isEmpty() || releases.isEmpty()) {
+        if (waiting.isEmpty() || found.releases().isEmpty()) {
             return false;
         }
-        String kind = outerClass(waiting.get(0).lock().className());
-        for (Release r : releases) {
+        String kind = Frame.topLevelClass(waiting.get(0).lock().className());
+        for (Release r : found.releases()) {
             if (r.lockClasses().contains(kind)
                     && waiting.stream().anyMatch(w -> w.frame().filter(f -> f.className().equals(r.caller().className())).isPresent())) {
                 return true;

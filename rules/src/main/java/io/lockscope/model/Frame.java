@@ -47,9 +47,15 @@ public record Frame(String method, String location, List<LockAction> locks) {
      * javac names the file in nearly every case.
      */
     public static String guessedSourceFile(String className) {
-        String top = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
+        String top = topLevelClass(className);
         int dot = top.lastIndexOf('.');
         return (dot < 0 ? top : top.substring(dot + 1)) + ".java";
+    }
+
+    /** The class a nested class is declared in, at the top: "java.util.concurrent.locks.ReentrantLock" for "...ReentrantLock$NonfairSync". */
+    public static String topLevelClass(String className) {
+        int dollar = className.indexOf('$');
+        return dollar < 0 ? className : className.substring(0, dollar);
     }
 
     /** The frame as a thread dump prints it. */

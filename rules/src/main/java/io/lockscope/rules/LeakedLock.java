@@ -102,7 +102,7 @@ public final class LeakedLock implements Rule {
 
         @Override
         public String detail() {
-            String family = Leaks.lockFamily(lock.className());
+            String family = Frame.topLevelClass(lock.className());
             List<String> why = new ArrayList<>();
             if (inferred) {
                 why.add("No dump of this JVM names the owner of this lock (none lists java.util.concurrent owners). Inferred "

@@ -211,7 +211,7 @@ final class Leaks {
      * is in one of {@code callers}, the classes the waiters lock the lock from.
      */
     static Optional<Thrown> unlockThrew(List<Thrown> imse, long threadId, String threadName, LockRef lock, Set<String> callers) {
-        String family = lockFamily(lock.className());
+        String family = Frame.topLevelClass(lock.className());
         Thrown last = null;
         for (Thrown t : imse) {
             Recording.ThrownException x = t.exception();
@@ -228,12 +228,6 @@ final class Leaks {
             }
         }
         return Optional.ofNullable(last);
-    }
-
-    /** "java.util.concurrent.locks.ReentrantLock" for "java.util.concurrent.locks.ReentrantLock$NonfairSync". */
-    static String lockFamily(String syncClass) {
-        int dollar = syncClass.indexOf('$');
-        return dollar < 0 ? syncClass : syncClass.substring(0, dollar);
     }
 
     /** The classes whose code asks for the lock: the frame under each waiter's lock() call. */

@@ -398,7 +398,7 @@ public final class OrphanedLock implements Rule {
                         + "woke has not run yet), and a dump taken then shows this. A dump taken a little later tells them apart: "
                         + "an orphaned lock keeps its waiters.";
             }
-            if (dumps <= 1 && deadHolders.isEmpty() && !fromHeap && likely.isEmpty()) {
+            if (onlyFromThreadDumps()) {
                 why.add("Seen in one dump only: a lock released an instant before the dump looks the same; a second dump "
                         + "some seconds later tells them apart.");
                 if (endedSince().isPresent()) {

@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -133,8 +134,8 @@ public final class StuckOwner implements Rule {
         /** the times of the run's dumps that carry one */
         final List<Instant> times = new ArrayList<>();
         /** the owner's CPU time in the first and the last of the run's dumps that print it, in microseconds */
-        java.util.OptionalLong firstCpu = java.util.OptionalLong.empty();
-        java.util.OptionalLong lastCpu = java.util.OptionalLong.empty();
+        OptionalLong firstCpu = OptionalLong.empty();
+        OptionalLong lastCpu = OptionalLong.empty();
 
         Run(JvmThread owner, LockRef lock) {
             this.owner = owner;
@@ -144,7 +145,7 @@ public final class StuckOwner implements Rule {
         void add(LockGraph g, Hold h, List<Wait> waits) {
             snapshots.add(g.snapshot().label());
             g.snapshot().time().ifPresent(times::add);
-            java.util.OptionalLong cpu = g.thread(h.thread()).cpuMicros();
+            OptionalLong cpu = g.thread(h.thread()).cpuMicros();
             if (cpu.isPresent()) {
                 firstCpu = firstCpu.isPresent() ? firstCpu : cpu;
                 lastCpu = cpu;
