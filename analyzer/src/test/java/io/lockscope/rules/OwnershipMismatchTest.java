@@ -21,6 +21,7 @@ class OwnershipMismatchTest {
         assertEquals(List.of("index-rebuilder"), f.threads());
         assertEquals("Scenario$SimpleMutex$Sync", f.locks().get(0).className());
         assertTrue(f.title().endsWith("which it holds itself"), f.title());
+        assertEquals(OwnershipMismatch.SELF_HINT, f.hint(), "the hint of this kind of mismatch, not another's");
         // HotSpot's deadlock detection does not see a thread waiting for itself
         assertTrue(Dumps.findings("deadlock", Dumps.sample(jdk + "/self-relock.txt")).isEmpty());
     }

@@ -36,6 +36,7 @@ class ProblemRecordsTest {
         assertEquals(Basis.THREAD_DUMPS, ring.basis());
         assertEquals(Severity.ERROR, f.severity(), "the rule's severity, from its @RuleMeta");
         assertEquals("deadlock", f.rule(), "the rule's id, from its @RuleMeta");
+        assertEquals(Deadlock.HINT, f.hint(), "the rule's hint, from its @RuleMeta");
     }
 
     @Test

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * One distinct problem a rule found in one JVM: what the rule found ({@link Problem}, whose words
- * are its title, detail and hint), the threads and locks it involves, and the evidence.
+ * are its title and detail), what to do about it, the threads and locks it involves, and the evidence.
  *
+ * @param hint        what to do about it: the rule's, or the problem's own where the facts call for another
  * @param threads     names of every thread involved, dead owners included
  * @param fingerprint stable across runs and dumps of the same problem: rule, lock classes,
  *                    thread names, top frames; baselines match on it
@@ -24,6 +25,7 @@ public record Finding(
         Severity severity,
         String jvm,
         Problem problem,
+        String hint,
         List<String> threads,
         List<LockRef> locks,
         List<Evidence> evidence,
@@ -38,9 +40,9 @@ public record Finding(
     }
 
     /** A finding seen in the dumps its evidence names. */
-    Finding(String rule, Severity severity, String jvm, Problem problem, List<String> threads, List<LockRef> locks,
-            List<Evidence> evidence, String fingerprint) {
-        this(rule, severity, jvm, problem, threads, locks, evidence, fingerprint,
+    Finding(String rule, Severity severity, String jvm, Problem problem, String hint, List<String> threads,
+            List<LockRef> locks, List<Evidence> evidence, String fingerprint) {
+        this(rule, severity, jvm, problem, hint, threads, locks, evidence, fingerprint,
                 (int) evidence.stream().map(Evidence::snapshot).distinct().count(), 0);
     }
 
@@ -52,10 +54,6 @@ public record Finding(
     /** What the finding rests on and how sure it is, for people; may be empty. */
     public String detail() {
         return problem.detail();
-    }
-
-    public String hint() {
-        return problem.hint();
     }
 
     /**
@@ -75,6 +73,6 @@ public record Finding(
     }
 
     public Finding withSeverity(Severity s) {
-        return new Finding(rule, s, jvm, problem, threads, locks, evidence, fingerprint, dumps, similar);
+        return new Finding(rule, s, jvm, problem, hint, threads, locks, evidence, fingerprint, dumps, similar);
     }
 }

@@ -64,7 +64,7 @@ public final class Findings extends AbstractList<Finding> {
         Finding finding() {
             List<Evidence> all = new ArrayList<>(evidence);
             all.addAll(lastDump);
-            return new Finding(first.rule(), severity, first.jvm(), first.problem(), List.copyOf(threads), List.copyOf(locks.values()), all,
+            return new Finding(first.rule(), severity, first.jvm(), first.problem(), first.hint(), List.copyOf(threads), List.copyOf(locks.values()), all,
                     first.fingerprint(), Math.max(dumps.size(), first.dumps()), count - 1);
         }
     }

@@ -5,9 +5,9 @@ import java.util.Optional;
 /**
  * What a rule found, as data: each rule has its own record of the facts (the lock, the owner, the
  * waiters, the dead holder, what it rests on, how sure), and its words are rendered from those
- * facts in one place, the record's {@link #title}, {@link #detail} and {@link #hint}. The engine
- * makes a {@link Finding} of it through {@link RuleContext#finding}, which takes the rule's id and
- * default severity from its {@link RuleMeta}.
+ * facts in one place, the record's {@link #title} and {@link #detail}. The engine makes a
+ * {@link Finding} of it through {@link RuleContext#finding}, which takes the rule's id, default
+ * severity and hint from its {@link RuleMeta}.
  */
 public interface Problem {
 
@@ -30,8 +30,10 @@ public interface Problem {
     /** What the finding rests on and how sure it is, for people; may be empty. */
     String detail();
 
-    /** What to do about it. */
-    String hint();
+    /** What to do about it, when the rule's {@link RuleMeta#hint} does not fit these facts; empty for the rule's. */
+    default String hint() {
+        return "";
+    }
 
     /** Certain unless the record says otherwise. */
     default Certainty certainty() {

@@ -41,12 +41,12 @@ public final class RuleContext {
     }
 
     /**
-     * A finding of the rule that runs, in this JVM: its id and severity from the rule's
+     * A finding of the rule that runs, in this JVM: its id, severity and hint from the rule's
      * {@link RuleMeta} (or the problem's own severity, when the facts call for another).
      */
     public Finding finding(Problem problem, List<String> threads, List<LockRef> locks, List<Evidence> evidence, String fingerprint) {
-        return new Finding(rule.id(), problem.severity().orElse(rule.defaultSeverity()), jvm.id(), problem, threads, locks,
-                evidence, fingerprint);
+        return new Finding(rule.id(), problem.severity().orElse(rule.defaultSeverity()), jvm.id(), problem,
+                problem.hint().isEmpty() ? rule.hint() : problem.hint(), threads, locks, evidence, fingerprint);
     }
 
     public java.util.List<String> patterns(String kind) {

@@ -16,4 +16,7 @@ public @interface RuleMeta {
     Severity severity();
 
     Input[] needs();
+
+    /** What to do about a finding of this rule, unless its {@link Problem} says something more particular. */
+    String hint() default "";
 }

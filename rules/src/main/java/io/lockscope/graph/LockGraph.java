@@ -78,67 +78,6 @@ public final class LockGraph {
         return new LockGraph(snapshot, holds, waits, owned);
     }
 
-    /** The locks a running thread is caught parking for, and the threads caught inside an unlock. */
-    private record HandOffs(Set<String> wokenFor, List<Release> releases) {
-    }
-
-    /**
-     * The locks that a running thread is caught parking for: leaving its park (HotSpot's header says
-     * "runnable" while its state still says parked, or its state says RUNNABLE), or entering it. Each
-     * is being handed over (its owner unlocked and woke that thread), or that thread will try for
-     * it again at once.
-     */
-    private static Set<String> wokenFor(Snapshot snapshot, Set<String> ownedByAnyone) {
-        Set<String> out = new HashSet<>();
-        for (JvmThread t : snapshot.threads()) {
-            // RUNNABLE in park: it has just been woken, or is about to park and will find its permit
-            if (!t.unparked() && t.state() != ThreadState.RUNNABLE) {
-                continue;
-            }
-            for (Frame f : t.frames()) {
-                for (LockAction a : f.locks()) {
-                    if (a.kind() == LockAction.Kind.PARKING && (LockKind.ofParkBlocker(a.lock().className()).hasOwner()
-                            || ownedByAnyone.contains(a.lock().id()))) {
-                        out.add(a.lock().id());
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * A live thread caught inside an unlock, after the lock's state was cleared (it would still be
-     * listed as the owner before): the code that called unlock, and the lock classes on its way.
-     */
-    private record Release(Frame caller, Set<String> lockClasses) {
-    }
-
-    private static List<Release> releases(Snapshot snapshot) {
-        List<Release> out = new ArrayList<>();
-        for (JvmThread t : snapshot.threads()) {
-            if (!t.alive() || t.state() != ThreadState.RUNNABLE) {
-                continue;
-            }
-            boolean releasing = false;
-            Set<String> classes = new HashSet<>();
-            for (Frame f : t.frames()) {
-                if (!isLockMachinery(f.className())) {
-                    if (releasing) {
-                        classes.add(Frame.topLevelClass(f.className()));
-                        out.add(new Release(f, classes));
-                    }
-                    break;
-                }
-                classes.add(Frame.topLevelClass(f.className()));
-                String m = f.methodName();
-                releasing |= f.className().startsWith("java.util.concurrent.locks.")
-                        && (m.equals("release") || m.equals("releaseShared") || m.startsWith("unlock"));
-            }
-        }
-        return out;
-    }
-
     /**
      * Whether this lock is being handed over as the dump is taken: a thread caught leaving its park
      * was parked for it, or a thread is inside an unlock of a lock of its kind, called from the code
@@ -148,24 +87,10 @@ public final class LockGraph {
     public boolean handedOver(String lockId) {
         HandOffs found = handOffs;
         if (found == null) {
-            found = new HandOffs(wokenFor(snapshot, ownedByAnyone), releases(snapshot));
+            found = HandOffs.of(snapshot, ownedByAnyone);
             handOffs = found; // two threads that ask at once find the same, and either answer serves
         }
-        if (found.wokenFor().contains(lockId)) {
-            return true;
-        }
-        List<Wait> waiting = waitersFor(lockId);
-        if (waiting.isEmpty() || found.releases().isEmpty()) {
-            return false;
-        }
-        String kind = Frame.topLevelClass(waiting.get(0).lock().className());
-        for (Release r : found.releases()) {
-            if (r.lockClasses().contains(kind)
-                    && waiting.stream().anyMatch(w -> w.frame().filter(f -> f.className().equals(r.caller().className())).isPresent())) {
-                return true;
-            }
-        }
-        return false;
+        return found.handedOver(waitersFor(lockId), lockId);
     }
 
     /**
@@ -335,7 +260,7 @@ public final class LockGraph {
         return parked;
     }
 
-    private static boolean isLockMachinery(String cls) {
+    static boolean isLockMachinery(String cls) {
         return cls.startsWith("jdk.internal.misc.") || cls.startsWith("sun.misc.Unsafe")
                 || cls.startsWith("java.util.concurrent.locks.") || cls.startsWith("java.lang.VirtualThread")
                 || cls.startsWith("java.lang.System$");

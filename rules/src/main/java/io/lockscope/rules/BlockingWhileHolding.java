@@ -32,7 +32,8 @@ import java.util.Set;
         id = "blocking-while-holding",
         summary = "A thread sleeps, waits or blocks in I/O while holding a lock that others wait for",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS})
+        needs = {Input.OWNERS_AND_WAITERS},
+        hint = BlockingWhileHolding.HINT)
 public final class BlockingWhileHolding implements Rule {
 
     static final String HINT = "Move the blocking call out of the critical section: copy what you need under "
@@ -130,11 +131,6 @@ public final class BlockingWhileHolding implements Rule {
         @Override
         public String detail() {
             return "\"" + owner + "\" " + call + ". Every thread that needs " + lock + " waits as long as that call takes.";
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
     }
 }

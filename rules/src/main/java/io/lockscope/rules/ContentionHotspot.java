@@ -31,7 +31,8 @@ import java.util.Set;
         id = "contention-hotspot",
         summary = "Many threads wait for the same lock at once",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS})
+        needs = {Input.OWNERS_AND_WAITERS},
+        hint = ContentionHotspot.HINT)
 public final class ContentionHotspot implements Rule {
 
     static final Threshold MIN_WAITERS = Threshold.of("min-waiters",
@@ -129,11 +130,6 @@ public final class ContentionHotspot implements Rule {
                     + " and " + c.last().map(Object::toString).orElse("?") + "."
                     + (c.previousOwners().isEmpty() ? "" : " Holders when they blocked: " + c.previousOwners() + ".");
         }
-
-        @Override
-        public String hint() {
-            return HINT;
-        }
     }
 
     /** At most {@code most} threads waited for the lock in one dump (the threshold is {@code min}). */
@@ -150,11 +146,6 @@ public final class ContentionHotspot implements Rule {
         public String detail() {
             return "At most " + most + " threads waited for this lock in one dump (the threshold is " + min
                     + "). The owner's stack shows the work everyone waits for.";
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
     }
 

@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
         id = "deadlock",
         summary = "Threads wait for each other in a cycle and none of them can go on",
         severity = Severity.ERROR,
-        needs = {Input.OWNERS_AND_WAITERS})
+        needs = {Input.OWNERS_AND_WAITERS},
+        hint = Deadlock.HINT)
 public final class Deadlock implements Rule {
 
     static final String HINT = "Take these locks in one global order everywhere they are nested, "
@@ -184,11 +185,6 @@ public final class Deadlock implements Rule {
         }
 
         @Override
-        public String hint() {
-            return HINT;
-        }
-
-        @Override
         public Certainty certainty() {
             return Certainty.LIKELY;
         }
@@ -225,11 +221,6 @@ public final class Deadlock implements Rule {
         public String detail() {
             return detected ? "" : "HotSpot printed this deadlock, but the stacks in the dump "
                     + "do not show who holds the locks (a dump taken without -l).";
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
 
         @Override

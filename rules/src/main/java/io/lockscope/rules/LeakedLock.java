@@ -32,7 +32,8 @@ import java.util.Set;
         id = "leaked-lock",
         summary = "A live thread holds a lock others wait for, and no code of it that could release the lock is running",
         severity = Severity.ERROR,
-        needs = {Input.SYNCHRONIZER_OWNERS})
+        needs = {Input.SYNCHRONIZER_OWNERS},
+        hint = LeakedLock.HINT)
 public final class LeakedLock implements Rule {
 
     static final String HINT = "Find the code that locks this lock and check that every path unlocks the same "
@@ -135,11 +136,6 @@ public final class LeakedLock implements Rule {
                         + "recording with exceptions would settle it."));
             }
             return String.join(" ", why);
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
 
         @Override

@@ -42,7 +42,8 @@ import java.util.Set;
         id = "lock-order-inversion",
         summary = "Two locks are taken in opposite orders by different threads: a deadlock waiting to happen",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY})
+        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY},
+        hint = LockOrderInversion.HINT)
 public final class LockOrderInversion implements Rule {
 
     static final String HINT = "Pick one order for these two locks and take them in that order everywhere, or "
@@ -249,11 +250,6 @@ public final class LockOrderInversion implements Rule {
                     + (a.recorded() || b.recorded() ? " A recording shows a held monitor by its class only (the object of a "
                             + "synchronized method), so the two may be different objects of these classes; the thread dumps "
                             + "of the moment, or a heap dump, tell." : "");
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
 
         @Override

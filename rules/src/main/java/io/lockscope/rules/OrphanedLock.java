@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
         id = "orphaned-lock",
         summary = "Threads wait for a lock that no live thread owns: its owner died holding it",
         severity = Severity.ERROR,
-        needs = {Input.SYNCHRONIZER_OWNERS})
+        needs = {Input.SYNCHRONIZER_OWNERS},
+        hint = OrphanedLock.HINT)
 public final class OrphanedLock implements Rule {
 
     static final String HINT = "Release the lock in a finally block on every path: lock(); try { ... } finally "
@@ -414,11 +415,6 @@ public final class OrphanedLock implements Rule {
                 }
             }
             return String.join(" ", why);
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
 
         @Override

@@ -37,7 +37,8 @@ import java.util.Set;
         id = "stuck-owner",
         summary = "The same thread holds the same lock with the same stack across dumps while others wait",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY})
+        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY},
+        hint = StuckOwner.HINT)
 public final class StuckOwner implements Rule {
 
     static final Threshold MIN_DUMPS = Threshold.of("min-dumps",
@@ -225,11 +226,6 @@ public final class StuckOwner implements Rule {
             }
             return cpuMicros.isPresent() ? same + " It used " + cpu() + " time from the first of those dumps to the last, "
                     + "next to none: it is blocked, parked or asleep under the lock, and its top frame says on what." : same;
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
     }
 }

@@ -34,7 +34,8 @@ import java.util.Set;
         id = "virtual-thread-pinning",
         summary = "Virtual threads blocked while pinned to their carriers, which could run nothing else meanwhile",
         severity = Severity.WARNING,
-        needs = {Input.RECORDING, Input.VIRTUAL_THREADS})
+        needs = {Input.RECORDING, Input.VIRTUAL_THREADS},
+        hint = VirtualThreadPinning.HINT)
 public final class VirtualThreadPinning implements Rule {
 
     static final Threshold MIN_PINNED_MS = Threshold.of("min-pinned-ms",
@@ -103,11 +104,6 @@ public final class VirtualThreadPinning implements Rule {
             return "While pinned, a virtual thread that blocks keeps its carrier (a platform thread of the "
                     + "scheduler) from running any other virtual thread; with enough of them the scheduler runs out of carriers.";
         }
-
-        @Override
-        public String hint() {
-            return HINT;
-        }
     }
 
     /**
@@ -133,11 +129,6 @@ public final class VirtualThreadPinning implements Rule {
                     + "are still mounted while they wait (" + dump + ")."
                     + (exhausted ? " Every carrier of the scheduler is held this way, so no other virtual thread can run until one "
                             + "of them is released: to the rest of the application this looks like a hang." : "");
-        }
-
-        @Override
-        public String hint() {
-            return HINT;
         }
 
         @Override
