@@ -60,6 +60,14 @@ class LongLogTest {
                 .flatMap(s -> s.threads().stream()).toList();
         assertEquals(kept, readBack, "every field of every thread comes back from the spill file");
         assertTrue(readBack.stream().anyMatch(t -> t.cpuMicros().isPresent()), "CPU times among them");
+        // a frame with no lock line comes back as one object wherever it stands, as the reader shares it
+        List<io.lockscope.model.Frame> plain = onDisk.jvms().stream().flatMap(j -> j.snapshots().stream())
+                .filter(s -> s.threads() instanceof io.lockscope.model.Stored).flatMap(s -> s.threads().stream())
+                .flatMap(t -> t.frames().stream()).filter(f -> f.locks().isEmpty()).toList();
+        Set<io.lockscope.model.Frame> objects = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        objects.addAll(plain);
+        assertTrue(plain.size() > 2 * objects.size(), plain.size() + " frames, " + objects.size() + " objects");
+        assertEquals(new HashSet<>(plain).size(), objects.size(), "one object for each frame");
     }
 
     @Test

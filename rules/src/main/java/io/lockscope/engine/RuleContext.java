@@ -5,7 +5,6 @@ import io.lockscope.model.JvmHistory;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import java.util.List;
-import java.util.Map;
 
 /** One JVM, with its lock graphs built once for all rules. */
 public final class RuleContext {
@@ -13,18 +12,18 @@ public final class RuleContext {
     private final JvmHistory jvm;
     private final RuleSettings settings;
     private final RuleInfo rule;
-    private final Map<Same, LockGraph> graphs;
+    private final ScanCache<Same, LockGraph> graphs;
 
     public RuleContext(JvmHistory jvm) {
-        this(jvm, RuleSettings.defaults(), null, new java.util.LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Same, LockGraph> eldest) {
-                return size() > KEPT_GRAPHS;
-            }
-        });
+        this(jvm, KEPT_THREADS);
     }
 
-    private RuleContext(JvmHistory jvm, RuleSettings settings, RuleInfo rule, Map<Same, LockGraph> graphs) {
+    /** A JVM whose graphs may keep this many threads in all (less than {@link #KEPT_THREADS} when JVMs are checked side by side). */
+    RuleContext(JvmHistory jvm, long keptThreads) {
+        this(jvm, RuleSettings.defaults(), null, new ScanCache<>(keptThreads, g -> g.snapshot().threads().size()));
+    }
+
+    private RuleContext(JvmHistory jvm, RuleSettings settings, RuleInfo rule, ScanCache<Same, LockGraph> graphs) {
         this.jvm = jvm;
         this.settings = settings;
         this.rule = rule;
@@ -62,22 +61,24 @@ public final class RuleContext {
     }
 
     /**
-     * Graphs kept for the rules to share: one per snapshot for a JVM of ordinary size; for a JVM of
-     * thousands of dumps, the most recently used ones, so that memory does not grow with the log.
+     * Threads that the graphs kept for the rules to share may hold, in all the JVMs checked at once: a
+     * graph keeps its snapshot's threads, about 640 bytes each when their frames are shared (measured
+     * on a long log), and all of them may take a third of the heap. That is every graph of a JVM of
+     * ordinary size, and of a JVM of thousands of dumps, the first ones that fit and the last few
+     * used, so that memory does not grow with the log and every rule's walk over the dumps finds the
+     * same ones built (see {@link ScanCache}).
      */
-    static final int KEPT_GRAPHS = (int) Math.max(64, Runtime.getRuntime().maxMemory() / (1 << 20));
+    static final long KEPT_THREADS = Math.max(20_000, Runtime.getRuntime().maxMemory() / 3 / 640);
 
-    /** The snapshot's lock graph, built once and shared by the rules (see {@link #KEPT_GRAPHS}). */
+    /** The snapshot's lock graph, built once and shared by the rules (see {@link #KEPT_THREADS}). */
     public LockGraph graph(Snapshot snapshot) {
-        synchronized (graphs) {
-            Same key = new Same(snapshot);
-            LockGraph g = graphs.get(key);
-            if (g == null) {
-                g = LockGraph.of(snapshot);
-                graphs.put(key, g);
-            }
-            return g;
+        Same key = new Same(snapshot);
+        LockGraph g = graphs.get(key);
+        if (g == null) {
+            g = LockGraph.of(snapshot);
+            graphs.put(key, g);
         }
+        return g;
     }
 
     /** A snapshot by identity: a record's own equality would compare (and read back) every thread. */

@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Runs every enabled rule over every JVM. */
 public final class RuleEngine {
@@ -47,6 +52,74 @@ public final class RuleEngine {
         return new ArrayList<>(merged);
     }
 
+    /** What the rules found in one JVM, and the rules that could not tell there, with why. */
+    private record JvmOutcome(String jvm, List<Finding> findings, Map<String, String> notApplicable) {
+    }
+
+    /**
+     * Every JVM checked, side by side on as many threads as there are cores (a JVM's rules share its
+     * graphs, and JVMs share nothing), and taken in the order of the JVMs, so that the outcome is
+     * the same whichever finishes first.
+     */
+    private List<JvmOutcome> checkEach(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings) {
+        int threads = Math.min(jvms.size(), Runtime.getRuntime().availableProcessors());
+        if (threads <= 1) {
+            return jvms.stream().map(jvm -> check(jvm, enabled, settings, RuleContext.KEPT_THREADS)).toList();
+        }
+        long keptThreads = RuleContext.KEPT_THREADS / threads; // the graphs of all JVMs checked at once share the budget
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lockscope-rules");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<JvmOutcome>> running = new ArrayList<>();
+            for (JvmHistory jvm : jvms) {
+                running.add(pool.submit(() -> check(jvm, enabled, settings, keptThreads)));
+            }
+            List<JvmOutcome> out = new ArrayList<>();
+            for (Future<JvmOutcome> f : running) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while checking the rules");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private JvmOutcome check(JvmHistory jvm, Set<String> enabled, RuleSettings settings, long keptThreads) {
+        List<Finding> found = new ArrayList<>();
+        Map<String, String> notApplicable = new LinkedHashMap<>();
+        RuleContext shared = new RuleContext(jvm, keptThreads);
+        for (Rule rule : rules) {
+            String id = rule.info().id();
+            if (!enabled.contains(id) || !settings.enabled(id)) {
+                continue;
+            }
+            RuleResult result = rule.check(shared.forRule(rule.info(), settings));
+            if (result instanceof RuleResult.Findings f) {
+                // merged rule by rule, so that a long log's findings never pile up across rules
+                for (Finding finding : mergeSameProblem(f.findings())) {
+                    found.add(settings.severity(id).map(finding::withSeverity).orElse(finding));
+                }
+            } else if (result instanceof RuleResult.NotApplicable na) {
+                notApplicable.put(id, na.reason());
+            }
+        }
+        return new JvmOutcome(jvm.id(), found, notApplicable);
+    }
+
     /** Dumps a finding keeps the evidence of: the first ones and the last; the rest are counted, not listed (see {@link Findings}). */
     public static final int MAX_EVIDENCE_DUMPS = 6;
 
@@ -68,22 +141,10 @@ public final class RuleEngine {
     public Outcome run(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings, Baseline baseline) {
         List<Finding> found = new ArrayList<>();
         Map<String, Map<String, String>> notApplicable = new LinkedHashMap<>();
-        for (JvmHistory jvm : jvms) {
-            RuleContext shared = new RuleContext(jvm);
-            for (Rule rule : rules) {
-                String id = rule.info().id();
-                if (!enabled.contains(id) || !settings.enabled(id)) {
-                    continue;
-                }
-                RuleResult result = rule.check(shared.forRule(rule.info(), settings));
-                if (result instanceof RuleResult.Findings f) {
-                    // merged rule by rule, so that a long log's findings never pile up across rules
-                    for (Finding finding : mergeSameProblem(f.findings())) {
-                        found.add(settings.severity(id).map(finding::withSeverity).orElse(finding));
-                    }
-                } else if (result instanceof RuleResult.NotApplicable na) {
-                    notApplicable.computeIfAbsent(jvm.id(), k -> new LinkedHashMap<>()).put(id, na.reason());
-                }
+        for (JvmOutcome o : checkEach(jvms, enabled, settings)) {
+            found.addAll(o.findings());
+            if (!o.notApplicable().isEmpty()) {
+                notApplicable.put(o.jvm(), o.notApplicable());
             }
         }
         List<Finding> findings = new ArrayList<>();

@@ -83,7 +83,7 @@ public final class LockOrderInversion implements Rule {
                     }
                 }
             }
-            for (JvmThread t : s.threads()) {
+            for (JvmThread t : g.snapshot().threads()) {
                 for (Nesting n : nestings(g, t)) {
                     // the first nesting of each of two threads is all the pairing below looks at: keeping no more
                     // keeps a log of ten thousand dumps of the same nesting from holding ten thousand of them

@@ -53,13 +53,14 @@ public final class VirtualThreadPinning implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        boolean virtualThreadsShown = context.snapshots().stream().anyMatch(s -> s.threads().stream().anyMatch(JvmThread::virtual)
-                || s.threads().stream().anyMatch(VirtualThreadPinning::carriesPinned));
+        // the threads through the graphs the other rules build: a snapshot kept on disk is read back once
+        boolean virtualThreadsShown = context.snapshots().stream().anyMatch(s -> context.graph(s).snapshot().threads().stream()
+                .anyMatch(t -> t.virtual() || carriesPinned(t)));
         if (context.jvm().recordings().isEmpty() && !virtualThreadsShown) {
             return RuleResult.notApplicable("needs " + Input.RECORDING.description() + ", from JDK 21 on, or "
                     + Input.VIRTUAL_THREADS.description());
         }
-        List<Finding> findings = new ArrayList<>(fromDumps(context));
+        List<Finding> findings = new ArrayList<>(virtualThreadsShown ? fromDumps(context) : List.of());
         long events = 0;
         Duration total = Duration.ZERO;
         Set<String> threads = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.store;
 
 import io.lockscope.analyzer.input.TempFiles;
+import io.lockscope.engine.ScanCache;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.Snapshot;
 import io.lockscope.model.Stored;
@@ -36,12 +37,15 @@ public final class SnapshotSpill {
 
     private final int threshold;
     private long kept;
-    /** Threads read back and kept, most recently used last; at most {@code threshold / 2} threads in all. */
-    private final java.util.LinkedHashMap<StoredThreads, List<JvmThread>> decoded = new java.util.LinkedHashMap<>(64, 0.75f, true);
-    private long decodedThreads;
+    /**
+     * Threads read back and kept: the first blocks read back, up to {@code threshold / 2} threads in
+     * all, and the last few others (every rule walks the snapshots in order, see {@link ScanCache}).
+     */
+    private final ScanCache<StoredThreads, List<JvmThread>> decoded;
     private FileChannel file;
-    /** The strings of every spilled block, once each (guarded by this spill's lock). */
+    /** The strings of every spilled block, once each: written under the write lock, read under the read lock. */
     private final ThreadCodec.Dictionary dictionary = new ThreadCodec.Dictionary();
+    private final java.util.concurrent.locks.ReadWriteLock dictionaryLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long end;
 
     public SnapshotSpill() {
@@ -50,6 +54,7 @@ public final class SnapshotSpill {
 
     public SnapshotSpill(int threshold) {
         this.threshold = threshold;
+        this.decoded = new ScanCache<>(threshold / 2, List::size);
     }
 
     /** The snapshot as the run should keep it: the same, or with its threads on disk. */
@@ -58,7 +63,13 @@ public final class SnapshotSpill {
             kept += s.threads().size();
             return s;
         }
-        byte[] bytes = ThreadCodec.encode(s.threads(), dictionary);
+        byte[] bytes;
+        dictionaryLock.writeLock().lock();
+        try {
+            bytes = ThreadCodec.encode(s.threads(), dictionary);
+        } finally {
+            dictionaryLock.writeLock().unlock();
+        }
         long at;
         try {
             if (file == null) {
@@ -80,21 +91,13 @@ public final class SnapshotSpill {
                 s.reportedDeadlocks(), s.synchronizers(), s.deadlockSearch());
     }
 
-    private synchronized List<JvmThread> decode(ByteBuffer b) {
-        return ThreadCodec.decode(b, dictionary);
-    }
-
-    private synchronized List<JvmThread> cached(StoredThreads key) {
-        return decoded.get(key);
-    }
-
-    private synchronized void cache(StoredThreads key, List<JvmThread> threads) {
-        decoded.put(key, threads);
-        decodedThreads += threads.size();
-        var eldest = decoded.entrySet().iterator();
-        while (decodedThreads > threshold / 2 && decoded.size() > 1 && eldest.hasNext()) {
-            decodedThreads -= eldest.next().getValue().size();
-            eldest.remove();
+    /** Not under the spill's lock: rules of several JVMs read their threads back side by side. */
+    private List<JvmThread> decode(ByteBuffer b) {
+        dictionaryLock.readLock().lock();
+        try {
+            return ThreadCodec.decode(b, dictionary);
+        } finally {
+            dictionaryLock.readLock().unlock();
         }
     }
 
@@ -115,7 +118,7 @@ public final class SnapshotSpill {
         }
 
         private List<JvmThread> threads() {
-            List<JvmThread> t = spill.cached(this);
+            List<JvmThread> t = spill.decoded.get(this);
             if (t == null) {
                 ByteBuffer b = ByteBuffer.allocate(length);
                 try {
@@ -129,7 +132,7 @@ public final class SnapshotSpill {
                 }
                 b.flip();
                 t = List.copyOf(spill.decode(b));
-                spill.cache(this, t);
+                spill.decoded.put(this, t);
             }
             return t;
         }

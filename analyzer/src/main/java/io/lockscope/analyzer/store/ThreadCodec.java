@@ -28,12 +28,13 @@ final class ThreadCodec {
 
     /**
      * The strings of a spill, each once, by number. Bounded: past {@link #MAX} strings, new ones
-     * are written out in the blocks instead. Not thread-safe: the spill holds its lock around it.
+     * are written out in the blocks instead. Not thread-safe: the spill's read/write lock guards it.
      */
     static final class Dictionary {
         static final int MAX = 200_000;
         private final Map<String, Integer> ids = new HashMap<>();
         private final List<String> strings = new ArrayList<>();
+        private final Map<Long, Frame> frames = new java.util.concurrent.ConcurrentHashMap<>();
 
         /** The string's number, or -1 if the dictionary is full and does not know it. */
         int id(String s) {
@@ -51,6 +52,25 @@ final class ThreadCodec {
 
         String get(int id) {
             return strings.get(id);
+        }
+
+        /**
+         * The frame with this method and location and no lock line, made once and shared by every
+         * thread read back, as the reader shares identical frames: fewer objects to make, and
+         * smaller snapshots to keep. Several threads may read back at once.
+         */
+        Frame frame(int method, int location) {
+            // both numbers in one key, multiplied by an odd constant so that Long.hashCode (high ^ low) mixes them
+            long key = ((long) method << 32 | location) * 0x9E3779B97F4A7C15L;
+            Frame f = frames.get(key);
+            if (f == null) {
+                if (frames.size() >= MAX) {
+                    frames.clear();
+                }
+                f = new Frame(strings.get(method), strings.get(location), List.of());
+                frames.put(key, f);
+            }
+            return f;
         }
     }
 
@@ -109,14 +129,21 @@ final class ThreadCodec {
             int frameCount = r.varint();
             List<Frame> frames = new ArrayList<>(frameCount);
             for (int k = 0; k < frameCount; k++) {
-                String method = r.string();
-                String location = r.string();
+                int method = r.varint();
+                int location = r.varint();
                 int lockCount = r.varint();
+                if (lockCount == 0 && method > 0 && location > 0) {
+                    // most frames have no lock line: one Frame for each, as the reader shares them
+                    frames.add(dictionary.frame(method - 1, location - 1));
+                    continue;
+                }
+                String m = r.string(method);
+                String l = r.string(location);
                 List<LockAction> locks = new ArrayList<>(lockCount);
                 for (int j = 0; j < lockCount; j++) {
                     locks.add(new LockAction(kinds[r.varint()], r.lock(), r.source()));
                 }
-                frames.add(new Frame(method, location, locks));
+                frames.add(new Frame(m, l, locks));
             }
             int owned = r.varint();
             Optional<List<LockRef>> ownedSynchronizers = Optional.empty();
@@ -230,7 +257,11 @@ final class ThreadCodec {
         }
 
         String string() {
-            int ref = varint();
+            return string(varint());
+        }
+
+        /** The string whose reference was just read: a number into the dictionary plus one, or 0 and the bytes. */
+        String string(int ref) {
             if (ref > 0) {
                 return dictionary.get(ref - 1);
             }
