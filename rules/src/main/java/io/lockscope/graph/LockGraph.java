@@ -148,16 +148,21 @@ public final class LockGraph {
     private static void addEdges(JvmThread t, List<Hold> holds, List<Wait> waits, Set<String> ownedByAnyone) {
         // A thread in Object.wait() released the monitor it waits on, yet HotSpot still prints
         // "- locked" for it in the frame that entered it: that line is not ownership.
-        Set<String> releasedInWait = new HashSet<>();
+        Set<String> releasedInWait = Set.of();
         for (Frame f : t.frames()) {
             for (LockAction a : f.locks()) {
                 if (a.kind() == LockAction.Kind.WAITING_ON || a.kind() == LockAction.Kind.WAITING_TO_RELOCK) {
+                    if (releasedInWait.isEmpty()) {
+                        releasedInWait = new HashSet<>();
+                    }
                     releasedInWait.add(a.lock().id());
                 }
             }
         }
         Optional<LockAction> implicitlyReleased = releasedByWaitWithoutObject(t, releasedInWait);
-        implicitlyReleased.ifPresent(a -> releasedInWait.add(a.lock().id()));
+        if (implicitlyReleased.isPresent()) {
+            releasedInWait = Set.of(implicitlyReleased.get().lock().id()); // the set was empty: none named in a wait line
+        }
         Set<String> held = new HashSet<>();
         for (Frame f : t.frames()) {
             for (LockAction a : f.locks()) {
@@ -198,7 +203,7 @@ public final class LockGraph {
         // A thread running a class's static initializer holds that class's initialization;
         // others that need the class wait for it (JVMS 5.5).
         for (Frame f : t.frames()) {
-            if (f.methodName().equals("<clinit>")) {
+            if (f.method().endsWith("<clinit>") && f.methodName().equals("<clinit>")) {
                 LockRef init = LockKind.classInit(f.className());
                 if (held.add(init.id())) {
                     holds.add(new Hold(t.index(), init, Optional.of(f), t.at()));
