@@ -99,12 +99,23 @@ public final class JvmGrouper {
         List<Snapshot> byIdentity = new ArrayList<>(snapshots);
         byIdentity.sort(Comparator.comparingInt(JvmGrouper::identityRank));
         List<Group> groups = new ArrayList<>();
+        // the groups each JavaThread address was seen in: a dump with addresses meets a group with
+        // addresses only if they share one (see sameJvm), so in a log of many JVMs the others are
+        // passed over without a look at their threads
+        Map<String, Set<Group>> withAddress = new HashMap<>();
         for (Snapshot s : byIdentity) {
             Identity id = Identity.of(s);
+            Set<Group> sharing = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (String a : id.addresses()) {
+                sharing.addAll(withAddress.getOrDefault(a, Set.of()));
+            }
             Group best = null;
             String why = null;
             List<Group> alsoJoined = new ArrayList<>();
             for (Group g : groups) {
+                if (id.addresses().size() >= 3 && g.addresses.size() >= 3 && !sharing.contains(g)) {
+                    continue;
+                }
                 String reason = sameJvm(g, s, id);
                 if (reason == null) {
                     continue;
@@ -122,14 +133,20 @@ public final class JvmGrouper {
                 best = new Group();
                 groups.add(best);
             }
+            Set<String> newAddresses = new HashSet<>(id.addresses());
             for (Group other : alsoJoined) {
                 for (Snapshot o : other.snapshots) {
                     best.add(o, null, Identity.of(o));
                 }
                 best.reasons.addAll(other.reasons);
+                newAddresses.addAll(other.addresses);
                 groups.remove(other);
             }
             best.add(s, why, id);
+            Group joined = best;
+            for (String a : newAddresses) {
+                withAddress.computeIfAbsent(a, k -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())).add(joined);
+            }
         }
         // report the JVMs in the order their first dump was given
         Map<Snapshot, Integer> position = new java.util.IdentityHashMap<>();
