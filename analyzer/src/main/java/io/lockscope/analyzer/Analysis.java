@@ -21,16 +21,25 @@ import java.util.stream.Collectors;
 public final class Analysis {
 
     /** Everything a writer needs. */
-    public record Result(List<InputReport> inputs, List<JvmHistory> jvms, RuleEngine.Outcome outcome, List<Rule> rules) {
+    public record Result(List<InputReport> inputs, List<JvmHistory> jvms, RuleEngine.Outcome outcome, List<Rule> rules,
+            Timings timings) {
 
         public boolean nothingRead() {
             return inputs.stream().noneMatch(i -> i.status() == InputStatus.READ || i.status() == InputStatus.PARTIAL);
         }
     }
 
-    /** Progress for a person watching: "reading 3 of 40: dumps/a.txt". */
+    /** How long each stage of the run took: reading the inputs, grouping the snapshots by JVM, checking the rules. */
+    public record Timings(java.time.Duration reading, java.time.Duration grouping, java.time.Duration checking) {
+    }
+
+    /** Progress for a person watching: "reading 3 of 40: dumps/a.txt", then "checking the rules: 12 of 31 JVMs". */
     public interface Progress {
         void reading(int index, int total, String path);
+
+        /** The run has moved on from reading: what it does now, in a few words. */
+        default void stage(String what) {
+        }
 
         /** Within one large file: which pass over it, how far (bytes of the uncompressed data), of how much (0: unknown). */
         default void within(String path, int pass, long position, long size) {
@@ -89,6 +98,7 @@ public final class Analysis {
 
     /** As {@link #run(List, Progress)}, with inputs named relative to {@code displayRoot}. */
     public Result run(List<Path> paths, Path displayRoot, Progress progress) {
+        long started = System.nanoTime();
         Discovery.Result found = Discovery.walk(paths, displayRoot);
         List<InputReport> inputs = new ArrayList<>(found.problems());
         List<Snapshot> snapshots = new ArrayList<>();
@@ -128,8 +138,16 @@ public final class Analysis {
         } finally {
             pool.shutdownNow();
         }
+        long read = System.nanoTime();
+        progress.stage(String.format("grouping %,d %s by the JVM that wrote them", snapshots.size(),
+                snapshots.size() == 1 ? "snapshot" : "snapshots"));
         List<JvmHistory> jvms = JvmGrouper.group(snapshots, recordings);
+        long grouped = System.nanoTime();
         RuleEngine engine = new RuleEngine(rules);
-        return new Result(inputs, jvms, engine.run(jvms, enabled, settings, baseline), rules);
+        RuleEngine.Outcome outcome = engine.run(jvms, enabled, settings, baseline, done -> progress.stage(
+                String.format("checking the rules: %,d of %,d %s", done, jvms.size(), jvms.size() == 1 ? "JVM" : "JVMs")));
+        long checked = System.nanoTime();
+        return new Result(inputs, jvms, outcome, rules, new Timings(java.time.Duration.ofNanos(read - started),
+                java.time.Duration.ofNanos(grouped - read), java.time.Duration.ofNanos(checked - grouped)));
     }
 }

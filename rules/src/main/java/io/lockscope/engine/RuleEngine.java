@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /** Runs every enabled rule over every JVM. */
 public final class RuleEngine {
@@ -61,10 +63,16 @@ public final class RuleEngine {
      * graphs, and JVMs share nothing), and taken in the order of the JVMs, so that the outcome is
      * the same whichever finishes first.
      */
-    private List<JvmOutcome> checkEach(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings) {
+    private List<JvmOutcome> checkEach(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings, IntConsumer jvmsDone) {
         int threads = Math.min(jvms.size(), Runtime.getRuntime().availableProcessors());
+        AtomicInteger done = new AtomicInteger();
         if (threads <= 1) {
-            return jvms.stream().map(jvm -> check(jvm, enabled, settings, RuleContext.KEPT_THREADS)).toList();
+            List<JvmOutcome> out = new ArrayList<>();
+            for (JvmHistory jvm : jvms) {
+                out.add(check(jvm, enabled, settings, RuleContext.KEPT_THREADS));
+                jvmsDone.accept(done.incrementAndGet());
+            }
+            return out;
         }
         long keptThreads = RuleContext.KEPT_THREADS / threads; // the graphs of all JVMs checked at once share the budget
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -75,7 +83,13 @@ public final class RuleEngine {
         try {
             List<Future<JvmOutcome>> running = new ArrayList<>();
             for (JvmHistory jvm : jvms) {
-                running.add(pool.submit(() -> check(jvm, enabled, settings, keptThreads)));
+                running.add(pool.submit(() -> {
+                    JvmOutcome o = check(jvm, enabled, settings, keptThreads);
+                    synchronized (done) { // told in order: 1, 2, 3 ...
+                        jvmsDone.accept(done.incrementAndGet());
+                    }
+                    return o;
+                }));
             }
             List<JvmOutcome> out = new ArrayList<>();
             for (Future<JvmOutcome> f : running) {
@@ -139,9 +153,14 @@ public final class RuleEngine {
     }
 
     public Outcome run(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings, Baseline baseline) {
+        return run(jvms, enabled, settings, baseline, done -> { });
+    }
+
+    /** As {@link #run(List, Set, RuleSettings, Baseline)}, telling {@code jvmsDone} how many JVMs are checked each time one is. */
+    public Outcome run(List<JvmHistory> jvms, Set<String> enabled, RuleSettings settings, Baseline baseline, IntConsumer jvmsDone) {
         List<Finding> found = new ArrayList<>();
         Map<String, Map<String, String>> notApplicable = new LinkedHashMap<>();
-        for (JvmOutcome o : checkEach(jvms, enabled, settings)) {
+        for (JvmOutcome o : checkEach(jvms, enabled, settings, jvmsDone)) {
             found.addAll(o.findings());
             if (!o.notApplicable().isEmpty()) {
                 notApplicable.put(o.jvm(), o.notApplicable());

@@ -85,6 +85,10 @@ public class CliTest {
         assertFalse(quiet.out().contains(readLine), quiet.out());
         assertTrue(after.out().contains(readLine), after.out());
         assertTrue(before.out().contains(readLine), before.out());
+        // and where the time went, stage by stage
+        assertTrue(java.util.regex.Pattern.compile("(?m)^took [0-9.]+ s: reading the inputs [0-9.]+ s, grouping by JVM [0-9.]+ s, "
+                + "checking the rules [0-9.]+ s, writing the reports [0-9.]+ s$").matcher(after.out()).find(), after.out());
+        assertFalse(quiet.out().contains("took "), quiet.out());
         // every subcommand takes the common options
         assertEquals(ExitCode.OK, run("rules", "--stacktrace", "-v").exit());
         assertEquals(ExitCode.OK, run("explain", "deadlock", "--stacktrace").exit());
