@@ -138,6 +138,7 @@ public final class Analysis {
         } finally {
             pool.shutdownNow();
         }
+        spill.finishWriting();
         long read = System.nanoTime();
         progress.stage(String.format("grouping %,d %s by the JVM that wrote them", snapshots.size(),
                 snapshots.size() == 1 ? "snapshot" : "snapshots"));

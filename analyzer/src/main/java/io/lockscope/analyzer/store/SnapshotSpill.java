@@ -23,7 +23,9 @@ import java.util.RandomAccess;
  * each further snapshot go to a file of the run's own ({@link TempFiles}) and come back when a
  * rule or the report asks for them, the most recently used kept in a cache of bounded size (soft
  * references were tried: the collector clears them only when it has nearly given up, and a long
- * log then spent its time collecting). Heap dumps keep their threads in the heap (they are few,
+ * log then spent its time collecting). A snapshot is encoded and written by a thread of the
+ * spill's own while the reader goes on to the next dump (a few dozen wait at most; the reader waits
+ * when they are more); until then its threads answer from the heap. Heap dumps keep their threads in the heap (they are few,
  * and their lock states come with them). Below the threshold nothing changes. The file is the
  * run's: it goes with the run's temporary folder, once the reports that read it are written.
  */
@@ -42,6 +44,7 @@ public final class SnapshotSpill {
      * all, and the last few others (every rule walks the snapshots in order, see {@link ScanCache}).
      */
     private final ScanCache<StoredThreads, List<JvmThread>> decoded;
+    /** Written by the spill's writer alone, and by a reader only when the writer has given up. */
     private FileChannel file;
     /** The strings of every spilled block, once each: written under the write lock, read under the read lock. */
     private final ThreadCodec.Dictionary dictionary = new ThreadCodec.Dictionary();
@@ -57,38 +60,95 @@ public final class SnapshotSpill {
         this.decoded = new ScanCache<>(threshold / 2, List::size);
     }
 
+    /** Snapshots waiting to be written, at most: past this, the reader waits for the writer. */
+    static final int WAITING = 32;
+
+    /**
+     * One thread that encodes and writes snapshots while the readers go on, started on the first
+     * spilled snapshot and ended a second after the last. Not interrupted with a reader: a channel
+     * interrupted while it writes is closed for everyone.
+     */
+    private java.util.concurrent.ThreadPoolExecutor writer;
+
+    private java.util.concurrent.ThreadPoolExecutor writer() {
+        if (writer == null) {
+            java.util.concurrent.BlockingQueue<Runnable> queue = new java.util.concurrent.ArrayBlockingQueue<>(WAITING);
+            writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, java.util.concurrent.TimeUnit.SECONDS, queue, r -> {
+                Thread t = new Thread(r, "lockscope-spill");
+                t.setDaemon(true);
+                return t;
+            }, (task, pool) -> {
+                if (pool.isShutdown()) {
+                    return; // a reader cut off by its deadline, still handing on: the threads stay in the heap
+                }
+                try {
+                    queue.put(task); // full: the reader waits, and memory stays bounded
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.util.concurrent.CancellationException("interrupted while keeping a dump's threads on disk");
+                }
+            });
+            writer.allowCoreThreadTimeOut(true);
+        }
+        return writer;
+    }
+
     /** The snapshot as the run should keep it: the same, or with its threads on disk. */
     public synchronized Snapshot keep(Snapshot s) {
         if (kept < threshold || !s.synchronizers().isEmpty() || s.threads() instanceof Stored) {
             kept += s.threads().size();
             return s;
         }
+        StoredThreads threads = new StoredThreads(this, s.threads());
+        writer().execute(() -> write(threads));
+        return new Snapshot(s.label(), s.format(), s.at(), s.time(), s.jvm(), threads, s.monitorOwners(), s.synchronizerOwners(),
+                s.reportedDeadlocks(), s.synchronizers(), s.deadlockSearch());
+    }
+
+    /**
+     * Waits until every snapshot handed on so far is on disk: once the inputs are read, so that what
+     * the rules see does not depend on how far the writer had got.
+     */
+    public void finishWriting() {
+        java.util.concurrent.ThreadPoolExecutor w;
+        synchronized (this) {
+            w = writer;
+        }
+        if (w == null) {
+            return;
+        }
+        w.shutdown();
+        try {
+            w.awaitTermination(Long.MAX_VALUE, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while keeping the dumps' threads on disk");
+        }
+    }
+
+    /** On the writer's thread: the snapshot's threads to the file; on no room on disk, they stay in the heap. */
+    private void write(StoredThreads threads) {
         byte[] bytes;
         dictionaryLock.writeLock().lock();
         try {
-            bytes = ThreadCodec.encode(s.threads(), dictionary);
+            bytes = ThreadCodec.encode(threads.waiting, dictionary);
         } finally {
             dictionaryLock.writeLock().unlock();
         }
-        long at;
         try {
             if (file == null) {
                 Path path = TempFiles.newFile(".threads");
                 file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
-            at = end;
+            long at = end;
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 end += file.write(b, end);
             }
+            threads.written(file, at, bytes.length);
         } catch (IOException e) {
-            // no room on disk: keep it in the heap, as without a spill
-            kept += s.threads().size();
-            return s;
+            // no room on disk: they stay in the heap, as without a spill
         }
-        StoredThreads threads = new StoredThreads(this, file, at, bytes.length, s.threads().size());
-        return new Snapshot(s.label(), s.format(), s.at(), s.time(), s.jvm(), threads, s.monitorOwners(), s.synchronizerOwners(),
-                s.reportedDeadlocks(), s.synchronizers(), s.deadlockSearch());
     }
 
     /** Not under the spill's lock: rules of several JVMs read their threads back side by side. */
@@ -104,20 +164,32 @@ public final class SnapshotSpill {
     /** A snapshot's threads, read from the spill file when asked for and kept while memory allows. */
     static final class StoredThreads extends AbstractList<JvmThread> implements RandomAccess, Stored {
         private final SnapshotSpill spill;
-        private final FileChannel file;
-        private final long at;
-        private final int length;
         private final int size;
+        /** The threads until the writer has them on disk; then null, and the fields below say where. */
+        private volatile List<JvmThread> waiting;
+        private FileChannel file;
+        private long at;
+        private int length;
 
-        StoredThreads(SnapshotSpill spill, FileChannel file, long at, int length, int size) {
+        StoredThreads(SnapshotSpill spill, List<JvmThread> threads) {
             this.spill = spill;
+            this.waiting = threads;
+            this.size = threads.size();
+        }
+
+        /** On the writer's thread, once: where the block is (seen by every reader that then finds {@code waiting} null). */
+        void written(FileChannel file, long at, int length) {
             this.file = file;
             this.at = at;
             this.length = length;
-            this.size = size;
+            this.waiting = null;
         }
 
         private List<JvmThread> threads() {
+            List<JvmThread> inHeap = waiting;
+            if (inHeap != null) {
+                return inHeap;
+            }
             List<JvmThread> t = spill.decoded.get(this);
             if (t == null) {
                 ByteBuffer b = ByteBuffer.allocate(length);
