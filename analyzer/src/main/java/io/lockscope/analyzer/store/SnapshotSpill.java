@@ -21,7 +21,7 @@ import java.util.RandomAccess;
  * of thousands of dumps is analyzed in bounded memory. Each snapshot stays in the heap (its label,
  * time, JVM, a few hundred bytes); past {@link #IN_MEMORY_THREADS} threads kept, the threads of
  * each further snapshot go to a file of the run's own ({@link TempFiles}) and come back when a
- * rule or the report asks for them, the most recently used kept in a cache of bounded size (soft
+ * rule or the report asks for them, kept in a cache of bounded size ({@link ScanCache}; soft
  * references were tried: the collector clears them only when it has nearly given up, and a long
  * log then spent its time collecting). A snapshot is encoded and written by a thread of the
  * spill's own while the reader goes on to the next dump (a few dozen wait at most; the reader waits
