@@ -34,6 +34,8 @@ public final class LockGraph {
     private final List<Wait> waits;
     private final Map<String, List<Hold>> holdsByLock;
     private final Map<String, List<Wait>> waitsByLock;
+    private final Map<Integer, List<Hold>> holdsByThread = new HashMap<>();
+    private final Map<Integer, List<Wait>> waitsByThread = new HashMap<>();
     /** the park blockers some thread lists among its owned synchronizers */
     private final Set<String> ownedByAnyone;
     /** what shows a lock being handed over, found on the first question about it: most graphs are never asked */
@@ -48,9 +50,11 @@ public final class LockGraph {
         this.waitsByLock = new LinkedHashMap<>();
         for (Hold h : holds) {
             holdsByLock.computeIfAbsent(h.lock().id(), k -> new ArrayList<>()).add(h);
+            holdsByThread.computeIfAbsent(h.thread(), k -> new ArrayList<>()).add(h);
         }
         for (Wait w : waits) {
             waitsByLock.computeIfAbsent(w.lock().id(), k -> new ArrayList<>()).add(w);
+            waitsByThread.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(w);
         }
     }
 
@@ -305,11 +309,11 @@ public final class LockGraph {
     }
 
     public List<Hold> holdsOf(int thread) {
-        return holds.stream().filter(h -> h.thread() == thread).toList();
+        return Collections.unmodifiableList(holdsByThread.getOrDefault(thread, List.of()));
     }
 
     public List<Wait> waitsOf(int thread) {
-        return waits.stream().filter(w -> w.thread() == thread).toList();
+        return Collections.unmodifiableList(waitsByThread.getOrDefault(thread, List.of()));
     }
 
     /**
