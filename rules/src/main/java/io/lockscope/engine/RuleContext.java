@@ -4,7 +4,9 @@ import io.lockscope.graph.LockGraph;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One JVM, with its lock graphs built once for all rules. */
 public final class RuleContext {
@@ -13,6 +15,8 @@ public final class RuleContext {
     private final RuleSettings settings;
     private final RuleInfo rule;
     private final ScanCache<Same, LockGraph> graphs;
+    /** Facts that several rules derive alike from this JVM, found once (the rules of one JVM run one after the other). */
+    private final Map<Object, Object> shared;
 
     public RuleContext(JvmHistory jvm) {
         this(jvm, KEPT_THREADS);
@@ -20,19 +24,36 @@ public final class RuleContext {
 
     /** A JVM whose graphs may keep this many threads in all (less than {@link #KEPT_THREADS} when JVMs are checked side by side). */
     RuleContext(JvmHistory jvm, long keptThreads) {
-        this(jvm, RuleSettings.defaults(), null, new ScanCache<>(keptThreads, g -> g.snapshot().threads().size()));
+        this(jvm, RuleSettings.defaults(), null, new ScanCache<>(keptThreads, g -> g.snapshot().threads().size()), new HashMap<>());
     }
 
-    private RuleContext(JvmHistory jvm, RuleSettings settings, RuleInfo rule, ScanCache<Same, LockGraph> graphs) {
+    private RuleContext(JvmHistory jvm, RuleSettings settings, RuleInfo rule, ScanCache<Same, LockGraph> graphs,
+            Map<Object, Object> shared) {
         this.jvm = jvm;
         this.settings = settings;
         this.rule = rule;
         this.graphs = graphs;
+        this.shared = shared;
     }
 
-    /** The same JVM and graphs, seen by one rule with its settings. */
+    /** The same JVM, graphs and shared facts, seen by one rule with its settings. */
     RuleContext forRule(RuleInfo info, RuleSettings s) {
-        return new RuleContext(jvm, s, info, graphs);
+        return new RuleContext(jvm, s, info, graphs, shared);
+    }
+
+    /**
+     * What {@code find} finds in this JVM, found by the first rule that asks and handed to the others
+     * (leaked-lock and blocking-while-holding both need the JVM's leaks). The key says what was
+     * asked, settings included.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized <T> T shared(Object key, java.util.function.Supplier<T> find) {
+        Object known = shared.get(key);
+        if (known == null) {
+            known = find.get();
+            shared.put(key, known);
+        }
+        return (T) known;
     }
 
     public long threshold(Threshold t) {

@@ -89,9 +89,13 @@ final class Leaks {
     private Leaks() {
     }
 
-    /** The leaks in this JVM's inputs, in the order first seen. */
+    /** The leaks in this JVM's inputs, in the order first seen: found once for all the rules that ask. */
     static List<Leak> find(RuleContext context) {
         List<String> idle = context.patterns(Stacks.IDLE_FRAMES);
+        return context.shared(List.of(Leaks.class, idle), () -> List.copyOf(find(context, idle)));
+    }
+
+    private static List<Leak> find(RuleContext context, List<String> idle) {
         // the recordings' IllegalMonitorStateExceptions, gathered once: every hold of every dump is checked against them
         List<Thrown> imse = new ArrayList<>();
         for (Recording r : context.jvm().recordings()) {
