@@ -65,10 +65,14 @@ final class HandOff {
      * have. One started and ended in between leaves a gap in the thread ids ({@code #N}) of the
      * threads started after the earlier dump; one started last and ended leaves no trace at all.
      */
-    record Since(String earlier, List<JvmThread> ended, boolean unseenPossible) {
+    record Since(String earlier, List<JvmThread> ended, boolean unseenPossible, boolean fromStart) {
 
         Since {
             ended = List.copyOf(ended);
+        }
+
+        Since(String earlier, List<JvmThread> ended, boolean unseenPossible) {
+            this(earlier, ended, unseenPossible, false);
         }
 
         /** Whether no thread that either dump shows, nor any the thread ids betray, could have died holding a lock. */
@@ -92,6 +96,32 @@ final class HandOff {
         List<JvmThread> ended = earlier.snapshot().threads().stream()
                 .filter(t -> t.alive() && !t.frames().isEmpty() && !now.contains(t.identityKey())).toList();
         return new Since(earlier.snapshot().label(), ended, !idsShowNoGap(earlier.snapshot().threads(), g.snapshot().threads()));
+    }
+
+    /**
+     * Since the JVM started, from one dump alone: when its Java thread ids run from #1 to the highest
+     * without a gap (HotSpot up to JDK 18 numbers every thread it starts so; JDK 19 and later skip
+     * ids), every thread the JVM ever started is alive in it, and none can have died holding a lock.
+     * Only one started after the last of these could have, and the dump's own Attach Listener,
+     * started when the first dump was asked for, is most often that last one.
+     */
+    static Optional<Since> sinceStart(LockGraph g) {
+        long highest = 0;
+        Set<Long> ids = new HashSet<>();
+        for (JvmThread t : g.snapshot().threads()) {
+            if (t.javaId().isEmpty()) {
+                if (!t.frames().isEmpty()) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            ids.add(t.javaId().getAsLong());
+            highest = Math.max(highest, t.javaId().getAsLong());
+        }
+        if (highest < 2 || ids.size() != highest || !ids.contains(1L)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Since("#1 to #" + highest, List.of(), false, true));
     }
 
     /** Whether every Java thread of both dumps has an id, and the ids above the earlier dump's highest are consecutive. */

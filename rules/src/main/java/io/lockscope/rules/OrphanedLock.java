@@ -94,6 +94,10 @@ public final class OrphanedLock implements Rule {
                 Orphan o = orphans.computeIfAbsent(key, x -> new Orphan(first.lock(), first.kind()));
                 if (o.snapshots.isEmpty() && k > 0) {
                     o.since = Optional.of(HandOff.since(context.graph(listed.get(k - 1)), g));
+                } else if (o.snapshots.isEmpty() && first.kind() != LockKind.READ_WRITE) {
+                    // no dump before it: the thread ids alone may show that no thread ever ended (a read/write
+                    // lock with no owner shown is more likely held by a reader, which dumps never show)
+                    o.since = HandOff.sinceStart(g);
                 }
                 o.add(g, waits, holders, heap);
             }
@@ -391,6 +395,13 @@ public final class OrphanedLock implements Rule {
                     why.add("On JDK 21 and later the owner may also be an unmounted virtual thread, which jstack does not list "
                             + "(jcmd <pid> Thread.dump_to_file -format=json lists them).");
                 }
+            }
+            if (handOffLikely() && since.get().fromStart()) {
+                return "No thread of this JVM has ended: its thread ids run from " + since.get().earlier() + " without a gap, "
+                        + "so every thread it ever started is alive, and none died that could have held it (only a thread "
+                        + "started after all of these, and gone, could have). A lock has no owner for an instant at every "
+                        + "hand-off (its owner has unlocked, and the waiter it woke has not run yet), and a dump taken then "
+                        + "shows this. A dump taken a little later tells them apart: an orphaned lock keeps its waiters.";
             }
             if (handOffLikely()) {
                 return "Every thread that ran Java code in the dump before it, " + since.get().earlier() + ", is alive in this one, "
