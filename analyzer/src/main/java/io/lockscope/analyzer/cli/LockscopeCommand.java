@@ -24,7 +24,7 @@ public final class LockscopeCommand implements Runnable {
 
     // options every subcommand takes (picocli copies them down; the value lands here)
     @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
-            description = "say more: analyze lists every input and every piece of evidence; capture, every jcmd it runs")
+            description = "say more: analyze lists every input and every piece of evidence, and ends with where the time went; capture, every jcmd it runs")
     boolean verbose;
 
     @CommandLine.Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
