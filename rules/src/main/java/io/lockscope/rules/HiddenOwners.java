@@ -107,7 +107,8 @@ final class HiddenOwners {
                     edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {h.thread(), w, true});
                 }
             }
-            if (ownerHidden(g, w)) {
+            // a lock caught being handed over has no owner to hide: it was released an instant ago
+            if (ownerHidden(g, w) && !g.handedOver(w.lock().id())) {
                 for (int c : candidates(g, w, blocked)) {
                     edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {c, w, false});
                     anyGuess = true;
