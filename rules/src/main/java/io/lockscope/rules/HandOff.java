@@ -106,17 +106,15 @@ final class HandOff {
      * started when the first dump was asked for, is most often that last one.
      */
     static Optional<Since> sinceStart(LockGraph g) {
+        List<JvmThread> threads = g.snapshot().threads();
+        if (!numbered(threads)) {
+            return Optional.empty();
+        }
         long highest = 0;
         Set<Long> ids = new HashSet<>();
-        for (JvmThread t : g.snapshot().threads()) {
-            if (t.javaId().isEmpty()) {
-                if (!t.frames().isEmpty()) {
-                    return Optional.empty();
-                }
-                continue;
-            }
-            ids.add(t.javaId().getAsLong());
-            highest = Math.max(highest, t.javaId().getAsLong());
+        for (JvmThread t : threads) {
+            t.javaId().ifPresent(ids::add);
+            highest = Math.max(highest, t.javaId().orElse(0));
         }
         if (highest < 2 || ids.size() != highest || !ids.contains(1L)) {
             return Optional.empty();
@@ -124,20 +122,22 @@ final class HandOff {
         return Optional.of(new Since("#1 to #" + highest, List.of(), false, true));
     }
 
+    /** Whether every thread that runs Java code has an id ({@code #N}; JDK 7 and older print none). */
+    private static boolean numbered(List<JvmThread> threads) {
+        return threads.stream().allMatch(t -> t.javaId().isPresent() || t.frames().isEmpty());
+    }
+
     /** Whether every Java thread of both dumps has an id, and the ids above the earlier dump's highest are consecutive. */
     private static boolean idsShowNoGap(List<JvmThread> earlier, List<JvmThread> later) {
+        if (!numbered(earlier) || !numbered(later)) {
+            return false;
+        }
         long highest = 0;
         for (JvmThread t : earlier) {
-            if (t.javaId().isEmpty() && !t.frames().isEmpty()) {
-                return false;
-            }
             highest = Math.max(highest, t.javaId().orElse(0));
         }
         TreeSet<Long> started = new TreeSet<>();
         for (JvmThread t : later) {
-            if (t.javaId().isEmpty() && !t.frames().isEmpty()) {
-                return false;
-            }
             if (t.javaId().isPresent() && t.javaId().getAsLong() > highest) {
                 started.add(t.javaId().getAsLong());
             }

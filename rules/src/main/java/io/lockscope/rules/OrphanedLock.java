@@ -396,17 +396,15 @@ public final class OrphanedLock implements Rule {
                             + "(jcmd <pid> Thread.dump_to_file -format=json lists them).");
                 }
             }
-            if (handOffLikely() && since.get().fromStart()) {
-                return "No thread of this JVM has ended: its thread ids run from " + since.get().earlier() + " without a gap, "
-                        + "so every thread it ever started is alive, and none died that could have held it (only a thread "
-                        + "started after all of these, and gone, could have). A lock has no owner for an instant at every "
-                        + "hand-off (its owner has unlocked, and the waiter it woke has not run yet), and a dump taken then "
-                        + "shows this. A dump taken a little later tells them apart: an orphaned lock keeps its waiters.";
-            }
             if (handOffLikely()) {
-                return "Every thread that ran Java code in the dump before it, " + since.get().earlier() + ", is alive in this one, "
-                        + "and the thread ids show no thread started and ended in between: no thread died that could have held "
-                        + "it. A lock has no owner for an instant at every hand-off (its owner has unlocked, and the waiter it "
+                return (since.get().fromStart()
+                        ? "No thread of this JVM has ended: its thread ids run from " + since.get().earlier() + " without a gap, "
+                                + "so every thread it ever started is alive, and none died that could have held it (only a thread "
+                                + "started after all of these, and gone, could have)."
+                        : "Every thread that ran Java code in the dump before it, " + since.get().earlier() + ", is alive in this "
+                                + "one, and the thread ids show no thread started and ended in between: no thread died that could "
+                                + "have held it.")
+                        + " A lock has no owner for an instant at every hand-off (its owner has unlocked, and the waiter it "
                         + "woke has not run yet), and a dump taken then shows this. A dump taken a little later tells them apart: "
                         + "an orphaned lock keeps its waiters.";
             }
