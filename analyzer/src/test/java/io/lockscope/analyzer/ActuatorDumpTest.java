@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.input.InputFormat;
-import io.lockscope.analyzer.input.InputReport;
-import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import io.lockscope.model.Frame;
@@ -36,11 +34,7 @@ class ActuatorDumpTest {
     @Test
     void corpusTextDumpOfASpringBootAppWithAMonitorDeadlock() {
         Path file = Dumps.corpus("jstack/samurai-springboot-actuator-text-jdk17.txt");
-        InputReport r = Dumps.report(file);
-        assertEquals(InputFormat.ACTUATOR_TEXT, r.format());
-        assertEquals(InputStatus.READ, r.status(), r.message());
-        Snapshot s = Dumps.readOne(file);
-        assertEquals("actuator-text", s.format());
+        Snapshot s = Dumps.readWhole(file, InputFormat.ACTUATOR_TEXT);
         assertEquals(25, s.threads().size()); // grep -c '^"' file
         assertEquals("2021-09-15T19:58:48Z", s.time().orElseThrow().toString());
         assertEquals("OpenJDK 64-Bit Server VM 17+35-2724", s.jvm().vmVersion().orElseThrow());
@@ -64,10 +58,7 @@ class ActuatorDumpTest {
     @Test
     void corpusJsonDumpSavedWithItsHttpHeadersGivesTheSameFindingsAsTheText() {
         Path json = Dumps.corpus("jcmd-json/samurai-springboot-actuator-json-with-http-headers.txt");
-        InputReport r = Dumps.report(json);
-        assertEquals(InputFormat.ACTUATOR_JSON, r.format());
-        assertEquals(InputStatus.READ, r.status(), r.message());
-        Snapshot s = Dumps.readOne(json);
+        Snapshot s = Dumps.readWhole(json, InputFormat.ACTUATOR_JSON);
         assertEquals(22, s.threads().size()); // the "threads" array; another moment of the same application
         assertEquals(findings(Dumps.corpus("jstack/samurai-springboot-actuator-text-jdk17.txt")), findings(json));
     }
@@ -79,10 +70,8 @@ class ActuatorDumpTest {
         Path text = Dumps.sample(jdk + "/" + scenario + ".actuator.txt");
         Path json = Dumps.sample(jdk + "/" + scenario + ".actuator.json");
         Path jcmd = Dumps.sample(jdk + "/" + scenario + ".actuator-jcmd.txt");
-        assertEquals(InputFormat.ACTUATOR_TEXT, Dumps.report(text).format());
-        assertEquals(InputFormat.ACTUATOR_JSON, Dumps.report(json).format());
-        Snapshot a = Dumps.readOne(text);
-        Snapshot b = Dumps.readOne(json);
+        Snapshot a = Dumps.readWhole(text, InputFormat.ACTUATOR_TEXT);
+        Snapshot b = Dumps.readWhole(json, InputFormat.ACTUATOR_JSON);
         // the same threads, frames, waits and holds, locks named alike (identity hashes); but for the web
         // server's request threads (the two dumps are two requests, each served by one of them) and the
         // healthy application's workers, which move between the two, as a healthy application's do
@@ -111,11 +100,10 @@ class ActuatorDumpTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void aParkedThreadIsReadAsParkedThoughTheActuatorSaysWaitingToLock(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.actuator.txt");
-        List<String> lines = Files.readAllLines(text);
-        int header = Dumps.lineStartingWith(lines, "\"transfer-a-to-b\" - Thread t@");
-        assertTrue(lines.get(header + 1).endsWith("WAITING"), lines.get(header + 1));
-        assertTrue(lines.get(header + 3).contains("- waiting to lock <") && lines.get(header + 3).contains("owned by \"transfer-b-to-a\""),
-                lines.get(header + 3));
+        List<String> at = Dumps.linesFrom(text, "\"transfer-a-to-b\" - Thread t@");
+        assertTrue(at.get(1).endsWith("WAITING"), at.get(1));
+        assertTrue(at.get(3).contains("- waiting to lock <") && at.get(3).contains("owned by \"transfer-b-to-a\""),
+                at.get(3));
         JvmThread t = Dumps.thread(Dumps.readOne(text), "transfer-a-to-b");
         assertEquals(LockAction.Kind.PARKING, t.frames().get(0).locks().get(0).kind());
         assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", t.frames().get(0).locks().get(0).lock().className());
@@ -126,10 +114,9 @@ class ActuatorDumpTest {
     @Test
     void objectWait0OnJdk25IsAWaitThoughTheActuatorSaysParking() throws IOException {
         Path text = Dumps.sample("jdk25/healthy-busy.actuator.txt");
-        List<String> lines = Files.readAllLines(text);
-        int header = Dumps.lineStartingWith(lines, "\"Finalizer\" - Thread t@");
-        assertTrue(lines.get(header + 2).contains("java.lang.Object.wait0(Native Method)"), lines.get(header + 2));
-        assertTrue(lines.get(header + 3).contains("- parking to wait for <"), lines.get(header + 3));
+        List<String> at = Dumps.linesFrom(text, "\"Finalizer\" - Thread t@");
+        assertTrue(at.get(2).contains("java.lang.Object.wait0(Native Method)"), at.get(2));
+        assertTrue(at.get(3).contains("- parking to wait for <"), at.get(3));
         for (Snapshot s : List.of(Dumps.readOne(text), Dumps.readOne(Dumps.sample("jdk25/healthy-busy.actuator.json")))) {
             JvmThread finalizer = Dumps.thread(s, "Finalizer");
             assertEquals(LockAction.Kind.WAITING_ON, finalizer.frames().get(0).locks().get(0).kind(), s.format());

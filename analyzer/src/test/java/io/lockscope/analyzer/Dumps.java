@@ -88,6 +88,16 @@ public final class Dumps {
         return InputReader.read(file, file.toString(), s -> { });
     }
 
+    /** The only snapshot of a file that must be read whole, as this format. */
+    public static Snapshot readWhole(Path file, io.lockscope.analyzer.input.InputFormat format) {
+        InputReport r = report(file);
+        assertEquals(format, r.format(), r.message());
+        assertEquals(io.lockscope.analyzer.input.InputStatus.READ, r.status(), r.message());
+        Snapshot s = readOne(file);
+        assertEquals(format.id(), s.format(), "the snapshot's format");
+        return s;
+    }
+
     /** Runs every built-in rule over the given files or folders. */
     public static Analysis.Result analyze(Path... paths) {
         return Analysis.withBuiltInRules().run(List.of(paths), Analysis.Progress.NONE);
@@ -131,6 +141,12 @@ public final class Dumps {
             }
         }
         throw new AssertionError("no line starts with " + prefix);
+    }
+
+    /** A file's lines from the first that starts with {@code prefix} on, to check what the file itself says. */
+    public static List<String> linesFrom(Path file, String prefix) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        return lines.subList(lineStartingWith(lines, prefix), lines.size());
     }
 
     /** A thread's lock actions, frame by frame, as text to compare: "method KIND lock". */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.input.InputFormat;
-import io.lockscope.analyzer.input.InputReport;
-import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import io.lockscope.model.Frame;
@@ -17,7 +15,6 @@ import io.lockscope.model.Snapshot;
 import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -37,11 +34,7 @@ class ServiceabilityAgentDumpTest {
     @Test
     void jdk8JstackDashFHasOsThreadIdsForNamesAndTheVmsThreadStates() {
         Path file = Dumps.corpus("jstack/binaryfoo-jdk8u60-jstack-F-forced-sbt.txt");
-        InputReport r = Dumps.report(file);
-        assertEquals(InputFormat.JSTACK_F, r.format());
-        assertEquals(InputStatus.READ, r.status(), r.message());
-        Snapshot s = Dumps.readOne(file);
-        assertEquals("jstack-f", s.format());
+        Snapshot s = Dumps.readWhole(file, InputFormat.JSTACK_F);
         assertEquals(57592, s.jvm().pid().getAsLong()); // "Attaching to process ID 57592"
         assertEquals("25.60-b23", s.jvm().vmVersion().orElseThrow()); // "JVM version is 25.60-b23"
         assertEquals(13, s.threads().size()); // grep -c '^Thread ' file
@@ -95,11 +88,8 @@ class ServiceabilityAgentDumpTest {
     void jhsdbDumpReadsAsTheJcmdDumpOfTheSameMoment(String jdk, String scenario) {
         Path sa = Dumps.sample(jdk + "/" + scenario + ".jhsdb.txt");
         Path jcmd = Dumps.sample(jdk + "/" + scenario + ".txt");
-        assertEquals(InputFormat.JHSDB, Dumps.report(sa).format());
-        assertEquals(InputFormat.JSTACK, Dumps.report(jcmd).format());
-        Snapshot a = Dumps.readOne(sa);
-        Snapshot b = Dumps.readOne(jcmd);
-        assertEquals("jhsdb", a.format());
+        Snapshot a = Dumps.readWhole(sa, InputFormat.JHSDB);
+        Snapshot b = Dumps.readWhole(jcmd, InputFormat.JSTACK);
         assertEquals(b.jvm().pid(), a.jvm().pid());
         assertTrue(b.jvm().vmVersion().orElseThrow().endsWith(a.jvm().vmVersion().orElseThrow()), a.jvm().vmVersion().toString());
         assertEquals(Visibility.SHOWN, a.monitorOwners());
@@ -156,13 +146,12 @@ class ServiceabilityAgentDumpTest {
         Path sa = Dumps.sample(jdk + "/monitor-deadlock.jhsdb.txt");
         // what the file says: the monitor stocker holds (Inventory) first, the one it is blocked on (Ledger)
         // second; JDK 17 calls both locked, JDK 25 calls the held one "waiting to lock"
-        List<String> lines = Files.readAllLines(sa);
-        int header = Dumps.lineStartingWith(lines, "\"stocker\" #");
-        assertTrue(lines.get(header + 1).contains("BLOCKED (on object monitor)"));
-        assertTrue(lines.get(header + 4).strip().startsWith(firstLine) && lines.get(header + 4).endsWith("(a Scenario$Inventory)"),
-                lines.get(header + 4));
-        assertTrue(lines.get(header + 5).strip().startsWith("- locked <") && lines.get(header + 5).endsWith("(a Scenario$Ledger)"),
-                lines.get(header + 5));
+        List<String> at = Dumps.linesFrom(sa, "\"stocker\" #");
+        assertTrue(at.get(1).contains("BLOCKED (on object monitor)"));
+        assertTrue(at.get(4).strip().startsWith(firstLine) && at.get(4).endsWith("(a Scenario$Inventory)"),
+                at.get(4));
+        assertTrue(at.get(5).strip().startsWith("- locked <") && at.get(5).endsWith("(a Scenario$Ledger)"),
+                at.get(5));
         // what lockscope reads, for each of the three: waiting for one monitor, holding the other, as jcmd shows them
         Snapshot s = Dumps.readOne(sa);
         for (String name : List.of("stocker", "auditor", "closer")) {
@@ -183,10 +172,9 @@ class ServiceabilityAgentDumpTest {
     @Test
     void jdk25AgentPrintsTheOwnerOfAnAnonymouslyOwnedMonitorAsWaiting() throws IOException {
         Path sa = Dumps.sample("jdk25/contention.jhsdb.txt");
-        List<String> lines = Files.readAllLines(sa);
-        int header = Dumps.lineStartingWith(lines, "\"session-sweeper\" #");
-        assertTrue(lines.get(header + 1).contains("RUNNABLE"));
-        assertTrue(lines.get(header + 4).strip().startsWith("- waiting to lock <"), lines.get(header + 4));
+        List<String> at = Dumps.linesFrom(sa, "\"session-sweeper\" #");
+        assertTrue(at.get(1).contains("RUNNABLE"));
+        assertTrue(at.get(4).strip().startsWith("- waiting to lock <"), at.get(4));
         Snapshot s = Dumps.readOne(sa);
         JvmThread sweeper = s.threads().stream().filter(t -> t.name().equals("session-sweeper")).findFirst().orElseThrow();
         assertEquals(LockAction.Kind.LOCKED, sweeper.frames().get(0).locks().get(0).kind());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.input.InputFormat;
-import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.engine.Finding;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
@@ -14,7 +13,6 @@ import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import io.lockscope.model.Visibility;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -36,10 +34,7 @@ class ThreadInfoDumpTest {
     void findsWhatJcmdsDumpOfTheSameJvmFinds(String jdk, String scenario) {
         Path text = Dumps.sample(jdk + "/" + scenario + ".threadinfo.txt");
         Path jcmd = Dumps.sample(jdk + "/" + scenario + ".threadinfo-jcmd.txt");
-        assertEquals(InputFormat.THREADINFO, Dumps.report(text).format());
-        assertEquals(InputStatus.READ, Dumps.report(text).status());
-        Snapshot s = Dumps.readOne(text);
-        assertEquals("threadinfo", s.format());
+        Snapshot s = Dumps.readWhole(text, InputFormat.THREADINFO);
         assertEquals(Visibility.SHOWN, s.monitorOwners());
         // frames named as HotSpot names them, without "app//" or "java.base@17.0.15/" before the class
         List<Frame> frames = s.threads().stream().flatMap(t -> t.frames().stream()).toList();
@@ -59,12 +54,11 @@ class ThreadInfoDumpTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void aParkedThreadsWaitingOnIsAParkAndTheSynchronizersAreItsOwn(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.threadinfo.txt");
-        List<String> lines = Files.readAllLines(text);
-        int header = Dumps.lineStartingWith(lines, "\"transfer-a-to-b\" prio=5 Id=");
-        assertTrue(lines.get(header).contains(" WAITING on java.util.concurrent.locks.ReentrantLock$NonfairSync@")
-                && lines.get(header).endsWith("owned by \"transfer-b-to-a\" Id=" + lines.get(header).replaceAll(".*Id=(\\d+)$", "$1")),
-                lines.get(header));
-        assertTrue(lines.get(header + 2).strip().startsWith("-  waiting on java.util.concurrent.locks.ReentrantLock$NonfairSync@"));
+        List<String> at = Dumps.linesFrom(text, "\"transfer-a-to-b\" prio=5 Id=");
+        assertTrue(at.get(0).contains(" WAITING on java.util.concurrent.locks.ReentrantLock$NonfairSync@")
+                && at.get(0).endsWith("owned by \"transfer-b-to-a\" Id=" + at.get(0).replaceAll(".*Id=(\\d+)$", "$1")),
+                at.get(0));
+        assertTrue(at.get(2).strip().startsWith("-  waiting on java.util.concurrent.locks.ReentrantLock$NonfairSync@"));
         Snapshot s = Dumps.readOne(text);
         JvmThread a = Dumps.thread(s, "transfer-a-to-b");
         JvmThread b = Dumps.thread(s, "transfer-b-to-a");
@@ -80,9 +74,8 @@ class ThreadInfoDumpTest {
     void aMonitorHeldPastTheEighthFrameIsKnownFromItsWaiters(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/deep-holder.threadinfo.txt");
         // the file: the holder's stack stops at "..." before the frame that locked the catalog
-        List<String> lines = Files.readAllLines(text);
-        int header = Dumps.lineStartingWith(lines, "\"report-compiler\" prio=5 Id=");
-        List<String> holder = lines.subList(header, header + 10);
+        List<String> at = Dumps.linesFrom(text, "\"report-compiler\" prio=5 Id=");
+        List<String> holder = at.subList(0, 10);
         assertTrue(holder.contains("\t..."), holder.toString());
         assertTrue(holder.stream().noneMatch(l -> l.contains("-  locked")), holder.toString());
         JvmThread compiler = Dumps.thread(Dumps.readOne(text), "report-compiler");

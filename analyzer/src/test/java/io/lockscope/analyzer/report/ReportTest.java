@@ -31,9 +31,7 @@ class ReportTest {
 
     @Test
     void aJstackDashFDumpSaysWhatItCannotShowAndWhatToTakeInstead() {
-        ObjectNode report = report(Dumps.corpus("jstack/binaryfoo-jdk8u60-jstack-F-forced-sbt.txt"));
-        assertEquals("jstack-f", report.path("inputs").get(0).path("format").asText());
-        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        String blind = blindSpots(Dumps.corpus("jstack/binaryfoo-jdk8u60-jstack-F-forced-sbt.txt"), "jstack-f");
         assertTrue(blind.contains("jstack -F of JDK 5 to 8 names threads only by their OS thread id"), blind);
         assertTrue(blind.contains("jhsdb jstack --locks --pid <pid>"), blind);
         assertTrue(blind.contains("No dump shows monitor owners"), blind);
@@ -41,9 +39,7 @@ class ReportTest {
 
     @Test
     void anActuatorDumpSaysItIsNeverJoinedWithTheOtherDumpsOfItsJvm() {
-        ObjectNode report = report(Dumps.sample("jdk17/dead-owner.actuator.json"));
-        assertEquals("actuator-json", report.path("inputs").get(0).path("format").asText());
-        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        String blind = blindSpots(Dumps.sample("jdk17/dead-owner.actuator.json"), "actuator-json");
         assertTrue(blind.contains("carries no pid and no JavaThread addresses"), blind);
     }
 
@@ -57,10 +53,15 @@ class ReportTest {
 
     @Test
     void aThreadInfoDumpSaysItsStacksStopAtEightFrames() {
-        ObjectNode report = report(Dumps.sample("jdk17/deep-holder.threadinfo.txt"));
-        assertEquals("threadinfo", report.path("inputs").get(0).path("format").asText());
-        String blind = report.path("jvms").get(0).path("blindSpots").toString();
+        String blind = blindSpots(Dumps.sample("jdk17/deep-holder.threadinfo.txt"), "threadinfo");
         assertTrue(blind.contains("prints eight frames of each thread"), blind);
+    }
+
+    /** What the report says it cannot see in the JVM of one file, which must be read as this format. */
+    private static String blindSpots(Path file, String format) {
+        ObjectNode report = report(file);
+        assertEquals(format, report.path("inputs").get(0).path("format").asText());
+        return report.path("jvms").get(0).path("blindSpots").toString();
     }
 
     @Test
@@ -100,12 +101,16 @@ class ReportTest {
         return s;
     }
 
+    /** The HTML report of these inputs, as written to a file. */
+    private String html(Path... inputs) throws java.io.IOException {
+        Path html = out.resolve("r.html");
+        new HtmlReportWriter(Optional.empty()).write(report(inputs), html);
+        return Files.readString(html);
+    }
+
     @Test
     void htmlEscapesHostileThreadNamesFromARealDump() throws Exception {
-        ObjectNode report = report(Dumps.sample("jdk17/hostile-names.txt"), Dumps.sample("jdk25/hostile-names.json"));
-        Path html = out.resolve("r.html");
-        new HtmlReportWriter(Optional.empty()).write(report, html);
-        String page = Files.readString(html);
+        String page = html(Dumps.sample("jdk17/hostile-names.txt"), Dumps.sample("jdk25/hostile-names.json"));
         assertFalse(page.contains("<img src=x"), "a thread name became markup");
         assertFalse(page.contains("<script>alert"), "a thread name became a script");
         assertTrue(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "the name shows as text");
@@ -115,10 +120,7 @@ class ReportTest {
 
     @Test
     void htmlShowsVerdictFindingsAndInputs() throws Exception {
-        ObjectNode report = report(Dumps.sample("jdk17/monitor-deadlock.txt"), Dumps.sample("jdk17/healthy-busy.txt"));
-        Path html = out.resolve("r.html");
-        new HtmlReportWriter(Optional.empty()).write(report, html);
-        String page = Files.readString(html);
+        String page = html(Dumps.sample("jdk17/monitor-deadlock.txt"), Dumps.sample("jdk17/healthy-busy.txt"));
         assertTrue(page.contains("Deadlock among 3 threads on monitors: stocker → auditor → closer → stocker"));
         assertTrue(page.contains("No lock problems found in 1 dump"));
         assertTrue(page.contains("monitor-deadlock.txt"));
