@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +21,7 @@ class BlockingWhileHoldingTest {
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_sleepsInsideSynchronized(String jdk) {
-        Finding f = only(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/sleep-holding-1.txt")));
-        assertEquals(Severity.WARNING, f.severity());
-        assertEquals(Set.of("report-generator", "request-1", "request-2", "request-3"), threads(f));
+        Finding f = onlyFinding("blocking-while-holding", Severity.WARNING, Set.of("report-generator", "request-1", "request-2", "request-3"), Dumps.sample(jdk + "/sleep-holding-1.txt"));
         assertTrue(f.title().startsWith("report-generator sleeps in Scenario.sleep(Scenario.java:61) while holding Scenario$ReportCache"), f.title());
         assertEquals("Scenario$ReportCache", f.locks().get(0).className());
     }

@@ -1,5 +1,8 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.evidenceThreads;
+import static io.lockscope.rules.RuleTestSupport.only;
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -24,21 +28,10 @@ import org.junit.jupiter.api.Test;
 /** The deadlock rule on real dumps: our own scenarios on JDK 17 and 25, and the corpus. */
 class DeadlockTest {
 
-    private static Finding only(List<Finding> findings) {
-        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
-        return findings.get(0);
-    }
-
-    private static Set<String> evidenceThreads(Finding f, Evidence.Kind kind) {
-        return f.evidence().stream().filter(e -> e.kind() == kind).map(e -> e.thread().orElseThrow()).collect(Collectors.toSet());
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_threeMonitorRing(String jdk) {
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/monitor-deadlock.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(f.threads()));
+        Finding f = onlyFinding("deadlock", Severity.ERROR, Set.of("stocker", "auditor", "closer"), Dumps.sample(jdk + "/monitor-deadlock.txt"));
         assertTrue(f.title().startsWith("Deadlock among 3 threads on monitors: "), f.title());
         assertEquals(Set.of("Scenario$Inventory", "Scenario$Ledger", "Scenario$Register"),
                 f.locks().stream().map(l -> l.className()).collect(Collectors.toSet()));
@@ -52,20 +45,16 @@ class DeadlockTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
-    void positive_reentrantLockRing(String jdk) {
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/reentrantlock-deadlock.txt")));
-        assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(f.threads()));
-        assertTrue(f.title().contains("java.util.concurrent locks"), f.title());
-        assertTrue(f.locks().stream().allMatch(l -> l.className().equals("java.util.concurrent.locks.ReentrantLock$NonfairSync")));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
-    void positive_monitorAndReentrantLockMixed(String jdk) {
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/mixed-deadlock.txt")));
-        assertEquals(Set.of("cache-loader", "cache-evictor"), Set.copyOf(f.threads()));
-        assertTrue(f.title().contains("monitors and java.util.concurrent locks"), f.title());
+    @CsvSource(delimiter = '|', value = {
+        "jdk17/reentrantlock-deadlock.txt | transfer-a-to-b transfer-b-to-a | java.util.concurrent locks             | ReentrantLock$NonfairSync ReentrantLock$NonfairSync",
+        "jdk25/reentrantlock-deadlock.txt | transfer-a-to-b transfer-b-to-a | java.util.concurrent locks             | ReentrantLock$NonfairSync ReentrantLock$NonfairSync",
+        "jdk17/mixed-deadlock.txt         | cache-loader cache-evictor      | monitors and java.util.concurrent locks | ReentrantLock$NonfairSync Scenario$CacheIndex",
+        "jdk25/mixed-deadlock.txt         | cache-loader cache-evictor      | monitors and java.util.concurrent locks | ReentrantLock$NonfairSync Scenario$CacheIndex"})
+    void positive_ringsThroughJavaUtilConcurrentLocks(String sample, String threads, String kinds, String lockClasses) {
+        Finding f = onlyFinding("deadlock", Severity.ERROR, Set.of(threads.split(" ")), Dumps.sample(sample));
+        assertTrue(f.title().startsWith("Deadlock among 2 threads on " + kinds + ": "), f.title());
+        assertEquals(List.of(lockClasses.split(" ")),
+                f.locks().stream().map(l -> l.className().replace("java.util.concurrent.locks.", "")).sorted().toList());
     }
 
     @Test
@@ -101,11 +90,9 @@ class DeadlockTest {
     @Test
     void positive_jsonDumpRingOfReentrantLocksIsALikelyDeadlock() {
         // JSON dumps never name owners of java.util.concurrent locks: each waits in the code that takes the other's lock
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample("jdk25/reentrantlock-deadlock.json")));
-        assertEquals(Severity.WARNING, f.severity());
+        Finding f = onlyFinding("deadlock", Severity.WARNING, Set.of("transfer-a-to-b", "transfer-b-to-a"), Dumps.sample("jdk25/reentrantlock-deadlock.json"));
         assertTrue(f.title().startsWith("Likely deadlock among 2 threads on java.util.concurrent locks:"), f.title());
         assertTrue(f.title().endsWith("(2 owners not shown)"), f.title());
-        assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(f.threads()));
         assertTrue(f.detail().contains("jcmd <pid> Thread.print -l"), f.detail());
     }
 
@@ -187,9 +174,7 @@ class DeadlockTest {
     void positive_ringThroughOwnersTheDumpDoesNotShowIsALikelyDeadlock(String sample) {
         // pricing holds a ReentrantLock and wants the Quotes monitor; quoting holds it and wants Book's write lock;
         // booking reads Book and wants pricing's lock. No thread dump shows a read hold; some show no j.u.c owner at all.
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample(sample)));
-        assertEquals(Severity.WARNING, f.severity());
-        assertEquals(Set.of("pricing", "quoting", "booking"), Set.copyOf(f.threads()));
+        Finding f = onlyFinding("deadlock", Severity.WARNING, Set.of("pricing", "quoting", "booking"), Dumps.sample(sample));
         boolean withOwners = sample.endsWith("three-kinds.txt");
         assertTrue(f.title().startsWith("Likely deadlock among 3 threads on monitors and java.util.concurrent locks:"), f.title());
         assertTrue(f.title().contains(withOwners ? "(1 owner not shown)" : "(2 owners not shown)"), f.title());

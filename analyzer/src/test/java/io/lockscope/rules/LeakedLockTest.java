@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,9 +19,7 @@ class LeakedLockTest {
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_lockSwappedOutOfItsFieldWhileHeld(String jdk) {
-        Finding f = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-field.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("account-pool-1", "statement-1", "statement-2"), threads(f));
+        Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("account-pool-1", "statement-1", "statement-2"), Dumps.sample(jdk + "/swapped-field.txt"));
         assertTrue(f.title().contains("leaked by account-pool-1, idle in ThreadPoolExecutor.getTask"), f.title());
         Evidence hold = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.HOLDS).findFirst().orElseThrow();
         assertEquals("account-pool-1", hold.thread().orElseThrow());
@@ -64,9 +63,7 @@ class LeakedLockTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_heapDumpProvesTheLeakOfABusyOwner(String jdk) {
         // till-writer is not idle: it sleeps in a flush loop of the same class its waiters lock from
-        Finding f = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-busy.hprof.gz")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("till-writer", "till-reader-1", "till-reader-2"), threads(f));
+        Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("till-writer", "till-reader-1", "till-reader-2"), Dumps.sample(jdk + "/swapped-busy.hprof.gz"));
         assertTrue(f.title().contains("leaked by till-writer, no field references the lock"), f.title());
         assertTrue(f.detail().contains("The heap dump proves it") && f.detail().contains("no frame of \"till-writer\""), f.detail());
         assertTrue(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/swapped-busy.hprof.gz")).isEmpty());
@@ -79,9 +76,7 @@ class LeakedLockTest {
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_recordingProvesTheLeakWithTheThrowSite(String jdk) {
-        Finding f = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-busy.txt"), Dumps.sample(jdk + "/swapped-busy.jfr")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("till-writer", "till-reader-1", "till-reader-2"), threads(f));
+        Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("till-writer", "till-reader-1", "till-reader-2"), Dumps.sample(jdk + "/swapped-busy.txt"), Dumps.sample(jdk + "/swapped-busy.jfr"));
         assertTrue(f.title().contains("leaked by till-writer, its unlock() threw IllegalMonitorStateException at Scenario$Till.rotate(Scenario.java:"),
                 f.title());
         Evidence thrown = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.RECORDED).findFirst().orElseThrow();

@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.evidenceThreads;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
@@ -21,9 +22,7 @@ class OrphanedLockTest {
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_poolThreadDiedHoldingAReentrantLock(String jdk) {
-        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("batch-writer-1", "batch-writer-2", "batch-writer-3"), threads(f));
+        Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("batch-writer-1", "batch-writer-2", "batch-writer-3"), Dumps.sample(jdk + "/dead-owner.txt"));
         assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
         assertTrue(f.title().contains("has no live owner; 3 threads wait for it"), f.title());
         assertTrue(f.detail().contains("ended"), f.detail());
@@ -187,10 +186,8 @@ class OrphanedLockTest {
         java.nio.file.Path before = Dumps.sample(jdk + "/late-death-1.txt");
         java.nio.file.Path after = Dumps.sample(jdk + "/late-death-2.txt");
         assertTrue(Dumps.findings("orphaned-lock", before).isEmpty(), "the first dump is healthy");
-        Finding f = only(Dumps.findings("orphaned-lock", before, after));
-        assertEquals(Severity.ERROR, f.severity());
+        Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("reconciler", "settlement-1", "settlement-2", "settlement-3"), before, after);
         assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
-        assertEquals(Set.of("reconciler", "settlement-1", "settlement-2", "settlement-3"), threads(f));
         assertTrue(f.title().contains("likely held by reconciler #"), f.title());
         assertTrue(f.detail().contains("only reconciler #") && f.detail().contains("late-death-1.txt"), f.detail());
         Evidence seen = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.SEEN).findFirst().orElseThrow();
@@ -208,9 +205,7 @@ class OrphanedLockTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_recordingNamesTheDeadReaderOfAReadWriteLock(String jdk) {
         // index-scan died of an exception holding the read lock; the dumps of the recording show no owners at all
-        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/swapped-busy.jfr")));
-        assertEquals(Severity.WARNING, f.severity());
-        assertEquals(Set.of("index-scan", "index-writer"), threads(f));
+        Finding f = onlyFinding("orphaned-lock", Severity.WARNING, Set.of("index-scan", "index-writer"), Dumps.sample(jdk + "/swapped-busy.jfr"));
         assertTrue(f.title().startsWith("ReentrantReadWriteLock$NonfairSync"), f.title());
         assertTrue(f.title().contains("likely held by dead thread index-scan, which ended after IllegalStateException"), f.title());
         assertTrue(f.detail().contains("likely owner, not a certain one"), f.detail());

@@ -1,13 +1,13 @@
 package io.lockscope.rules;
 
-import static io.lockscope.rules.RuleTestSupport.only;
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
-import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,9 +16,7 @@ class OwnershipMismatchTest {
     @ParameterizedTest
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_nonReentrantMutexTakenTwiceByItsOwner(String jdk) {
-        Finding f = only(Dumps.findings("ownership-mismatch", Dumps.sample(jdk + "/self-relock.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(List.of("index-rebuilder"), f.threads());
+        Finding f = onlyFinding("ownership-mismatch", Severity.ERROR, Set.of("index-rebuilder"), Dumps.sample(jdk + "/self-relock.txt"));
         assertEquals("Scenario$SimpleMutex$Sync", f.locks().get(0).className());
         assertTrue(f.title().endsWith("which it holds itself"), f.title());
         assertEquals(OwnershipMismatch.SELF_HINT, f.hint(), "the hint of this kind of mismatch, not another's");

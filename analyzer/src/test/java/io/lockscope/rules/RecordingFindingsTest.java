@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,9 +68,7 @@ class RecordingFindingsTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void positive_lockOrderInversionFromTheRecordingsStacks(String jdk) {
         // two phases that never overlap: no deadlock, no thread dump shows the orders; the recorded waits do
-        Finding f = only(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/opposite-order.jfr")));
-        assertEquals(Severity.WARNING, f.severity());
-        assertEquals(Set.of("order-reserve", "accounts-audit"), threads(f));
+        Finding f = onlyFinding("lock-order-inversion", Severity.WARNING, Set.of("order-reserve", "accounts-audit"), Dumps.sample(jdk + "/opposite-order.jfr"));
         assertEquals(Set.of("Scenario$Stock", "Scenario$Accounts"),
                 Set.copyOf(f.locks().stream().map(io.lockscope.model.LockRef::className).toList()));
         String evidence = f.evidence().stream().map(io.lockscope.engine.Evidence::describe).toList().toString();

@@ -3,7 +3,10 @@ package io.lockscope.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lockscope.engine.Evidence;
+import io.lockscope.analyzer.Dumps;
 import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,6 +20,17 @@ final class RuleTestSupport {
     static Finding only(List<Finding> findings) {
         assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
         return findings.get(0);
+    }
+
+    /**
+     * The one finding a rule makes on these inputs, which must have this severity and name exactly
+     * these threads: what a user checks first.
+     */
+    static Finding onlyFinding(String rule, Severity severity, Set<String> threads, Path... inputs) {
+        Finding f = only(Dumps.findings(rule, inputs));
+        assertEquals(severity, f.severity(), f.title());
+        assertEquals(threads, threads(f), f.title());
+        return f;
     }
 
     static Set<String> threads(Finding f) {
