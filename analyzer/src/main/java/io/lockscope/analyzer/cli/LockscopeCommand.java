@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = LockscopeCommand.Version.class,
         description = "Post-mortem lock analyzer for the JVM: reads thread dumps, rebuilds who holds "
                 + "which lock and who waits for whom, and reports deadlocks and other lock problems.",
-        subcommands = {AnalyzeCommand.class, RulesCommand.class, ExplainCommand.class, McpCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, RulesCommand.class, McpCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCode.HELP)
 public final class LockscopeCommand implements Runnable {
 

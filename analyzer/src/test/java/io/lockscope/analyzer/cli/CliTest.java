@@ -149,5 +149,8 @@ public class CliTest {
         Run unknown = run("explain", "nope");
         assertEquals(ExitCode.USAGE, unknown.exit());
         assertTrue(unknown.err().contains("the rules are: blocking-while-holding, contention-hotspot, deadlock, "), unknown.err());
+        // one command under two names: "rules ID" is the page, "explain" alone the list
+        assertEquals(explain.out(), run("rules", "deadlock").out());
+        assertEquals(rules.out(), run("explain").out());
     }
 }
