@@ -74,6 +74,15 @@ class DamagedInputTest {
         assertTrue(r.message().contains(".ELF"), r.message());
     }
 
+    @Test
+    void aFileThatIsGoneWhenItsTurnComesFailsWithTheReason() {
+        Path gone = dir.resolve("taken-away.txt");
+        InputReport r = Dumps.report(gone);
+        assertEquals(InputStatus.FAILED, r.status());
+        assertEquals(InputFormat.UNKNOWN, r.format());
+        assertEquals("cannot read: no such file", r.message());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"jdk25/dead-owner.actuator.json,actuator-json", "jdk25/reentrantlock-deadlock.json,jcmd-json"})
     void aJsonDumpCutShortKeepsTheThreadsReadBeforeTheCut(String sample, String format) throws Exception {

@@ -244,6 +244,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        if (!wanted.contains(Format.text)) {
+            // without the summary on stdout, stderr still names every input that failed or was read in part
+            for (var in : report.path("inputs")) {
+                String status = in.path("status").asText();
+                if (status.equals("failed") || status.equals("partial") || (result.nothingRead() && !status.equals("read"))) {
+                    err.println("lockscope: " + status + " " + VisibleText.oneLine(in.path("path").asText()) + ": "
+                            + VisibleText.oneLine(in.path("message").asText()));
+                }
+            }
+        }
         if (result.nothingRead()) {
             err.println("lockscope: no input could be read (" + result.inputs().size() + " tried); see the inputs list above");
             err.flush();

@@ -53,7 +53,7 @@ public final class InputReader {
         try {
             d = FormatDetector.detect(path);
         } catch (IOException | UncheckedIOException e) {
-            return java.util.List.of(read(path, display, sink, recordings, progress));
+            return java.util.List.of(cannotRead(display, e));
         }
         if (d.format() == InputFormat.ZIP || d.format() == InputFormat.TAR) {
             if (depth >= Archives.MAX_DEPTH) {
@@ -65,15 +65,10 @@ public final class InputReader {
         return java.util.List.of(read(path, display, d, sink, recordings, progress));
     }
 
+    /** Reads one file; for an archive, its own report, the files inside going to the sink as {@link #readAll}'s do. */
     public static InputReport read(Path path, String display, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
-        Detection d;
-        try {
-            d = FormatDetector.detect(path);
-        } catch (IOException | UncheckedIOException e) {
-            return cannotRead(display, e);
-        }
-        return read(path, display, d, sink, recordings, progress);
+        return readAll(path, display, sink, recordings, progress).get(0);
     }
 
     /**
@@ -264,6 +259,13 @@ public final class InputReader {
     }
 
     private static String reason(Exception e) {
+        // these two carry only the path as their message, and the report names the file already
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
         String m = e.getMessage();
         return (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m.replace('\n', ' ');
     }

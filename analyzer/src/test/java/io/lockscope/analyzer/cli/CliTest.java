@@ -45,6 +45,34 @@ public class CliTest {
     }
 
     @Test
+    void withoutTheTextSummaryStderrStillNamesTheInputsThatWereNotReadWhole() throws Exception {
+        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/dead-owner.txt"));
+        Path cut = Files.write(out.resolve("cut.txt"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path gone = out.resolve("gone.txt");
+        Run r = run("analyze", Dumps.sample("jdk17/monitor-deadlock.txt").toString(), cut.toString(), gone.toString(),
+                "-o", out.toString(), "--format", "json");
+        assertEquals(ExitCode.FINDINGS, r.exit());
+        java.util.List<String> lines = r.err().strip().lines().toList();
+        assertEquals(3, lines.size(), r.err());
+        assertTrue(lines.contains("lockscope: failed " + gone + ": no such file or folder"), r.err());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("lockscope: partial " + cut + ": 1 dump; ")), r.err());
+        assertTrue(lines.get(2).startsWith("lockscope: 1 finding at or above error: Deadlock"), lines.get(2));
+        // with the summary, the inputs are on stdout, once
+        Run text = run("analyze", cut.toString(), gone.toString(), "-o", out.toString(), "--format", "text");
+        assertTrue(text.out().contains("failed  " + gone + ": no such file or folder"), text.out());
+        assertFalse(text.err().contains(gone.toString()), text.err());
+    }
+
+    @Test
+    void nothingReadSaysWhichInputsAndWhy() throws Exception {
+        Path notes = Files.writeString(out.resolve("notes.txt"), "the JVM hung at 10:42; dumps to follow\n");
+        Run r = run("analyze", notes.toString(), "-o", out.toString(), "--format", "sarif");
+        assertEquals(ExitCode.NOTHING_READ, r.exit());
+        assertTrue(r.err().startsWith("lockscope: skipped " + notes + ": "), r.err());
+        assertTrue(r.err().contains("lockscope: no input could be read (1 tried)"), r.err());
+    }
+
+    @Test
     void aBaselineThatListsTheDeadlockLetsTheBuildPass() {
         String dump = Dumps.sample("jdk17/monitor-deadlock.txt").toString();
         String baseline = out.resolve("lockscope-baseline.json").toString();
