@@ -58,6 +58,20 @@ public record Frame(String method, String location, List<LockAction> locks) {
         return dollar < 0 ? className : className.substring(0, dollar);
     }
 
+    /** The line number in its location ({@code File.java:12}), where there is one. */
+    public java.util.OptionalInt line() {
+        int colon = location.lastIndexOf(':');
+        if (colon < 0 || colon == location.length() - 1) {
+            return java.util.OptionalInt.empty();
+        }
+        for (int i = colon + 1; i < location.length(); i++) {
+            if (location.charAt(i) < '0' || location.charAt(i) > '9' || i - colon > 9) {
+                return java.util.OptionalInt.empty();
+            }
+        }
+        return java.util.OptionalInt.of(Integer.parseInt(location.substring(colon + 1)));
+    }
+
     /** The frame as a thread dump prints it. */
     public String text() {
         return location.isEmpty() ? method : method + "(" + location + ")";

@@ -18,6 +18,8 @@ import java.util.OptionalLong;
  *                           dump lists only live threads
  * @param cpuMicros          the CPU time the thread has used, where the dump prints it (HotSpot's
  *                           {@code cpu=12.34ms}, JDK 11 and later): a thread parked all along uses none
+ * @param elapsedMillis      how long before the dump the thread started, where the dump prints it
+ *                           (HotSpot's {@code elapsed=0.01s}, JDK 11 and later)
  */
 public record JvmThread(
         int index,
@@ -34,19 +36,20 @@ public record JvmThread(
         Optional<List<LockRef>> ownedSynchronizers,
         SourceRef at,
         boolean alive,
-        OptionalLong cpuMicros) {
+        OptionalLong cpuMicros,
+        OptionalLong elapsedMillis) {
 
     public JvmThread {
         frames = List.copyOf(frames);
         ownedSynchronizers = ownedSynchronizers.map(List::copyOf);
     }
 
-    /** A thread from a dump that does not print CPU times. */
+    /** A thread from a dump that does not print CPU times or ages. */
     public JvmThread(int index, String name, OptionalLong javaId, Optional<String> nativeId, Optional<String> address,
             ThreadState state, String stateDetail, boolean daemon, boolean virtual, Optional<String> carrier, List<Frame> frames,
             Optional<List<LockRef>> ownedSynchronizers, SourceRef at, boolean alive) {
         this(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, frames, ownedSynchronizers, at,
-                alive, OptionalLong.empty());
+                alive, OptionalLong.empty(), OptionalLong.empty());
     }
 
     /**
@@ -79,7 +82,7 @@ public record JvmThread(
     /** The same thread with other frames: what a reader learns about its stack after reading it. */
     public JvmThread withFrames(List<Frame> newFrames) {
         return new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, newFrames,
-                ownedSynchronizers, at, alive, cpuMicros);
+                ownedSynchronizers, at, alive, cpuMicros, elapsedMillis);
     }
 
     /** The thread's label for people: its name, with its id when it has one. */

@@ -281,7 +281,8 @@ public final class HeapReader {
                 String agentName = agentNames.getOrDefault(e.getKey(), "");
                 if (t.name().isEmpty() && !agentName.isEmpty()) {
                     t = new JvmThread(t.index(), agentName, t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(),
-                            t.daemon(), t.virtual(), t.carrier(), t.frames(), t.ownedSynchronizers(), t.at(), t.alive(), t.cpuMicros());
+                            t.daemon(), t.virtual(), t.carrier(), t.frames(), t.ownedSynchronizers(), t.at(), t.alive(), t.cpuMicros(),
+                            t.elapsedMillis());
                 }
                 list.add(t);
             }

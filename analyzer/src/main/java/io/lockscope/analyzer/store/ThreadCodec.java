@@ -106,6 +106,7 @@ final class ThreadCodec {
             }
             w.source(t.at());
             w.optionalLong(t.cpuMicros());
+            w.optionalLong(t.elapsedMillis());
         }
         return w.bytes();
     }
@@ -156,8 +157,9 @@ final class ThreadCodec {
             }
             SourceRef at = r.source();
             OptionalLong cpuMicros = r.optionalLong();
+            OptionalLong elapsedMillis = r.optionalLong();
             threads.add(new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, (flags & 1) != 0, (flags & 2) != 0,
-                    carrier, frames, ownedSynchronizers, at, (flags & 4) != 0, cpuMicros));
+                    carrier, frames, ownedSynchronizers, at, (flags & 4) != 0, cpuMicros, elapsedMillis));
         }
         return threads;
     }

@@ -27,6 +27,7 @@ final class TextThread {
     boolean daemon;
     boolean virtual;
     OptionalLong cpuMicros = OptionalLong.empty();
+    OptionalLong elapsedMillis = OptionalLong.empty();
     String carrier;
     ThreadState state = ThreadState.UNKNOWN;
     String stateDetail = "";
@@ -147,7 +148,7 @@ final class TextThread {
         }
         return new JvmThread(index, name, javaId, Optional.ofNullable(nid), Optional.ofNullable(address), s,
                 detail, daemon, virtual, Optional.ofNullable(carrier), frames,
-                Optional.ofNullable(owned), SourceRef.line(file, line), true, cpuMicros);
+                Optional.ofNullable(owned), SourceRef.line(file, line), true, cpuMicros, elapsedMillis);
     }
 
     /** HotSpot's header: {@code "name" #12 daemon prio=5 os_prio=0 cpu=1.2ms elapsed=3.4s tid=0x... nid=0x... waiting on condition [0x...]}. */
@@ -184,6 +185,9 @@ final class TextThread {
                 t.daemon = true;
             } else if (token.startsWith("cpu=") && token.endsWith("ms")) {
                 t.cpuMicros = DumpLines.micros(token, 4, token.length() - 2);
+            } else if (token.startsWith("elapsed=") && token.endsWith("s") && !token.endsWith("ms")) {
+                // seconds with up to three decimals: read as micros() reads milliseconds, it gives milliseconds
+                t.elapsedMillis = DumpLines.micros(token, 8, token.length() - 1);
             } else if (token.startsWith("tid=")) {
                 String tid = token.substring(4);
                 if (!DumpLines.isZero(tid)) {
