@@ -21,6 +21,10 @@
 #     into a read lock and one parked for a ReentrantLock (handoff.awk's "both") -> jdkNN/<scenario>.nolocks.txt
 #   jcmd <pid> Thread.print -l, again and again (those in WINDOWS, JDK 17) until two have been caught in a
 #     hand-off's window, the one after the other        -> jdkNN/<scenario>.windows-1.txt, -2.txt
+#   jcmd <pid> Thread.print -l, again and again (those in WINDOW, JDK 17) until one is caught in a hand-off's window
+#                                                        -> jdkNN/<scenario>.window.txt
+#     and until one is caught in a window while a thread is past the call that locks it (handoff.awk's "passed")
+#                                                        -> jdkNN/<scenario>.passed.txt
 #   jcmd <pid> GC.heap_dump -gz=9                      -> jdkNN/<scenario>.hprof.gz (those in HEAP)
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
@@ -51,7 +55,8 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
-             queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog)
+             queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog
+             pool-churn)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
@@ -62,6 +67,7 @@ HANDOFF=" fair-turns "
 WOKEN=" fair-turns "
 RELEASED=" fair-turns "
 WINDOWS=" fair-turns "
+WINDOW=" pool-churn "
 BOTH=" shared-catalog "
 PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
@@ -143,10 +149,10 @@ capture_windows() { # capture_windows JDK PID OUT: two dumps, each caught in a h
   return 1
 }
 
-capture_caught() { # capture_caught JDK PID OUT KIND [nolocks]: a dump that handoff.awk says caught KIND, of 300 tries at most
+capture_caught() { # capture_caught JDK PID OUT KIND [nolocks]: a dump that handoff.awk says caught KIND, of TRIES (300) at most
   local i opt=-l
   [ "${5:-}" = nolocks ] && opt=""
-  for i in $(seq 1 300); do
+  for i in $(seq 1 "${TRIES:-300}"); do
     # shellcheck disable=SC2086 # $opt is -l or nothing
     "$1/bin/jcmd" "$2" Thread.print $opt > "$3.tmp"
     if awk -v want="$4" -f "$here/handoff.awk" "$3.tmp"; then
@@ -156,7 +162,7 @@ capture_caught() { # capture_caught JDK PID OUT KIND [nolocks]: a dump that hand
     fi
   done
   rm -f "$3.tmp"
-  echo "capture: none of 300 dumps caught a lock $4" >&2
+  echo "capture: none of ${TRIES:-300} dumps caught a lock $4" >&2
   return 1
 }
 
@@ -244,6 +250,12 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$RELEASED" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.released.txt" released
       [[ "$BOTH" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.nolocks.txt" both nolocks
       [[ "$WINDOWS" == *" $scenario "* ]] && [ "$feature" -lt 21 ] && capture_windows "$jdk" "$pid" "$outdir/$base.windows"
+      # pool-churn on JDK 17 caught a window in 1 dump of 145, 1 of 1,285 and none of 1,500 (none of 100 on JDK 25),
+      # and a passed one at the 404th and the 637th: a run that catches none keeps the files it had, and goes on
+      if [[ "$WINDOW" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
+        TRIES=3000 capture_caught "$jdk" "$pid" "$outdir/$base.window.txt" window || echo "capture: kept the $base.window.txt there was" >&2
+        TRIES=5000 capture_caught "$jdk" "$pid" "$outdir/$base.passed.txt" passed || echo "capture: kept the $base.passed.txt there was" >&2
+      fi
       [[ "$HEAP" == *" $scenario "* ]] && capture_heap "$jdk" "$pid" "$outdir/$base.hprof.gz"
       [[ "$JFR" == *" $scenario "* ]] && capture_jfr "$jdk" "$pid" "$outdir/$base.jfr"
     fi

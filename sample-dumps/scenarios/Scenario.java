@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,12 +51,13 @@ public class Scenario {
             case "fair-turns" -> fairTurns();
             case "busy-holder" -> busyHolder();
             case "shared-catalog" -> sharedCatalog();
+            case "pool-churn" -> poolChurn();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder shared-catalog");
+                        + "late-death fair-turns busy-holder shared-catalog pool-churn");
                 System.exit(2);
             }
         }
@@ -748,6 +750,63 @@ public class Scenario {
                 }
             });
         }
+        sleep(1000);
+        ready();
+    }
+
+    /**
+     * Healthy, and threads die all the time: a "dispatcher" hands bursts of jobs to a pool that
+     * keeps no idle thread past 10 ms, so its "job-N" workers end and new ones start (a JDK up to 18
+     * numbers each new thread, so the ids shown have gaps). Each job takes a fair ReentrantLock for
+     * a moment, passes a Semaphore of two permits, and puts a result on a bounded queue that a
+     * "mailer" drains; between bursts the mailer waits on the queue's Condition, not on its lock.
+     * When the pool is full the dispatcher runs the job itself. A dump taken as the fair lock goes
+     * from one job to the next shows it with a waiter and no owner, and jobs a few milliseconds
+     * old already past it.
+     */
+    static void poolChurn() throws InterruptedException {
+        ReentrantLock ledger = new ReentrantLock(true);
+        java.util.concurrent.Semaphore gateway = new java.util.concurrent.Semaphore(2);
+        BlockingQueue<Long> outbox = new java.util.concurrent.ArrayBlockingQueue<>(16);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 4, 10, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), named("job"), new ThreadPoolExecutor.CallerRunsPolicy());
+        start("mailer", () -> {
+            long sent = 0;
+            while (sent >= 0) {
+                try {
+                    sent += outbox.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        start("dispatcher", () -> {
+            while (true) {
+                for (int i = 0; i < 8; i++) {
+                    pool.execute(() -> {
+                        long x;
+                        ledger.lock();
+                        try {
+                            x = work(400_000);
+                        } finally {
+                            ledger.unlock();
+                        }
+                        gateway.acquireUninterruptibly();
+                        try {
+                            x += work(400_000);
+                        } finally {
+                            gateway.release();
+                        }
+                        try {
+                            outbox.put(x);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+                sleep(20);
+            }
+        });
         sleep(1000);
         ready();
     }

@@ -67,11 +67,27 @@ class OrphanedLockTest {
 
     /** The lock the tellers wait for in this dump, which no thread of it owns: what the tests below are about. */
     private static io.lockscope.graph.LockGraph ownerless(java.nio.file.Path dump) {
+        return ownerless(dump, "teller-");
+    }
+
+    /** The same, for the fair lock that threads named {@code waiters...} wait for. */
+    private static io.lockscope.graph.LockGraph ownerless(java.nio.file.Path dump, String waiters) {
         io.lockscope.graph.LockGraph g = io.lockscope.graph.LockGraph.of(Dumps.readOne(dump));
         java.util.List<io.lockscope.graph.Wait> waits = g.waits().stream()
                 .filter(w -> w.lock().className().endsWith("ReentrantLock$FairSync")).toList();
-        assertTrue(waits.stream().anyMatch(w -> g.thread(w.thread()).name().startsWith("teller-")), dump + ": tellers wait");
+        assertTrue(waits.stream().anyMatch(w -> g.thread(w.thread()).name().startsWith(waiters)), dump + ": " + waiters + " wait");
         assertTrue(g.holdersOf(waits.get(0).lock().id()).isEmpty(), dump + ": and nobody owns the lock");
+        return g;
+    }
+
+    /**
+     * A pool-churn dump caught in a hand-off's window: jobs wait for the fair lock, nobody owns it,
+     * no thread shows the hand-off, and threads of the pool have ended (the ids have gaps).
+     */
+    private static io.lockscope.graph.LockGraph poolWindow(java.nio.file.Path dump) {
+        io.lockscope.graph.LockGraph g = ownerless(dump, "job-");
+        assertTrue(!g.handedOver(fairLock(g)), "nothing in the dump itself shows the hand-off");
+        assertTrue(HandOff.sinceStart(g).isEmpty(), "threads have ended: the ids have gaps");
         return g;
     }
 
@@ -117,6 +133,67 @@ class OrphanedLockTest {
         assertTrue(f.title().contains("likely a hand-off caught in flight"), f.title());
         assertTrue(f.detail().contains("thread ids run from #1 to #15 without a gap"), f.detail());
         assertEquals(Set.of("teller-1", "teller-2", "teller-3"), Set.copyOf(threads(f)));
+    }
+
+    @Test
+    void handOff_aThreadAMomentOldIsAlreadyPastTheCallThatLocksIt() {
+        // pool-churn on JDK 17, caught in a window: job-17139 waits for the fair lock and nobody owns it, threads of this
+        // pool have ended (the ids have gaps), but job-17138, 0.01 s old, is at line 801 of the task, past its lock()
+        // at line 788: it took the lock and let it go within that hundredth of a second
+        java.nio.file.Path dump = Dumps.sample("jdk17/pool-churn.passed.txt");
+        io.lockscope.graph.LockGraph g = poolWindow(dump);
+        assertEquals(10, Dumps.thread(g.snapshot(), "job-17138").elapsedMillis().orElseThrow(), "elapsed=0.01s");
+        Finding f = onlyFinding("orphaned-lock", Severity.INFO, Set.of("job-17138", "job-17139"), dump);
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        Evidence seen = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.SEEN).findFirst().orElseThrow();
+        assertEquals("job-17138", seen.thread().orElseThrow());
+        assertTrue(seen.stack().stream().anyMatch(l -> l.contains("Scenario.lambda$poolChurn$43(Scenario.java:801)")), seen.stack()::toString);
+        assertEquals(Set.of("job-17139"), evidenceThreads(f, Evidence.Kind.WAITS_FOR));
+        assertTrue(f.title().contains("job-17138 #17152, started 0.01 s before it, is already past the call that locks it: "
+                + "likely a hand-off caught in flight"), f.title());
+        assertTrue(f.detail().contains("at Scenario.lambda$poolChurn$43(Scenario.java:801), past the line where its waiters "
+                + "call to lock it (Scenario.lambda$poolChurn$43(Scenario.java:788))"), f.detail());
+    }
+
+    @Test
+    void positive_aThreadPastTheLockCallTellsNothingWhenItIsOlderThanTheThreshold() {
+        // the same dump, with passed-within-ms below job-17138's age: it could have passed the lock before the owner died
+        var strict = io.lockscope.engine.RuleSettings.defaults().threshold("orphaned-lock", "passed-within-ms", 9);
+        Finding f = only(Dumps.findings("orphaned-lock", strict, Dumps.sample("jdk17/pool-churn.passed.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("job-17139"), threads(f));
+        assertTrue(f.detail().contains("Seen in one dump only"), f.detail());
+    }
+
+    @Test
+    void positive_aDumpThatPrintsNoAgesKeepsItsError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a damaged copy of the same dump, its headers without elapsed= (as JDK 8 and other JVMs print them): no age,
+        // so job-17138 past the lock call could have passed it at any time
+        java.nio.file.Path copy = dir.resolve("pool-churn.passed.no-ages.txt");
+        String text = java.nio.file.Files.readString(Dumps.sample("jdk17/pool-churn.passed.txt"));
+        String stripped = text.replaceAll(" elapsed=[0-9.]+s ", " ");
+        assertTrue(!stripped.equals(text) && !stripped.contains("elapsed="));
+        java.nio.file.Files.writeString(copy, stripped);
+        assertTrue(Dumps.thread(Dumps.readOne(copy), "job-17138").elapsedMillis().isEmpty());
+        Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("job-17139"), copy);
+        assertTrue(f.detail().contains("Seen in one dump only"), f.detail());
+    }
+
+    @Test
+    void positive_youngThreadsThatAreNotPastTheLockCallTellNothing() {
+        // pool-churn on JDK 17, caught in a window: jobs of a pool that keeps no idle thread past 10 ms wait for its
+        // fair lock with no owner. job-27270 and job-27272 are 0.01 s old, but back in the pool's queue, not in the code
+        // that takes the lock, and the ids have gaps: nothing in this dump tells a hand-off from an orphan
+        java.nio.file.Path dump = Dumps.sample("jdk17/pool-churn.window.txt");
+        io.lockscope.graph.LockGraph g = poolWindow(dump);
+        Snapshot s = g.snapshot();
+        assertEquals(10, Dumps.thread(s, "job-27270").elapsedMillis().orElseThrow(), "elapsed=0.01s");
+        assertEquals(327_000, Dumps.thread(s, "dispatcher").elapsedMillis().orElseThrow(), "elapsed=327.00s");
+        assertTrue(Dumps.thread(s, "job-27270").frames().stream().noneMatch(fr -> fr.method().startsWith("Scenario.")),
+                "back in the pool");
+        Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("dispatcher", "job-27271", "job-27273"), dump);
+        assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        assertTrue(f.detail().contains("Seen in one dump only"), f.detail());
     }
 
     @Test

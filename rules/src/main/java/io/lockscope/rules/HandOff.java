@@ -2,6 +2,7 @@ package io.lockscope.rules;
 
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
+import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ThreadState;
@@ -57,6 +58,61 @@ final class HandOff {
             }
         }
         return false;
+    }
+
+    /**
+     * A thread that started a moment before the dump and has already gone past the call that
+     * locks it, in the method its waiters call it from: {@code thread} is at {@code past}, a later
+     * line of that method than {@code lockCall}, where a waiter is, in the dump {@code snapshot}. It most likely took the lock
+     * and let it go within its short life, so the lock had a live owner that recently; for the
+     * lock to be orphaned, a thread would have had to take it after that and die at once.
+     */
+    record Passed(String snapshot, JvmThread thread, Frame past, Frame lockCall) {
+
+        /** The thread's age at the dump, in seconds as HotSpot prints it ("0.01 s"). */
+        String age() {
+            long ms = thread.elapsedMillis().orElse(0);
+            return String.format(java.util.Locale.ROOT, "%d.%02d s", ms / 1000, ms % 1000 / 10);
+        }
+    }
+
+    /**
+     * The youngest live thread, started at most {@code withinMillis} before the dump (HotSpot's
+     * {@code elapsed=}), that is past the waiters' lock call in the same method and neither waits
+     * for nor holds a lock of this class; empty when the dump prints no ages or no line numbers.
+     */
+    static Optional<Passed> passedRecently(LockGraph g, List<Wait> waits, long withinMillis) {
+        Set<Integer> waiting = new HashSet<>();
+        waits.forEach(w -> waiting.add(w.thread()));
+        String lockClass = waits.get(0).lock().className();
+        List<JvmThread> threads = g.snapshot().threads();
+        Optional<Passed> best = Optional.empty();
+        for (Wait w : waits) {
+            Frame call = w.frame().orElse(null);
+            if (call == null || call.line().isEmpty()) {
+                continue;
+            }
+            int callLine = call.line().getAsInt();
+            for (int i = 0; i < threads.size(); i++) {
+                JvmThread t = threads.get(i);
+                if (waiting.contains(i) || !t.alive() || t.elapsedMillis().isEmpty() || t.elapsedMillis().getAsLong() > withinMillis
+                        || best.filter(b -> b.thread().elapsedMillis().getAsLong() <= t.elapsedMillis().getAsLong()).isPresent()) {
+                    continue;
+                }
+                // one that waits for, or holds, a lock of this class may be in that method for another lock of it
+                if (g.waitsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))
+                        || g.holdsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))) {
+                    continue;
+                }
+                for (Frame f : t.frames()) {
+                    if (f.method().equals(call.method()) && f.line().orElse(-1) > callLine) {
+                        best = Optional.of(new Passed(g.snapshot().label(), t, f, call));
+                        break;
+                    }
+                }
+            }
+        }
+        return best;
     }
 
     /**

@@ -99,6 +99,9 @@ public final class OrphanedLock implements Rule {
                     // lock with no owner shown is more likely held by a reader, which dumps never show)
                     o.since = HandOff.sinceStart(g);
                 }
+                if (o.snapshots.isEmpty() && first.kind() != LockKind.READ_WRITE) {
+                    o.passed = HandOff.passedRecently(g, waits, context.threshold(PASSED_WITHIN_MS));
+                }
                 o.add(g, waits, holders, heap);
             }
         }
@@ -121,9 +124,13 @@ public final class OrphanedLock implements Rule {
     static final io.lockscope.engine.Threshold DEATH_WINDOW_MS = io.lockscope.engine.Threshold.of("death-window-ms",
             "how soon after its last exception a thread must have ended to count as having died of it", "milliseconds", 2000);
 
+    static final io.lockscope.engine.Threshold PASSED_WITHIN_MS = io.lockscope.engine.Threshold.of("passed-within-ms",
+            "how young a thread already past the waiters' lock call must be to show, in one dump, that the lock changed hands "
+                    + "an instant ago", "milliseconds", 1000);
+
     @Override
     public List<io.lockscope.engine.Threshold> thresholds() {
-        return List.of(DEATH_WINDOW_MS);
+        return List.of(DEATH_WINDOW_MS, PASSED_WITHIN_MS);
     }
 
     /** Whether a live, blocked thread in the code the waiters take the lock from may be a reader no dump shows. */
@@ -236,6 +243,8 @@ public final class OrphanedLock implements Rule {
         boolean inferredOnly;
         /** What changed since the dump before the first that shows it, if there is one. */
         Optional<HandOff.Since> since = Optional.empty();
+        /** A young thread already past the waiters' lock call, in the first dump that shows it. */
+        Optional<HandOff.Passed> passed = Optional.empty();
 
         Orphan(LockRef lock, LockKind kind) {
             this.lock = lock;
@@ -289,7 +298,7 @@ public final class OrphanedLock implements Rule {
             }
             Orphaned orphaned = new Orphaned(lock, kind == LockKind.READ_WRITE, new LinkedHashMap<>(deadHolders),
                     likely.isEmpty() ? Optional.empty() : Optional.of(likely.get(0)), inferredOnly, fromHeap, unaccountedReads,
-                    List.copyOf(waiters), snapshots.size(), listedDumps, virtualOwnersPossible, since);
+                    List.copyOf(waiters), snapshots.size(), listedDumps, virtualOwnersPossible, since, passed);
             List<String> threads = new ArrayList<>();
             deadHolders.keySet().forEach(t -> threads.add(t.replaceFirst(" #\\d+$", "")));
             likely.forEach(d -> threads.add(d.thread()));
@@ -298,6 +307,13 @@ public final class OrphanedLock implements Rule {
                 evidence.add(new Evidence(Evidence.Kind.SEEN, since.get().earlier(), t.at(), Optional.of(t.name()), Optional.empty(),
                         Optional.empty(), Optional.empty(), Prose.stack(t.frames()), Optional.of("\"" + t.name() + "\" is alive in "
                         + since.get().earlier() + ", the dump before the one that shows the lock without an owner, and absent from it")));
+            });
+            orphaned.passedBy().ifPresent(p -> {
+                threads.add(p.thread().name());
+                evidence.add(new Evidence(Evidence.Kind.SEEN, p.snapshot(), p.thread().at(), Optional.of(p.thread().name()),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Prose.stack(p.thread().frames()), Optional.of("\""
+                        + p.thread().name() + "\" started " + p.age() + " before the dump and is at " + p.past().text()
+                        + ", past the waiters' lock call")));
             });
             threads.addAll(waiters);
             String fingerprint = "orphaned-lock|" + lock.className() + "|" + String.join(",", waiterPatterns);
@@ -316,16 +332,33 @@ public final class OrphanedLock implements Rule {
      */
     record Orphaned(LockRef lock, boolean readWrite, Map<String, String> deadHolders, Optional<Death> likely, boolean inferredOnly,
             boolean fromHeap, long unaccountedReads, List<String> waiters, int dumps, int listedDumps,
-            boolean virtualOwnersPossible, Optional<HandOff.Since> since) implements Problem {
+            boolean virtualOwnersPossible, Optional<HandOff.Since> since, Optional<HandOff.Passed> passed) implements Problem {
 
-        /** Shown ownerless by one dump only, by nothing else, and no thread could have died holding it since the dump before. */
+        /**
+         * Shown ownerless by one dump only, by nothing else, and either no thread could have died
+         * holding it since the dump before, or a thread a moment old is already past its lock call.
+         */
         public boolean handOffLikely() {
-            return onlyFromThreadDumps() && since.filter(HandOff.Since::noOwnerCouldHaveDied).isPresent();
+            return onlyFromThreadDumps() && (noOwnerCouldHaveDied() || passed.isPresent());
+        }
+
+        /** What every hand-off detail ends with: why a hand-off looks like this, and how to tell. */
+        private static final String HAND_OFF_CLOSING = " A lock has no owner for an instant at every hand-off (its owner has "
+                + "unlocked, and the waiter it woke has not run yet), and a dump taken then shows this. A dump taken a little "
+                + "later tells them apart: an orphaned lock keeps its waiters.";
+
+        private boolean noOwnerCouldHaveDied() {
+            return since.filter(HandOff.Since::noOwnerCouldHaveDied).isPresent();
+        }
+
+        /** The young thread past its lock call that makes a hand-off likely, when nothing else does. */
+        public Optional<HandOff.Passed> passedBy() {
+            return handOffLikely() && !noOwnerCouldHaveDied() ? passed : Optional.empty();
         }
 
         /** The thread that likely died holding it: the only one that could have, alive in the dump before and gone since. */
         public Optional<JvmThread> endedSince() {
-            return onlyFromThreadDumps() ? since.flatMap(HandOff.Since::onlyCandidate) : Optional.empty();
+            return onlyFromThreadDumps() && !handOffLikely() ? since.flatMap(HandOff.Since::onlyCandidate) : Optional.empty();
         }
 
         private boolean onlyFromThreadDumps() {
@@ -335,6 +368,12 @@ public final class OrphanedLock implements Rule {
         @Override
         public String title() {
             StringBuilder title = new StringBuilder(Prose.lock(lock));
+            if (passedBy().isPresent()) {
+                HandOff.Passed p = passedBy().get();
+                return title.append(" has no owner in one dump only, and ").append(p.thread().label()).append(", started ")
+                        .append(p.age()).append(" before it, is already past the call that locks it: likely a hand-off caught in flight; ")
+                        .append(Prose.waiting(waiters, " for it")).toString();
+            }
             if (handOffLikely()) {
                 return title.append(" has no owner in one dump only, and no thread that could own it has ended: likely a "
                         + "hand-off caught in flight; ").append(Prose.waiting(waiters, " for it")).toString();
@@ -396,6 +435,13 @@ public final class OrphanedLock implements Rule {
                             + "(jcmd <pid> Thread.dump_to_file -format=json lists them).");
                 }
             }
+            if (passedBy().isPresent()) {
+                HandOff.Passed p = passedBy().get();
+                return p.thread().label() + " started " + p.age() + " before this dump, and it is at " + p.past().text()
+                        + ", past the line where its waiters call to lock it (" + p.lockCall().text() + "): it most likely "
+                        + "took the lock and let it go within that time, so the lock had a live owner an instant ago. For it to "
+                        + "be orphaned, another thread would have had to take it since and die at once." + HAND_OFF_CLOSING;
+            }
             if (handOffLikely()) {
                 return (since.get().fromStart()
                         ? "No thread of this JVM has ended: its thread ids run from " + since.get().earlier() + " without a gap, "
@@ -404,9 +450,7 @@ public final class OrphanedLock implements Rule {
                         : "Every thread that ran Java code in the dump before it, " + since.get().earlier() + ", is alive in this "
                                 + "one, and the thread ids show no thread started and ended in between: no thread died that could "
                                 + "have held it.")
-                        + " A lock has no owner for an instant at every hand-off (its owner has unlocked, and the waiter it "
-                        + "woke has not run yet), and a dump taken then shows this. A dump taken a little later tells them apart: "
-                        + "an orphaned lock keeps its waiters.";
+                        + HAND_OFF_CLOSING;
             }
             if (onlyFromThreadDumps()) {
                 why.add("Seen in one dump only: a lock released an instant before the dump looks the same; a second dump "
