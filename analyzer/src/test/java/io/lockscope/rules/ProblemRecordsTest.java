@@ -54,7 +54,7 @@ class ProblemRecordsTest {
     @ValueSource(strings = {"jdk17", "jdk25"})
     void aHeapDumpNamesTheDeadHolderOfAnOrphanedLock(String jdk) {
         Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.hprof.gz")));
-        OrphanedLock.Orphaned o = assertInstanceOf(OrphanedLock.Orphaned.class, f.problem());
+        Orphaned o = assertInstanceOf(Orphaned.class, f.problem());
         assertEquals(1, o.deadHolders().size());
         assertTrue(o.deadHolders().keySet().iterator().next().startsWith("ingest-worker-1"), o.deadHolders().toString());
         assertEquals(List.of("batch-writer-1", "batch-writer-2", "batch-writer-3"), o.waiters().stream().sorted().toList());
