@@ -82,33 +82,34 @@ final class HandOff {
      * for nor holds a lock of this class; empty when the dump prints no ages or no line numbers.
      */
     static Optional<Passed> passedRecently(LockGraph g, List<Wait> waits, long withinMillis) {
+        // where the waiters call to lock it: for each method, its first such call
+        Map<String, Frame> calls = new HashMap<>();
         Set<Integer> waiting = new HashSet<>();
-        waits.forEach(w -> waiting.add(w.thread()));
+        for (Wait w : waits) {
+            waiting.add(w.thread());
+            w.frame().filter(f -> f.line().isPresent()).ifPresent(f -> calls.merge(f.method(), f,
+                    (a, b) -> a.line().getAsInt() <= b.line().getAsInt() ? a : b));
+        }
         String lockClass = waits.get(0).lock().className();
         List<JvmThread> threads = g.snapshot().threads();
         Optional<Passed> best = Optional.empty();
-        for (Wait w : waits) {
-            Frame call = w.frame().orElse(null);
-            if (call == null || call.line().isEmpty()) {
+        for (int i = 0; i < threads.size() && !calls.isEmpty(); i++) {
+            JvmThread t = threads.get(i);
+            long age = t.elapsedMillis().orElse(Long.MAX_VALUE);
+            if (waiting.contains(i) || !t.alive() || age > withinMillis
+                    || best.filter(b -> b.thread().elapsedMillis().getAsLong() <= age).isPresent()) {
                 continue;
             }
-            int callLine = call.line().getAsInt();
-            for (int i = 0; i < threads.size(); i++) {
-                JvmThread t = threads.get(i);
-                if (waiting.contains(i) || !t.alive() || t.elapsedMillis().isEmpty() || t.elapsedMillis().getAsLong() > withinMillis
-                        || best.filter(b -> b.thread().elapsedMillis().getAsLong() <= t.elapsedMillis().getAsLong()).isPresent()) {
-                    continue;
-                }
-                // one that waits for, or holds, a lock of this class may be in that method for another lock of it
-                if (g.waitsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))
-                        || g.holdsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))) {
-                    continue;
-                }
-                for (Frame f : t.frames()) {
-                    if (f.method().equals(call.method()) && f.line().orElse(-1) > callLine) {
-                        best = Optional.of(new Passed(g.snapshot().label(), t, f, call));
-                        break;
-                    }
+            // one that waits for, or holds, a lock of this class may be in that method for another lock of it
+            if (g.waitsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))
+                    || g.holdsOf(i).stream().anyMatch(x -> x.lock().className().equals(lockClass))) {
+                continue;
+            }
+            for (Frame f : t.frames()) {
+                Frame call = calls.get(f.method());
+                if (call != null && f.line().orElse(-1) > call.line().getAsInt()) {
+                    best = Optional.of(new Passed(g.snapshot().label(), t, f, call));
+                    break;
                 }
             }
         }
