@@ -250,8 +250,9 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$RELEASED" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.released.txt" released
       [[ "$BOTH" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.nolocks.txt" both nolocks
       [[ "$WINDOWS" == *" $scenario "* ]] && [ "$feature" -lt 21 ] && capture_windows "$jdk" "$pid" "$outdir/$base.windows"
-      # pool-churn on JDK 17 caught a window in 1 dump of 145, 1 of 1,285 and none of 1,500 (none of 100 on JDK 25),
-      # and a passed one at the 404th and the 637th: a run that catches none keeps the files it had, and goes on
+      # pool-churn on JDK 17 caught a window in 1 dump of 145, 1 of 1,285 and none of 1,500, and a passed one at the
+      # 404th and the 637th (on JDK 25: no window in 100, no passed one in 4,000): a run that catches none keeps the
+      # files it had, and goes on
       if [[ "$WINDOW" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
         TRIES=3000 capture_caught "$jdk" "$pid" "$outdir/$base.window.txt" window || echo "capture: kept the $base.window.txt there was" >&2
         TRIES=5000 capture_caught "$jdk" "$pid" "$outdir/$base.passed.txt" passed || echo "capture: kept the $base.passed.txt there was" >&2
