@@ -62,10 +62,11 @@ final class HandOff {
 
     /**
      * A thread that started a moment before the dump and has already gone past the call that
-     * locks it, in the method its waiters call it from: {@code thread} is at {@code past}, a later
-     * line of that method than {@code lockCall}, where a waiter is, in the dump {@code snapshot}. It most likely took the lock
-     * and let it go within its short life, so the lock had a live owner that recently; for the
-     * lock to be orphaned, a thread would have had to take it after that and die at once.
+     * locks it, in the method its waiters call it from: in the dump {@code snapshot},
+     * {@code thread} is at {@code past}, a later line of that method than {@code lockCall}, where
+     * a waiter is. It most likely took the lock and let it go within its short life, so the lock
+     * had a live owner that recently; for the lock to be orphaned, a thread would have had to
+     * take it after that and die at once.
      */
     record Passed(String snapshot, JvmThread thread, Frame past, Frame lockCall) {
 

@@ -60,8 +60,8 @@ record Orphaned(LockRef lock, boolean readWrite, Map<String, String> deadHolders
         if (passedBy().isPresent()) {
             HandOff.Passed p = passedBy().get();
             return title.append(" has no owner in one dump only, and ").append(p.thread().label()).append(", started ")
-                    .append(p.age()).append(" before it, is already past the call that locks it: likely a hand-off caught in flight; ")
-                    .append(Prose.waiting(waiters, " for it")).toString();
+                    .append(p.age()).append(" before it, is already past the call that locks it: likely a hand-off caught in "
+                            + "flight; ").append(Prose.waiting(waiters, " for it")).toString();
         }
         if (handOffLikely()) {
             return title.append(" has no owner in one dump only, and no thread that could own it has ended: likely a "
