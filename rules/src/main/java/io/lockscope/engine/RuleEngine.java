@@ -121,7 +121,9 @@ public final class RuleEngine {
             if (!enabled.contains(id) || !settings.enabled(id)) {
                 continue;
             }
-            RuleResult result = rule.check(shared.forRule(rule.info(), settings));
+            RuleContext context = shared.forRule(rule.info(), settings);
+            String missing = Input.missing(rule.info().needs(), context);
+            RuleResult result = missing == null ? rule.check(context) : RuleResult.notApplicable(missing);
             if (result instanceof RuleResult.Findings f) {
                 // merged rule by rule, so that a long log's findings never pile up across rules
                 for (Finding finding : mergeSameProblem(f.findings())) {

@@ -59,6 +59,14 @@ public record JvmThread(
      */
     public static final String UNPARKED = "(parking, but unparked: its OS thread is runnable)";
 
+    /** How a JDK parks a pinned virtual thread: on its carrier, which it cannot leave. */
+    public static final String PARK_ON_CARRIER = "java.lang.VirtualThread.parkOnCarrierThread";
+
+    /** A platform thread whose own stack shows a pinned virtual thread parked on it (jstack prints it so). */
+    public boolean carriesPinnedVirtualThread() {
+        return !virtual && frames.stream().anyMatch(f -> f.method().equals(PARK_ON_CARRIER));
+    }
+
     /** Whether this thread was caught leaving a park: see {@link #UNPARKED}. */
     public boolean unparked() {
         return stateDetail.equals(UNPARKED);

@@ -43,10 +43,6 @@ public final class BlockingWhileHolding implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())) {
-            return RuleResult.notApplicable("no dump of this JVM shows lock owners; needs "
-                    + Input.OWNERS_AND_WAITERS.description());
-        }
         List<String> extra = context.patterns(Stacks.BLOCKING_FRAMES);
         List<String> idle = context.patterns(Stacks.IDLE_FRAMES);
         Map<String, Case> cases = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ import java.util.Set;
         id = "contention-hotspot",
         summary = "Many threads wait for the same lock at once",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS},
+        needs = {Input.WAITERS, Input.RECORDING},
         hint = ContentionHotspot.HINT)
 public final class ContentionHotspot implements Rule {
 

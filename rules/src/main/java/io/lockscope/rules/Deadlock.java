@@ -49,10 +49,6 @@ public final class Deadlock implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())) {
-            return RuleResult.notApplicable("no snapshot of this JVM shows who owns a lock; needs "
-                    + Input.OWNERS_AND_WAITERS.description());
-        }
         Map<String, RingSeen> rings = new LinkedHashMap<>();
         for (Snapshot snapshot : context.snapshots()) {
             LockGraph graph = context.graph(snapshot);

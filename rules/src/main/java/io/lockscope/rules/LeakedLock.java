@@ -32,7 +32,7 @@ import java.util.Set;
         id = "leaked-lock",
         summary = "A live thread holds a lock others wait for, and no code of it that could release the lock is running",
         severity = Severity.ERROR,
-        needs = {Input.SYNCHRONIZER_OWNERS},
+        needs = {Input.SYNCHRONIZER_OWNERS, Input.RECORDING},
         hint = LeakedLock.HINT)
 public final class LeakedLock implements Rule {
 
@@ -44,11 +44,6 @@ public final class LeakedLock implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        boolean listed = context.snapshots().stream().anyMatch(s -> s.synchronizerOwners().shown());
-        if (!listed && context.jvm().recordings().isEmpty()) {
-            return RuleResult.notApplicable("no dump of this JVM lists the owners of java.util.concurrent locks; needs "
-                    + Input.SYNCHRONIZER_OWNERS.description());
-        }
         List<Finding> findings = new io.lockscope.engine.Findings();
         for (Leaks.Leak l : Leaks.find(context)) {
             findings.add(toFinding(context, l));

@@ -42,7 +42,7 @@ import java.util.Set;
         id = "lock-order-inversion",
         summary = "Two locks are taken in opposite orders by different threads: a deadlock waiting to happen",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY},
+        needs = {Input.MONITOR_OWNERS, Input.RECORDING},
         hint = LockOrderInversion.HINT)
 public final class LockOrderInversion implements Rule {
 
@@ -67,11 +67,6 @@ public final class LockOrderInversion implements Rule {
     @Override
     public RuleResult check(RuleContext context) {
         List<Nesting> recorded = recordedNestings(context.jvm().recordings());
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown()) && context.jvm().recordings().isEmpty()) {
-            return RuleResult.notApplicable("no dump of this JVM shows monitor owners, and no recording of it; needs "
-                    + Input.OWNERS_AND_WAITERS.description() + ", or a JFR recording with jdk.JavaMonitorEnter and "
-                    + "jdk.ThreadPark stacks");
-        }
         Map<String, List<Nesting>> byOrder = new LinkedHashMap<>();
         Set<String> deadlockPairs = new HashSet<>();
         for (Snapshot s : context.snapshots()) {

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
         id = "orphaned-lock",
         summary = "Threads wait for a lock that no live thread owns: its owner died holding it",
         severity = Severity.ERROR,
-        needs = {Input.SYNCHRONIZER_OWNERS},
+        needs = {Input.SYNCHRONIZER_OWNERS, Input.RECORDING},
         hint = OrphanedLock.HINT)
 public final class OrphanedLock implements Rule {
 
@@ -50,9 +50,9 @@ public final class OrphanedLock implements Rule {
         List<Snapshot> listed = context.snapshots().stream().filter(s -> s.synchronizerOwners().shown()).toList();
         List<Death> deaths = deaths(context);
         if (listed.isEmpty() && deaths.isEmpty()) {
-            return RuleResult.notApplicable("no dump of this JVM lists the owners of java.util.concurrent locks; needs "
-                    + Input.SYNCHRONIZER_OWNERS.description() + (context.jvm().recordings().isEmpty() ? ""
-                    : "; its recording shows no thread that died after an exception"));
+            return RuleResult.notApplicable("needs " + Input.SYNCHRONIZER_OWNERS.description()
+                    + ", or a JFR recording with jdk.JavaExceptionThrow; this JVM's recording shows no thread that died "
+                    + "after an exception");
         }
         if (listed.isEmpty()) {
             return RuleResult.of(inferred(context, deaths));

@@ -32,7 +32,7 @@ import java.util.Optional;
         id = "ownership-mismatch",
         summary = "A lock's ownership contradicts itself: two owners, or an owner waiting for its own lock",
         severity = Severity.ERROR,
-        needs = {Input.OWNERS_AND_WAITERS})
+        needs = {Input.OWNERS_AND_WAITERS, Input.RECORDING})
 public final class OwnershipMismatch implements Rule {
 
     static final String SELF_HINT = "The lock is not reentrant (a custom AbstractQueuedSynchronizer, a "
@@ -52,11 +52,6 @@ public final class OwnershipMismatch implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        if (context.snapshots().stream().noneMatch(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown())
-                && context.jvm().recordings().isEmpty()) {
-            return RuleResult.notApplicable("no dump of this JVM shows lock owners; needs "
-                    + Input.OWNERS_AND_WAITERS.description() + ", or " + Input.RECORDING.description());
-        }
         Map<String, Finding> findings = new LinkedHashMap<>();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);

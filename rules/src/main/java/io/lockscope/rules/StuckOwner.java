@@ -37,7 +37,7 @@ import java.util.Set;
         id = "stuck-owner",
         summary = "The same thread holds the same lock with the same stack across dumps while others wait",
         severity = Severity.WARNING,
-        needs = {Input.OWNERS_AND_WAITERS, Input.HISTORY},
+        needs = {Input.HISTORY},
         hint = StuckOwner.HINT)
 public final class StuckOwner implements Rule {
 
@@ -60,10 +60,6 @@ public final class StuckOwner implements Rule {
     public RuleResult check(RuleContext context) {
         List<Snapshot> shown = context.snapshots().stream()
                 .filter(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown()).toList();
-        if (shown.size() < 2) {
-            return RuleResult.notApplicable("needs " + Input.HISTORY.description() + "; this JVM has "
-                    + shown.size() + " dump(s) that show lock owners");
-        }
         long min = Math.max(2, context.threshold(MIN_DUMPS));
         // a run: the same owner, lock class and stack in consecutive dumps, with waiters in each
         Map<String, Run> open = new LinkedHashMap<>();

@@ -53,14 +53,7 @@ public final class VirtualThreadPinning implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        // the threads through the graphs the other rules build: a snapshot kept on disk is read back once
-        boolean virtualThreadsShown = context.snapshots().stream().anyMatch(s -> context.graph(s).snapshot().threads().stream()
-                .anyMatch(t -> t.virtual() || carriesPinned(t)));
-        if (context.jvm().recordings().isEmpty() && !virtualThreadsShown) {
-            return RuleResult.notApplicable("needs " + Input.RECORDING.description() + ", from JDK 21 on, or "
-                    + Input.VIRTUAL_THREADS.description());
-        }
-        List<Finding> findings = new ArrayList<>(virtualThreadsShown ? fromDumps(context) : List.of());
+        List<Finding> findings = new ArrayList<>(Input.VIRTUAL_THREADS.presentIn(context) ? fromDumps(context) : List.of());
         long events = 0;
         Duration total = Duration.ZERO;
         Set<String> threads = new LinkedHashSet<>();
@@ -138,16 +131,8 @@ public final class VirtualThreadPinning implements Rule {
         }
     }
 
-    /** How a JDK parks a pinned virtual thread: on its carrier, which it cannot leave. */
-    static final String PARK_ON_CARRIER = "java.lang.VirtualThread.parkOnCarrierThread";
-
     /** A virtual thread a dump shows pinned while it waits: who, on which carrier, doing what, where. */
     record Pinned(JvmThread thread, String carrier, String how, String site, Optional<Frame> where) {
-    }
-
-    /** A platform thread whose own stack shows a pinned virtual thread parked on it (jstack prints it so). */
-    static boolean carriesPinned(JvmThread t) {
-        return !t.virtual() && t.frames().stream().anyMatch(f -> f.method().equals(PARK_ON_CARRIER));
     }
 
     /** From each dump, the virtual threads pinned while they wait, and whether they hold every carrier. */
@@ -232,7 +217,7 @@ public final class VirtualThreadPinning implements Rule {
                     JvmThread c = platformById.get(t.carrier().get());
                     out.add(new Pinned(t, c != null ? c.name() : t.carrier().get(), how, site(t), applicationFrame(t)));
                 }
-            } else if (carriesPinned(t)) {
+            } else if (t.carriesPinnedVirtualThread()) {
                 out.add(new Pinned(t, t.name(), parkedHow(t), site(t), applicationFrame(t)));
             }
         }
@@ -248,7 +233,7 @@ public final class VirtualThreadPinning implements Rule {
                 }
             }
         }
-        if (t.frames().stream().anyMatch(f -> f.method().equals(PARK_ON_CARRIER))) {
+        if (t.frames().stream().anyMatch(f -> f.method().equals(JvmThread.PARK_ON_CARRIER))) {
             return parkedHow(t);
         }
         return switch (t.state()) {
