@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Spring Boot actuator's thread dumps ({@code GET /actuator/threaddump}, text and JSON): the two in
@@ -96,8 +95,7 @@ class ActuatorDumpTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aParkedThreadIsReadAsParkedThoughTheActuatorSaysWaitingToLock(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.actuator.txt");
         List<String> at = Dumps.linesFrom(text, "\"transfer-a-to-b\" - Thread t@");

@@ -33,13 +33,22 @@ class ArchiveInputTest {
     @TempDir
     Path dir;
 
+    /** Archive entries, in order: each entry's name, then the sample dump whose bytes it holds. */
+    private static Map<String, byte[]> entries(String... nameThenSample) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenSample.length; i += 2) {
+            files.put(nameThenSample[i], Files.readAllBytes(Dumps.sample(nameThenSample[i + 1])));
+        }
+        return files;
+    }
+
     /** What a CI job might upload: dumps in a folder, a build log, and macOS's leftovers. */
     private Map<String, byte[]> artifacts() throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("dumps/monitor-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
-        files.put("dumps/reentrantlock-deadlock.hprof.gz", Files.readAllBytes(Dumps.sample("jdk17/reentrantlock-deadlock.hprof.gz")));
-        files.put("dumps/dead-owner.jfr", Files.readAllBytes(Dumps.sample("jdk17/dead-owner.jfr")));
-        files.put("service/threaddump.json", Files.readAllBytes(Dumps.sample("jdk25/dead-owner.actuator.json")));
+        Map<String, byte[]> files = entries(
+                "dumps/monitor-deadlock.txt", "jdk17/monitor-deadlock.txt",
+                "dumps/reentrantlock-deadlock.hprof.gz", "jdk17/reentrantlock-deadlock.hprof.gz",
+                "dumps/dead-owner.jfr", "jdk17/dead-owner.jfr",
+                "service/threaddump.json", "jdk25/dead-owner.actuator.json");
         files.put("build.log", "BUILD FAILED: test run timed out\n".getBytes(StandardCharsets.UTF_8));
         files.put("__MACOSX/dumps/._monitor-deadlock.txt", new byte[] {0, 5, 22, 7});
         files.put("dumps/.DS_Store", new byte[] {0, 0, 0, 1});
@@ -91,9 +100,9 @@ class ArchiveInputTest {
 
     @Test
     void aZipCutShortKeepsTheFilesBeforeTheCut() throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("a/monitor-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
-        files.put("b/dead-owner.jfr", Files.readAllBytes(Dumps.sample("jdk17/dead-owner.jfr")));
+        Map<String, byte[]> files = entries(
+                "a/monitor-deadlock.txt", "jdk17/monitor-deadlock.txt",
+                "b/dead-owner.jfr", "jdk17/dead-owner.jfr");
         byte[] whole = zip(files);
         Path cut = Files.write(dir.resolve("cut.zip"), Arrays.copyOf(whole, whole.length * 3 / 4));
         Analysis.Result r = Dumps.analyze(cut);
@@ -126,10 +135,10 @@ class ArchiveInputTest {
 
     @Test
     void aDamagedZipEntryDoesNotStopTheEntriesAfterIt() throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("a/monitor-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
-        files.put("b/healthy-busy.txt", Files.readAllBytes(Dumps.sample("jdk17/healthy-busy.txt")));
-        files.put("c/reentrantlock-deadlock.txt", Files.readAllBytes(Dumps.sample("jdk17/reentrantlock-deadlock.txt")));
+        Map<String, byte[]> files = entries(
+                "a/monitor-deadlock.txt", "jdk17/monitor-deadlock.txt",
+                "b/healthy-busy.txt", "jdk17/healthy-busy.txt",
+                "c/reentrantlock-deadlock.txt", "jdk17/reentrantlock-deadlock.txt");
         byte[] zip = zip(files);
         // flip bytes inside b's compressed data, a little after its local header
         int b = indexOf(zip, "b/healthy-busy.txt".getBytes(StandardCharsets.UTF_8));
@@ -192,10 +201,10 @@ class ArchiveInputTest {
 
     @Test
     void aTarWhoseDataShiftedMakesNoEntriesOfDumpText() throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("a.txt", Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
-        files.put("b.txt", Files.readAllBytes(Dumps.sample("jdk17/healthy-busy.txt")));
-        files.put("c.txt", Files.readAllBytes(Dumps.sample("jdk17/reentrantlock-deadlock.txt")));
+        Map<String, byte[]> files = entries(
+                "a.txt", "jdk17/monitor-deadlock.txt",
+                "b.txt", "jdk17/healthy-busy.txt",
+                "c.txt", "jdk17/reentrantlock-deadlock.txt");
         byte[] tar = tar(files);
         // 100 bytes lost from b's content (a copy that dropped a packet): every header after it is off its block
         int b = indexOf(tar, "b.txt".getBytes(StandardCharsets.US_ASCII));

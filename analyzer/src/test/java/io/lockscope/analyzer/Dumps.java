@@ -120,13 +120,6 @@ public final class Dumps {
                 .outcome().findings().stream().filter(f -> f.rule().equals(rule)).toList();
     }
 
-    /** Why a rule said it could not tell, for the first JVM of these inputs; empty if it could. */
-    public static java.util.Optional<String> notApplicable(String rule, Path... paths) {
-        Analysis.Result r = analyze(paths);
-        return r.jvms().stream().findFirst()
-                .map(j -> r.outcome().notApplicable().getOrDefault(j.id(), java.util.Map.of()).get(rule));
-    }
-
     /** The thread of this name in a snapshot. */
     public static io.lockscope.model.JvmThread thread(Snapshot s, String name) {
         return s.threads().stream().filter(t -> t.name().equals(name)).findFirst()

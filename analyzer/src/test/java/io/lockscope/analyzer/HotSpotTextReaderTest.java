@@ -131,8 +131,7 @@ class HotSpotTextReaderTest {
         assertFalse(s.threads().stream().anyMatch(t -> t.name().contains("num")));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aNameWithQuotesInItEndsAtItsOwnClosingQuote(String jdk) {
         Snapshot s = Dumps.readOne(Dumps.sample(jdk + "/hostile-names.txt"));
         JvmThread t = Dumps.thread(s, "\"><script>alert('lockscope')</script>");

@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Dumps written by the Serviceability Agent: JDK 5-8 {@code jstack -F} from the corpus, and
@@ -122,8 +121,7 @@ class ServiceabilityAgentDumpTest {
         assertEquals(findings(jcmd), both.outcome().findings().stream().map(ServiceabilityAgentDumpTest::describe).collect(Collectors.toSet()));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void jhsdbDeadlocksAreFoundAndMatchTheAgentsOwnReport(String jdk) {
         for (String scenario : new String[] {"mixed-deadlock", "reentrantlock-deadlock"}) {
             Path sa = Dumps.sample(jdk + "/" + scenario + ".jhsdb.txt");

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Threads as {@code ThreadInfo.toString()} prints them, the way applications and JMX tools log a
@@ -50,8 +49,7 @@ class ThreadInfoDumpTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aParkedThreadsWaitingOnIsAParkAndTheSynchronizersAreItsOwn(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.threadinfo.txt");
         List<String> at = Dumps.linesFrom(text, "\"transfer-a-to-b\" prio=5 Id=");
@@ -69,8 +67,7 @@ class ThreadInfoDumpTest {
         assertEquals(Visibility.SHOWN, s.synchronizerOwners());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aMonitorHeldPastTheEighthFrameIsKnownFromItsWaiters(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/deep-holder.threadinfo.txt");
         // the file: the holder's stack stops at "..." before the frame that locked the catalog
@@ -88,8 +85,7 @@ class ThreadInfoDumpTest {
         assertTrue(f.title().startsWith("report-compiler sleeps in Scenario.sleep("), f.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void theDeadOwnerThreadInfoNamesIsReported(String jdk) {
         Path text = Dumps.sample(jdk + "/dead-owner.threadinfo.txt");
         JvmThread owner = Dumps.thread(Dumps.readOne(text), "ingest-worker-1");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.RuleSettings;
 import io.lockscope.engine.Severity;
@@ -18,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BlockingWhileHoldingTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_sleepsInsideSynchronized(String jdk) {
         Finding f = onlyFinding("blocking-while-holding", Severity.WARNING, Set.of("report-generator", "request-1", "request-2", "request-3"), Dumps.sample(jdk + "/sleep-holding-1.txt"));
         assertTrue(f.title().startsWith("report-generator sleeps in Scenario.sleep(Scenario.java:61) while holding Scenario$ReportCache"), f.title());
@@ -48,8 +48,7 @@ class BlockingWhileHoldingTest {
         assertTrue(f.title().startsWith("session-sweeper is blocked in Scenario.lambda$contention"), f.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void negative_parkedOnAStampedLockOrASemaphoreIsAWaitForALock(String jdk) {
         var dump = Dumps.readOne(Dumps.sample(jdk + "/stamped-permits.txt"));
         // the shape is there: each holds a monitor another thread is blocked on, and parks on a lock with no shown owner

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.RuleSettings;
@@ -14,8 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ContentionHotspotTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_twelveHandlersOnOneMonitor(String jdk) {
         Finding f = only(Dumps.findings("contention-hotspot", Dumps.sample(jdk + "/contention.txt")));
         assertTrue(f.title().startsWith("12 threads wait for Scenario$SessionTable"), f.title());

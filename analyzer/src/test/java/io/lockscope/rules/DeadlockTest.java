@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The deadlock rule on real dumps: our own scenarios on JDK 17 and 25, and the corpus. */
 class DeadlockTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_threeMonitorRing(String jdk) {
         Finding f = onlyFinding("deadlock", Severity.ERROR, Set.of("stocker", "auditor", "closer"), Dumps.sample(jdk + "/monitor-deadlock.txt"));
         assertTrue(f.title().startsWith("Deadlock among 3 threads on monitors: "), f.title());
@@ -71,8 +71,7 @@ class DeadlockTest {
         assertEquals(2, f.evidence().stream().map(Evidence::snapshot).distinct().count());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_classInitializationCycleHotSpotNeverReports(String jdk) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/class-init-deadlock.txt")));
         assertEquals(Set.of("init-first", "init-second"), Set.copyOf(f.threads()));
@@ -103,14 +102,12 @@ class DeadlockTest {
         assertTrue(Dumps.findings("deadlock", Dumps.sample(sample)).isEmpty());
     }
 
-    @Test
-    void negative_twoJvmsWithTheSameThreadNamesAreNeverOneRing() {
+    @EachSampleJdk
+    void negative_twoJvmsWithTheSameThreadNamesAreNeverOneRing(String jdk) {
         // half-ring A: alpha waits for beta; half-ring B: beta waits for alpha. By name, a ring.
-        for (String jdk : List.of("jdk17", "jdk25")) {
-            var result = Dumps.analyze(Dumps.sample(jdk + "/half-ring-a.txt"), Dumps.sample(jdk + "/half-ring-b.txt"));
-            assertEquals(2, result.jvms().size(), jdk);
-            assertTrue(result.outcome().findings().stream().noneMatch(f -> f.rule().equals("deadlock")), jdk);
-        }
+        var result = Dumps.analyze(Dumps.sample(jdk + "/half-ring-a.txt"), Dumps.sample(jdk + "/half-ring-b.txt"));
+        assertEquals(2, result.jvms().size());
+        assertTrue(result.outcome().findings().stream().noneMatch(f -> f.rule().equals("deadlock")));
     }
 
     static Stream<Path> corpusDumpsWithDeadlockSections() {

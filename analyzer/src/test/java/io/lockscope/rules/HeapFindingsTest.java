@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import java.util.Set;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** What a heap dump adds: dead owners named, read holders seen, swapped locks confirmed; alone and with the thread dump. */
 class HeapFindingsTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_deadOwnerNamedFromTheHeapAlone(String jdk) {
         Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Dumps.sample(jdk + "/dead-owner.hprof.gz"));
         assertTrue(f.title().matches("ReentrantLock\\$NonfairSync <0x[0-9a-f]+> held by dead thread ingest-worker-1 #\\d+; 3 threads wait: .*"), f.title());
@@ -25,24 +23,21 @@ class HeapFindingsTest {
         assertTrue(f.detail().contains("a terminated thread"), f.detail());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_deadOwnerWithTheThreadDumpIsOneFinding(String jdk) {
         Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.txt"), Dumps.sample(jdk + "/dead-owner.hprof.gz")));
         assertTrue(f.title().contains("held by dead thread ingest-worker-1"), f.title());
         assertTrue(f.title().endsWith("(in 2 of 2 dumps)"), f.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_deadReaderNamedThroughFirstReader(String jdk) {
         Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("catalog-reader", "catalog-writer"), Dumps.sample(jdk + "/dead-reader.hprof.gz"));
         assertTrue(f.title().contains("held by dead thread catalog-reader"), f.title());
         assertTrue(f.detail().contains("a reader (firstReader, 1 hold)"), f.detail());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_deadlockThroughAReadHoldOnlyTheHeapShows(String jdk) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/read-write-deadlock.hprof.gz")));
         assertEquals(Set.of("price-reader", "price-updater"), threads(f));
@@ -61,15 +56,13 @@ class HeapFindingsTest {
         assertEquals(Severity.ERROR, certain.severity(), certain.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_reentrantLockDeadlockFromTheHeapAlone(String jdk) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz")));
         assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), threads(f));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_swappedLockConfirmedFromTheHeap(String jdk) {
         Finding leak = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-field.hprof.gz")));
         assertTrue(leak.title().contains("leaked by account-pool-1, idle in ThreadPoolExecutor.getTask"), leak.title());
@@ -79,8 +72,7 @@ class HeapFindingsTest {
         assertTrue(Dumps.findings("ownership-mismatch", Dumps.sample(jdk + "/swapped-field.hprof.gz")).isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_heapAndThreadDumpOfOneJvmTogether(String jdk) {
         Finding reader = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-reader.txt"), Dumps.sample(jdk + "/dead-reader.hprof.gz")));
         assertTrue(reader.title().contains("held by dead thread catalog-reader") && reader.title().endsWith("(in 2 of 2 dumps)"), reader.title());
@@ -94,8 +86,7 @@ class HeapFindingsTest {
                 Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz")).jvms().size(), "one JVM, joined by thread addresses and ids");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void negative_liveLocksReferencedByTheirFields(String jdk) {
         // the deadlocked ReentrantLocks are held by live threads and kept in the scenario's fields
         var r = Dumps.analyze(Dumps.sample(jdk + "/reentrantlock-deadlock.hprof.gz"));

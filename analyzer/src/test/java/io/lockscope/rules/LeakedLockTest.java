@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
@@ -16,8 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LeakedLockTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_lockSwappedOutOfItsFieldWhileHeld(String jdk) {
         Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("account-pool-1", "statement-1", "statement-2"), Dumps.sample(jdk + "/swapped-field.txt"));
         assertTrue(f.title().contains("leaked by account-pool-1, idle in ThreadPoolExecutor.getTask"), f.title());
@@ -41,8 +41,7 @@ class LeakedLockTest {
         assertTrue(Dumps.findings("leaked-lock", Dumps.corpus(file)).isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_ownersIdleInLoopsOfTheirOwnAreLikelyLeaks(String jdk) {
         // no pool: a consumer on its own TransferQueue and an event loop in Selector.select()
         var findings = Dumps.findings("leaked-lock", Dumps.sample(jdk + "/queue-consumer.txt"));
@@ -59,8 +58,7 @@ class LeakedLockTest {
         assertTrue(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/queue-consumer.txt")).isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_heapDumpProvesTheLeakOfABusyOwner(String jdk) {
         // till-writer is not idle: it sleeps in a flush loop of the same class its waiters lock from
         Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("till-writer", "till-reader-1", "till-reader-2"), Dumps.sample(jdk + "/swapped-busy.hprof.gz"));
@@ -73,8 +71,7 @@ class LeakedLockTest {
         assertEquals("till-writer", sleeps.threads().get(0));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_recordingProvesTheLeakWithTheThrowSite(String jdk) {
         Finding f = onlyFinding("leaked-lock", Severity.ERROR, Set.of("till-writer", "till-reader-1", "till-reader-2"), Dumps.sample(jdk + "/swapped-busy.txt"), Dumps.sample(jdk + "/swapped-busy.jfr"));
         assertTrue(f.title().contains("leaked by till-writer, its unlock() threw IllegalMonitorStateException at Scenario$Till.rotate(Scenario.java:"),
@@ -84,8 +81,7 @@ class LeakedLockTest {
         assertTrue(Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/swapped-busy.txt"), Dumps.sample(jdk + "/swapped-busy.jfr")).isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_recordingAloneInfersTheLeakAndSaysSo(String jdk) {
         // the recording's own thread dumps, and a dump without -l: no owner of a java.util.concurrent lock is shown
         for (var inputs : java.util.List.of(java.util.List.of(Dumps.sample(jdk + "/swapped-busy.jfr")),

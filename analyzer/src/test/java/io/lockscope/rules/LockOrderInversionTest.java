@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import java.util.Set;
@@ -15,8 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LockOrderInversionTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_oppositeNestingOrdersInTwoDumpsSecondsApart(String jdk) {
         Finding f = only(Dumps.findings("lock-order-inversion", Dumps.sample(jdk + "/lock-order-1.txt"),
                 Dumps.sample(jdk + "/lock-order-2.txt")));

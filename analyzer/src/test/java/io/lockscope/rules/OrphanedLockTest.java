@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.cannotTell;
 import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.evidenceThreads;
 import static io.lockscope.rules.RuleTestSupport.only;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
@@ -19,8 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OrphanedLockTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_poolThreadDiedHoldingAReentrantLock(String jdk) {
         Finding f = onlyFinding("orphaned-lock", Severity.ERROR, Set.of("batch-writer-1", "batch-writer-2", "batch-writer-3"), Dumps.sample(jdk + "/dead-owner.txt"));
         assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
@@ -44,9 +45,7 @@ class OrphanedLockTest {
 
     @Test
     void negative_jsonDumpNeverShowsOwnersSoItMakesNoClaim() {
-        assertTrue(Dumps.findings("orphaned-lock", Dumps.sample("jdk25/dead-owner.json")).isEmpty());
-        assertTrue(Dumps.notApplicable("orphaned-lock", Dumps.sample("jdk25/dead-owner.json")).orElseThrow()
-                .contains("taken with -l"));
+        cannotTell("orphaned-lock", "taken with -l", Dumps.sample("jdk25/dead-owner.json"));
     }
 
     @Test
@@ -208,8 +207,7 @@ class OrphanedLockTest {
         assertTrue(!f.title().contains("hand-off"), f.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void handOff_theDumpAfterShowsTheLockReleased(String jdk) {
         java.nio.file.Path caught = Dumps.sample(jdk + "/fair-turns.handoff-2.txt");
         java.nio.file.Path after = Dumps.sample(jdk + "/fair-turns.handoff-3.txt");
@@ -217,8 +215,7 @@ class OrphanedLockTest {
         assertTrue(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/fair-turns.handoff-1.txt"), caught, after).isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void handOff_theDumpBeforeShowsNoThreadThatCouldHaveDied(String jdk) {
         // caught in the last dump: not disproved, but no thread ended since the dump before, so none died holding it
         java.nio.file.Path caught = Dumps.sample(jdk + "/fair-turns.handoff-2.txt");
@@ -256,8 +253,7 @@ class OrphanedLockTest {
                 .allMatch(t -> t.cpuMicros().isEmpty()));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_theOwnerIsSeenAliveInTheDumpBeforeAndGoneInTheNext(String jdk) {
         // late-death: "reconciler" waits for its cue in the first dump; then takes the lock and dies of an exception
         java.nio.file.Path before = Dumps.sample(jdk + "/late-death-1.txt");
@@ -278,8 +274,7 @@ class OrphanedLockTest {
         assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, alone.problem().certainty(), "one dump, and nothing else");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_recordingNamesTheDeadReaderOfAReadWriteLock(String jdk) {
         // index-scan died of an exception holding the read lock; the dumps of the recording show no owners at all
         Finding f = onlyFinding("orphaned-lock", Severity.WARNING, Set.of("index-scan", "index-writer"), Dumps.sample(jdk + "/swapped-busy.jfr"));

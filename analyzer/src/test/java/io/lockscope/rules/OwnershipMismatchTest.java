@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import java.util.Set;
@@ -13,8 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OwnershipMismatchTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_nonReentrantMutexTakenTwiceByItsOwner(String jdk) {
         Finding f = onlyFinding("ownership-mismatch", Severity.ERROR, Set.of("index-rebuilder"), Dumps.sample(jdk + "/self-relock.txt"));
         assertEquals("Scenario$SimpleMutex$Sync", f.locks().get(0).className());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Findings;
 import io.lockscope.engine.Problem.Basis;
@@ -15,8 +16,6 @@ import io.lockscope.engine.Severity;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a rule found, as data: the records behind the findings, checked field by field on real
@@ -24,8 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ProblemRecordsTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aMonitorRingIsARingOfThreadsAndLocksSeenInTheStacks(String jdk) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/monitor-deadlock.txt")));
         Deadlock.Ring ring = assertInstanceOf(Deadlock.Ring.class, f.problem());
@@ -50,8 +48,7 @@ class ProblemRecordsTest {
         assertFalse(ring.hiddenKinds().isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aHeapDumpNamesTheDeadHolderOfAnOrphanedLock(String jdk) {
         Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.hprof.gz")));
         Orphaned o = assertInstanceOf(Orphaned.class, f.problem());
@@ -64,8 +61,7 @@ class ProblemRecordsTest {
         assertTrue(o.likely().isEmpty());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aLeakRestsOnWhatShowsIt(String jdk) {
         Finding pool = only(Dumps.findings("leaked-lock", Dumps.sample(jdk + "/swapped-field.txt")));
         LeakedLock.Leaked leaked = assertInstanceOf(LeakedLock.Leaked.class, pool.problem());

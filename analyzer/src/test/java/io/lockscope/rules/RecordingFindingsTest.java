@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.cannotTell;
 import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
@@ -7,18 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** What a JFR recording shows: from the recording alone, and with the thread dumps of the same JVM. */
 class RecordingFindingsTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_likelyDeadOwnerFromTheRecordingAlone(String jdk) {
         Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.jfr")));
         assertEquals(Severity.WARNING, f.severity(), "an inference, worded as one");
@@ -27,16 +26,14 @@ class RecordingFindingsTest {
         assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), threads(f));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_certainOrphanWithTheThreadDumpNamesTheLikelyOwner(String jdk) {
         Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.jfr"), Dumps.sample(jdk + "/dead-owner.txt")));
         assertEquals(Severity.ERROR, f.severity());
         assertTrue(f.title().contains("likely held by dead thread ingest-worker-1"), f.title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_unlockByANonOwner(String jdk) {
         Finding f = only(Dumps.findings("ownership-mismatch", Dumps.sample(jdk + "/swapped-field.jfr")));
         assertEquals(Severity.ERROR, f.severity());
@@ -48,8 +45,7 @@ class RecordingFindingsTest {
         assertTrue(tied.threads().containsAll(Set.of("account-pool-1", "statement-1", "statement-2")));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_contendedMonitorAddsUpOverTheRecording(String jdk) {
         Finding f = only(Dumps.findings("contention-hotspot", Dumps.sample(jdk + "/hot-monitor.jfr")));
         assertTrue(f.title().startsWith("Threads blocked entering Scenario$PriceTable"), f.title());
@@ -57,15 +53,13 @@ class RecordingFindingsTest {
         assertTrue(f.threads().stream().allMatch(t -> t.startsWith("quote-worker-")), f.threads().toString());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_deadlockInTheRecordingsThreadDump(String jdk) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/monitor-deadlock.jfr")));
         assertEquals(Set.of("stocker", "auditor", "closer"), threads(f));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void positive_lockOrderInversionFromTheRecordingsStacks(String jdk) {
         // two phases that never overlap: no deadlock, no thread dump shows the orders; the recorded waits do
         Finding f = onlyFinding("lock-order-inversion", Severity.WARNING, Set.of("order-reserve", "accounts-audit"), Dumps.sample(jdk + "/opposite-order.jfr"));
@@ -83,8 +77,7 @@ class RecordingFindingsTest {
                 Dumps.sample(jdk + "/opposite-order.txt"))).title());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void negative_oneOrderOnlyIsNoInversion(String jdk) {
         // twelve threads wait on one monitor in a lambda, and the dead owner's waiters hold nothing: no order to compare
         for (String scenario : new String[] {"hot-monitor", "dead-owner", "swapped-field"}) {
@@ -112,7 +105,6 @@ class RecordingFindingsTest {
 
     @Test
     void negative_noRecordingNoPinningClaim() {
-        assertTrue(Dumps.notApplicable("virtual-thread-pinning", Dumps.sample("jdk25/monitor-deadlock.txt")).orElseThrow()
-                .contains("JFR recording"));
+        cannotTell("virtual-thread-pinning", "JFR recording", Dumps.sample("jdk25/monitor-deadlock.txt"));
     }
 }

@@ -1,13 +1,16 @@
 package io.lockscope.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lockscope.engine.Evidence;
+import io.lockscope.analyzer.Analysis;
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -31,6 +34,17 @@ final class RuleTestSupport {
         assertEquals(severity, f.severity(), f.title());
         assertEquals(threads, threads(f), f.title());
         return f;
+    }
+
+    /**
+     * A rule that cannot tell anything from these inputs: it finds nothing, and says why with words
+     * that name what it needs (for the first JVM the inputs make).
+     */
+    static void cannotTell(String rule, String needed, Path... inputs) {
+        Analysis.Result r = Dumps.analyze(inputs);
+        assertTrue(r.outcome().findings().stream().noneMatch(f -> f.rule().equals(rule)), rule);
+        String reason = r.outcome().notApplicable().getOrDefault(r.jvms().get(0).id(), Map.of()).get(rule);
+        assertTrue(reason != null && reason.contains(needed), rule + ": " + reason);
     }
 
     static Set<String> threads(Finding f) {

@@ -1,5 +1,6 @@
 package io.lockscope.rules;
 
+import static io.lockscope.rules.RuleTestSupport.cannotTell;
 import static io.lockscope.rules.RuleTestSupport.onlyFinding;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
@@ -67,7 +68,6 @@ class VirtualThreadPinningTest {
 
     @Test
     void negative_aDumpWithoutVirtualThreadsCannotTell() {
-        assertTrue(Dumps.notApplicable("virtual-thread-pinning", Dumps.sample("jdk17/healthy-busy.txt")).orElseThrow()
-                .contains("Thread.dump_to_file -format=json"));
+        cannotTell("virtual-thread-pinning", "Thread.dump_to_file -format=json", Dumps.sample("jdk17/healthy-busy.txt"));
     }
 }

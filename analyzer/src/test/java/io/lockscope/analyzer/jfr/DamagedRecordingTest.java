@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.jfr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,13 @@ class DamagedRecordingTest {
         return assertTimeoutPreemptively(NEVER_WAITS, () -> Dumps.report(file));
     }
 
+    /** The JDK's own parser, asked directly for this file, fails at once with this in its message. */
+    private static void jdkParserRefusesAtOnce(Path file, String message) {
+        IOException e = assertTimeoutPreemptively(NEVER_WAITS, () -> assertThrows(IOException.class,
+                () -> JfrReader.read(file, file.getFileName().toString(), false, s -> { }, JfrReader.Parser.JDK)));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
     @Test
     void aChunkOfSizeZeroFailsAtOnceWhicheverParserIsAsked() throws Exception {
         Path file = damaged("zero.jfr", 8, u8(0));
@@ -51,9 +59,7 @@ class DamagedRecordingTest {
         assertEquals(InputStatus.FAILED, r.status(), r.message());
         assertTrue(r.message().contains("chunk 1 at byte 0 has size 0 in its header"), r.message());
         // the JDK's own parser, asked directly, is never handed the chunk
-        IOException e = assertTimeoutPreemptively(NEVER_WAITS, () -> org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> JfrReader.read(file, "zero.jfr", false, s -> { }, JfrReader.Parser.JDK)));
-        assertTrue(e.getMessage().contains("has size 0"), e.getMessage());
+        jdkParserRefusesAtOnce(file, "has size 0");
     }
 
     @Test
@@ -110,8 +116,6 @@ class DamagedRecordingTest {
         InputReport r = report(file);
         assertEquals(InputStatus.FAILED, r.status(), r.message());
         assertTrue(r.message().contains("chunk 1 at byte 0 is marked as still being written (state byte 255)"), r.message());
-        IOException e = assertTimeoutPreemptively(NEVER_WAITS, () -> org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> JfrReader.read(file, "writing.jfr", false, s -> { }, JfrReader.Parser.JDK)));
-        assertTrue(e.getMessage().contains("still being written"), e.getMessage());
+        jdkParserRefusesAtOnce(file, "still being written");
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lockscope.analyzer.Dumps;
+import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.Snapshot;
 import java.util.ArrayList;
@@ -47,8 +48,7 @@ class LockHistoryTest {
         assertEquals(0, monitor.path("cells").get(1).path("waiters").asInt());
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17", "jdk25"})
+    @EachSampleJdk
     void aLockThatMovedBetweenTheThreadDumpAndTheHeapDumpIsOneRow(String jdk) {
         // the heap dump names the locks by other addresses than jcmd did; owner, waiters and class agree
         Snapshot text = Dumps.readOne(Dumps.sample(jdk + "/reentrantlock-deadlock.txt"));
