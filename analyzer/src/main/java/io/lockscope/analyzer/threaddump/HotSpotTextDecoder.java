@@ -65,12 +65,6 @@ final class HotSpotTextDecoder {
     private static final String CARRYING = "Carrying virtual thread #";
     private static final String MOUNTED = "Mounted virtual thread #";
     private static final String CLASS_INIT_WAIT = "- waiting on the Class initialization monitor for ";
-    private static final String SA_ATTACHING = "Attaching to process ID ";
-    private static final String SA_DEADLOCK_DETECTION = "Deadlock Detection:";
-    private static final String SA_BCI = " @bci=";
-    private static final String ACTUATOR_THREAD = " - Thread t@";
-    private static final String THREADINFO_SYNCHRONIZERS = "Number of locked synchronizers = ";
-    private static final String JMX_DEMO_SYNCHRONIZERS = "Locked synchronizers: count = ";
 
     private static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
 
@@ -218,9 +212,7 @@ final class HotSpotTextDecoder {
             }
             return;
         }
-        if (thread != null && (line.startsWith(OWNABLE_HEADER)
-                || thread.threadInfo && line.startsWith(THREADINFO_SYNCHRONIZERS)
-                || dialect == TextDialect.THREADINFO_TEXT && line.startsWith(JMX_DEMO_SYNCHRONIZERS))) {
+        if (thread != null && (line.startsWith(OWNABLE_HEADER) || ThreadInfoText.startsOwnableList(line, thread, dialect))) {
             ownableListed = true;
             inOwnable = true;
             thread.owned = new ArrayList<>();
@@ -271,8 +263,7 @@ final class HotSpotTextDecoder {
             finishDump(); // "Found 1 deadlock." ends a pasted section
             return;
         }
-        if (inDump && (line.startsWith(SA_ATTACHING) || line.startsWith(SA_DEADLOCK_DETECTION))) {
-            // the Serviceability Agent starts each of its dumps so: a file of several holds them one after another
+        if (inDump && ServiceabilityAgentText.startsDump(line)) {
             finishDump();
         }
         if (!inDump) {
@@ -314,9 +305,9 @@ final class HotSpotTextDecoder {
         if (!dialect.actuatorHeaders()) {
             return false;
         }
-        if (close > 0 && line.startsWith(ACTUATOR_THREAD, close + 1)) {
-            newThread(rendering.actuatorHeader(line.substring(1, close),
-                    DumpLines.parseLong(line.substring(close + 1 + ACTUATOR_THREAD.length()).strip()), n), n);
+        TextThread actuator = close > 0 ? rendering.actuatorHeader(line, close, n) : null;
+        if (actuator != null) {
+            newThread(actuator, n);
             return true;
         }
         if (close == line.length() - 1 && section == Section.THREADS && inDump) {
@@ -411,7 +402,7 @@ final class HotSpotTextDecoder {
         }
         DumpLines.LockLine lockLine = DumpLines.lockLine(line);
         if (lockLine == null) {
-            int bci = line.indexOf(SA_BCI);
+            int bci = ServiceabilityAgentText.bciAt(line);
             if (bci > 2) {
                 agentFrames = true;
                 thread.agentFrame(ServiceabilityAgentText.frame(line, bci), line.indexOf("(Interpreted frame", bci) > 0);

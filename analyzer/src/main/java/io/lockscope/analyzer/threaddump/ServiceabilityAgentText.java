@@ -18,6 +18,16 @@ final class ServiceabilityAgentText {
     private ServiceabilityAgentText() {
     }
 
+    /** How the agent begins each of its dumps: a file of several holds them one after another. */
+    static boolean startsDump(String line) {
+        return line.startsWith("Attaching to process ID ") || line.startsWith("Deadlock Detection:");
+    }
+
+    /** Where a frame line of the agent gives its bytecode index ({@code " @bci="}), or -1 if it is none. */
+    static int bciAt(String line) {
+        return line.indexOf(" @bci=");
+    }
+
     /** A JDK 5-8 jstack -F thread, matched by {@link TextDialect#AGENT_THREAD_LINE}: no name but its OS thread id, and the VM's state rather than Thread.State. */
     static TextThread threadHeader(java.util.regex.Matcher m, long n, String file, java.util.Map<String, Frame> frameCache) {
         boolean mac = m.group(1) != null;

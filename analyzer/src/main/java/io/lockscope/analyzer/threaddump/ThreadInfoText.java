@@ -65,6 +65,30 @@ final class ThreadInfoText {
         return t;
     }
 
+    /** After the name of an actuator's or VisualVM's thread: {@code "name" - Thread t@31}. */
+    private static final String THREAD_T = " - Thread t@";
+    /** Where ThreadInfo.toString() lists a thread's ownable synchronizers. */
+    private static final String TO_STRING_SYNCHRONIZERS = "Number of locked synchronizers = ";
+    /** Where the JMX demo lists them. */
+    private static final String JMX_DEMO_SYNCHRONIZERS = "Locked synchronizers: count = ";
+
+    /** Whether the line opens the thread's list of ownable synchronizers, as a ThreadInfo rendering prints it. */
+    static boolean startsOwnableList(String line, TextThread thread, TextDialect dialect) {
+        return thread.threadInfo && line.startsWith(TO_STRING_SYNCHRONIZERS)
+                || dialect == TextDialect.THREADINFO_TEXT && line.startsWith(JMX_DEMO_SYNCHRONIZERS);
+    }
+
+    /**
+     * The actuator's or VisualVM's header {@code "name" - Thread t@31}, whose name's closing quote is
+     * at {@code close}; null if the line goes on otherwise.
+     */
+    TextThread actuatorHeader(String line, int close, long n) {
+        if (!line.startsWith(THREAD_T, close + 1)) {
+            return null;
+        }
+        return actuatorHeader(line.substring(1, close), DumpLines.parseLong(line.substring(close + 1 + THREAD_T.length()).strip()), n);
+    }
+
     /** The actuator's or VisualVM's header; some actuator versions print no " - Thread t@N". */
     TextThread actuatorHeader(String name, java.util.OptionalLong id, long n) {
         TextThread t = new TextThread(name, n, file, frameCache);
