@@ -42,6 +42,16 @@ class ArchiveInputTest {
         return files;
     }
 
+    /**
+     * Three entries under these names: a monitor deadlock, a healthy dump (the one a test damages),
+     * and a ReentrantLock deadlock; the deadlocks' findings show what was read before and after the
+     * damage.
+     */
+    private static Map<String, byte[]> twoDeadlocksAround(String first, String damaged, String last) throws IOException {
+        return entries(first, "jdk17/monitor-deadlock.txt", damaged, "jdk17/healthy-busy.txt",
+                last, "jdk17/reentrantlock-deadlock.txt");
+    }
+
     /** What a CI job might upload: dumps in a folder, a build log, and macOS's leftovers. */
     private Map<String, byte[]> artifacts() throws IOException {
         Map<String, byte[]> files = entries(
@@ -135,10 +145,7 @@ class ArchiveInputTest {
 
     @Test
     void aDamagedZipEntryDoesNotStopTheEntriesAfterIt() throws IOException {
-        Map<String, byte[]> files = entries(
-                "a/monitor-deadlock.txt", "jdk17/monitor-deadlock.txt",
-                "b/healthy-busy.txt", "jdk17/healthy-busy.txt",
-                "c/reentrantlock-deadlock.txt", "jdk17/reentrantlock-deadlock.txt");
+        Map<String, byte[]> files = twoDeadlocksAround("a/monitor-deadlock.txt", "b/healthy-busy.txt", "c/reentrantlock-deadlock.txt");
         byte[] zip = zip(files);
         // flip bytes inside b's compressed data, a little after its local header
         int b = indexOf(zip, "b/healthy-busy.txt".getBytes(StandardCharsets.UTF_8));
@@ -201,10 +208,7 @@ class ArchiveInputTest {
 
     @Test
     void aTarWhoseDataShiftedMakesNoEntriesOfDumpText() throws IOException {
-        Map<String, byte[]> files = entries(
-                "a.txt", "jdk17/monitor-deadlock.txt",
-                "b.txt", "jdk17/healthy-busy.txt",
-                "c.txt", "jdk17/reentrantlock-deadlock.txt");
+        Map<String, byte[]> files = twoDeadlocksAround("a.txt", "b.txt", "c.txt");
         byte[] tar = tar(files);
         // 100 bytes lost from b's content (a copy that dropped a packet): every header after it is off its block
         int b = indexOf(tar, "b.txt".getBytes(StandardCharsets.US_ASCII));
