@@ -134,7 +134,7 @@ public final class Deadlock implements Rule {
         }
 
         void seen(LockGraph g, HiddenOwners.LikelyRing r) {
-            if (!snapshots.add(g.snapshot().label()) || snapshots.size() > 5) {
+            if (!snapshots.add(g.snapshot().label()) || snapshots.size() > Prose.DUMPS_OF_A_LIKELY_RING) {
                 return;
             }
             for (int i = 0; i < r.threads().size(); i++) {

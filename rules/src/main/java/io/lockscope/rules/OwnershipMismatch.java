@@ -185,7 +185,7 @@ public final class OwnershipMismatch implements Rule {
             List<String> threads = new ArrayList<>(e.getValue().stream().map(t -> t.threadName()).distinct().toList());
             List<LockRef> locks = new ArrayList<>();
             List<Evidence> evidence = new ArrayList<>();
-            for (io.lockscope.model.Recording.ThrownException t : e.getValue().subList(0, Math.min(5, e.getValue().size()))) {
+            for (io.lockscope.model.Recording.ThrownException t : e.getValue().subList(0, Math.min(Prose.EXCEPTIONS_QUOTED, e.getValue().size()))) {
                 evidence.add(Evidence.recorded(r.label(), r.at(), Optional.of(t.threadName()), Optional.empty(),
                         "\"" + t.threadName() + "\" threw IllegalMonitorStateException" + (t.message().isEmpty() ? "" : " (" + t.message() + ")")
                                 + " at " + t.time(), Prose.stack(t.stack())));

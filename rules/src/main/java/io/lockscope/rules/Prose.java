@@ -22,6 +22,10 @@ final class Prose {
     static final int EVIDENCE_KEPT = 40;
     /** Waiting threads a finding lists among its threads. */
     static final int THREADS_LISTED = 20;
+    /** Recorded exceptions whose stacks a finding quotes. */
+    static final int EXCEPTIONS_QUOTED = 5;
+    /** Dumps whose waits a likely deadlock quotes; it counts the rest. */
+    static final int DUMPS_OF_A_LIKELY_RING = 5;
 
     private Prose() {
     }
