@@ -95,8 +95,8 @@ final class HiddenOwners {
                 blocked.add(w.thread());
             }
         }
-        // edges: shown ones (the lock's holders) and guessed ones (candidates for a hidden owner)
-        Map<Integer, List<Object[]>> edges = new LinkedHashMap<>(); // thread -> {to, wait, shown}
+        // edges: shown ones (the lock's holders) and guessed ones (candidates for a hidden owner), by waiting thread
+        Map<Integer, List<Edge>> edges = new LinkedHashMap<>();
         boolean anyGuess = false;
         for (Wait w : g.waits()) {
             if (!blocked.contains(w.thread())) {
@@ -104,13 +104,13 @@ final class HiddenOwners {
             }
             for (Hold h : g.holdersOf(w.lock().id())) {
                 if (h.thread() != w.thread() && blocked.contains(h.thread())) {
-                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {h.thread(), w, true});
+                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Edge(h.thread(), w, true));
                 }
             }
             // a lock caught being handed over has no owner to hide: it was released an instant ago
             if (ownerHidden(g, w) && !g.handedOver(w.lock().id())) {
                 for (int c : candidates(g, w, blocked)) {
-                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Object[] {c, w, false});
+                    edges.computeIfAbsent(w.thread(), k -> new ArrayList<>()).add(new Edge(c, w, false));
                     anyGuess = true;
                 }
             }
@@ -160,16 +160,20 @@ final class HiddenOwners {
 
     private static final int MAX_RING = 8;
 
+    /** A thread's wait ({@code via}), to a thread that holds the lock ({@code shown}) or may hold it unseen. */
+    private record Edge(int to, Wait via, boolean shown) {
+    }
+
     private static void search(int start, int at, List<Integer> path, List<Wait> waits, List<Boolean> shown,
-            Map<Integer, List<Object[]>> edges, Map<Set<Integer>, LikelyRing> found) {
+            Map<Integer, List<Edge>> edges, Map<Set<Integer>, LikelyRing> found) {
         if (path.size() >= MAX_RING) {
             return;
         }
         path.add(at);
-        for (Object[] e : edges.getOrDefault(at, List.of())) {
-            int to = (Integer) e[0];
-            waits.add((Wait) e[1]);
-            shown.add((Boolean) e[2]);
+        for (Edge e : edges.getOrDefault(at, List.of())) {
+            int to = e.to();
+            waits.add(e.via());
+            shown.add(e.shown());
             if (to == start) {
                 Set<Integer> members = new TreeSet<>(path);
                 // only rings that need a guess (the others are certain, and the deadlock rule's own), each once

@@ -129,10 +129,14 @@ public final class OwnershipMismatch implements Rule {
      * class, same waiters). Two thread dumps minutes apart may rightly differ: a lock changes hands.
      */
     private static List<Finding> disagreeingOwners(RuleContext context) {
+        /** The owner the first snapshot that shows the lock names: who, in which snapshot, of which format. */
+        record OwnerSeen(String identity, String name, String snapshot, String format) {
+        }
+
         if (context.snapshots().stream().noneMatch(s -> s.format().equals("hprof"))) {
             return List.of();
         }
-        Map<String, String[]> ownerByKey = new LinkedHashMap<>(); // key -> {owner identity, owner name, snapshot, lock}
+        Map<String, OwnerSeen> ownerByKey = new LinkedHashMap<>(); // by lock class and waiters
         List<Finding> out = new io.lockscope.engine.Findings();
         for (Snapshot s : context.snapshots()) {
             LockGraph g = context.graph(s);
@@ -144,11 +148,11 @@ public final class OwnershipMismatch implements Rule {
                 }
                 JvmThread owner = g.thread(holders.get(0).thread());
                 String key = lock.className() + "|" + waits.stream().map(w -> g.thread(w.thread()).identityKey()).sorted().toList();
-                String[] seen = ownerByKey.putIfAbsent(key, new String[] {owner.identityKey(), owner.name(), s.label(), lock.id(), s.format()});
-                boolean heapAgainstDump = seen != null && (seen[4].equals("hprof") != s.format().equals("hprof"));
-                if (seen != null && heapAgainstDump && !seen[0].equals(owner.identityKey())) {
-                    out.add(context.finding(new OwnersDisagree(lock, seen[1], seen[2], owner.name(), s.label()),
-                            List.of(seen[1], owner.name()), List.of(lock), List.of(Evidences.holds(g, holders.get(0), true)),
+                OwnerSeen seen = ownerByKey.putIfAbsent(key, new OwnerSeen(owner.identityKey(), owner.name(), s.label(), s.format()));
+                boolean heapAgainstDump = seen != null && (seen.format().equals("hprof") != s.format().equals("hprof"));
+                if (seen != null && heapAgainstDump && !seen.identity().equals(owner.identityKey())) {
+                    out.add(context.finding(new OwnersDisagree(lock, seen.name(), seen.snapshot(), owner.name(), s.label()),
+                            List.of(seen.name(), owner.name()), List.of(lock), List.of(Evidences.holds(g, holders.get(0), true)),
                             "ownership-mismatch|disagree|" + lock.className()));
                 }
             }

@@ -44,7 +44,7 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
 
     private final String file;
     private final Map<String, long[]> counts = new HashMap<>();
-    private final Map<Long, long[]> lifeTimes = new LinkedHashMap<>(); // javaId -> {start nanos or -1, end nanos or -1}
+    private final Map<Long, Life> lifeTimes = new LinkedHashMap<>(); // by javaId
     private final Map<Long, JfrEvent.JfrThread> threadInfo = new HashMap<>();
     private final Map<Long, Recording.ThrownException> lastException = new HashMap<>();
     private final List<Recording.ThrownException> monitorStateExceptions = new ArrayList<>();
@@ -285,8 +285,8 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         counted(e.type(), 1);
         seen(e.start());
         switch (e.type()) {
-            case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[0] = nanos(e.start()));
-            case "jdk.ThreadEnd" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t)[1] = nanos(e.start()));
+            case "jdk.ThreadStart" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t).startNanos = nanos(e.start()));
+            case "jdk.ThreadEnd" -> e.threadField("thread").or(e::thread).ifPresent(t -> life(t).endNanos = nanos(e.start()));
             case "jdk.JavaExceptionThrow", "jdk.JavaErrorThrow" -> exception(e);
             case "jdk.VirtualThreadPinned" -> pinning(e);
             case "jdk.ThreadDump" -> {
@@ -306,9 +306,23 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
         }
     }
 
-    private long[] life(JfrEvent.JfrThread t) {
+    /** When a thread started and ended, as far as the recording saw: nanoseconds since the epoch, or -1. */
+    private static final class Life {
+        long startNanos = -1;
+        long endNanos = -1;
+
+        Optional<Instant> start() {
+            return startNanos < 0 ? Optional.empty() : Optional.of(instant(startNanos));
+        }
+
+        Optional<Instant> end() {
+            return endNanos < 0 ? Optional.empty() : Optional.of(instant(endNanos));
+        }
+    }
+
+    private Life life(JfrEvent.JfrThread t) {
         threadInfo.putIfAbsent(t.javaId(), t);
-        return lifeTimes.computeIfAbsent(t.javaId(), k -> new long[] {-1, -1});
+        return lifeTimes.computeIfAbsent(t.javaId(), k -> new Life());
     }
 
     private static long nanos(Instant i) {
@@ -382,11 +396,9 @@ final class RecordingBuilder implements Consumer<JfrEvent> {
                             s.synchronizerOwners(), s.reportedDeadlocks(), s.synchronizers())));
         }
         List<Recording.ThreadLife> lives = new ArrayList<>();
-        for (Map.Entry<Long, long[]> e : lifeTimes.entrySet()) {
+        for (Map.Entry<Long, Life> e : lifeTimes.entrySet()) {
             JfrEvent.JfrThread t = threadInfo.get(e.getKey());
-            long[] l = e.getValue();
-            lives.add(new Recording.ThreadLife(e.getKey(), t == null ? "" : t.name(),
-                    l[0] < 0 ? Optional.empty() : Optional.of(instant(l[0])), l[1] < 0 ? Optional.empty() : Optional.of(instant(l[1])),
+            lives.add(new Recording.ThreadLife(e.getKey(), t == null ? "" : t.name(), e.getValue().start(), e.getValue().end(),
                     t != null && t.virtual()));
         }
         List<Recording.ThrownException> exceptions = new ArrayList<>(monitorStateExceptions);

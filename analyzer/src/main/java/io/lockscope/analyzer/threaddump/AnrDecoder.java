@@ -57,8 +57,11 @@ final class AnrDecoder {
     private String build;
     private final List<ForeignThread> threads = new ArrayList<>();
     private final Map<String, ForeignThread> byTid = new HashMap<>();
-    private final List<String[]> heldBy = new ArrayList<>(); // {owner tid, lock id, lock class}
-    private final List<LockRef> heldLocks = new ArrayList<>();
+    /** A lock a waiter's line says is "held by thread N": N is the owner's tid in this process. */
+    private record HeldBy(String ownerTid, LockRef lock) {
+    }
+
+    private final List<HeldBy> heldBy = new ArrayList<>();
     private ForeignThread thread;
     private final Map<Long, Boolean> managedPids = new HashMap<>();
     private final List<Snapshot> channelOnly = new ArrayList<>();
@@ -188,8 +191,7 @@ final class AnrDecoder {
         }
         thread.lock(new LockAction(kind, lock, SourceRef.line(file, n)));
         if (kind == LockAction.Kind.WAITING_TO_LOCK && held.find(0)) {
-            heldBy.add(new String[] {held.group(1), lock.id()});
-            heldLocks.add(lock);
+            heldBy.add(new HeldBy(held.group(1), lock));
         }
     }
 
@@ -212,11 +214,10 @@ final class AnrDecoder {
         thread = null;
         if (!threads.isEmpty()) {
             // "held by thread 5": thread 5 holds it, whether or not its own stack shows it
-            for (int i = 0; i < heldBy.size(); i++) {
-                ForeignThread owner = byTid.get(heldBy.get(i)[0]);
-                LockRef lock = heldLocks.get(i);
+            for (HeldBy h : heldBy) {
+                ForeignThread owner = byTid.get(h.ownerTid());
                 if (owner != null) {
-                    owner.owns(lock);
+                    owner.owns(h.lock());
                 }
             }
             List<JvmThread> built = ForeignThread.buildAll(threads, file);
@@ -236,7 +237,6 @@ final class AnrDecoder {
         threads.clear();
         byTid.clear();
         heldBy.clear();
-        heldLocks.clear();
     }
 
     /** ART's thread states, as Thread.State would name them. */
