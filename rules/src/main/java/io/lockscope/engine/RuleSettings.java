@@ -62,18 +62,4 @@ public final class RuleSettings {
     public List<String> patterns(String kind) {
         return patterns.getOrDefault(kind, List.of());
     }
-
-    /** Rule ids the settings name, so that a typo in a config file can be reported. */
-    public Set<String> namedRules() {
-        Set<String> all = new HashSet<>(disabled);
-        all.addAll(severities.keySet());
-        all.addAll(thresholds.keySet());
-        return all;
-    }
-
-    public Map<String, Set<String>> namedThresholds() {
-        Map<String, Set<String>> out = new HashMap<>();
-        thresholds.forEach((rule, m) -> out.put(rule, m.keySet()));
-        return out;
-    }
 }

@@ -254,7 +254,7 @@ final class CaptureCommand implements Callable<Integer> {
         void run(int dumps, double interval, int recording, boolean heap) throws IOException, InterruptedException {
             for (int i = 1; i <= dumps; i++) {
                 progress("thread dump " + i + " of " + dumps);
-                boolean ok = jcmd("thread dump " + i, "threads-" + i + ".txt", true, "Thread.print", "-l");
+                boolean ok = jcmd("thread dump " + i, "threads-" + i + ".txt", "Thread.print", "-l");
                 if (!ok && i == 1 && noAnswer) {
                     agentDump(); // attach got no answer (not a refusal): the agent reads the JVM's memory instead
                 }
@@ -265,7 +265,7 @@ final class CaptureCommand implements Callable<Integer> {
             if (jvm.feature() >= 21) {
                 progress("JSON thread dump");
                 Path json = dir.resolve("threads.json");
-                jcmd("JSON thread dump (virtual threads)", null, false, "Thread.dump_to_file", "-format=json", json.toAbsolutePath().toString());
+                jcmd("JSON thread dump (virtual threads)", null, "Thread.dump_to_file", "-format=json", json.toAbsolutePath().toString());
             }
             recording(recording);
             if (heap) {
@@ -273,7 +273,7 @@ final class CaptureCommand implements Callable<Integer> {
                         + "file is about as large as its heap (gzipped here)");
                 err.flush();
                 Path file = dir.resolve("heap.hprof.gz");
-                jcmd("heap dump", null, false, "GC.heap_dump", "-gz=6", file.toAbsolutePath().toString());
+                jcmd("heap dump", null, "GC.heap_dump", "-gz=6", file.toAbsolutePath().toString());
             }
             progress(null);
             manifest.put("ended", Instant.now().toString());
@@ -290,7 +290,7 @@ final class CaptureCommand implements Callable<Integer> {
             Path file = dir.resolve("recording.jfr").toAbsolutePath();
             if (m.find()) {
                 progress("dumping the running recording " + m.group(2));
-                jcmd("the running recording (" + m.group(2) + ")", null, false, "JFR.dump", "name=" + m.group(1), "filename=" + file);
+                jcmd("the running recording (" + m.group(2) + ")", null, "JFR.dump", "name=" + m.group(1), "filename=" + file);
                 return;
             }
             if (seconds <= 0) {
@@ -301,15 +301,15 @@ final class CaptureCommand implements Callable<Integer> {
             Path settings = Files.createTempFile("lockscope-capture-", ".jfc");
             try {
                 Files.writeString(settings, SETTINGS);
-                if (!jcmd("recording started", null, false, "JFR.start", "name=lockscope-capture", "settings=" + settings)) {
+                if (!jcmd("recording started", null, "JFR.start", "name=lockscope-capture", "settings=" + settings)) {
                     return;
                 }
             } finally {
                 Files.deleteIfExists(settings);
             }
             waitFor(seconds, "the recording");
-            jcmd("recording of " + seconds + " s", null, false, "JFR.dump", "name=lockscope-capture", "filename=" + file);
-            jcmd("recording stopped", null, false, "JFR.stop", "name=lockscope-capture");
+            jcmd("recording of " + seconds + " s", null, "JFR.dump", "name=lockscope-capture", "filename=" + file);
+            jcmd("recording stopped", null, "JFR.stop", "name=lockscope-capture");
         }
 
         /** Lock, park, thread and exception events, with thresholds that keep the recording cheap. */
@@ -357,7 +357,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
 
         /** One jcmd command; its output into {@code file} when given. Whether it worked. */
-        private boolean jcmd(String what, String file, boolean outputIsTheDump, String... args) throws IOException, InterruptedException {
+        private boolean jcmd(String what, String file, String... args) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>(List.of(jvm.jcmd().toString(), String.valueOf(jvm.pid())));
             command.addAll(List.of(args));
             ObjectNode step = steps.addObject();

@@ -146,19 +146,18 @@ final class HeapObjects implements HprofHandler {
     private final int lastDump;
 
     HeapObjects(HeapStructure structure) {
-        this.structure = structure;
-        this.lastDump = structure.heapDumps - 1;
+        this(structure, structure.heapDumps - 1);
         chooseClasses();
     }
 
-    /** For the pass that reads structure and objects together: classes are chosen when the first object comes. */
-    private HeapObjects(HeapStructure structure, boolean combined) {
+    private HeapObjects(HeapStructure structure, int lastDump) {
         this.structure = structure;
-        this.lastDump = -1;
+        this.lastDump = lastDump;
     }
 
+    /** For the pass that reads structure and objects together: classes are chosen when the first object comes. */
     static HeapObjects combined(HeapStructure structure) {
-        return new HeapObjects(structure, true);
+        return new HeapObjects(structure, -1);
     }
 
     private void chooseClasses() {
