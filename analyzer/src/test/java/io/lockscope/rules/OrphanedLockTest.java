@@ -6,6 +6,7 @@ import static io.lockscope.rules.RuleTestSupport.evidenceThreads;
 import static io.lockscope.rules.RuleTestSupport.only;
 import static io.lockscope.rules.RuleTestSupport.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockscope.analyzer.Dumps;
@@ -144,6 +145,12 @@ class OrphanedLockTest {
         assertEquals(10, Dumps.thread(g.snapshot(), "job-17138").elapsedMillis().orElseThrow(), "elapsed=0.01s");
         Finding f = onlyFinding("orphaned-lock", Severity.INFO, Set.of("job-17138", "job-17139"), dump);
         assertEquals(io.lockscope.engine.Problem.Certainty.LIKELY, f.problem().certainty());
+        // the facts behind the words: who passed the lock, where it is, and where the waiters call lock()
+        HandOff.Passed passed = assertInstanceOf(Orphaned.class, f.problem()).passedBy().orElseThrow();
+        assertEquals("job-17138", passed.thread().name());
+        assertEquals(801, passed.past().line().orElseThrow());
+        assertEquals(788, passed.lockCall().line().orElseThrow());
+        assertEquals(passed.past().method(), passed.lockCall().method(), "the same method, a later line");
         Evidence seen = f.evidence().stream().filter(e -> e.kind() == Evidence.Kind.SEEN).findFirst().orElseThrow();
         assertEquals("job-17138", seen.thread().orElseThrow());
         assertTrue(seen.stack().stream().anyMatch(l -> l.contains("Scenario.lambda$poolChurn$43(Scenario.java:801)")), seen.stack()::toString);
@@ -161,6 +168,7 @@ class OrphanedLockTest {
         Finding f = only(Dumps.findings("orphaned-lock", strict, Dumps.sample("jdk17/pool-churn.passed.txt")));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("job-17139"), threads(f));
+        assertTrue(assertInstanceOf(Orphaned.class, f.problem()).passedBy().isEmpty(), "job-17138 is too old to tell");
         assertTrue(f.detail().contains("Seen in one dump only"), f.detail());
     }
 
