@@ -145,6 +145,37 @@ class DeadlockTest {
         assertEquals(instances > distinct.size(), merged > 0, "repeated deadlocks are said to be repeated");
     }
 
+    /**
+     * Every deadlock a JVM printed, in each dialect that prints one (HotSpot's and the agent's
+     * deadlock sections, JRockit's circular lock chains, J9's 1LKDEADLOCK), is read as the chain it
+     * prints: each thread waits for a lock the next one holds, and the last one's lock is held by a
+     * thread of the chain (the first, or, as HotSpot prints a thread stuck behind a ring, one
+     * further on).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jstack", "logs", "jrockit", "javacore"})
+    void everyReportedDeadlockIsReadAsAClosedRing(String folder) {
+        int rings = 0;
+        for (Path file : Dumps.corpusFiles(folder)) {
+            for (Snapshot s : Dumps.read(file)) {
+                for (ReportedDeadlock r : s.reportedDeadlocks()) {
+                    List<ReportedDeadlock.Link> links = r.links();
+                    for (int i = 0; i < links.size(); i++) {
+                        ReportedDeadlock.Link link = links.get(i);
+                        assertTrue(link.lock() != null && !link.lock().id().isEmpty(), s.label() + ": " + link);
+                        if (i + 1 < links.size()) {
+                            assertEquals(links.get(i + 1).thread(), link.heldBy(), s.label() + ": " + links);
+                        } else {
+                            assertTrue(r.threadNames().contains(link.heldBy()), s.label() + ": " + links);
+                        }
+                    }
+                    rings++;
+                }
+            }
+        }
+        assertTrue(rings > 0, folder + " has dumps with deadlocks the JVM printed");
+    }
+
     @Test
     void corpusHasTheDeadlockFilesWeExpect() {
         // 12 HotSpot files, and a JRockit dump with its "Circular (deadlocked) lock chains"

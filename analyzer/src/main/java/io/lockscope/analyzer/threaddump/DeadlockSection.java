@@ -2,9 +2,6 @@ package io.lockscope.analyzer.threaddump;
 
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
-import io.lockscope.model.SourceRef;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,15 +26,10 @@ final class DeadlockSection {
     /** What the line after the section's last one is. */
     enum Next { SAME, THREADS, STACKS }
 
-    private final String file;
-    private final long line;
-    private final List<ReportedDeadlock.Link> links = new ArrayList<>();
-    private String linkThread;
-    private LockRef linkLock;
+    private final ReportedChain chain;
 
     DeadlockSection(String file, long line) {
-        this.file = file;
-        this.line = line;
+        this.chain = new ReportedChain(file, line);
     }
 
     /** One line of the section, stripped; says whether the section goes on. */
@@ -52,42 +44,39 @@ final class DeadlockSection {
             return Next.SAME;
         }
         if (text.startsWith("\"") && text.endsWith("\":")) {
-            linkThread = text.substring(1, text.length() - 2);
-            linkLock = null;
+            chain.waiter(text.substring(1, text.length() - 2));
         } else if (text.startsWith(MONITOR_WAIT)) {
             Matcher m = OBJECT_IN_MONITOR.matcher(text);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), m.group(2));
+                chain.waitsFor(new LockRef(m.group(1), m.group(2)));
             } else {
                 // "waiting to lock monitor 0x... (object ..." split oddly, or a monitor without object
                 String addr = text.substring(MONITOR_WAIT.length()).split("[ ,]")[0];
-                linkLock = new LockRef(addr, "?");
+                chain.waitsFor(new LockRef(addr, "?"));
             }
         } else if (text.startsWith(AGENT_MONITOR_WAIT)) {
             // the agent's "waiting to lock Monitor@0x... (Object@0x..., a Scenario$Register),"
             Matcher m = AGENT_OBJECT_IN_MONITOR.matcher(text);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2)));
+                chain.waitsFor(new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2))));
             }
         } else if (text.startsWith(SYNCHRONIZER_WAIT)) {
             Matcher m = SYNCHRONIZER.matcher(text);
             if (m.find()) {
-                linkLock = new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2)));
+                chain.waitsFor(new LockRef(m.group(1), ServiceabilityAgentText.binaryName(m.group(2))));
             }
-        } else if (text.startsWith(HELD_BY) && linkThread != null && linkLock != null) {
+        } else if (text.startsWith(HELD_BY)) {
             String holder = text.substring(HELD_BY.length()).strip();
             if (holder.startsWith("\"") && holder.lastIndexOf('"') > 0) {
                 holder = holder.substring(1, holder.lastIndexOf('"'));
             }
-            links.add(new ReportedDeadlock.Link(linkThread, linkLock, holder));
-            linkThread = null;
-            linkLock = null;
+            chain.heldBy(holder);
         }
         return Next.SAME;
     }
 
     /** The ring the section showed; null if it named none. */
     ReportedDeadlock finish() {
-        return links.isEmpty() ? null : new ReportedDeadlock(links, SourceRef.line(file, line));
+        return chain.finish();
     }
 }

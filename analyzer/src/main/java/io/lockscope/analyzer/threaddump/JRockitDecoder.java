@@ -59,10 +59,7 @@ final class JRockitDecoder {
     private ForeignThread thread;
     private final List<ReportedDeadlock> deadlocks = new ArrayList<>();
     private boolean inCircularChains;
-    private List<ReportedDeadlock.Link> chain;
-    private String chainThread;
-    private LockRef chainLock;
-    private long chainLine;
+    private ReportedChain chain;
     private int dumps;
     private boolean open;
     private String previous = "";
@@ -248,36 +245,31 @@ final class JRockitDecoder {
         return new LockRef("0x" + Long.toHexString(Long.parseUnsignedLong(m.group(3), 16)), ForeignThread.dotted(m.group(1)));
     }
 
+    /** A line of a circular lock chain: each thread waits for a lock the thread on the next line holds. */
     private void chainLine(String line, long n) {
         if (line.startsWith("Chain ")) {
             endChain();
-            chain = new ArrayList<>();
-            chainLine = n;
+            chain = new ReportedChain(file, n);
             return;
         }
         if (chain == null || !line.startsWith("\"")) {
             return;
         }
         Matcher m = CHAIN_LINK.matcher(line);
-        String name = m.matches() ? m.group(1) : line.substring(1, Math.max(1, line.indexOf('"', 1)));
-        if (chainThread != null) {
-            chain.add(new ReportedDeadlock.Link(chainThread, chainLock, name));
-        }
+        chain.heldBy(m.matches() ? m.group(1) : line.substring(1, Math.max(1, line.indexOf('"', 1))));
         if (m.matches()) {
-            chainThread = name;
-            chainLock = lockRef(m.group(2));
+            chain.waitsFor(lockRef(m.group(2)));
         } else {
-            endChain();
+            endChain(); // the first thread again, waiting for nothing more
         }
     }
 
     private void endChain() {
-        if (chain != null && !chain.isEmpty()) {
-            deadlocks.add(new ReportedDeadlock(chain, SourceRef.line(file, chainLine)));
+        ReportedDeadlock ring = chain == null ? null : chain.finish();
+        if (ring != null) {
+            deadlocks.add(ring);
         }
         chain = null;
-        chainThread = null;
-        chainLock = null;
     }
 
     private void finish() {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,9 +71,8 @@ final class JavacoreDecoder {
     private Optional<String> version = Optional.empty();
     private Optional<Instant> time = Optional.empty();
     private boolean timeIsUtc;
-    private List<ReportedDeadlock.Link> chain;
-    private String chainThread;
-    private LockRef chainLock;
+    private ReportedChain chain;
+    /** 3LKDEADLOCKOWN: the thread on the next 2LKDEADLOCKTHR line owns the lock the one before waits for. */
     private boolean chainOwnerNext;
     private long chainLine;
     private boolean sawThreads;
@@ -201,7 +201,11 @@ final class JavacoreDecoder {
                 chainLine = n;
             }
             case "2LKDEADLOCKTHR" -> deadlockThread(rest, n);
-            case "4LKDEADLOCKOBJ" -> chainLock = lockRef(rest);
+            case "4LKDEADLOCKOBJ" -> {
+                if (chain != null) {
+                    chain.waitsFor(lockRef(rest));
+                }
+            }
             case "3LKDEADLOCKOWN" -> chainOwnerNext = true;
             case "3XMTHREADINFO" -> threadHeader(line, n);
             case "3XMJAVALTHREAD" -> {
@@ -362,31 +366,27 @@ final class JavacoreDecoder {
         }
         String name = m.group(1);
         if (chain == null) {
-            chain = new ArrayList<>();
             chainLine = chainLine == 0 ? n : chainLine;
+            chain = new ReportedChain(file, chainLine);
         }
-        if (chainOwnerNext && chainThread != null && chainLock != null) {
-            chain.add(new ReportedDeadlock.Link(chainThread, chainLock, name));
+        if (chainOwnerNext) {
             chainOwnerNext = false;
-            if (!chain.isEmpty() && chain.get(0).thread().equals(name)) {
+            chain.heldBy(name);
+            if (chain.closed()) {
                 endChain(); // back to the first thread: the ring is closed
-                return;
             }
+        } else {
+            chain.waiter(name);
         }
-        chainThread = name;
-        chainLock = null;
     }
 
     private void endChain() {
         // J9 prints a ring once from each of its threads: the same ring is kept once
-        if (chain != null && !chain.isEmpty() && deadlocks.stream()
-                .noneMatch(d -> new java.util.HashSet<>(d.threadNames()).equals(new java.util.HashSet<>(chain.stream()
-                        .map(ReportedDeadlock.Link::thread).toList())))) {
-            deadlocks.add(new ReportedDeadlock(chain, SourceRef.line(file, chainLine)));
+        ReportedDeadlock ring = chain == null ? null : chain.finish();
+        if (ring != null && deadlocks.stream().noneMatch(d -> Set.copyOf(d.threadNames()).equals(Set.copyOf(ring.threadNames())))) {
+            deadlocks.add(ring);
         }
         chain = null;
-        chainThread = null;
-        chainLock = null;
         chainOwnerNext = false;
     }
 
