@@ -154,7 +154,7 @@ class DeadlockTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jstack", "logs", "jrockit", "javacore"})
-    void everyReportedDeadlockIsReadAsAClosedRing(String folder) {
+    void everyReportedDeadlockIsReadAsTheChainItPrints(String folder) {
         int rings = 0;
         for (Path file : Dumps.corpusFiles(folder)) {
             for (Snapshot s : Dumps.read(file)) {
