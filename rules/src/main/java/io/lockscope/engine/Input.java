@@ -21,10 +21,10 @@ public enum Input {
     OWNERS_AND_WAITERS("a thread dump that shows lock owners and waiters") {
         @Override
         boolean test(RuleContext c) {
-            return c.snapshots().stream().anyMatch(Input::ownersShown);
+            return c.snapshots().stream().anyMatch(Snapshot::ownersShown);
         }
     },
-    /** Owners of monitors: the "- locked" lines of a HotSpot thread dump, or a heap dump. */
+    /** Owners of monitors: the "- locked" lines of a thread dump (a heap dump does not show them). */
     MONITOR_OWNERS("a thread dump that shows monitor owners (\"- locked <0x...>\")") {
         @Override
         boolean test(RuleContext c) {
@@ -103,11 +103,7 @@ public enum Input {
                 + (seen.isEmpty() ? "" : "; " + seen);
     }
 
-    private static boolean ownersShown(Snapshot s) {
-        return s.monitorOwners().shown() || s.synchronizerOwners().shown();
-    }
-
     private static long ownersShownIn(RuleContext c) {
-        return c.snapshots().stream().filter(Input::ownersShown).count();
+        return c.snapshots().stream().filter(Snapshot::ownersShown).count();
     }
 }

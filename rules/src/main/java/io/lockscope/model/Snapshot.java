@@ -43,4 +43,9 @@ public record Snapshot(
         this(label, format, at, time, jvm, threads, monitorOwners, synchronizerOwners, reportedDeadlocks, synchronizers,
                 Visibility.NOT_SHOWN);
     }
+
+    /** Whether this dump shows who owns its locks: monitors, java.util.concurrent locks, or both. */
+    public boolean ownersShown() {
+        return monitorOwners.shown() || synchronizerOwners.shown();
+    }
 }

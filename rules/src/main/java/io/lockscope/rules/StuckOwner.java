@@ -58,8 +58,7 @@ public final class StuckOwner implements Rule {
 
     @Override
     public RuleResult check(RuleContext context) {
-        List<Snapshot> shown = context.snapshots().stream()
-                .filter(s -> s.monitorOwners().shown() || s.synchronizerOwners().shown()).toList();
+        List<Snapshot> shown = context.snapshots().stream().filter(Snapshot::ownersShown).toList();
         long min = Math.max(2, context.threshold(MIN_DUMPS));
         // a run: the same owner, lock class and stack in consecutive dumps, with waiters in each
         Map<String, Run> open = new LinkedHashMap<>();

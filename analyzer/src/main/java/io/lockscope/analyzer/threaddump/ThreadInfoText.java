@@ -23,6 +23,13 @@ import java.util.regex.Matcher;
  */
 final class ThreadInfoText {
 
+    /** After the name of an actuator's or VisualVM's thread: {@code "name" - Thread t@31}. */
+    private static final String THREAD_T = " - Thread t@";
+    /** Where ThreadInfo.toString() lists a thread's ownable synchronizers. */
+    private static final String TO_STRING_SYNCHRONIZERS = "Number of locked synchronizers = ";
+    /** Where the JMX demo lists them. */
+    private static final String JMX_DEMO_SYNCHRONIZERS = "Locked synchronizers: count = ";
+
     private final String file;
     private final Map<String, Frame> frameCache;
     private final UnlistedOwners unlistedOwners = new UnlistedOwners();
@@ -64,13 +71,6 @@ final class ThreadInfoText {
         t.stateDetail = m.group(4).strip();
         return t;
     }
-
-    /** After the name of an actuator's or VisualVM's thread: {@code "name" - Thread t@31}. */
-    private static final String THREAD_T = " - Thread t@";
-    /** Where ThreadInfo.toString() lists a thread's ownable synchronizers. */
-    private static final String TO_STRING_SYNCHRONIZERS = "Number of locked synchronizers = ";
-    /** Where the JMX demo lists them. */
-    private static final String JMX_DEMO_SYNCHRONIZERS = "Locked synchronizers: count = ";
 
     /** Whether the line opens the thread's list of ownable synchronizers, as a ThreadInfo rendering prints it. */
     static boolean startsOwnableList(String line, TextThread thread, TextDialect dialect) {
