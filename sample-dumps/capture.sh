@@ -56,12 +56,12 @@ if [ ${#scenarios[@]} -eq 0 ]; then
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
              queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog
-             pool-churn)
+             pool-churn queued-deadlock)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
-NOLOCKS=" swapped-busy three-kinds "
+NOLOCKS=" swapped-busy three-kinds queued-deadlock "
 UNPARKED=" healthy-busy "
 HANDOFF=" fair-turns "
 WOKEN=" fair-turns "
@@ -73,7 +73,7 @@ PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
-SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy "
+SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
 NEEDS_21=" pinned-virtual pinned-carriers "
 
 default_home() {

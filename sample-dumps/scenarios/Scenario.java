@@ -52,12 +52,13 @@ public class Scenario {
             case "busy-holder" -> busyHolder();
             case "shared-catalog" -> sharedCatalog();
             case "pool-churn" -> poolChurn();
+            case "queued-deadlock" -> queuedDeadlock();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder shared-catalog pool-churn");
+                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock");
                 System.exit(2);
             }
         }
@@ -175,6 +176,34 @@ public class Scenario {
     }
 
     static final class CacheIndex { }
+
+    /**
+     * A ring of two ReentrantLocks (ledger-writer and journal-flusher) with a thread queued behind
+     * each side: report-runner, started before the ring, waits for the ledger lock, and
+     * audit-reader, started after it, for the journal lock. HotSpot walks its threads in the order
+     * they started, so its report begins at report-runner, which is not in the ring: the chain it
+     * prints ends on a thread in its middle.
+     */
+    static void queuedDeadlock() throws InterruptedException {
+        ReentrantLock ledger = new ReentrantLock();
+        ReentrantLock journal = new ReentrantLock();
+        CountDownLatch ringHolds = new CountDownLatch(2);
+        start("report-runner", () -> {
+            awaitQuietly(ringHolds);
+            ledger.lock();
+            ledger.unlock();
+        });
+        sleep(50);
+        start("ledger-writer", () -> nestedLocks(ledger, journal, ringHolds));
+        start("journal-flusher", () -> nestedLocks(journal, ledger, ringHolds));
+        ringHolds.await();
+        start("audit-reader", () -> {
+            journal.lock();
+            journal.unlock();
+        });
+        sleep(500);
+        ready();
+    }
 
     /**
      * Class initialization across two threads: init-first runs First's static initializer, which
