@@ -79,6 +79,52 @@ class PastedDeadlockTest {
         assertTrue(f.title().startsWith("Deadlock among 2 threads on java.util.concurrent locks"), f.title());
     }
 
+    /**
+     * Only the ring's lines, as people often paste them: "Found one Java-level deadlock:" up to the
+     * stacks (HotSpot) or to "Found a total of N deadlock(s)." (the Serviceability Agent), with no
+     * stack at all; and the same indented four spaces, as in a Markdown code block. The JVM's word
+     * is all there is, and the deadlock rule takes it. HotSpot's chain may set out from a thread
+     * queued behind the ring (report-runner; DeadLockThread3 in Apple's JDK 6), which is named as
+     * blocked behind it, not as a member.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "sample, jdk17/queued-deadlock.txt, 'ledger-writer,journal-flusher', report-runner, java.util.concurrent locks",
+        "sample, jdk25/queued-deadlock.nolocks.txt, 'ledger-writer,journal-flusher', report-runner, java.util.concurrent locks",
+        "sample, jdk25/queued-deadlock.jhsdb.txt, 'journal-flusher,ledger-writer', '', java.util.concurrent locks",
+        "sample, jdk17/monitor-deadlock.txt, 'stocker,auditor,closer', '', monitors",
+        "corpus, jstack/samurai-applejdk6u5-deadlock-jstack-3dumps.txt, 'DeadLockThread2,DeadLockThread1', DeadLockThread3, monitors"})
+    void theRingAloneWithoutStacksIsTheDeadlockTheJvmReported(String where, String file, String ring, String behind, String kinds)
+            throws Exception {
+        Path source = where.equals("sample") ? Dumps.sample(file) : Dumps.corpus(file);
+        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+        List<String> cut = new ArrayList<>();
+        for (String line : lines.subList(Dumps.lineStartingWith(lines, "Found one Java-level deadlock:"), lines.size())) {
+            if (line.startsWith("Java stack information") || line.startsWith("Found a total of")) {
+                break;
+            }
+            cut.add(line);
+        }
+        List<String> members = List.of(ring.split(","));
+        List<String> shown = new ArrayList<>(members);
+        shown.add(members.get(0));
+        String title = "Deadlock among " + members.size() + " threads on " + kinds + ": " + String.join(" → ", shown)
+                + (behind.isEmpty() ? "" : "; 1 more thread blocked behind it") + " (reported by the JVM)";
+        for (String indent : List.of("", "    ")) {
+            Path pasted = Files.write(dir.resolve("ring.txt"), cut.stream().map(l -> indent + l).toList(), StandardCharsets.UTF_8);
+            assertEquals(InputStatus.PARTIAL, Dumps.report(pasted).status());
+            Finding f = RuleTestSupportAccess.only(Dumps.findings("deadlock", pasted));
+            assertEquals(Severity.ERROR, f.severity());
+            assertEquals(title, f.title(), "indented by '" + indent + "'");
+            Set<String> threads = new java.util.HashSet<>(members);
+            if (!behind.isEmpty()) {
+                threads.add(behind);
+            }
+            assertEquals(threads, Set.copyOf(f.threads()));
+            assertTrue(f.detail().contains("stacks in the dump do not show who holds the locks"), f.detail());
+        }
+    }
+
     /** The rule tests' helpers live in another package. */
     static final class RuleTestSupportAccess {
         static Finding only(List<Finding> findings) {

@@ -24,6 +24,17 @@ public enum Input {
             return c.snapshots().stream().anyMatch(Snapshot::ownersShown);
         }
     },
+    /**
+     * The JVM's own report of a deadlock ("Found one Java-level deadlock:", J9's 1LKDEADLOCK,
+     * JRockit's circular lock chains): it names each lock's holder even where the stacks do not,
+     * and is all there is when only that section was kept.
+     */
+    REPORTED_DEADLOCK("a deadlock the JVM reported (\"Found one Java-level deadlock\")") {
+        @Override
+        boolean test(RuleContext c) {
+            return c.snapshots().stream().anyMatch(s -> !s.reportedDeadlocks().isEmpty());
+        }
+    },
     /** Owners of monitors: the "- locked" lines of a thread dump (a heap dump does not show them). */
     MONITOR_OWNERS("a thread dump that shows monitor owners (\"- locked <0x...>\")") {
         @Override

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
         id = "deadlock",
         summary = "Threads wait for each other in a cycle and none of them can go on",
         severity = Severity.ERROR,
-        needs = {Input.OWNERS_AND_WAITERS},
+        needs = {Input.OWNERS_AND_WAITERS, Input.REPORTED_DEADLOCK},
         hint = Deadlock.HINT)
 public final class Deadlock implements Rule {
 
@@ -312,12 +312,13 @@ public final class Deadlock implements Rule {
         void reportedOnly(Snapshot snapshot, ReportedDeadlock r) {
             snapshots.add(snapshot.label());
             if (ring.isEmpty()) {
-                for (ReportedDeadlock.Link link : r.links()) {
+                for (ReportedDeadlock.Link link : r.ring()) {
                     ring.add(link.thread());
                     members.add(link.thread());
                     locks.add(link.lock());
                 }
-                fingerprint = "deadlock|" + r.threadNames().stream().map(Fingerprints::threadPattern).sorted()
+                behind.addAll(r.leadIn());
+                fingerprint = "deadlock|" + members.stream().map(Fingerprints::threadPattern).sorted()
                         .collect(Collectors.joining(","))
                         + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
             }

@@ -46,6 +46,7 @@ class RuleCatalogTest {
     private static final Map<Input, String> NAMED_AS = Map.of(
             Input.WAITERS, "thread dump",
             Input.OWNERS_AND_WAITERS, "lock owners",
+            Input.REPORTED_DEADLOCK, "deadlock the JVM reported",
             Input.MONITOR_OWNERS, "lock owners",
             Input.SYNCHRONIZER_OWNERS, "`-l`",
             Input.RECORDING, "recording",

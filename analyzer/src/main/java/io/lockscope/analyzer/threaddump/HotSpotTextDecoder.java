@@ -464,8 +464,9 @@ final class HotSpotTextDecoder {
         }
         dumps++;
         // A tool-made rendering (ThreadMXBean, no JavaThread addresses, no lock lines) shows no owners,
-        // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all.
-        boolean rendered = (allAddressesZero && !sawLockLine) || dialect == TextDialect.JSTACK_F;
+        // and neither does JDK 5-8 jstack -F, which prints no monitor lines at all; nor does a deadlock
+        // section kept alone, without its stacks (which is not a rendering).
+        boolean rendered = (!threads.isEmpty() && allAddressesZero && !sawLockLine) || dialect == TextDialect.JSTACK_F;
         TextDialect format = dialect == TextDialect.JSTACK && agentFrames ? TextDialect.JHSDB
                 : dialect == TextDialect.JSTACK && rendered ? TextDialect.THREADINFO_TEXT : dialect;
         if (agentFrames) {
@@ -476,7 +477,7 @@ final class HotSpotTextDecoder {
         }
         Snapshot s = new Snapshot(file + "#" + dumps, format.id(), SourceRef.line(file, dumpLine), time,
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
-                rendered ? Visibility.NOT_SHOWN : Visibility.SHOWN,
+                rendered || threads.isEmpty() ? Visibility.NOT_SHOWN : Visibility.SHOWN,
                 ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of(),
                 searched && format == TextDialect.JSTACK && searchesOwnableLocks(vmVersion) ? Visibility.SHOWN : Visibility.NOT_SHOWN);
         threads.clear();
