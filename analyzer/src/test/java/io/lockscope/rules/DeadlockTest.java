@@ -81,6 +81,39 @@ class DeadlockTest {
         assertTrue(f.evidence().stream().anyMatch(e -> e.frame().orElse("").startsWith("Scenario$First.<clinit>")));
     }
 
+    /**
+     * A ring of two ReentrantLocks with a thread queued behind each side. HotSpot's report sets out
+     * from report-runner, which started first and is not in the ring, so the chain it prints ends
+     * on ledger-writer, in its middle. With -l the stacks show the owners; without it only that
+     * report does, and the finding is the same.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk17/queued-deadlock.txt", "jdk17/queued-deadlock.nolocks.txt", "jdk25/queued-deadlock.txt",
+        "jdk25/queued-deadlock.nolocks.txt", "jdk17/queued-deadlock.jhsdb.txt", "jdk25/queued-deadlock.jhsdb.txt"})
+    void positive_ringWithThreadsQueuedBehindIt(String sample) {
+        Path dump = Dumps.sample(sample);
+        Finding f = onlyFinding("deadlock", Severity.ERROR, Set.of("ledger-writer", "journal-flusher", "report-runner", "audit-reader"), dump);
+        assertTrue(f.title().startsWith("Deadlock among 2 threads on java.util.concurrent locks: "), f.title());
+        assertTrue(f.title().endsWith("; 2 more threads blocked behind it"), f.title());
+        List<ReportedDeadlock> reported = Dumps.readOne(dump).reportedDeadlocks();
+        assertEquals(1, reported.size(), reported::toString);
+        ReportedDeadlock r = reported.get(0);
+        assertEquals(Set.of("ledger-writer", "journal-flusher"), r.ring().stream().map(ReportedDeadlock.Link::thread).collect(Collectors.toSet()));
+        // the Serviceability Agent's own search prints the ring alone
+        assertEquals(sample.endsWith("jhsdb.txt") ? List.of() : List.of("report-runner"), r.leadIn(), r.links().toString());
+    }
+
+    @Test
+    void positive_jsonDumpGuessesOwnersInTheMethodThatAsksForTheLock() {
+        // no owners in a JSON dump, and all four threads run code of the one class Scenario; only the ring's two run
+        // Scenario.nestedLocks, where both locks are asked for (every thread was a candidate before: five "rings")
+        Finding f = onlyFinding("deadlock", Severity.WARNING, Set.of("ledger-writer", "journal-flusher"),
+                Dumps.sample("jdk25/queued-deadlock.json"));
+        assertTrue(f.title().startsWith("Likely deadlock among 2 threads on java.util.concurrent locks:"), f.title());
+        assertTrue(f.detail().contains("\"journal-flusher\" likely holds") && f.detail().contains("\"ledger-writer\" likely holds"), f.detail());
+        assertTrue(f.detail().contains("the one blocked thread running Scenario.nestedLocks, where the lock is taken"), f.detail());
+    }
+
     @Test
     void negative_jsonDumpDoesNotSayWhichClassAThreadWaitsFor() {
         assertTrue(Dumps.findings("deadlock", Dumps.sample("jdk25/class-init-deadlock.json")).isEmpty());

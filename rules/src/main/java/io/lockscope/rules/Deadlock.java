@@ -14,6 +14,7 @@ import io.lockscope.graph.Hold;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
 import io.lockscope.graph.WaitForCycle;
+import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
@@ -123,7 +124,7 @@ public final class Deadlock implements Rule {
                     hiddenKinds.add(w.kind());
                     guesses.add("\"" + g.thread(next).name() + "\" likely holds " + w.lock() + ", which \""
                             + g.thread(w.thread()).name() + "\" waits for: " + HiddenOwners.whatIsHidden(w.kind())
-                            + ", and it is the one blocked thread running code of " + w.frame().map(f -> f.className()).orElse("?")
+                            + ", and it is the one blocked thread running " + askedFrom(g.thread(next), w)
                             + ", where the lock is taken");
                 }
             }
@@ -131,6 +132,16 @@ public final class Deadlock implements Rule {
                     .map(i -> Fingerprints.threadPattern(g.thread(i).name()) + "@" + Fingerprints.topFrame(g.thread(i)))
                     .sorted().collect(Collectors.joining(","))
                     + "|" + locks.stream().map(LockRef::className).sorted().collect(Collectors.joining(","));
+        }
+
+        /** The method the waiter asks for the lock from, if the guessed owner runs it too; else its class. */
+        private static String askedFrom(JvmThread owner, Wait w) {
+            if (w.frame().isEmpty()) {
+                return "code of ?";
+            }
+            Frame asks = w.frame().get();
+            return owner.frames().stream().anyMatch(f -> f.method().equals(asks.method()))
+                    ? asks.method() : "code of " + asks.className();
         }
 
         void seen(LockGraph g, HiddenOwners.LikelyRing r) {

@@ -7,6 +7,7 @@ import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockKind;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,28 +64,35 @@ final class HiddenOwners {
     }
 
     /**
-     * The blocked threads other than the waiter that may hold the lock it waits for: those with a
-     * frame in the class the waiter asks for the lock from, and not waiting for that lock themselves.
+     * The blocked threads other than the waiter that may hold the lock it waits for, and are not
+     * waiting for it themselves: those in a method its waiters ask for it from, or, when no thread
+     * is, those with a frame in the class the waiter asks for it from. The method comes first
+     * because one class often runs unrelated work (a service's lambdas, a scenario's threads): a
+     * thread elsewhere in that class that waits for some other lock is no better a guess than any.
      */
     static List<Integer> candidates(LockGraph g, Wait w, Set<Integer> blocked) {
         if (w.frame().isEmpty() || Frame.isJdkClass(w.frame().get().className())) {
             return List.of();
         }
         String code = w.frame().get().className();
-        List<Integer> out = new ArrayList<>();
+        Set<String> methods = new HashSet<>();
+        for (Wait x : g.waitersFor(w.lock().id())) {
+            x.frame().filter(f -> f.className().equals(code)).ifPresent(f -> methods.add(f.method()));
+        }
+        List<Integer> inMethod = new ArrayList<>();
+        List<Integer> inClass = new ArrayList<>();
         for (int t : blocked) {
             if (t == w.thread() || g.waitsOf(t).stream().anyMatch(x -> x.lock().id().equals(w.lock().id()))) {
                 continue;
             }
             JvmThread thread = g.thread(t);
-            for (Frame f : thread.frames()) {
-                if (f.className().equals(code)) {
-                    out.add(t);
-                    break;
-                }
+            if (thread.frames().stream().anyMatch(f -> methods.contains(f.method()))) {
+                inMethod.add(t);
+            } else if (thread.frames().stream().anyMatch(f -> f.className().equals(code))) {
+                inClass.add(t);
             }
         }
-        return out;
+        return inMethod.isEmpty() ? inClass : inMethod;
     }
 
     /** Rings that candidates for hidden owners close, each once, shortest first. */
