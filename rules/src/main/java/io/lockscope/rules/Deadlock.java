@@ -203,7 +203,7 @@ public final class Deadlock implements Rule {
      * ({@code detected} false) only reported by the JVM.
      */
     record Ring(List<String> ring, List<LockRef> locks, List<String> members, List<String> behind, int dumps,
-            boolean detected) implements Problem {
+            boolean detected, boolean stacksKept) implements Problem {
 
         @Override
         public String title() {
@@ -226,7 +226,9 @@ public final class Deadlock implements Rule {
 
         @Override
         public String detail() {
-            return detected ? "" : "HotSpot printed this deadlock, but the stacks in the dump "
+            return detected ? "" : !stacksKept ? "Only HotSpot's report of this deadlock was kept, without the "
+                    + "threads' stacks: where each thread took its lock, and what waits behind them, is not in it."
+                    : "HotSpot printed this deadlock, but the stacks in the dump "
                     + "do not show who holds the locks (a dump taken without -l).";
         }
 
@@ -276,6 +278,7 @@ public final class Deadlock implements Rule {
         final Set<String> snapshots = new LinkedHashSet<>();
         String fingerprint;
         boolean detected;
+        boolean stacksKept;
 
         void record(LockGraph graph, WaitForCycle cycle, List<Integer> blocked) {
             Snapshot snapshot = graph.snapshot();
@@ -322,6 +325,7 @@ public final class Deadlock implements Rule {
 
         void reportedOnly(Snapshot snapshot, ReportedDeadlock r) {
             snapshots.add(snapshot.label());
+            stacksKept |= !snapshot.threads().isEmpty();
             if (ring.isEmpty()) {
                 for (ReportedDeadlock.Link link : r.ring()) {
                     ring.add(link.thread());
@@ -340,7 +344,7 @@ public final class Deadlock implements Rule {
             List<String> threads = new ArrayList<>(members);
             threads.addAll(behind);
             return context.finding(new Ring(List.copyOf(ring), List.copyOf(locks), List.copyOf(members), List.copyOf(behind),
-                    snapshots.size(), detected), threads, dedupe(locks), evidence, fingerprint);
+                    snapshots.size(), detected, stacksKept), threads, dedupe(locks), evidence, fingerprint);
         }
     }
 
