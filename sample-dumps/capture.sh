@@ -29,6 +29,9 @@
 #   jcmd <pid> JFR.dump, recording since start          -> jdkNN/<scenario>.jfr (those in JFR, with exceptions on)
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
 #                                                          Agent's dump, what a JVM too hung for jcmd still gives)
+#   kill -QUIT <pid>, the JVM's standard output kept as a container runtime keeps a pod's log on its node
+#     (containerd's CRI format: "<RFC3339Nano time> stdout F <line>", cri_log below)
+#                                                       -> jdkNN/<scenario>.pod.log (those in POD, after the others)
 # and, for those in ACTUATOR, the scenario again inside a Spring Boot application (actuator/):
 #   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
@@ -75,6 +78,7 @@ THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
 NEEDS_21=" pinned-virtual pinned-carriers "
+POD=" queued-deadlock "
 
 default_home() {
   local java
@@ -264,6 +268,43 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
   finish "$pid" "$log"
 }
 
+cri_log() { # each line of standard input as containerd writes a container's output: "<RFC3339Nano time> stdout F <line>"
+  local line t frac
+  while IFS= read -r line; do
+    t=$EPOCHREALTIME
+    frac=${t#*.}
+    while [[ "$frac" == *0 ]]; do frac=${frac%0}; done # RFC3339Nano drops a fraction's trailing zeros, and a zero one
+    TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T%sZ stdout F %s\n' "${t%.*}" "${frac:+.$frac}" "$line"
+  done
+}
+
+run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM print, in its log as a pod's node keeps it
+  local jdk=$1 outdir=$2 scenario=$3 log pidfile pid i
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-pod-XXXXXX.log")
+  pidfile=$(mktemp "${TMPDIR:-/tmp}/lockscope-pod-XXXXXX.pid")
+  # the subshell writes its own pid, then becomes the JVM: the pipeline's $! would be cri_log's
+  ( (cd "${TMPDIR:-/tmp}" && echo "$BASHPID" > "$pidfile" \
+      && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m -XX:-UseContainerSupport -cp "$classes" Scenario "$scenario") 2>&1 \
+    | cri_log > "$log" ) 2>/dev/null & # (not the shell's word that the JVM was killed, at the end)
+  for i in $(seq 1 600); do
+    grep -q ' stdout F READY$' "$log" 2>/dev/null && break
+    sleep 0.1
+  done
+  pid=$(cat "$pidfile")
+  trap 'kill -9 $pid 2>/dev/null || true; rm -f "$pidfile"' RETURN
+  kill -QUIT "$pid"
+  for i in $(seq 1 100); do
+    grep -q ' stdout F JNI global refs' "$log" && break
+    sleep 0.1
+  done
+  sleep 1 # what HotSpot prints after the threads: the deadlock it found, the heap's summary
+  kill -9 "$pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  chmod 644 "$log"
+  mv "$log" "$outdir/$scenario.pod.log"
+  echo "  $(basename "$outdir")/$scenario.pod.log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -328,6 +369,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
       run_one "$jdk" "$feature" "$outdir" half-ring B
     else
       run_one "$jdk" "$feature" "$outdir" "$scenario"
+      if [[ "$POD" == *" $scenario "* ]]; then
+        run_pod "$jdk" "$outdir" "$scenario"
+      fi
     fi
     if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR" == *" $scenario "* ]]; then
       run_actuator "$jdk" "$outdir" "$scenario"

@@ -76,6 +76,7 @@ final class HotSpotTextDecoder {
     private final ThreadInfoText rendering;
 
     private final Preamble preamble = new Preamble();
+    private final LogPrefix logPrefix = new LogPrefix();
 
     // the dump being read
     private boolean inDump;
@@ -150,13 +151,22 @@ final class HotSpotTextDecoder {
         return closedDumps > 0;
     }
 
+    /** The log pipeline's prefix taken off the dump's lines, as first seen; empty if none. */
+    String logPrefix() {
+        return logPrefix.learnedFrom();
+    }
+
     /** How many dumps were only a deadlock section, without the rest of the dump. */
     int excerpts() {
         return excerpts;
     }
 
     void line(String raw, long n) {
-        String line = raw.strip();
+        String line = logPrefix.strip(raw).strip();
+        String before = logPrefix.lineBeforeLearning();
+        if (before != null) {
+            preamble.line(before.strip()); // jstack's time above the dump, read again without its prefix
+        }
         if (line.isEmpty()) {
             return;
         }

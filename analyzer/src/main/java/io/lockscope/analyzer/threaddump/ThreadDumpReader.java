@@ -45,7 +45,12 @@ public final class ThreadDumpReader {
                 ? "the dump at line " + open + " stops at the end of the file without the closing \"JNI global refs\" line the"
                         + " dumps before it have: cut short"
                 : "";
-        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, excerpt);
+        String prefix = decoder.logPrefix();
+        String note = prefix.isEmpty() ? lines.encodingNote()
+                : String.join("; ", java.util.stream.Stream.of("read past a log's prefix on each line (\""
+                        + (prefix.length() > 60 ? prefix.substring(0, 60) + "…" : prefix) + "\")", lines.encodingNote())
+                        .filter(x -> !x.isEmpty()).toList());
+        return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), note, cut, excerpt);
     }
 
     /** Which reader of the other JVMs' text dumps. */

@@ -1,0 +1,66 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.Snapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The thread dump a JVM prints on kill -3 goes to its standard output: in a container, to its log,
+ * every line behind the runtime's prefix ("2026-12-07T15:14:30.003461Z stdout F "), as a pod's
+ * node keeps it and log shippers pass it on. {@code queued-deadlock.pod.log} is such a log of our
+ * scenario (capture.sh's run_pod); the dump in it must read as the dump it is.
+ */
+class PodLogTest {
+
+    @EachSampleJdk
+    void theDumpBehindTheRuntimesPrefixReadsAsTheDumpItIs(String jdk) {
+        Path log = Dumps.sample(jdk + "/queued-deadlock.pod.log");
+        InputReport input = Dumps.report(log);
+        assertEquals(InputStatus.READ, input.status(), input.message());
+        assertTrue(input.message().matches("1 dump; read past a log's prefix on each line \\(\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\"\\)"),
+                input.message());
+        Snapshot s = Dumps.readOne(log);
+        assertTrue(s.time().isPresent(), "the time HotSpot prints above the dump, behind its prefix too");
+        assertEquals(1, s.reportedDeadlocks().size());
+        // the stacks are those of a jcmd dump of the same scenario, frame for frame and lock line for lock line
+        Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/queued-deadlock.nolocks.txt"));
+        for (String name : List.of("report-runner", "ledger-writer", "journal-flusher", "audit-reader", "main")) {
+            assertEquals(thread(jcmd, name).state(), thread(s, name).state(), name);
+            assertEquals(frames(thread(jcmd, name)), frames(thread(s, name)), name);
+        }
+        Finding f = RuleTestSupportAccess.onlyDeadlock(log);
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("ledger-writer", "journal-flusher", "report-runner", "audit-reader"), Set.copyOf(f.threads()));
+        assertEquals(RuleTestSupportAccess.onlyDeadlock(Dumps.sample(jdk + "/queued-deadlock.nolocks.txt")).title(), f.title());
+    }
+
+    /** Each frame's method and how many lock lines it has; a lambda's hidden class is at another address in each run. */
+    private static List<String> frames(JvmThread t) {
+        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "") + " " + f.locks().size()).toList();
+    }
+
+    private static JvmThread thread(Snapshot s, String name) {
+        List<JvmThread> found = s.threads().stream().filter(t -> t.name().equals(name)).collect(Collectors.toList());
+        assertEquals(1, found.size(), s.label() + ": " + name);
+        return found.get(0);
+    }
+
+    /** The rule tests' helpers live in another package. */
+    static final class RuleTestSupportAccess {
+        static Finding onlyDeadlock(Path file) {
+            List<Finding> findings = Dumps.findings("deadlock", file);
+            assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
+            return findings.get(0);
+        }
+    }
+}
