@@ -69,6 +69,10 @@ public final class FormatDetector {
     }
 
     static Detection detect(byte[] head) {
+        byte[] unmarked = ByteOrderMark.head(head);
+        if (unmarked != head) {
+            return detect(unmarked); // UTF-16 as Windows PowerShell writes a redirect, or UTF-8 with a mark: told as the UTF-8 it is read as
+        }
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");
         }

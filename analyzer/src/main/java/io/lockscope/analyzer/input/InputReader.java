@@ -154,7 +154,7 @@ public final class InputReader {
     }
 
     /** Reads a thread dump of a {@link #streamable} format from a stream (uncompressed already). */
-    static InputReport readText(InputStream in, String display, Detection d, long size, SnapshotSink sink) {
+    static InputReport readText(InputStream raw, String display, Detection d, long size, SnapshotSink sink) {
         InputFormat f = d.format();
         int[] count = {0};
         SnapshotSink counting = s -> {
@@ -162,6 +162,9 @@ public final class InputReader {
             sink.accept(s);
         };
         try {
+            ByteOrderMark.Opened opened = ByteOrderMark.open(raw);
+            InputStream in = opened.in();
+            String decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
                 ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
                         : ThreadDumpReader.readActuatorJson(in, display);
@@ -169,7 +172,7 @@ public final class InputReader {
                 return r.brokeOff()
                         .map(why -> new InputReport(display, f, InputStatus.PARTIAL, "1 dump, cut short: broke off " + why
                                 + "; kept the " + plural(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
-                        .orElse(new InputReport(display, f, InputStatus.READ, "1 dump", 1, size));
+                        .orElse(new InputReport(display, f, InputStatus.READ, "1 dump" + decoded, 1, size));
             }
             ThreadDumpReader.TextResult r = switch (f) {
                 case JROCKIT -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JROCKIT, in, display, counting);
@@ -182,7 +185,7 @@ public final class InputReader {
                         "text with no " + (f == InputFormat.JSTACK ? "HotSpot thread dump" : f.description()) + " in its "
                                 + r.lines() + " lines", 0, size);
             }
-            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps")
+            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps") + decoded
                     + (r.note().isEmpty() ? "" : "; " + r.note())
                     + (r.excerpt().isEmpty() ? "" : "; " + r.excerpt())
                     + (r.cutShort().isEmpty() ? "" : "; " + r.cutShort() + ", the last dump kept as far as it goes");

@@ -1,0 +1,127 @@
+package io.lockscope.analyzer.input;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Text that starts with a byte-order mark. Windows PowerShell 5 writes a redirect
+ * ({@code jstack 4711 > dump.txt}) as UTF-16LE with one, and Notepad may save UTF-8 with one.
+ * The readers take UTF-8 (or a legacy charset, line by line): UTF-16 is turned into UTF-8 as it
+ * is read, and a UTF-8 mark is passed over, so that the first line is the file's first line.
+ */
+final class ByteOrderMark {
+
+    private static final byte[] UTF8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private ByteOrderMark() {
+    }
+
+    /** The UTF-16 charset whose mark the bytes start with, if they do. */
+    static Optional<Charset> utf16(byte[] head) {
+        if (head.length >= 2 && head[0] == (byte) 0xFF && head[1] == (byte) 0xFE) {
+            return Optional.of(StandardCharsets.UTF_16LE);
+        }
+        if (head.length >= 2 && head[0] == (byte) 0xFE && head[1] == (byte) 0xFF) {
+            return Optional.of(StandardCharsets.UTF_16BE);
+        }
+        return Optional.empty();
+    }
+
+    /** The first bytes of a file as the readers will see them: UTF-8, without a mark. */
+    static byte[] head(byte[] head) {
+        Optional<Charset> utf16 = utf16(head);
+        if (utf16.isPresent()) {
+            // an odd last byte is half a character, cut by the head's length
+            return new String(head, 2, (head.length - 2) & ~1, utf16.get()).getBytes(StandardCharsets.UTF_8);
+        }
+        if (startsWithUtf8Mark(head)) {
+            return Arrays.copyOfRange(head, UTF8.length, head.length);
+        }
+        return head;
+    }
+
+    /** A stream opened on text, and the UTF-16 charset it was turned from, if it was. */
+    record Opened(InputStream in, Optional<Charset> utf16) {
+    }
+
+    /** The text of {@code in} as UTF-8 without a mark. */
+    static Opened open(InputStream in) throws IOException {
+        InputStream b = in.markSupported() ? in : new BufferedInputStream(in, 1 << 16);
+        b.mark(UTF8.length);
+        byte[] first = b.readNBytes(UTF8.length);
+        b.reset();
+        Optional<Charset> utf16 = utf16(first);
+        if (utf16.isPresent()) {
+            b.skipNBytes(2);
+            return new Opened(new Utf8Of(new InputStreamReader(b, utf16.get())), utf16);
+        }
+        if (startsWithUtf8Mark(first)) {
+            b.skipNBytes(UTF8.length);
+        }
+        return new Opened(b, Optional.empty());
+    }
+
+    private static boolean startsWithUtf8Mark(byte[] head) {
+        return head.length >= UTF8.length && Arrays.equals(head, 0, UTF8.length, UTF8, 0, UTF8.length);
+    }
+
+    /** The UTF-8 bytes of a reader's characters; a surrogate pair split between two reads is kept whole. */
+    private static final class Utf8Of extends InputStream {
+        private final Reader reader;
+        private final char[] chars = new char[8192];
+        private int carried;
+        private byte[] bytes = new byte[0];
+        private int pos;
+        private boolean eof;
+
+        Utf8Of(Reader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (pos >= bytes.length) {
+                if (eof) {
+                    return -1;
+                }
+                fill();
+            }
+            int n = Math.min(len, bytes.length - pos);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        private void fill() throws IOException {
+            int n = reader.read(chars, carried, chars.length - carried);
+            int have = carried + Math.max(n, 0);
+            eof = n < 0;
+            int use = have;
+            if (!eof && use > 0 && Character.isHighSurrogate(chars[use - 1])) {
+                use--; // its low half comes with the next read
+            }
+            bytes = new String(chars, 0, use).getBytes(StandardCharsets.UTF_8);
+            pos = 0;
+            carried = have - use;
+            System.arraycopy(chars, use, chars, 0, carried);
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+}
