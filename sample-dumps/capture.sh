@@ -30,8 +30,9 @@
 #   jhsdb jstack --locks --pid <pid>                    -> jdkNN/<scenario>.jhsdb.txt (those in SA: the Serviceability
 #                                                          Agent's dump, what a JVM too hung for jcmd still gives)
 #   kill -QUIT <pid>, the JVM's standard output kept as a container runtime keeps a pod's log on its node
-#     (containerd's CRI format: "<RFC3339Nano time> stdout F <line>", cri_log below)
-#                                                       -> jdkNN/<scenario>.pod.log (those in POD, after the others)
+#     (containerd's CRI format: "<RFC3339Nano time> stdout F <line>", cri_log below), and as Docker's
+#     json-file driver keeps a container's ({"log":"<line>\n","stream":"stdout","time":"..."}, docker_log below)
+#                                                       -> jdkNN/<scenario>.pod.log, .docker-json.log (those in POD, after the others)
 # and, for those in ACTUATOR, the scenario again inside a Spring Boot application (actuator/):
 #   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
@@ -278,14 +279,20 @@ cri_log() { # each line of standard input as containerd writes a container's out
   done
 }
 
-run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM print, in its log as a pod's node keeps it
-  local jdk=$1 outdir=$2 scenario=$3 log pidfile pid i
+docker_log() { # each line of standard input as Docker's json-file driver writes a container's output
+  jq -Rc --unbuffered 'now as $t | {log: (. + "\n"), stream: "stdout",
+    time: (($t | floor | strftime("%Y-%m-%dT%H:%M:%S")) + "." + ("00000" + ((($t - ($t | floor)) * 1000000) | floor | tostring))[-6:] + "Z")}'
+}
+
+run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM print, in its log as a pod's node and Docker keep it
+  local jdk=$1 outdir=$2 scenario=$3 log dlog pidfile pid i
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-pod-XXXXXX.log")
+  dlog=$(mktemp "${TMPDIR:-/tmp}/lockscope-docker-XXXXXX.log")
   pidfile=$(mktemp "${TMPDIR:-/tmp}/lockscope-pod-XXXXXX.pid")
   # the subshell writes its own pid, then becomes the JVM: the pipeline's $! would be cri_log's
   ( (cd "${TMPDIR:-/tmp}" && echo "$BASHPID" > "$pidfile" \
       && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -Xmx64m -XX:-UseContainerSupport -cp "$classes" Scenario "$scenario") 2>&1 \
-    | cri_log > "$log" ) 2>/dev/null & # (not the shell's word that the JVM was killed, at the end)
+    | tee >(docker_log > "$dlog") | cri_log > "$log" ) 2>/dev/null & # (not the shell's word that the JVM was killed, at the end)
   for i in $(seq 1 600); do
     grep -q ' stdout F READY$' "$log" 2>/dev/null && break
     sleep 0.1
@@ -300,9 +307,11 @@ run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM
   sleep 1 # what HotSpot prints after the threads: the deadlock it found, the heap's summary
   kill -9 "$pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  chmod 644 "$log"
+  sleep 1 # docker_log's last lines
+  chmod 644 "$log" "$dlog"
   mv "$log" "$outdir/$scenario.pod.log"
-  echo "  $(basename "$outdir")/$scenario.pod.log"
+  mv "$dlog" "$outdir/$scenario.docker-json.log"
+  echo "  $(basename "$outdir")/$scenario.pod.log, $scenario.docker-json.log"
 }
 
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator

@@ -13,22 +13,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The thread dump a JVM prints on kill -3 goes to its standard output: in a container, to its log,
- * every line behind the runtime's prefix ("2026-12-07T15:14:30.003461Z stdout F "), as a pod's
- * node keeps it and log shippers pass it on. {@code queued-deadlock.pod.log} is such a log of our
- * scenario (capture.sh's run_pod); the dump in it must read as the dump it is.
+ * The thread dump a JVM prints on kill -3 goes to its standard output: in a container, to its log.
+ * A pod's node keeps every line behind the runtime's prefix ("2026-12-07T15:14:30.003461Z stdout
+ * F "), Docker's json-file driver each line in a JSON object ({"log":"...\n",...}).
+ * {@code queued-deadlock.pod.log} and {@code .docker-json.log} are the two logs of one run of our
+ * scenario (capture.sh's run_pod); the dump in them must read as the dump it is.
  */
 class PodLogTest {
 
-    @EachSampleJdk
-    void theDumpBehindTheRuntimesPrefixReadsAsTheDumpItIs(String jdk) {
-        Path log = Dumps.sample(jdk + "/queued-deadlock.pod.log");
+    @ParameterizedTest(name = "{0}/queued-deadlock.{1}")
+    @CsvSource(delimiter = '|', value = {
+        "jdk17 | pod.log         | 1 dump; read past a log's prefix on each line \\(\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\"\\)",
+        "jdk25 | pod.log         | 1 dump; read past a log's prefix on each line \\(\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\"\\)",
+        "jdk17 | docker-json.log | 1 dump; Docker's json-file log, read from its \"log\" fields",
+        "jdk25 | docker-json.log | 1 dump; Docker's json-file log, read from its \"log\" fields"})
+    void theDumpInAContainersLogReadsAsTheDumpItIs(String jdk, String kind, String message) {
+        Path log = Dumps.sample(jdk + "/queued-deadlock." + kind);
         InputReport input = Dumps.report(log);
         assertEquals(InputStatus.READ, input.status(), input.message());
-        assertTrue(input.message().matches("1 dump; read past a log's prefix on each line \\(\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\"\\)"),
-                input.message());
+        assertTrue(input.message().matches(message), input.message());
         Snapshot s = Dumps.readOne(log);
         assertTrue(s.time().isPresent(), "the time HotSpot prints above the dump, behind its prefix too");
         assertEquals(1, s.reportedDeadlocks().size());

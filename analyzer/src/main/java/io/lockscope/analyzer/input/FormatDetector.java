@@ -73,6 +73,9 @@ public final class FormatDetector {
         if (unmarked != head) {
             return detect(unmarked); // UTF-16 as Windows PowerShell writes a redirect, or UTF-8 with a mark: told as the UTF-8 it is read as
         }
+        if (DockerJsonLog.is(head)) {
+            return detect(DockerJsonLog.head(head)); // told by the output its entries hold, as it is read
+        }
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");
         }

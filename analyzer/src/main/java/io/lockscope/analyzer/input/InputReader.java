@@ -163,8 +163,15 @@ public final class InputReader {
         };
         try {
             ByteOrderMark.Opened opened = ByteOrderMark.open(raw);
-            InputStream in = opened.in();
+            InputStream in = new java.io.BufferedInputStream(opened.in(), 1 << 16);
             String decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
+            in.mark(4096);
+            byte[] head = in.readNBytes(4096);
+            in.reset();
+            if (DockerJsonLog.is(head)) {
+                in = DockerJsonLog.open(in);
+                decoded += "; Docker's json-file log, read from its \"log\" fields";
+            }
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
                 ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
                         : ThreadDumpReader.readActuatorJson(in, display);

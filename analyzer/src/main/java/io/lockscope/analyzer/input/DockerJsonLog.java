@@ -1,0 +1,160 @@
+package io.lockscope.analyzer.input;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Docker's json-file log, where a container's output is kept on its host
+ * ({@code /var/lib/docker/containers/ID/ID-json.log}): a JSON object a line,
+ * {@code {"log":"text\n","stream":"stdout","time":"..."}}, a line of output longer than 16 KiB
+ * split over several. The thread dump kill -3 makes a JVM print is in the "log" fields, which
+ * are read back as the text they were; a line that is no such object is kept as it is.
+ */
+final class DockerJsonLog {
+
+    private static final byte[] START = "{\"log\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** A line longer than this is no Docker entry (those hold 16 KiB of output, escaped): kept as it is, in pieces. */
+    private static final int MAX_LINE = 1 << 20;
+
+    private DockerJsonLog() {
+    }
+
+    /** Whether the text starts as a json-file log does. */
+    static boolean is(byte[] head) {
+        return head.length >= START.length && Arrays.equals(head, 0, START.length, START, 0, START.length)
+                && new String(head, 0, Math.min(head.length, 4096), StandardCharsets.UTF_8).contains("\"stream\":\"");
+    }
+
+    /** The output the first lines hold; the last line, if the head cut it, left out. */
+    static byte[] head(byte[] head) {
+        int end = head.length;
+        while (end > 0 && head[end - 1] != '\n') {
+            end--;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int from = 0;
+        for (int i = 0; i < end; i++) {
+            if (head[i] == '\n') {
+                entry(head, from, i - from, out);
+                from = i + 1;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The output that {@code in}'s lines hold, as it is read. */
+    static InputStream open(InputStream in) {
+        return new Output(in);
+    }
+
+    /** Appends what one line says was printed: its "log" field, or the line itself if it is no entry. */
+    private static void entry(byte[] line, int from, int length, ByteArrayOutputStream out) {
+        if (length > 0 && line[from + length - 1] == '\r') {
+            length--;
+        }
+        try (JsonParser p = JSON.createParser(line, from, length)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    if (name.equals("log") && p.currentToken() == JsonToken.VALUE_STRING) {
+                        out.writeBytes(p.getText().getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // not JSON, or cut: the line as it is
+        }
+        out.write(line, from, length);
+        out.write('\n');
+    }
+
+    /** The entries' output, a line of the log at a time. */
+    private static final class Output extends InputStream {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private byte[] line = new byte[4096];
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private byte[] out = new byte[0];
+        private int outPos;
+        private boolean eof;
+
+        Output(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (outPos >= out.length) {
+                if (!nextLine()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, out.length - outPos);
+            System.arraycopy(out, outPos, b, off, n);
+            outPos += n;
+            return n;
+        }
+
+        /** Reads the next line of the log and what it holds; false at the end. */
+        private boolean nextLine() throws IOException {
+            int n = 0;
+            while (true) {
+                if (pos >= limit) {
+                    if (eof) {
+                        break;
+                    }
+                    limit = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        eof = true;
+                        break;
+                    }
+                }
+                byte c = buf[pos++];
+                if (c == '\n') {
+                    break;
+                }
+                if (n == line.length) {
+                    if (n >= MAX_LINE) {
+                        pos--; // the rest of it is the next "line"
+                        break;
+                    }
+                    line = Arrays.copyOf(line, n * 2);
+                }
+                line[n++] = c;
+            }
+            if (n == 0 && eof && pos >= limit) {
+                return false;
+            }
+            pending.reset();
+            entry(line, 0, n, pending);
+            out = pending.toByteArray();
+            outPos = 0;
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
