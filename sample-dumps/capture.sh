@@ -36,6 +36,10 @@
 # and, for those in ACTUATOR, the scenario again inside a Spring Boot application (actuator/):
 #   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
+# and, for those in ACTUATOR_SNAKE, so again in an application whose ObjectMapper names properties in snake_case
+# and which the actuator shares (spring.jackson.property-naming-strategy=SNAKE_CASE,
+# management.endpoints.jackson.isolated-object-mapper=false)
+#                                                       -> jdkNN/<scenario>.actuator-snake.json, .actuator-snake-jcmd.txt
 # (Spring Boot's class path comes from Maven: `mvn dependency:build-classpath` in actuator/.)
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
@@ -75,6 +79,7 @@ WINDOW=" pool-churn "
 BOTH=" shared-catalog "
 PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
+ACTUATOR_SNAKE=" queued-deadlock "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
@@ -314,6 +319,21 @@ run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM
   echo "  $(basename "$outdir")/$scenario.pod.log, $scenario.docker-json.log"
 }
 
+run_actuator_snake() { # run_actuator_snake JDK OUTDIR SCENARIO: the actuator's JSON under the application's snake_case mapper
+  local jdk=$1 outdir=$2 scenario=$3 log pid port
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
+  launch "$log" "$jdk/bin/java" -Xmx128m -Dspring.jackson.property-naming-strategy=SNAKE_CASE \
+    -Dmanagement.endpoints.jackson.isolated-object-mapper=false -cp "$actuator_classes:$actuator_cp" \
+    lockscope.actuator.ActuatorScenario "$scenario"
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  port=$(sed -n 's/^PORT //p' "$log")
+  curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port/actuator/threaddump" > "$outdir/$scenario.actuator-snake.json"
+  echo "  $(basename "$outdir")/$scenario.actuator-snake.json"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.actuator-snake-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -346,7 +366,7 @@ run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads 
 KINDS=" ${KINDS:-jvm actuator threadinfo} "
 actuator_cp=""
 for scenario in "${scenarios[@]}"; do
-  if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
+  if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(cd "$here/actuator" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
   fi
 done
@@ -384,6 +404,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
     fi
     if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR" == *" $scenario "* ]]; then
       run_actuator "$jdk" "$outdir" "$scenario"
+    fi
+    if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR_SNAKE" == *" $scenario "* ]]; then
+      run_actuator_snake "$jdk" "$outdir" "$scenario"
     fi
     if [[ "$KINDS" == *" threadinfo "* ]] && [[ "$THREADINFO" == *" $scenario "* ]]; then
       run_threadinfo "$jdk" "$outdir" "$scenario"

@@ -95,6 +95,33 @@ class ActuatorDumpTest {
         }
     }
 
+    /**
+     * An application whose ObjectMapper names properties in snake_case, shared with the actuator
+     * ({@code spring.jackson.property-naming-strategy=SNAKE_CASE},
+     * {@code management.endpoints.jackson.isolated-object-mapper=false}): "thread_name",
+     * "lock_owner_id", "stack_trace". Read as the actuator's usual names, it tells what jcmd's dump
+     * of the same JVM tells (it was "JSON that is not a thread dump").
+     */
+    @EachSampleJdk
+    void theActuatorsJsonUnderASnakeCaseMapperTellsWhatJcmdTells(String jdk) throws IOException {
+        Path json = Dumps.sample(jdk + "/queued-deadlock.actuator-snake.json");
+        String raw = Files.readString(json);
+        assertTrue(raw.contains("\"thread_name\":") && raw.contains("\"lock_owner_id\":") && !raw.contains("\"threadName\""));
+        Snapshot b = Dumps.readWhole(json, InputFormat.ACTUATOR_JSON);
+        Snapshot a = Dumps.readOne(Dumps.sample(jdk + "/queued-deadlock.actuator-snake-jcmd.txt"));
+        for (String name : List.of("report-runner", "ledger-writer", "journal-flusher", "audit-reader")) {
+            JvmThread t = Dumps.thread(a, name);
+            JvmThread same = Dumps.thread(b, name);
+            assertEquals(t.javaId(), same.javaId(), name);
+            assertEquals(t.state(), same.state(), name);
+            assertEquals(t.frames().stream().map(Frame::method).toList(), same.frames().stream().map(Frame::method).toList(), name);
+            assertEquals(t.ownedSynchronizers().map(List::size), same.ownedSynchronizers().map(List::size), name);
+        }
+        assertEquals(rulesAndFingerprints(Dumps.sample(jdk + "/queued-deadlock.actuator-snake-jcmd.txt")), rulesAndFingerprints(json));
+        Finding f = Dumps.findings("deadlock", json).get(0);
+        assertEquals(Set.of("ledger-writer", "journal-flusher", "report-runner", "audit-reader"), Set.copyOf(f.threads()));
+    }
+
     @EachSampleJdk
     void aParkedThreadIsReadAsParkedThoughTheActuatorSaysWaitingToLock(String jdk) throws IOException {
         Path text = Dumps.sample(jdk + "/reentrantlock-deadlock.actuator.txt");

@@ -40,6 +40,8 @@ public final class FormatDetector {
     /** Android's ART: "----- pid 28941 at 2023-04-04 22:06:31.064728684+0200 -----" (or its waiting channels) */
     private static final Pattern ANR = Pattern.compile("(?m)^----- (?:Waiting Channels: )?pid \\d+ at .* -----$");
     private static final Pattern FULL_DUMP = Pattern.compile("(?m)^\\s*Full thread dump");
+    /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
+    private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
     private FormatDetector() {
     }
@@ -116,7 +118,7 @@ public final class FormatDetector {
             if (trimmed.contains("\"lockscopeCapture\"")) {
                 return new Detection(InputFormat.CAPTURE_MANIFEST, false, CaptureManifest.describe(trimmed));
             }
-            if (trimmed.contains("\"lockOwnerId\"") || trimmed.contains("\"threadState\"")) {
+            if (ACTUATOR_NAMES.matcher(trimmed).find()) {
                 return new Detection(InputFormat.ACTUATOR_JSON, false, "");
             }
             return new Detection(InputFormat.UNKNOWN, false, "JSON that is not a thread dump");

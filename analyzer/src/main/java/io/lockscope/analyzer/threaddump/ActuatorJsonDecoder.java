@@ -33,6 +33,15 @@ import java.util.OptionalLong;
 record ActuatorJsonDecoder(String file) {
 
     private static final ObjectMapper MAPPER = ThreadDumpReader.Json.MAPPER;
+    /**
+     * The names this decoder reads, by their letters alone: an application whose ObjectMapper has
+     * a naming strategy (SNAKE_CASE, KEBAB_CASE, LOWER_CASE, UPPER_CAMEL_CASE, ...) and shares it
+     * with the actuator writes "thread_name" or "ThreadName" for "threadName".
+     */
+    private static final java.util.Map<String, String> NAMES = java.util.stream.Stream.of("threads", "threadName", "threadId",
+            "threadState", "daemon", "stackTrace", "className", "methodName", "fileName", "lineNumber", "nativeMethod", "lockInfo",
+            "identityHashCode", "lockedMonitors", "lockedStackDepth", "lockedSynchronizers", "lockOwnerId", "lockOwnerName")
+            .collect(java.util.stream.Collectors.toMap(ActuatorJsonDecoder::letters, n -> n));
 
 
     ThreadDumpReader.JsonResult decode(InputStream raw) throws IOException {
@@ -48,13 +57,13 @@ record ActuatorJsonDecoder(String file) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
-                if (!field.equals("threads") || p.currentToken() != JsonToken.START_ARRAY) {
+                if (!letters(field).equals("threads") || p.currentToken() != JsonToken.START_ARRAY) {
                     p.skipChildren();
                     continue;
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     long line = p.currentLocation().getLineNr();
-                    JsonNode node = MAPPER.readTree(p);
+                    JsonNode node = named(MAPPER.readTree(p));
                     synchronizersListed |= node.has("lockedSynchronizers");
                     JvmThread t = thread(node, threads.size(), line);
                     threads.add(t);
@@ -76,6 +85,33 @@ record ActuatorJsonDecoder(String file) {
         return new ThreadDumpReader.JsonResult(new Snapshot(file, "actuator-json", SourceRef.file(file), Optional.empty(),
                 JvmHints.none(), threads, Visibility.SHOWN, synchronizersListed ? Visibility.SHOWN : Visibility.NOT_SHOWN,
                 List.of(), List.of()), brokeOff);
+    }
+
+    /** A name's letters in lower case: "thread_name", "thread-name", "ThreadName" and "threadName" are one. */
+    static String letters(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '_' && c != '-' && c != '.') {
+                b.append(Character.toLowerCase(c));
+            }
+        }
+        return b.toString();
+    }
+
+    /** The node with the names this decoder reads as it knows them, however the application's mapper wrote them. */
+    private static JsonNode named(JsonNode n) {
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = MAPPER.createArrayNode();
+            n.forEach(e -> out.add(named(e)));
+            return out;
+        }
+        if (!n.isObject()) {
+            return n;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = MAPPER.createObjectNode();
+        n.fields().forEachRemaining(e -> out.set(NAMES.getOrDefault(letters(e.getKey()), e.getKey()), named(e.getValue())));
+        return out;
     }
 
     private JvmThread thread(JsonNode n, int index, long line) {
