@@ -73,12 +73,10 @@ final class ByteOrderMark {
     }
 
     /** The UTF-8 bytes of a reader's characters; a surrogate pair split between two reads is kept whole. */
-    private static final class Utf8Of extends InputStream {
+    private static final class Utf8Of extends ChunkedStream {
         private final Reader reader;
         private final char[] chars = new char[8192];
         private int carried;
-        private byte[] bytes = new byte[0];
-        private int pos;
         private boolean eof;
 
         Utf8Of(Reader reader) {
@@ -86,26 +84,10 @@ final class ByteOrderMark {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            while (pos >= bytes.length) {
-                if (eof) {
-                    return -1;
-                }
-                fill();
+        protected byte[] next() throws IOException {
+            if (eof) {
+                return null;
             }
-            int n = Math.min(len, bytes.length - pos);
-            System.arraycopy(bytes, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        private void fill() throws IOException {
             int n = reader.read(chars, carried, chars.length - carried);
             int have = carried + Math.max(n, 0);
             eof = n < 0;
@@ -113,10 +95,10 @@ final class ByteOrderMark {
             if (!eof && use > 0 && Character.isHighSurrogate(chars[use - 1])) {
                 use--; // its low half comes with the next read
             }
-            bytes = new String(chars, 0, use).getBytes(StandardCharsets.UTF_8);
-            pos = 0;
+            byte[] bytes = new String(chars, 0, use).getBytes(StandardCharsets.UTF_8);
             carried = have - use;
             System.arraycopy(chars, use, chars, 0, carried);
+            return bytes;
         }
 
         @Override

@@ -79,42 +79,22 @@ final class DockerJsonLog {
     }
 
     /** The entries' output, a line of the log at a time. */
-    private static final class Output extends InputStream {
+    private static final class Output extends ChunkedStream {
         private final InputStream in;
         private final byte[] buf = new byte[1 << 16];
         private int pos;
         private int limit;
         private byte[] line = new byte[4096];
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private byte[] out = new byte[0];
-        private int outPos;
         private boolean eof;
 
         Output(InputStream in) {
             this.in = in;
         }
 
+        /** What the next line of the log holds; null at the end. */
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            while (outPos >= out.length) {
-                if (!nextLine()) {
-                    return -1;
-                }
-            }
-            int n = Math.min(len, out.length - outPos);
-            System.arraycopy(out, outPos, b, off, n);
-            outPos += n;
-            return n;
-        }
-
-        /** Reads the next line of the log and what it holds; false at the end. */
-        private boolean nextLine() throws IOException {
+        protected byte[] next() throws IOException {
             int n = 0;
             while (true) {
                 if (pos >= limit) {
@@ -142,14 +122,12 @@ final class DockerJsonLog {
                 }
                 line[n++] = c;
             }
-            if (n == 0 && eof && pos >= limit) {
-                return false;
+            if (n == 0 && eof) {
+                return null;
             }
             pending.reset();
             entry(line, 0, n, pending);
-            out = pending.toByteArray();
-            outPos = 0;
-            return true;
+            return pending.toByteArray();
         }
 
         @Override

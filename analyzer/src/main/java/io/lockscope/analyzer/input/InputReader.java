@@ -163,7 +163,7 @@ public final class InputReader {
         };
         try {
             ByteOrderMark.Opened opened = ByteOrderMark.open(raw);
-            InputStream in = new java.io.BufferedInputStream(opened.in(), 1 << 16);
+            InputStream in = new BufferedInputStream(opened.in(), 1 << 16);
             String decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
             in.mark(4096);
             byte[] head = in.readNBytes(4096);
