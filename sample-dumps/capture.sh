@@ -5,6 +5,8 @@
 #   jcmd <pid> Thread.print, without -l (those in NOLOCKS) -> jdkNN/<scenario>.nolocks.txt (no owners of
 #                                                          java.util.concurrent locks, as many users capture)
 #   jcmd <pid> Thread.dump_to_file -format=json (21+)   -> jdkNN/<scenario>.json
+#   jcmd <pid> Thread.dump_to_file, its default plain text (21+, those in DUMP_TEXT)
+#                                                       -> jdkNN/<scenario>.dump-to-file.txt
 #   jcmd <pid> Thread.print -l, again and again (those in UNPARKED, JDK 25) until one catches a thread
 #     leaving its park for a lock: its header says runnable, its Thread.State still WAITING (parking)
 #     (handoff.awk's "unparked")
@@ -85,6 +87,7 @@ THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy dee
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
 NEEDS_21=" pinned-virtual pinned-carriers "
 POD=" queued-deadlock "
+DUMP_TEXT=" queued-deadlock pinned-carriers "
 
 default_home() {
   local java
@@ -176,6 +179,14 @@ capture_caught() { # capture_caught JDK PID OUT KIND [nolocks]: a dump that hand
   return 1
 }
 
+capture_dump_text() { # capture_dump_text JDK PID OUT: jcmd Thread.dump_to_file in its default form, plain text
+  local tmp
+  tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-dump-XXXXXX.txt")
+  "$1/bin/jcmd" "$2" Thread.dump_to_file "$tmp" > /dev/null
+  mv "$tmp" "$3"
+  echo "  $(basename "$(dirname "$3")")/$(basename "$3")"
+}
+
 capture_heap() { # capture_heap JDK PID OUT: a gzipped heap dump of the live objects
   local tmp
   tmp=$(mktemp -u "${TMPDIR:-/tmp}/lockscope-heap-XXXXXX.hprof.gz")
@@ -254,6 +265,7 @@ run_one() { # run_one JDK FEATURE OUTDIR SCENARIO [ARG]
       [[ "$NOLOCKS" == *" $scenario "* ]] && capture_text_nolocks "$jdk" "$pid" "$outdir/$base.nolocks.txt"
       [[ "$SA" == *" $scenario "* ]] && capture_sa "$jdk" "$pid" "$outdir/$base.jhsdb.txt"
       [ "$feature" -ge 21 ] && capture_json "$jdk" "$pid" "$outdir/$base.json"
+      [ "$feature" -ge 21 ] && [[ "$DUMP_TEXT" == *" $scenario "* ]] && capture_dump_text "$jdk" "$pid" "$outdir/$base.dump-to-file.txt"
       [[ "$UNPARKED" == *" $scenario "* ]] && [ "$feature" -ge 25 ] && capture_caught "$jdk" "$pid" "$outdir/$base.unparked.txt" unparked
       [[ "$HANDOFF" == *" $scenario "* ]] && capture_handoff "$jdk" "$pid" "$outdir/$base.handoff"
       [[ "$WOKEN" == *" $scenario "* ]] && capture_caught "$jdk" "$pid" "$outdir/$base.woken.txt" woken

@@ -131,7 +131,7 @@ public final class VirtualThreadPinning implements Rule {
         }
     }
 
-    /** A virtual thread a dump shows pinned while it waits: who, on which carrier, doing what, where. */
+    /** A virtual thread a dump shows pinned while it waits: who, on which carrier ("" if the dump names none), doing what, where. */
     record Pinned(JvmThread thread, String carrier, String how, String site, Optional<Frame> where) {
     }
 
@@ -187,10 +187,11 @@ public final class VirtualThreadPinning implements Rule {
             String who = p.thread().virtual() ? named.apply(p.thread()) : "the virtual thread on " + p.carrier();
             sites.add(p.site());
             evidence.add(new Evidence(Evidence.Kind.SEEN, best.label(), p.thread().at(), Optional.of(who), Optional.empty(),
-                    p.where().map(Frame::text), Optional.of(p.carrier()),
+                    p.where().map(Frame::text), Optional.of(p.carrier()).filter(c -> !c.isEmpty()),
                     Prose.stack(p.thread().frames()),
                     Optional.of("\"" + who + "\" is " + p.how() + p.where().map(f -> " in " + f.text()).orElse("")
-                            + ", still mounted on its carrier " + p.carrier())));
+                            + (p.carrier().isEmpty() ? ", still mounted on a carrier this dump does not name"
+                                    : ", still mounted on its carrier " + p.carrier()))));
         }
         List<String> threads = new ArrayList<>();
         bestPinned.forEach(p -> threads.add(p.thread().virtual() ? named.apply(p.thread()) : "the virtual thread on " + p.carrier()));
@@ -219,6 +220,10 @@ public final class VirtualThreadPinning implements Rule {
                 }
             } else if (t.carriesPinnedVirtualThread()) {
                 out.add(new Pinned(t, t.name(), parkedHow(t), site(t), applicationFrame(t)));
+            } else if (t.virtual() && t.frames().stream().anyMatch(f -> f.method().equals(JvmThread.PARK_ON_CARRIER))) {
+                // it parks its carrier, as only a pinned virtual thread does, in a dump that names no carriers
+                // (jcmd Thread.dump_to_file's plain text)
+                out.add(new Pinned(t, "", parkedHow(t), site(t), applicationFrame(t)));
             }
         }
         return out;

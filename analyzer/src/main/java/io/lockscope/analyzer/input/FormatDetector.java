@@ -40,6 +40,9 @@ public final class FormatDetector {
     /** Android's ART: "----- pid 28941 at 2023-04-04 22:06:31.064728684+0200 -----" (or its waiting channels) */
     private static final Pattern ANR = Pattern.compile("(?m)^----- (?:Waiting Channels: )?pid \\d+ at .* -----$");
     private static final Pattern FULL_DUMP = Pattern.compile("(?m)^\\s*Full thread dump");
+    /** jcmd Thread.dump_to_file's text: the pid and the time on its first lines, then "#24 \"name\" [virtual] [STATE time]" */
+    private static final Pattern DUMP_TO_FILE_TEXT = Pattern.compile("\\A\\s*\\d+\\r?\\n\\d{4}-\\d\\d-\\d\\dT[^\\n]*\\r?\\n[^\\n]*\\r?\\n"
+            + "(?:\\r?\\n)*#\\d+ \"");
     /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
     private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
@@ -131,6 +134,9 @@ public final class FormatDetector {
         }
         if (matches(ANR, text)) {
             return new Detection(InputFormat.ANR, false, "");
+        }
+        if (matches(DUMP_TO_FILE_TEXT, text) && !matches(HOTSPOT_HEADER, text)) {
+            return new Detection(InputFormat.JCMD_TEXT, false, "");
         }
         int toString = count(THREADINFO_TOSTRING, text);
         if (toString > 0 && toString > count(TID_HEADER, text)) {

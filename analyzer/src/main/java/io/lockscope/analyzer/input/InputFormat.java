@@ -6,6 +6,7 @@ import io.lockscope.analyzer.threaddump.TextDialect;
 public enum InputFormat {
     JSTACK(TextDialect.JSTACK.id(), "HotSpot thread dump (jstack, jcmd Thread.print, SIGQUIT)", true),
     JCMD_JSON("jcmd-json", "JSON thread dump (jcmd Thread.dump_to_file -format=json)", true),
+    JCMD_TEXT("jcmd-text", "plain-text thread dump of jcmd Thread.dump_to_file (JDK 21+, its default form)", true),
     HPROF("hprof", "HPROF heap dump", true),
     JFR("jfr", "JDK Flight Recorder recording", true),
     JHSDB(TextDialect.JHSDB.id(), "Serviceability Agent thread dump (jhsdb jstack, JDK 9+)", true),

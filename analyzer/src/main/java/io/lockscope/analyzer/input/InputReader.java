@@ -185,6 +185,7 @@ public final class InputReader {
                 case JROCKIT -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JROCKIT, in, display, counting);
                 case JAVACORE -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JAVACORE, in, display, counting);
                 case ANR -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.ANR, in, display, counting);
+                case JCMD_TEXT -> ThreadDumpReader.readDumpToFileText(in, display, counting);
                 default -> ThreadDumpReader.readText(in, display, f.dialect().orElse(TextDialect.JSTACK), counting);
             };
             if (r.snapshots() == 0) {

@@ -272,7 +272,7 @@ public final class JvmGrouper {
     private static int identityRank(Snapshot s) {
         return switch (s.format()) {
             case "jstack", "jhsdb" -> 0;
-            case "jcmd-json" -> 1;
+            case "jcmd-json", "jcmd-text" -> 1;
             case "hprof" -> 2;
             default -> 3;
         };

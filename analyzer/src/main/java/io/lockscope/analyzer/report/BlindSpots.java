@@ -18,8 +18,8 @@ final class BlindSpots {
             out.add("Owners of java.util.concurrent locks are unknown: no dump was taken with -l. "
                     + "Next time: jcmd <pid> Thread.print -l (or jstack -l <pid>).");
         }
-        if (s.stream().anyMatch(x -> x.format().equals("jcmd-json"))) {
-            out.add("JSON thread dumps never name the owner of a java.util.concurrent lock. "
+        if (s.stream().anyMatch(x -> x.format().equals("jcmd-json") || x.format().equals("jcmd-text"))) {
+            out.add("jcmd Thread.dump_to_file, as JSON or as text, never names the owner of a java.util.concurrent lock. "
                     + "Take a text dump with jcmd <pid> Thread.print -l beside it.");
         }
         if (s.stream().noneMatch(x -> x.monitorOwners().shown())) {

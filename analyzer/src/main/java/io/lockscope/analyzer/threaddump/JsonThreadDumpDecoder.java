@@ -153,13 +153,13 @@ record JsonThreadDumpDecoder(String file) {
     }
 
     /** "java.lang.Object@4952384c": the identity hash is the lock's id within this dump. */
-    private static LockRef monitor(String s) {
+    static LockRef monitor(String s) {
         int at = s.lastIndexOf('@');
         return new LockRef(s, at > 0 ? s.substring(0, at) : s);
     }
 
     /** "java.base/java.lang.Thread.run(Thread.java:1474)" prints the module before the class. */
-    private static String stripModule(String frame) {
+    static String stripModule(String frame) {
         int slash = frame.indexOf('/');
         int paren = frame.indexOf('(');
         return slash > 0 && (paren < 0 || slash < paren) ? frame.substring(slash + 1) : frame;
@@ -180,7 +180,7 @@ record JsonThreadDumpDecoder(String file) {
         }
     }
 
-    private static Optional<Instant> parseInstant(String s) {
+    static Optional<Instant> parseInstant(String s) {
         try {
             return s == null ? Optional.empty() : Optional.of(Instant.parse(s));
         } catch (DateTimeParseException e) {

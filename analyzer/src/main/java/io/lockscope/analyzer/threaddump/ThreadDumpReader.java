@@ -53,6 +53,22 @@ public final class ThreadDumpReader {
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), note, cut, excerpt);
     }
 
+    /** Reads the plain-text form of jcmd Thread.dump_to_file (JDK 21+): one dump. */
+    public static TextResult readDumpToFileText(InputStream in, String name, SnapshotSink sink) throws IOException {
+        LineSource lines = new LineSource(in);
+        Snapshot s;
+        try {
+            s = new DumpToFileTextDecoder(name).decode(lines);
+        } catch (IOException e) {
+            throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
+        }
+        if (s != null) {
+            sink.accept(s);
+        }
+        String cut = s != null && lines.endedMidLine() ? "the dump breaks off in its last line (" + lines.lineNumber() + "): cut short" : "";
+        return new TextResult(s == null ? 0 : 1, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, "");
+    }
+
     /** Which reader of the other JVMs' text dumps. */
     public enum Foreign { JROCKIT, JAVACORE, ANR }
 
