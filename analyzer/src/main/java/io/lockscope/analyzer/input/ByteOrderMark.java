@@ -1,6 +1,5 @@
 package io.lockscope.analyzer.input;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -52,18 +51,16 @@ final class ByteOrderMark {
     }
 
     /** The text of {@code in} as UTF-8 without a mark. */
-    static Opened open(InputStream in) throws IOException {
-        InputStream b = in.markSupported() ? in : new BufferedInputStream(in, 1 << 16);
-        b.mark(UTF8.length);
-        byte[] first = b.readNBytes(UTF8.length);
-        b.reset();
+    static Opened open(InputStream in) {
+        PeekedStream b = new PeekedStream(in, UTF8.length);
+        byte[] first = b.head();
         Optional<Charset> utf16 = utf16(first);
         if (utf16.isPresent()) {
-            b.skipNBytes(2);
+            b.drop(2);
             return new Opened(new Utf8Of(new InputStreamReader(b, utf16.get())), utf16);
         }
         if (startsWithUtf8Mark(first)) {
-            b.skipNBytes(UTF8.length);
+            b.drop(UTF8.length);
         }
         return new Opened(b, Optional.empty());
     }

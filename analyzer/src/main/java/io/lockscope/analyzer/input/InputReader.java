@@ -163,13 +163,11 @@ public final class InputReader {
         };
         try {
             ByteOrderMark.Opened opened = ByteOrderMark.open(raw);
-            InputStream in = new BufferedInputStream(opened.in(), 1 << 16);
+            PeekedStream peeked = new PeekedStream(opened.in(), 4096);
+            InputStream in = peeked;
             String decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
-            in.mark(4096);
-            byte[] head = in.readNBytes(4096);
-            in.reset();
-            if (DockerJsonLog.is(head)) {
-                in = DockerJsonLog.open(in);
+            if (DockerJsonLog.is(peeked.head())) {
+                in = DockerJsonLog.open(peeked);
                 decoded += "; Docker's json-file log, read from its \"log\" fields";
             }
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
