@@ -55,6 +55,31 @@ class DamagedInputTest {
         assertTrue(r.snapshots() >= 1 && r.snapshots() <= 3, r.message());
     }
 
+    /**
+     * The same cut, through the layers that turn text into what the readers read: a container's
+     * logs and UTF-16. Each reads ahead to tell what it is; none may lose what came before the damage.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17/queued-deadlock.docker-json.log", "jdk17/queued-deadlock.pod.log",
+        "jdk17/monitor-deadlock.txt as UTF-16LE"})
+    void truncatedGzipOfALogOrOfUtf16KeepsWhatCameBeforeTheDamage(String file) throws Exception {
+        byte[] text = Files.readAllBytes(Dumps.sample(file.replace(" as UTF-16LE", "")));
+        if (file.endsWith("UTF-16LE")) {
+            ByteArrayOutputStream utf16 = new ByteArrayOutputStream();
+            utf16.write(new byte[] {(byte) 0xFF, (byte) 0xFE});
+            utf16.write(new String(text, java.nio.charset.StandardCharsets.UTF_8).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+            text = utf16.toByteArray();
+        }
+        byte[] gz = gzip(text);
+        // cut where most of the dump's threads are already in: the rest of the dump is lost, not the dump
+        Path cut = Files.write(dir.resolve("cut.gz"), Arrays.copyOf(gz, gz.length * 9 / 10));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains("broke off at line") && r.message().contains("gzip"), r.message());
+        assertEquals(1, r.snapshots(), r.message());
+        assertTrue(Dumps.read(cut).get(0).threads().size() > 5, r.message());
+    }
+
     @Test
     void textCutMidThreadYieldsWhatWasThere() throws Exception {
         List<String> lines = Files.readAllLines(Dumps.sample("jdk17/monitor-deadlock.txt"));

@@ -18,7 +18,8 @@ import java.util.Arrays;
  */
 final class DockerJsonLog {
 
-    private static final byte[] START = "{\"log\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final java.util.regex.Pattern FIRST_LINE = java.util.regex.Pattern.compile(
+            "^\\{\\s*\"log\"\\s*:\\s*\".*\"stream\"\\s*:\\s*\"");
     private static final JsonFactory JSON = new JsonFactory();
     /** A line longer than this is no Docker entry (those hold 16 KiB of output, escaped): kept as it is, in pieces. */
     private static final int MAX_LINE = 1 << 20;
@@ -26,10 +27,11 @@ final class DockerJsonLog {
     private DockerJsonLog() {
     }
 
-    /** Whether the text starts as a json-file log does. */
+    /** Whether the text starts as a json-file log does (written by Docker without spaces, by others with some). */
     static boolean is(byte[] head) {
-        return head.length >= START.length && Arrays.equals(head, 0, START.length, START, 0, START.length)
-                && new String(head, 0, Math.min(head.length, 4096), StandardCharsets.UTF_8).contains("\"stream\":\"");
+        String first = new String(head, 0, Math.min(head.length, 4096), StandardCharsets.UTF_8);
+        int end = first.indexOf('\n');
+        return FIRST_LINE.matcher(end < 0 ? first : first.substring(0, end)).find();
     }
 
     /** The output the first lines hold; the last line, if the head cut it, left out. */
