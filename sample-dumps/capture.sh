@@ -66,12 +66,12 @@ if [ ${#scenarios[@]} -eq 0 ]; then
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
              queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog
-             pool-churn queued-deadlock)
+             pool-churn queued-deadlock stalled-appender)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
-NOLOCKS=" swapped-busy three-kinds queued-deadlock "
+NOLOCKS=" swapped-busy three-kinds queued-deadlock stalled-appender "
 UNPARKED=" healthy-busy "
 HANDOFF=" fair-turns "
 WOKEN=" fair-turns "

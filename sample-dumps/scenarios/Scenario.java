@@ -53,12 +53,13 @@ public class Scenario {
             case "shared-catalog" -> sharedCatalog();
             case "pool-churn" -> poolChurn();
             case "queued-deadlock" -> queuedDeadlock();
+            case "stalled-appender" -> stalledAppender();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock");
+                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock stalled-appender");
                 System.exit(2);
             }
         }
@@ -531,6 +532,74 @@ public class Scenario {
     }
 
     static final class ReportCache { }
+
+    /**
+     * Two log appenders stall in a write while they hold their locks, as on a full disk or a hung
+     * network file system: each writes to a pipe that nobody reads, until the pipe is full.
+     * file-appender holds its monitor in RandomAccessFile's write, channel-appender holds a
+     * ReentrantLock in FileChannel's; two request threads wait for each lock.
+     */
+    static void stalledAppender() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lockscope-appender");
+        java.nio.file.Path fileLog = dir.resolve("file.log");
+        java.nio.file.Path channelLog = dir.resolve("channel.log");
+        for (java.nio.file.Path fifo : java.util.List.of(fileLog, channelLog)) {
+            if (new ProcessBuilder("/usr/bin/mkfifo", fifo.toString()).start().waitFor() != 0) {
+                throw new IllegalStateException("mkfifo " + fifo);
+            }
+        }
+        Object fileAppender = new FileAppender();
+        ReentrantLock channelAppender = new ReentrantLock();
+        CountDownLatch holding = new CountDownLatch(2);
+        byte[] line = "2026-12-07 15:00:00 INFO order accepted\n".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        start("file-appender", () -> {
+            synchronized (fileAppender) {
+                // read and write: opening a pipe so does not wait for a reader, and nobody reads it
+                try (java.io.RandomAccessFile out = new java.io.RandomAccessFile(fileLog.toFile(), "rw")) {
+                    holding.countDown();
+                    while (true) {
+                        out.write(line);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        start("channel-appender", () -> {
+            channelAppender.lock();
+            try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(channelLog,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                holding.countDown();
+                while (true) {
+                    out.write(java.nio.ByteBuffer.wrap(line));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                channelAppender.unlock();
+            }
+        });
+        holding.await();
+        // both pipes are open: their names can go, and nothing is left behind when the JVM is killed
+        java.nio.file.Files.delete(fileLog);
+        java.nio.file.Files.delete(channelLog);
+        java.nio.file.Files.delete(dir);
+        for (int i = 1; i <= 2; i++) {
+            start("request-" + i, () -> {
+                synchronized (fileAppender) {
+                    sleep(1);
+                }
+            });
+            start("checkout-" + i, () -> {
+                channelAppender.lock();
+                channelAppender.unlock();
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    static final class FileAppender { }
 
     /**
      * A thread computes inside a synchronized block, in a loop that never ends (as a bug makes one),

@@ -11,6 +11,7 @@ import io.lockscope.analyzer.EachSampleJdk;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.RuleSettings;
 import io.lockscope.engine.Severity;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,33 @@ class BlockingWhileHoldingTest {
         Finding f = only(Dumps.findings("blocking-while-holding", Dumps.sample("jdk25/sleep-holding-1.txt"),
                 Dumps.sample("jdk25/sleep-holding-2.txt"), Dumps.sample("jdk25/sleep-holding.json")));
         assertTrue(f.title().endsWith("(in 3 dumps)"), f.title());
+    }
+
+    /**
+     * Appenders stalled in a write to a pipe nobody reads, as on a full disk or a hung network file
+     * system: RandomAccessFile's write under a monitor, FileChannel's under a ReentrantLock. What the
+     * JDK calls the native write changes with its version (FileDispatcherImpl.write0 on 17,
+     * UnixFileDispatcherImpl.write0 and RandomAccessFile.writeBytes0 on 25): a native I/O method of
+     * the JDK on top of the holder's stack is a blocking call, whichever it is.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"jdk17, RandomAccessFile.writeBytes, FileDispatcherImpl.write0",
+        "jdk25, RandomAccessFile.writeBytes0, UnixFileDispatcherImpl.write0"})
+    void positive_holdersStalledInANativeWrite(String jdk, String fileCall, String channelCall) {
+        List<Finding> found = Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/stalled-appender.txt"));
+        assertEquals(2, found.size(), found.toString());
+        Finding file = found.stream().filter(f -> f.title().startsWith("file-appender ")).findFirst().orElseThrow();
+        assertEquals(Set.of("file-appender", "request-1", "request-2"), threads(file));
+        assertTrue(file.title().startsWith("file-appender is blocked in java.io." + fileCall + " (Scenario.lambda$stalledAppender$"), file.title());
+        assertTrue(file.title().contains(" while holding Scenario$FileAppender <"), file.title());
+        Finding channel = found.stream().filter(f -> f.title().startsWith("channel-appender ")).findFirst().orElseThrow();
+        assertEquals(Set.of("channel-appender", "checkout-1", "checkout-2"), threads(channel));
+        assertTrue(channel.title().startsWith("channel-appender is blocked in sun.nio.ch." + channelCall + " ("), channel.title());
+        assertTrue(channel.title().contains(" while holding ReentrantLock$NonfairSync <"), channel.title());
+        // the JSON form and a dump without -l name no owner of the ReentrantLock: the monitor's holder alone
+        Path other = Dumps.sample(jdk + (jdk.equals("jdk25") ? "/stalled-appender.json" : "/stalled-appender.nolocks.txt"));
+        Finding alone = onlyFinding("blocking-while-holding", Severity.WARNING, Set.of("file-appender", "request-1", "request-2"), other);
+        assertTrue(alone.title().startsWith("file-appender is blocked in java.io." + fileCall), alone.title());
     }
 
     @ParameterizedTest

@@ -21,6 +21,11 @@ public record Frame(String method, String location, List<LockAction> locks) {
                 || className.startsWith("javax.");
     }
 
+    /** Whether this frame is a native method's ("Native Method" where a line would be). */
+    public boolean isNative() {
+        return location.endsWith("Native Method");
+    }
+
     /** Whether this frame runs the application's code (or a library's), not the JDK's. */
     public boolean isApplication() {
         return !isJdkClass(className());

@@ -58,6 +58,16 @@ final class Stacks {
             "java.net.Inet6AddressImpl.lookupAllHostAddr",
             "java.net.Inet4AddressImpl.lookupAllHostAddr");
 
+    /**
+     * The JDK's code whose native methods do I/O or wait on the world outside the JVM: files, pipes,
+     * sockets, file systems, processes, name lookups. A thread whose top frame is a native method of
+     * it is in such a call, whatever each JDK names it (FileDispatcherImpl.write0 on JDK 17,
+     * UnixFileDispatcherImpl.write0 from 20 on, RandomAccessFile.writeBytes, UnixNativeDispatcher.stat
+     * on a hung network file system, ...). A prefix of the frame's class, with its dot.
+     */
+    static final List<String> NATIVE_IO = List.of("java.io.", "java.net.", "sun.nio.ch.", "sun.nio.fs.", "java.lang.ProcessImpl.",
+            "java.lang.UNIXProcess.", "java.lang.ProcessHandleImpl.");
+
     private Stacks() {
     }
 
@@ -198,6 +208,9 @@ final class Stacks {
             if (matches(f, blocking)) {
                 return Optional.of("is blocked in " + f.method() + " (" + callerOf(t, f.method()) + ")");
             }
+        }
+        if (top.isNative() && NATIVE_IO.stream().anyMatch(p -> top.method().startsWith(p))) {
+            return Optional.of("is blocked in " + top.method() + " (" + callerOf(t, top.method()) + ")");
         }
         return Optional.empty();
     }
