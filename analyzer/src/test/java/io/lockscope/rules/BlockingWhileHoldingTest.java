@@ -61,6 +61,31 @@ class BlockingWhileHoldingTest {
         assertTrue(alone.title().startsWith("file-appender is blocked in java.io." + fileCall), alone.title());
     }
 
+    /**
+     * From the corpus, JDK 6: a Heritrix crawler thread reads its BerkeleyDB log file
+     * (RandomAccessFile.seek, a native call) while it holds the frontier's scheduler, which 30
+     * crawler threads wait for, and the evictor. The list of blocking calls never named it.
+     */
+    @Test
+    void positive_corpusCrawlerReadsItsLogFileUnderTheSchedulerEveryoneWaitsFor() {
+        List<Finding> found = Dumps.findings("blocking-while-holding", Dumps.corpus("jstack/tda-jdk6u3-heritrix-monitor-contention.txt"));
+        assertEquals(2, found.size(), found.toString());
+        Finding scheduler = found.stream().filter(f -> f.title().contains("while holding FrontierScheduler <0xd5bada80>")).findFirst()
+                .orElseThrow(() -> new AssertionError(found.toString()));
+        assertTrue(scheduler.title().startsWith("ToeThread #18: ") && scheduler.title().contains(" is blocked in java.io.RandomAccessFile.seek "
+                + "(com.sleepycat.je.log.FileManager.readFromFile(FileManager.java:1108))"), scheduler.title());
+        assertTrue(scheduler.title().contains("; 30 threads wait: "), scheduler.title());
+        assertEquals(31, scheduler.threads().size());
+    }
+
+    @Test
+    void negative_corpusSelectorWakeUpIsNoBlockingCall() {
+        // IBM Java 8 (Liberty): a thread wakes a selector (EPollArrayWrapper.interrupt, native and quick) inside a
+        // flat-locked monitor another thread waits for: a native I/O method, but one that never waits on the world
+        assertTrue(Dumps.findings("blocking-while-holding",
+                Dumps.corpus("javacore/tdfg-ibmjava8sr5fp41-liberty-flat-locked-object-blocked.javacore.txt")).isEmpty());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jdk17/contention.txt", "jdk25/contention.txt", "jdk17/monitor-deadlock.txt",
         "jdk17/healthy-busy.txt", "jdk25/healthy-busy.txt", "jdk17/swapped-field.txt"})

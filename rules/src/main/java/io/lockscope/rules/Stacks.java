@@ -68,6 +68,15 @@ final class Stacks {
     static final List<String> NATIVE_IO = List.of("java.io.", "java.net.", "sun.nio.ch.", "sun.nio.fs.", "java.lang.ProcessImpl.",
             "java.lang.UNIXProcess.", "java.lang.ProcessHandleImpl.");
 
+    /**
+     * What such a native method does when it can wait: move data, open or close, sync, lock, seek,
+     * look up, or wait. The others are quick and never wait on the world (a selector's wake-up,
+     * EPollArrayWrapper.interrupt; an option, Net.setIntOption0), and a thread caught in one is
+     * not blocked.
+     */
+    private static final java.util.regex.Pattern NATIVE_IO_CALL = java.util.regex.Pattern.compile(
+            "(?i)read|write|recv|send|receive|accept|connect|poll|wait|select|open|close|force|sync|transfer|lock|seek|stat|lookup");
+
     private Stacks() {
     }
 
@@ -209,7 +218,8 @@ final class Stacks {
                 return Optional.of("is blocked in " + f.method() + " (" + callerOf(t, f.method()) + ")");
             }
         }
-        if (top.isNative() && NATIVE_IO.stream().anyMatch(p -> top.method().startsWith(p))) {
+        if (top.isNative() && NATIVE_IO.stream().anyMatch(p -> top.method().startsWith(p))
+                && NATIVE_IO_CALL.matcher(top.methodName()).find()) {
             return Optional.of("is blocked in " + top.method() + " (" + callerOf(t, top.method()) + ")");
         }
         return Optional.empty();
