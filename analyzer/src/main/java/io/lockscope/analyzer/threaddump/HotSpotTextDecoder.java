@@ -77,6 +77,7 @@ final class HotSpotTextDecoder {
 
     private final Preamble preamble = new Preamble();
     private final LogPrefix logPrefix = new LogPrefix();
+    private final HardWrap hardWrap = new HardWrap(this::line);
 
     // the dump being read
     private boolean inDump;
@@ -126,8 +127,9 @@ final class HotSpotTextDecoder {
     /** Reads all lines; returns the number of dumps found. */
     int decode(LineSource lines) throws IOException {
         try {
-            lines.forEach(this::line);
+            lines.forEach(hardWrap);
         } finally {
+            hardWrap.finish();
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
             finishDump();
@@ -154,6 +156,11 @@ final class HotSpotTextDecoder {
     /** The log pipeline's prefix taken off the dump's lines, as first seen; empty if none. */
     String logPrefix() {
         return logPrefix.learnedFrom();
+    }
+
+    /** The width the text's lines were broken at and joined again; 0 if they were not. */
+    int wrapWidth() {
+        return hardWrap.width();
     }
 
     /** How many dumps were only a deadlock section, without the rest of the dump. */

@@ -46,10 +46,11 @@ public final class ThreadDumpReader {
                         + " dumps before it have: cut short"
                 : "";
         String prefix = decoder.logPrefix();
-        String note = prefix.isEmpty() ? lines.encodingNote()
-                : String.join("; ", java.util.stream.Stream.of("read past a log's prefix on each line (\""
-                        + (prefix.length() > 60 ? prefix.substring(0, 60) + "…" : prefix) + "\")", lines.encodingNote())
-                        .filter(x -> !x.isEmpty()).toList());
+        String note = String.join("; ", java.util.stream.Stream.of(
+                prefix.isEmpty() ? "" : "read past a log's prefix on each line (\"" + (prefix.length() > 60 ? prefix.substring(0, 60) + "…" : prefix)
+                        + "\")",
+                decoder.wrapWidth() == 0 ? "" : "lines broken at " + decoder.wrapWidth() + " characters, joined again",
+                lines.encodingNote()).filter(x -> !x.isEmpty()).toList());
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), note, cut, excerpt);
     }
 
