@@ -150,8 +150,7 @@ final class Archives {
                 return List.of(new InputReport(shown, InputFormat.UNKNOWN, InputStatus.FAILED, "gzip data that cannot be opened: "
                         + reason(e), 0, 0));
             }
-            Detection innerD = FormatDetector.detect(inner);
-            d = new Detection(innerD.format(), true, innerD.note());
+            d = FormatDetector.detect(inner).gzipped();
             data = gz;
         }
         if (InputReader.streamable(d.format())) {

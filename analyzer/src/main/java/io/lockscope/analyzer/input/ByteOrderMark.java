@@ -33,6 +33,15 @@ final class ByteOrderMark {
         return Optional.empty();
     }
 
+    /** The layer whose mark the bytes start with, if they do. */
+    static Optional<Detection.TextLayer> layer(byte[] head) {
+        Optional<Charset> utf16 = utf16(head);
+        if (utf16.isPresent()) {
+            return Optional.of(utf16.get() == StandardCharsets.UTF_16LE ? Detection.TextLayer.UTF16LE : Detection.TextLayer.UTF16BE);
+        }
+        return startsWithUtf8Mark(head) ? Optional.of(Detection.TextLayer.UTF8_MARK) : Optional.empty();
+    }
+
     /** The first bytes of a file as the readers will see them: UTF-8, without a mark. */
     static byte[] head(byte[] head) {
         Optional<Charset> utf16 = utf16(head);

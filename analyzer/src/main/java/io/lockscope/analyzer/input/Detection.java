@@ -1,5 +1,43 @@
 package io.lockscope.analyzer.input;
 
-/** A file's format as its content shows it, and whether it is gzip-compressed. */
-public record Detection(InputFormat format, boolean gzip, String note) {
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A file's format as its content shows it, whether it is gzip-compressed, and the layers its
+ * text sits in (outermost first), which the reader takes off as it reads.
+ */
+public record Detection(InputFormat format, boolean gzip, String note, Set<TextLayer> layers) {
+
+    /** What a text was wrapped in on its way to the file. */
+    public enum TextLayer {
+        /** UTF-16, little-endian, with a byte-order mark: Windows PowerShell 5's redirect. */
+        UTF16LE,
+        /** UTF-16, big-endian, with a byte-order mark. */
+        UTF16BE,
+        /** UTF-8 with a byte-order mark. */
+        UTF8_MARK,
+        /** Docker's json-file log: the text is in the entries' "log" fields. */
+        DOCKER_JSON
+    }
+
+    public Detection {
+        layers = layers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(layers));
+    }
+
+    public Detection(InputFormat format, boolean gzip, String note) {
+        this(format, gzip, note, Set.of());
+    }
+
+    /** The same, its text inside {@code layer} too. */
+    Detection under(TextLayer layer) {
+        EnumSet<TextLayer> all = EnumSet.of(layer);
+        all.addAll(layers);
+        return new Detection(format, gzip, note, all);
+    }
+
+    /** The same, gzip-compressed. */
+    Detection gzipped() {
+        return new Detection(format, true, note, layers);
+    }
 }

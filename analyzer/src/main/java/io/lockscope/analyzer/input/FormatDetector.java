@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -67,19 +68,21 @@ public final class FormatDetector {
                     }
                 }
                 Detection d = detect(java.util.Arrays.copyOf(inner, n));
-                return new Detection(d.format(), true, d.note());
+                return d.gzipped();
             }
             return detect(head);
         }
     }
 
     static Detection detect(byte[] head) {
-        byte[] unmarked = ByteOrderMark.head(head);
-        if (unmarked != head) {
-            return detect(unmarked); // UTF-16 as Windows PowerShell writes a redirect, or UTF-8 with a mark: told as the UTF-8 it is read as
+        // text in layers (UTF-16 as Windows PowerShell writes a redirect, UTF-8 with a mark, Docker's json-file
+        // log): told by the text inside, which the reader is handed
+        Optional<Detection.TextLayer> layer = ByteOrderMark.layer(head);
+        if (layer.isPresent()) {
+            return detect(ByteOrderMark.head(head)).under(layer.get());
         }
         if (DockerJsonLog.is(head)) {
-            return detect(DockerJsonLog.head(head)); // told by the output its entries hold, as it is read
+            return detect(DockerJsonLog.head(head)).under(Detection.TextLayer.DOCKER_JSON);
         }
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");

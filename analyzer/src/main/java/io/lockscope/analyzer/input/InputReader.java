@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -162,12 +164,17 @@ public final class InputReader {
             sink.accept(s);
         };
         try {
-            ByteOrderMark.Opened opened = ByteOrderMark.open(raw);
-            PeekedStream peeked = new PeekedStream(opened.in(), 4096);
-            InputStream in = peeked;
-            String decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
-            if (DockerJsonLog.is(peeked.head())) {
-                in = DockerJsonLog.open(peeked);
+            // the layers detection found, outermost first
+            InputStream in = raw;
+            String decoded = "";
+            if (!Collections.disjoint(d.layers(), EnumSet.of(Detection.TextLayer.UTF16LE, Detection.TextLayer.UTF16BE,
+                    Detection.TextLayer.UTF8_MARK))) {
+                ByteOrderMark.Opened opened = ByteOrderMark.open(in);
+                in = opened.in();
+                decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
+            }
+            if (d.layers().contains(Detection.TextLayer.DOCKER_JSON)) {
+                in = DockerJsonLog.open(in);
                 decoded += "; Docker's json-file log, read from its \"log\" fields";
             }
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
