@@ -53,7 +53,8 @@ class WindowsTextTest {
         assertEquals(InputStatus.READ, is.status(), is.message());
         assertEquals(was.format(), is.format());
         assertEquals(was.snapshots(), is.snapshots());
-        assertEquals(cs != StandardCharsets.UTF_8, is.message().contains(charset + " text, as Windows PowerShell writes a redirect"), is.message());
+        assertEquals(cs != StandardCharsets.UTF_8, is.message().contains("; " + charset + " text"), is.message());
+        assertEquals(cs == StandardCharsets.UTF_16LE, is.message().contains("as Windows PowerShell writes a redirect"), is.message());
         Analysis.Result before = Dumps.analyze(original);
         Analysis.Result after = Dumps.analyze(saved);
         assertEquals(before.jvms().size(), after.jvms().size());

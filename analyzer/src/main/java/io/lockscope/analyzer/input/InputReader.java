@@ -9,6 +9,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -171,7 +172,8 @@ public final class InputReader {
                     Detection.TextLayer.UTF8_MARK))) {
                 ByteOrderMark.Opened opened = ByteOrderMark.open(in);
                 in = opened.in();
-                decoded = opened.utf16().map(c -> "; " + c.name() + " text, as Windows PowerShell writes a redirect").orElse("");
+                decoded = opened.utf16().map(c -> "; " + c.name() + " text"
+                        + (c == StandardCharsets.UTF_16LE ? ", as Windows PowerShell writes a redirect" : "")).orElse("");
             }
             if (d.layers().contains(Detection.TextLayer.DOCKER_JSON)) {
                 in = DockerJsonLog.open(in);
