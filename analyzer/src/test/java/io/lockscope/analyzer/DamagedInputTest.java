@@ -81,6 +81,18 @@ class DamagedInputTest {
     }
 
     @Test
+    void truncatedGzipOfUtf16KeepsTheDumpsBeforeTheDamage() throws Exception {
+        // the UTF-16 decoder reads on while its stream says more is there: a small file cut early loses nothing all the same
+        String three = Files.readString(Dumps.corpus("jstack/samurai-openjdk17-idle-3dumps.txt"));
+        byte[] gz = gzip(("\uFEFF" + three).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        Path cut = Files.write(dir.resolve("cut16.gz"), Arrays.copyOf(gz, gz.length * 3 / 4));
+        InputReport r = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains("broke off at line") && r.message().contains("gzip"), r.message());
+        assertTrue(r.snapshots() >= 1 && r.snapshots() <= 3, r.message());
+    }
+
+    @Test
     void textCutMidThreadYieldsWhatWasThere() throws Exception {
         List<String> lines = Files.readAllLines(Dumps.sample("jdk17/monitor-deadlock.txt"));
         Path cut = Files.write(dir.resolve("cut.txt"), lines.subList(0, lines.size() / 2));

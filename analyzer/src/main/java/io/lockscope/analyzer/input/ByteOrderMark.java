@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.input;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -55,23 +56,28 @@ final class ByteOrderMark {
         return head;
     }
 
-    /** A stream opened on text, and the UTF-16 charset it was turned from, if it was. */
-    record Opened(InputStream in, Optional<Charset> utf16) {
-    }
-
-    /** The text of {@code in} as UTF-8 without a mark. */
-    static Opened open(InputStream in) {
-        PeekedStream b = new PeekedStream(in, UTF8.length);
-        byte[] first = b.head();
-        Optional<Charset> utf16 = utf16(first);
-        if (utf16.isPresent()) {
-            b.drop(2);
-            return new Opened(new Utf8Of(new InputStreamReader(b, utf16.get())), utf16);
-        }
-        if (startsWithUtf8Mark(first)) {
-            b.drop(UTF8.length);
-        }
-        return new Opened(b, Optional.empty());
+    /** The text of {@code in}, which starts with the mark of {@code layer}, as UTF-8 without the mark. */
+    static InputStream open(InputStream in, Detection.TextLayer layer) throws IOException {
+        return switch (layer) {
+            case UTF16LE, UTF16BE -> {
+                in.skipNBytes(2);
+                // the reader decodes on while its stream says more is available, and over a gzip stream cut
+                // short the damage takes what that read had decoded with it: it is told nothing is
+                InputStream oneReadAtATime = new FilterInputStream(in) {
+                    @Override
+                    public int available() {
+                        return 0;
+                    }
+                };
+                yield new Utf8Of(new InputStreamReader(oneReadAtATime,
+                        layer == Detection.TextLayer.UTF16LE ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE));
+            }
+            case UTF8_MARK -> {
+                in.skipNBytes(UTF8.length);
+                yield in;
+            }
+            default -> throw new IllegalArgumentException("no byte-order mark: " + layer);
+        };
     }
 
     private static boolean startsWithUtf8Mark(byte[] head) {

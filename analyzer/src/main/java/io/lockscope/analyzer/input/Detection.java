@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.input;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -9,20 +10,32 @@ import java.util.Set;
  */
 public record Detection(InputFormat format, boolean gzip, String note, Set<TextLayer> layers) {
 
-    /** What a text was wrapped in on its way to the file. */
+    /** What a text was wrapped in on its way to the file, outermost first, with what the input's message says of it. */
     public enum TextLayer {
         /** UTF-16, little-endian, with a byte-order mark: Windows PowerShell 5's redirect. */
-        UTF16LE,
+        UTF16LE("UTF-16LE text, as Windows PowerShell writes a redirect"),
         /** UTF-16, big-endian, with a byte-order mark. */
-        UTF16BE,
+        UTF16BE("UTF-16BE text"),
         /** UTF-8 with a byte-order mark. */
-        UTF8_MARK,
+        UTF8_MARK(""),
         /** Docker's json-file log: the text is in the entries' "log" fields. */
-        DOCKER_JSON
+        DOCKER_JSON("Docker's json-file log, read from its \"log\" fields");
+
+        private final String note;
+
+        TextLayer(String note) {
+            this.note = note;
+        }
+
+        /** What the input's message says of it; empty if nothing. */
+        public String note() {
+            return note;
+        }
     }
 
     public Detection {
-        layers = layers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(layers));
+        // in the enum's order, outermost first, which is the order the reader takes them off in
+        layers = layers.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(layers));
     }
 
     public Detection(InputFormat format, boolean gzip, String note) {

@@ -9,11 +9,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -165,20 +162,16 @@ public final class InputReader {
             sink.accept(s);
         };
         try {
-            // the layers detection found, outermost first
+            // the layers detection found, taken off outermost first
             InputStream in = raw;
-            String decoded = "";
-            if (!Collections.disjoint(d.layers(), EnumSet.of(Detection.TextLayer.UTF16LE, Detection.TextLayer.UTF16BE,
-                    Detection.TextLayer.UTF8_MARK))) {
-                ByteOrderMark.Opened opened = ByteOrderMark.open(in);
-                in = opened.in();
-                decoded = opened.utf16().map(c -> "; " + c.name() + " text"
-                        + (c == StandardCharsets.UTF_16LE ? ", as Windows PowerShell writes a redirect" : "")).orElse("");
+            StringBuilder layers = new StringBuilder();
+            for (Detection.TextLayer layer : d.layers()) {
+                in = layer == Detection.TextLayer.DOCKER_JSON ? DockerJsonLog.open(in) : ByteOrderMark.open(in, layer);
+                if (!layer.note().isEmpty()) {
+                    layers.append("; ").append(layer.note());
+                }
             }
-            if (d.layers().contains(Detection.TextLayer.DOCKER_JSON)) {
-                in = DockerJsonLog.open(in);
-                decoded += "; Docker's json-file log, read from its \"log\" fields";
-            }
+            String decoded = layers.toString();
             if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
                 ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
                         : ThreadDumpReader.readActuatorJson(in, display);
