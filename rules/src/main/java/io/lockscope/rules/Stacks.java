@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** What a thread's stack says it is doing: idle in a pool, sleeping, waiting, in I/O. */
 final class Stacks {
@@ -74,7 +75,7 @@ final class Stacks {
      * EPollArrayWrapper.interrupt; an option, Net.setIntOption0), and a thread caught in one is
      * not blocked.
      */
-    private static final java.util.regex.Pattern NATIVE_IO_CALL = java.util.regex.Pattern.compile(
+    private static final Pattern NATIVE_IO_CALL = Pattern.compile(
             "(?i)read|write|recv|send|receive|accept|connect|poll|wait|select|open|close|force|sync|transfer|lock|seek|stat|lookup");
 
     private Stacks() {

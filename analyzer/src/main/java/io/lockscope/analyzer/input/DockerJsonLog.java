@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * Docker's json-file log, where a container's output is kept on its host
@@ -18,7 +19,7 @@ import java.util.Arrays;
  */
 final class DockerJsonLog {
 
-    private static final java.util.regex.Pattern FIRST_LINE = java.util.regex.Pattern.compile(
+    private static final Pattern FIRST_LINE = Pattern.compile(
             "^\\{\\s*\"log\"\\s*:\\s*\".*\"stream\"\\s*:\\s*\"");
     private static final JsonFactory JSON = new JsonFactory();
     /** A line longer than this is no Docker entry (those hold 16 KiB of output, escaped): kept as it is, in pieces. */
