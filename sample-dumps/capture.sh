@@ -43,6 +43,16 @@
 # management.endpoints.jackson.isolated-object-mapper=false)
 #                                                       -> jdkNN/<scenario>.actuator-snake.json, .actuator-snake-jcmd.txt
 # (Spring Boot's class path comes from Maven: `mvn dependency:build-classpath` in actuator/.)
+# and, for those in FRAMEWORKS, the scenario again, dumped by the libraries services hand their dumps out with
+# (frameworks/FrameworkDumps.java, its class path from Maven in frameworks/):
+#   Hadoop's ReflectionUtils.printThreadInfo, as a Hadoop, HBase or Hive daemon's /stacks serves it
+#                                                       -> jdkNN/<scenario>.hadoop-stacks.txt (on JDK 25 with the JVM's
+#                                                          thread contention monitoring on: blocked and waited times too)
+#   Dropwizard Metrics' ThreadDump, as a Dropwizard application's admin /threads serves it
+#                                                       -> jdkNN/<scenario>.dropwizard-threads.txt
+#   the same dump as a daemon logs it, Hadoop's logThreadInfo after 800 lines of its own (those in HADOOP_LOG),
+#     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
+#   jcmd <pid> Thread.print -l of that JVM, right after -> jdkNN/<scenario>.frameworks-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
@@ -52,26 +62,26 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo" (all three by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks" (all four by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-pid="" classes="" actuator_classes=""
+pid="" classes="" actuator_classes="" frameworks_classes=""
 # a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
 # and remove the compiled classes
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes"; true' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
              queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog
-             pool-churn queued-deadlock stalled-appender)
+             pool-churn queued-deadlock stalled-appender waiting-holder)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
 JFR=" dead-owner swapped-field monitor-deadlock hot-monitor pinned-virtual opposite-order swapped-busy three-kinds "
-NOLOCKS=" swapped-busy three-kinds queued-deadlock stalled-appender "
+NOLOCKS=" swapped-busy three-kinds queued-deadlock stalled-appender waiting-holder "
 UNPARKED=" healthy-busy "
 HANDOFF=" fair-turns "
 WOKEN=" fair-turns "
@@ -88,6 +98,8 @@ SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-b
 NEEDS_21=" pinned-virtual pinned-carriers "
 POD=" queued-deadlock "
 DUMP_TEXT=" queued-deadlock pinned-carriers "
+FRAMEWORKS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
+HADOOP_LOG=" waiting-holder "
 
 default_home() {
   local java
@@ -361,6 +373,27 @@ run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Bo
   finish "$pid" "$log"
 }
 
+run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's threads as Hadoop and Dropwizard Metrics dump them
+  local jdk=$1 feature=$2 outdir=$3 scenario=$4 log pid contention=false daemon_log=""
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-frameworks-XXXXXX.log")
+  [ "$feature" -ge 25 ] && contention=true
+  [[ "$HADOOP_LOG" == *" $scenario "* ]] && daemon_log="$outdir/$scenario.hadoop-daemon.log"
+  # shellcheck disable=SC2086 # $daemon_log is empty or one word
+  launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -cp "$frameworks_classes:$frameworks_cp" \
+    lockscope.frameworks.FrameworkDumps "$scenario" "$outdir/$scenario.hadoop-stacks.txt" "$outdir/$scenario.dropwizard-threads.txt" \
+    $daemon_log
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "DUMPED"
+  echo "  $(basename "$outdir")/$scenario.hadoop-stacks.txt"
+  echo "  $(basename "$outdir")/$scenario.dropwizard-threads.txt"
+  if [ -n "$daemon_log" ]; then
+    gzip -9 -n -f "$daemon_log"
+    echo "  $(basename "$outdir")/$scenario.hadoop-daemon.log.gz"
+  fi
+  capture_text "$jdk" "$pid" "$outdir/$scenario.frameworks-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads as ThreadInfo.toString() prints them
   local jdk=$1 outdir=$2 scenario=$3 log pid
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-threadinfo-XXXXXX.log")
@@ -375,11 +408,22 @@ run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads 
   finish "$pid" "$log"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo} "
-actuator_cp=""
+class_path() { # class_path DIR: the class path of the Maven project in DIR (written to a file: Maven's output may carry colour codes)
+  local out
+  out=$(mktemp "${TMPDIR:-/tmp}/lockscope-classpath-XXXXXX")
+  (cd "$1" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out" > /dev/null)
+  cat "$out"
+  rm -f "$out"
+}
+
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks} "
+actuator_cp="" frameworks_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
-    actuator_cp=$(cd "$here/actuator" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+    actuator_cp=$(class_path "$here/actuator")
+  fi
+  if [[ "$KINDS" == *" frameworks "* ]] && [[ "$FRAMEWORKS" == *" $scenario "* ]] && [ -z "$frameworks_cp" ]; then
+    frameworks_cp=$(class_path "$here/frameworks")
   fi
 done
 
@@ -398,6 +442,10 @@ for home_var in JDK17_HOME JDK25_HOME; do
   if [ -n "$actuator_cp" ]; then
     actuator_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-actuator-classes-XXXXXX")
     "$jdk/bin/javac" -d "$actuator_classes" -cp "$actuator_cp" "$here/scenarios/Scenario.java" "$here/actuator/ActuatorScenario.java"
+  fi
+  if [ -n "$frameworks_cp" ]; then
+    frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
+    "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/frameworks/FrameworkDumps.java"
   fi
   for scenario in "${scenarios[@]}"; do
     if [[ "$NEEDS_21" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
@@ -423,7 +471,10 @@ for home_var in JDK17_HOME JDK25_HOME; do
     if [[ "$KINDS" == *" threadinfo "* ]] && [[ "$THREADINFO" == *" $scenario "* ]]; then
       run_threadinfo "$jdk" "$outdir" "$scenario"
     fi
+    if [[ "$KINDS" == *" frameworks "* ]] && [ -n "$frameworks_cp" ] && [[ "$FRAMEWORKS" == *" $scenario "* ]]; then
+      run_frameworks "$jdk" "$feature" "$outdir" "$scenario"
+    fi
   done
-  rm -rf "$classes" "$actuator_classes"
-  classes="" actuator_classes=""
+  rm -rf "$classes" "$actuator_classes" "$frameworks_classes"
+  classes="" actuator_classes="" frameworks_classes=""
 done

@@ -54,12 +54,13 @@ public class Scenario {
             case "pool-churn" -> poolChurn();
             case "queued-deadlock" -> queuedDeadlock();
             case "stalled-appender" -> stalledAppender();
+            case "waiting-holder" -> waitingHolder();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock stalled-appender");
+                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock stalled-appender waiting-holder");
                 System.exit(2);
             }
         }
@@ -532,6 +533,62 @@ public class Scenario {
     }
 
     static final class ReportCache { }
+
+    /**
+     * Two holders wait for a signal that never comes while they hold what others need. settings-loader
+     * holds the SettingsRegistry monitor and waits on another monitor, a ReloadSignal (Object.wait()
+     * releases that one only), while three settings-reader threads block entering the registry;
+     * cache-refresher holds a ReentrantLock and waits on a CountDownLatch that nobody counts down,
+     * while two cache-reader threads are parked for the lock.
+     */
+    static void waitingHolder() throws InterruptedException {
+        Object registry = new SettingsRegistry();
+        Object signal = new ReloadSignal();
+        ReentrantLock cacheLock = new ReentrantLock();
+        CountDownLatch refilled = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(2);
+        start("settings-loader", () -> {
+            synchronized (registry) {
+                synchronized (signal) {
+                    holding.countDown();
+                    try {
+                        signal.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        start("cache-refresher", () -> {
+            cacheLock.lock();
+            try {
+                holding.countDown();
+                awaitQuietly(refilled);
+            } finally {
+                cacheLock.unlock();
+            }
+        });
+        holding.await();
+        for (int i = 1; i <= 3; i++) {
+            start("settings-reader-" + i, () -> {
+                synchronized (registry) {
+                    sleep(1);
+                }
+            });
+        }
+        for (int i = 1; i <= 2; i++) {
+            start("cache-reader-" + i, () -> {
+                cacheLock.lock();
+                cacheLock.unlock();
+            });
+        }
+        sleep(800);
+        ready();
+    }
+
+    static final class SettingsRegistry { }
+
+    static final class ReloadSignal { }
 
     /**
      * Two log appenders stall in a write while they hold their locks, as on a full disk or a hung

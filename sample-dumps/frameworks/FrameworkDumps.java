@@ -1,0 +1,95 @@
+package lockscope.frameworks;
+
+import com.codahale.metrics.jvm.ThreadDump;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.util.ReflectionUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one scenario of ../scenarios/Scenario.java and, once it prints READY, has two libraries dump
+ * this JVM's threads their own way, as a service built on them hands the dump out:
+ * <ul>
+ *   <li>Hadoop's {@code ReflectionUtils.printThreadInfo(out, "")}, what the {@code /stacks} page of a
+ *       Hadoop, HBase or Hive daemon serves (HttpServer2's StackServlet), into the file named first;
+ *   <li>Dropwizard Metrics' {@code ThreadDump.dump(out)}, what a Dropwizard application's admin
+ *       {@code /threads} serves (ThreadDumpServlet), into the file named second.
+ * </ul>
+ * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
+ * hundreds of lines of its own, Hadoop's {@code ReflectionUtils.logThreadInfo} (which logs the same dump
+ * as one message, the logger's prefix on its first line only), and a line after it.
+ * Then prints DUMPED. With {@code -Dcontention=true} the JVM's thread contention monitoring is turned on
+ * first, as some services do, and Hadoop's dump then gives each thread's blocked and waited times too.
+ *
+ * <p>Usage: java -cp CLASSES:CLASS_PATH lockscope.frameworks.FrameworkDumps SCENARIO HADOOP_OUT METRICS_OUT [LOG_OUT]
+ */
+public class FrameworkDumps {
+
+    public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean("contention")) {
+            ManagementFactory.getThreadMXBean().setThreadContentionMonitoringEnabled(true);
+        }
+        String hadoopOut = args[1];
+        String metricsOut = args[2];
+        String logOut = args.length > 3 ? args[3] : null;
+        if (logOut != null) {
+            // slf4j-simple, set up before its first logger: a file, a time on each line, as a daemon's log4j writes it
+            System.setProperty("org.slf4j.simpleLogger.logFile", logOut);
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss,SSS");
+            System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
+        }
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(new OutputStream() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(int b) {
+                console.write(b);
+                if (b != '\n') {
+                    line.append((char) b);
+                    return;
+                }
+                if (line.toString().equals("READY")) {
+                    Thread dumper = new Thread(() -> dump(hadoopOut, metricsOut, logOut, console), "framework-dump");
+                    dumper.setDaemon(true);
+                    dumper.start();
+                }
+                line.setLength(0);
+            }
+        }, true));
+        // Scenario is in the unnamed package, which a named package cannot import
+        Method scenario = Class.forName("Scenario").getMethod("main", String[].class);
+        scenario.invoke(null, (Object) new String[] {args[0]});
+    }
+
+    private static void dump(String hadoopOut, String metricsOut, String logOut, PrintStream console) {
+        try {
+            if (logOut != null) {
+                Logger daemon = LoggerFactory.getLogger("org.apache.hadoop.hdfs.server.datanode.DataNode");
+                for (int i = 1; i <= 800; i++) {
+                    daemon.info("Successfully sent block report 0x{}, containing 1 storage report(s), of which we sent {}",
+                            Integer.toHexString(0x5f3a2000 + i), i % 7);
+                }
+                ReflectionUtils.logThreadInfo(LoggerFactory.getLogger(ReflectionUtils.class), "jsp requested", 0);
+                daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
+            }
+            try (PrintStream out = new PrintStream(new FileOutputStream(hadoopOut), false, StandardCharsets.UTF_8)) {
+                ReflectionUtils.printThreadInfo(out, "");
+            }
+            try (OutputStream out = new FileOutputStream(metricsOut)) {
+                new ThreadDump(ManagementFactory.getThreadMXBean()).dump(out);
+            }
+            console.println("DUMPED");
+        } catch (Exception e) {
+            e.printStackTrace(console);
+            console.println("FAILED");
+        }
+        console.flush();
+    }
+}
