@@ -81,10 +81,11 @@ final class HardWrap implements LineSource.LineConsumer {
             }
         }
         // and the rest of a broken line is no line of a dump: text whose longest lines are a dump's own
-        // (a pool's threads in the same long frame) is not broken
+        // (a pool's threads in the same long frame) is not broken; nor does it start as the line it was cut
+        // from starts: a log whose lines are all as long (a timestamp, then a message of fixed width) is not broken
         int rests = 0;
         for (int i = 0; i + 1 < ahead.size(); i++) {
-            if (columns(ahead.get(i)) == max && !startsADumpLine(ahead.get(i + 1))) {
+            if (columns(ahead.get(i)) == max && !startsADumpLine(ahead.get(i + 1)) && !sameStart(ahead.get(i), ahead.get(i + 1))) {
                 rests++;
             }
         }
@@ -119,6 +120,24 @@ final class HardWrap implements LineSource.LineConsumer {
         pending = raw;
         pendingNumber = n;
         lastPiece = columns;
+    }
+
+    /** Whether two lines start alike: their first six characters the same but for digits and letters ("2026-12-07 17:2"). */
+    static boolean sameStart(String a, String b) {
+        int n = Math.min(6, Math.min(a.length(), b.length()));
+        if (n < 6) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (kind(a.charAt(i)) != kind(b.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char kind(char c) {
+        return Character.isDigit(c) ? '9' : Character.isLetter(c) ? 'a' : c;
     }
 
     /** How wide the line is on a console: a tab goes on to the next multiple of 8, as consoles and fold count it. */
