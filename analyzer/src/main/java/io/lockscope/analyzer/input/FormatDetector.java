@@ -44,6 +44,10 @@ public final class FormatDetector {
     /** jcmd Thread.dump_to_file's text: the pid and the time on its first lines, then "#24 \"name\" [virtual] [STATE time]" */
     private static final Pattern DUMP_TO_FILE_TEXT = Pattern.compile("\\A\\s*\\d+\\r?\\n\\d{4}-\\d\\d-\\d\\dT[^\\n]*\\r?\\n[^\\n]*\\r?\\n"
             + "(?:\\r?\\n)*#\\d+ \"");
+    /** Hadoop's printThreadInfo: "Thread 12 (stocker):", then "  State: BLOCKED" */
+    private static final Pattern HADOOP_THREAD = Pattern.compile("(?m)^Thread \\d+(?: \\(.*\\))?:\\r?\\n  State: [A-Z_]+\\r?$");
+    /** Dropwizard Metrics' ThreadDump: "\"closer\" id=14 state=BLOCKED" */
+    private static final Pattern DROPWIZARD_HEADER = Pattern.compile("(?m)^\".*\" id=\\d+ state=[A-Z_]+");
     /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
     private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
@@ -141,8 +145,17 @@ public final class FormatDetector {
         if (matches(DUMP_TO_FILE_TEXT, text) && !matches(HOTSPOT_HEADER, text)) {
             return new Detection(InputFormat.JCMD_TEXT, false, "");
         }
+        int hadoop = count(HADOOP_THREAD, text);
+        int dropwizard = count(DROPWIZARD_HEADER, text);
+        int tid = count(TID_HEADER, text);
+        if (hadoop > 0 && hadoop > tid) {
+            return new Detection(InputFormat.HADOOP_STACKS, false, "");
+        }
+        if (dropwizard > 0 && dropwizard > tid) {
+            return new Detection(InputFormat.DROPWIZARD_THREADS, false, "");
+        }
         int toString = count(THREADINFO_TOSTRING, text);
-        if (toString > 0 && toString > count(TID_HEADER, text)) {
+        if (toString > 0 && toString > tid) {
             return new Detection(InputFormat.THREADINFO, false, "");
         }
         int hotspot = count(HOTSPOT_HEADER, text);

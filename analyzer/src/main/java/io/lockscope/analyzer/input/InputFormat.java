@@ -16,6 +16,10 @@ public enum InputFormat {
     ACTUATOR_TEXT(TextDialect.ACTUATOR_TEXT.id(), "Spring Boot actuator text thread dump (GET /actuator/threaddump, text/plain)", true),
     ACTUATOR_JSON("actuator-json", "Spring Boot actuator JSON thread dump (GET /actuator/threaddump)", true),
     VISUALVM_TEXT(TextDialect.VISUALVM_TEXT.id(), "VisualVM text thread dump (\"name\" - Thread t@N, locks as Class@hash)", true),
+    HADOOP_STACKS("hadoop-stacks", "Hadoop's thread dump (ReflectionUtils.printThreadInfo: the /stacks page and the logs of Hadoop,"
+            + " HBase and Hive daemons)", true),
+    DROPWIZARD_THREADS("dropwizard-threads", "Dropwizard Metrics' thread dump (ThreadDump: a Dropwizard application's admin /threads)",
+            true),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),

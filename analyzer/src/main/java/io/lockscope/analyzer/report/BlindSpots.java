@@ -36,6 +36,17 @@ final class BlindSpots {
                     + "the threads that wait for it, and where it was taken is lost. It carries no pid, so it is never joined "
                     + "with other dumps of the same JVM. jcmd <pid> Thread.print -l prints whole stacks.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("hadoop-stacks"))) {
+            out.add("Hadoop's thread dump (/stacks, printThreadInfo) asks for one thread at a time, so it is not one instant: a "
+                    + "thread may have moved on before the next was asked. It prints twenty frames of each thread, no lock a thread "
+                    + "holds (a monitor's holder is known only from the threads blocked on it), never the owner of a "
+                    + "java.util.concurrent lock, and no pid. jcmd <pid> Thread.print -l prints all of it at one instant.");
+        }
+        if (s.stream().anyMatch(x -> x.format().equals("dropwizard-threads"))) {
+            out.add("Dropwizard Metrics' thread dump (/threads) leaves out the monitor each thread took last: it is known only from "
+                    + "the threads blocked on it. It carries no pid, so it is never joined with other dumps of the same JVM. "
+                    + "jcmd <pid> Thread.print -l shows every monitor where it was taken.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
             out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
                     + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "

@@ -79,4 +79,17 @@ final class DeadlockSection {
     ReportedDeadlock finish() {
         return chain.finish();
     }
+
+    /**
+     * Whether the JVM's deadlock search covers java.util.concurrent locks: from JDK 6 on. JDK 1.4
+     * and 5 name their own version in the header ("1.5.0_22-b03"); later HotSpot versions do not
+     * start with "1.".
+     */
+    static boolean searchesOwnableLocks(java.util.Optional<String> vmVersion) {
+        if (vmVersion.isEmpty()) {
+            return false;
+        }
+        String version = vmVersion.get().substring(vmVersion.get().lastIndexOf(' ') + 1);
+        return !version.startsWith("1.") && !version.isEmpty() && Character.isDigit(version.charAt(0));
+    }
 }

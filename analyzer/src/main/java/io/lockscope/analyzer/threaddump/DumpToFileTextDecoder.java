@@ -9,7 +9,6 @@ import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,7 @@ import java.util.regex.Pattern;
  * the frames alone. The facts are the JSON form's ({@link JsonThreadDumpDecoder}), read into the
  * same snapshot: no owner of a java.util.concurrent lock, ever.
  */
-final class DumpToFileTextDecoder {
+final class DumpToFileTextDecoder extends OneDumpText {
 
     /** {@code #24 "audit-reader" WAITING 2026-12-07T15:42:53.371621205Z}, {@code #31 "" virtual}. */
     static final Pattern HEADER = Pattern.compile("^#(\\d+) \"(.*)\"( virtual)?(?: ([A-Z_]+) (\\S+))?$");
@@ -56,13 +55,8 @@ final class DumpToFileTextDecoder {
         this.file = file;
     }
 
-    /** Reads the dump; null if the text held no thread. */
-    Snapshot decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            endThread(); // what was read of a dump that broke off is kept
-        }
+    @Override
+    Snapshot snapshot() {
         if (threads.isEmpty()) {
             return null;
         }
@@ -70,7 +64,8 @@ final class DumpToFileTextDecoder {
                 Optional.empty()), threads, sawState ? Visibility.SHOWN : Visibility.NOT_SHOWN, Visibility.NOT_SHOWN, List.of(), List.of());
     }
 
-    private void line(String raw, long n) {
+    @Override
+    public void line(String raw, long n) {
         String line = raw.strip();
         if (line.isEmpty()) {
             return;
@@ -114,7 +109,8 @@ final class DumpToFileTextDecoder {
         }
     }
 
-    private void endThread() {
+    @Override
+    void endThread() {
         if (header == null) {
             return;
         }

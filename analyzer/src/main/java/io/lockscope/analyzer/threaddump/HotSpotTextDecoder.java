@@ -78,6 +78,8 @@ final class HotSpotTextDecoder {
     private final Preamble preamble = new Preamble();
     private final LogPrefix logPrefix = new LogPrefix();
     private final HardWrap hardWrap = new HardWrap(this::line);
+    /** Hadoop's dumps in a log (a daemon logs them among its other lines), read by their own decoder. */
+    private final HadoopStacksDecoder hadoop;
 
     // the dump being read
     private boolean inDump;
@@ -122,6 +124,7 @@ final class HotSpotTextDecoder {
         this.dialect = dialect;
         this.sink = sink;
         this.rendering = dialect.threadInfo() ? new ThreadInfoText(file, frameCache) : null;
+        this.hadoop = dialect == TextDialect.JSTACK ? new HadoopStacksDecoder(file + "#stacks-", sink) : null;
     }
 
     /** Reads all lines; returns the number of dumps found. */
@@ -133,8 +136,11 @@ final class HotSpotTextDecoder {
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
             finishDump();
+            if (hadoop != null) {
+                hadoop.finish(false);
+            }
         }
-        return dumps;
+        return dumps + (hadoop == null ? 0 : hadoop.dumps());
     }
 
     /**
@@ -169,6 +175,9 @@ final class HotSpotTextDecoder {
     }
 
     void line(String raw, long n) {
+        if (!inDump && hadoop != null && hadoop.line(raw, n)) {
+            return;
+        }
         String line = logPrefix.strip(raw).strip();
         String before = logPrefix.lineBeforeLearning();
         if (before != null) {
@@ -298,19 +307,10 @@ final class HotSpotTextDecoder {
 
     /** A thread header of the dialect; false if the line is none. */
     private boolean header(String line, long n) {
-        if (dialect == TextDialect.THREADINFO && line.indexOf(" tid=") < 0 && line.indexOf(" Id=") > 0) {
-            Matcher m = TextDialect.THREADINFO_LINE.matcher(line);
-            if (m.find()) {
-                newThread(rendering.toStringHeader(m, n), n);
-                return true;
-            }
-        }
-        if (dialect == TextDialect.THREADINFO_TEXT && line.indexOf(" tid=") < 0 && line.indexOf(" id=") > 0) {
-            Matcher m = TextDialect.JMX_DEMO_LINE.matcher(line);
-            if (m.matches()) {
-                newThread(rendering.jmxDemoHeader(m, n), n);
-                return true;
-            }
+        TextThread rendered = rendering == null ? null : rendering.header(line, n, dialect);
+        if (rendered != null) {
+            newThread(rendered, n);
+            return true;
         }
         int close = DumpLines.closingQuote(line);
         if (close > 0 && DumpLines.isThreadHeader(line, close)) {
@@ -350,19 +350,6 @@ final class HotSpotTextDecoder {
         endThread();
         thread = t;
         carrier = null;
-    }
-
-    /**
-     * Whether the JVM's deadlock search covers java.util.concurrent locks: from JDK 6 on. JDK 1.4
-     * and 5 name their own version in the header ("1.5.0_22-b03"); later HotSpot versions do not
-     * start with "1.".
-     */
-    private static boolean searchesOwnableLocks(Optional<String> vmVersion) {
-        if (vmVersion.isEmpty()) {
-            return false;
-        }
-        String version = vmVersion.get().substring(vmVersion.get().lastIndexOf(' ') + 1);
-        return !version.startsWith("1.") && !version.isEmpty() && Character.isDigit(version.charAt(0));
     }
 
     private void startDump(long n) {
@@ -496,7 +483,7 @@ final class HotSpotTextDecoder {
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
                 rendered || threads.isEmpty() ? Visibility.NOT_SHOWN : Visibility.SHOWN,
                 ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of(),
-                searched && format == TextDialect.JSTACK && searchesOwnableLocks(vmVersion) ? Visibility.SHOWN : Visibility.NOT_SHOWN);
+                searched && format == TextDialect.JSTACK && DeadlockSection.searchesOwnableLocks(vmVersion) ? Visibility.SHOWN : Visibility.NOT_SHOWN);
         threads.clear();
         deadlocks.clear();
         ownableListed = false;

@@ -54,12 +54,16 @@ public final class ThreadDumpReader {
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), note, cut, excerpt);
     }
 
-    /** Reads the plain-text form of jcmd Thread.dump_to_file (JDK 21+): one dump. */
-    public static TextResult readDumpToFileText(InputStream in, String name, SnapshotSink sink) throws IOException {
+    /**
+     * Reads a text dump that holds one snapshot: the plain-text form of jcmd Thread.dump_to_file
+     * (JDK 21+), or Dropwizard Metrics' ThreadDump.
+     */
+    public static TextResult readOneDump(OneDump kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
         Snapshot s;
         try {
-            s = new DumpToFileTextDecoder(name).decode(lines);
+            OneDumpText decoder = kind == OneDump.JCMD_TEXT ? new DumpToFileTextDecoder(name) : new MetricsThreadDumpDecoder(name);
+            s = decoder.decode(lines);
         } catch (IOException e) {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
@@ -70,10 +74,16 @@ public final class ThreadDumpReader {
         return new TextResult(s == null ? 0 : 1, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, "");
     }
 
-    /** Which reader of the other JVMs' text dumps. */
-    public enum Foreign { JROCKIT, JAVACORE, ANR }
+    /** Which reader of a text dump that holds one snapshot. */
+    public enum OneDump { JCMD_TEXT, DROPWIZARD }
 
-    /** Reads a text dump of another JVM than HotSpot: JRockit, an IBM javacore, an Android ANR trace. */
+    /** Which reader of the text dumps, any number to a file, that are neither HotSpot's nor shaped like it. */
+    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP }
+
+    /**
+     * Reads a text dump of another JVM than HotSpot (JRockit, an IBM javacore, an Android ANR trace),
+     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo).
+     */
     public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
         int n;
@@ -89,6 +99,11 @@ public final class ThreadDumpReader {
                 }
                 case JAVACORE -> {
                     JavacoreDecoder d = new JavacoreDecoder(name, sink);
+                    n = d.decode(lines);
+                    cut = d.cutShort();
+                }
+                case HADOOP -> {
+                    HadoopStacksDecoder d = new HadoopStacksDecoder(name + "#", sink);
                     n = d.decode(lines);
                     cut = d.cutShort();
                 }

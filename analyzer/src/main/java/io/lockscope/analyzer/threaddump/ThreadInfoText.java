@@ -46,8 +46,25 @@ final class ThreadInfoText {
         this.frameCache = frameCache;
     }
 
+    /** The header of a ThreadInfo.toString() or JMX demo thread, in the dialect that prints it; null if the line is none. */
+    TextThread header(String line, long n, TextDialect dialect) {
+        if (dialect == TextDialect.THREADINFO && line.indexOf(" tid=") < 0 && line.indexOf(" Id=") > 0) {
+            Matcher m = TextDialect.THREADINFO_LINE.matcher(line);
+            if (m.find()) {
+                return toStringHeader(m, n);
+            }
+        }
+        if (dialect == TextDialect.THREADINFO_TEXT && line.indexOf(" tid=") < 0 && line.indexOf(" id=") > 0) {
+            Matcher m = TextDialect.JMX_DEMO_LINE.matcher(line);
+            if (m.matches()) {
+                return jmxDemoHeader(m, n);
+            }
+        }
+        return null;
+    }
+
     /** A ThreadInfo.toString() header, matched by {@link TextDialect#THREADINFO_LINE}. */
-    TextThread toStringHeader(Matcher m, long n) {
+    private TextThread toStringHeader(Matcher m, long n) {
         TextThread t = new TextThread(m.group(1), n, file, frameCache);
         t.daemon = m.group(2) != null;
         t.javaId = DumpLines.parseLong(m.group(3));
@@ -64,7 +81,7 @@ final class ThreadInfoText {
     }
 
     /** A JMX demo header, matched by {@link TextDialect#JMX_DEMO_LINE}: its lock lines are HotSpot's. */
-    TextThread jmxDemoHeader(Matcher m, long n) {
+    private TextThread jmxDemoHeader(Matcher m, long n) {
         TextThread t = new TextThread(m.group(1), n, file, frameCache);
         t.javaId = DumpLines.parseLong(m.group(2));
         t.state = ThreadState.parse(m.group(3));

@@ -1,0 +1,195 @@
+package io.lockscope.analyzer.threaddump;
+
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.ThreadState;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Decodes the thread dump of Hadoop's {@code ReflectionUtils.printThreadInfo}: what the
+ * {@code /stacks} page of a Hadoop, HBase or Hive daemon serves, what those daemons write to their
+ * logs, and what the projects that copied it print (HBase's {@code Threads.printThreadInfo},
+ * Artemis, Accumulo, Ratis):
+ * <pre>
+ * Process Thread Dump: jsp requested
+ * 43 active threads
+ * Thread 12 (stocker):
+ *   State: BLOCKED
+ *   Blocked count: 3
+ *   Waited count: 1
+ *   Blocked on Scenario$Ledger@7028603
+ *   Blocked by 13 (auditor)
+ *   Stack:
+ *     app//Scenario.nested(Scenario.java:120)
+ * </pre>
+ * It asks ThreadMXBean for one thread at a time, twenty frames deep, without locked monitors or
+ * synchronizers: a thread blocked on a monitor names its owner, which is all that is known of who
+ * holds what; a waiting thread names what it waits for (a monitor in {@code Object.wait}, or the lock
+ * it is parked on), never its owner; a timed wait names nothing. "Blocked time" and "Waited time"
+ * follow the counts when the JVM's contention monitoring is on. Several dumps in one file (a log)
+ * are read one by one; a line of any other shape ends the dump.
+ */
+final class HadoopStacksDecoder {
+
+    static final String START = "Process Thread Dump:";
+    private static final String THREAD = "Thread ";
+    private static final int FRAMES = 20;
+
+    private final String file;
+    private final String labelPrefix;
+    private final SnapshotSink sink;
+    private int dumps;
+    private boolean inDump;
+    private long dumpLine;
+    private long announced = -1;
+    private int inactive;
+    private final List<ForeignThread> threads = new ArrayList<>();
+    private ForeignThread thread;
+    private boolean inStack;
+    /** The lock the thread's "Waiting on" or "Blocked on" line names, put on its top frame when the thread ends. */
+    private LockRef waitsFor;
+    private long waitLine;
+    private final NamedOwners owners = new NamedOwners();
+    private String cutShort = "";
+
+    /** A decoder of the dumps of a file, labelled {@code labelPrefix} and their number. */
+    HadoopStacksDecoder(String labelPrefix, SnapshotSink sink) {
+        this.file = labelPrefix.substring(0, labelPrefix.lastIndexOf('#'));
+        this.labelPrefix = labelPrefix;
+        this.sink = sink;
+    }
+
+    /** Reads a file of Hadoop's dumps; returns how many. */
+    int decode(LineSource lines) throws IOException {
+        try {
+            lines.forEach(this::line);
+        } finally {
+            finish(true); // what was read of a dump that broke off is kept
+        }
+        return dumps;
+    }
+
+    int dumps() {
+        return dumps;
+    }
+
+    /** How the last dump shows it was cut short; empty if it does not. */
+    String cutShort() {
+        return cutShort;
+    }
+
+    /** A line of the file; false if it belongs to no dump of Hadoop's (it may end one). */
+    boolean line(String raw, long n) {
+        if (raw.contains(START)) {
+            // in a daemon's log the first line carries the logger's prefix
+            finish(false);
+            inDump = true;
+            dumpLine = n;
+            return true;
+        }
+        if (!inDump) {
+            return false;
+        }
+        if (raw.startsWith("    ") && inStack) {
+            thread.frame(raw.strip());
+        } else if (raw.startsWith("  ") && thread != null && field(raw.substring(2), n)) {
+            return true;
+        } else if (raw.startsWith(THREAD) && raw.endsWith(":")) {
+            startThread(raw.substring(THREAD.length(), raw.length() - 1), n);
+        } else if (announced < 0 && threads.isEmpty() && raw.endsWith(" active threads")) {
+            announced = DumpLines.parseLong(raw.substring(0, raw.length() - 15).strip()).orElse(-1);
+        } else if (raw.equals("  Inactive")) {
+            inactive++; // it ended between the listing of ids and its turn
+        } else {
+            finish(false); // a log's next line
+            return false;
+        }
+        return true;
+    }
+
+    /** "12 (stocker)" or, for a thread without a name, "12". */
+    private void startThread(String task, long n) {
+        endThread();
+        int open = task.indexOf(" (");
+        String id = open < 0 ? task : task.substring(0, open);
+        String name = open < 0 || !task.endsWith(")") ? "" : task.substring(open + 2, task.length() - 1);
+        thread = new ForeignThread(name, n);
+        thread.javaId = DumpLines.parseLong(id);
+        threads.add(thread);
+    }
+
+    /** A line of the thread's fields, after its two spaces; false if it is none. */
+    private boolean field(String f, long n) {
+        if (f.startsWith("State: ")) {
+            thread.state = ThreadState.parse(f.substring(7).strip());
+        } else if (f.startsWith("Waiting on ") || f.startsWith("Blocked on ")) {
+            String lock = f.substring(11).strip();
+            waitsFor = lock.equals("null") ? null : ThreadMXBeanText.hashLock(lock);
+            waitLine = n;
+        } else if (f.startsWith("Blocked by ")) {
+            // "Blocked by 13 (auditor)": thread 13 holds that monitor, in a frame the dump does not show
+            String task = f.substring(11).strip();
+            int open = task.indexOf(" (");
+            if (waitsFor != null) {
+                owners.add(DumpLines.parseLong(open < 0 ? task : task.substring(0, open)).orElse(-1),
+                        open < 0 ? "" : task.substring(open + 2, task.length() - 1), waitsFor, false, SourceRef.line(file, n));
+            }
+        } else if (f.equals("Stack:")) {
+            inStack = true;
+        } else if (!f.matches("[A-Z][a-z]+ (count|time): -?\\d+")) {
+            // "Blocked count: 3", "Waited time: -1"; Artemis's copy spells it "Wtaited count"
+            return false;
+        }
+        return true;
+    }
+
+    private void endThread() {
+        if (thread == null) {
+            return;
+        }
+        thread.endFrame();
+        if (waitsFor != null) {
+            LockAction.Kind kind = thread.frames.isEmpty() ? null
+                    : ThreadMXBeanText.waitKind(thread.frames.get(0), thread.state);
+            if (kind != null) {
+                thread.waitOnTop(new LockAction(kind, waitsFor, SourceRef.line(file, waitLine)));
+            }
+        }
+        if (thread.frames.size() == FRAMES) {
+            thread.detail = "its stack cut at " + FRAMES + " frames";
+        }
+        thread = null;
+        waitsFor = null;
+        inStack = false;
+    }
+
+    /** The dump being read, if any, ends; {@code endOfFile}: with the file, which may cut it short. */
+    void finish(boolean endOfFile) {
+        if (!inDump) {
+            return;
+        }
+        endThread();
+        inDump = false;
+        if (endOfFile && announced >= 0 && threads.size() + inactive < announced) {
+            cutShort = "the dump at line " + dumpLine + " lists " + (threads.size() + inactive) + " of the " + announced
+                    + " threads it announces, then the file ends: cut short";
+        }
+        if (!threads.isEmpty()) {
+            dumps++;
+            sink.accept(new Snapshot(labelPrefix + dumps, "hadoop-stacks", SourceRef.line(file, dumpLine), Optional.empty(),
+                    new JvmHints(OptionalLong.empty(), Optional.empty(), Optional.empty()), owners.build(threads, file),
+                    Visibility.SHOWN, Visibility.NOT_SHOWN, List.of(), List.of()));
+        }
+        threads.clear();
+        announced = -1;
+        inactive = 0;
+    }
+}

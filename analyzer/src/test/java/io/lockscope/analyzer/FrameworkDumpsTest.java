@@ -1,0 +1,225 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputFormat;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Services hand out thread dumps their libraries print: the {@code /stacks} page of a Hadoop, HBase
+ * or Hive daemon (Hadoop's ReflectionUtils.printThreadInfo, which its daemons also write to their
+ * logs) and a Dropwizard application's admin {@code /threads} (Metrics' ThreadDump). capture.sh's
+ * run_frameworks has both libraries dump a scenario's JVM (frameworks/FrameworkDumps.java), then
+ * takes jcmd's dump of the same JVM ({@code .frameworks-jcmd.txt}): what each library shows must
+ * give what jcmd's dump gives, and what it prints wrongly must not be believed.
+ */
+class FrameworkDumpsTest {
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({"jdk17, hadoop-stacks, HADOOP_STACKS", "jdk25, hadoop-stacks, HADOOP_STACKS",
+        "jdk17, dropwizard-threads, DROPWIZARD_THREADS", "jdk25, dropwizard-threads, DROPWIZARD_THREADS"})
+    void eachLibrarysDumpIsReadAsWhatItIs(String jdk, String kind, InputFormat format) {
+        for (String scenario : List.of("monitor-deadlock", "reentrantlock-deadlock", "dead-owner", "healthy-busy", "waiting-holder")) {
+            Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
+            InputReport input = Dumps.report(file);
+            assertEquals(format, input.format(), file.toString());
+            assertEquals(InputStatus.READ, input.status(), input.message());
+            assertEquals("1 dump", input.message(), file.toString());
+            Snapshot s = Dumps.readOne(file);
+            assertEquals(kind, s.format());
+            if (scenario.equals("healthy-busy")) {
+                continue; // its pool runs on between one dump and the next
+            }
+            // the scenario's threads, in the states and with the frames jcmd's dump of the same JVM shows
+            Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"));
+            for (JvmThread t : jcmd.threads()) {
+                if (!scenarioThread(t)) {
+                    continue;
+                }
+                JvmThread same = Dumps.thread(s, t.name());
+                assertEquals(t.javaId(), same.javaId(), t.name());
+                assertEquals(t.state(), same.state(), file + ": " + t.name());
+                assertEquals(methods(t), methods(same), file + ": " + t.name());
+            }
+        }
+    }
+
+    /**
+     * Both deadlocks, as jcmd's dump finds them. Hadoop's dump names the owner of a monitor only
+     * (a thread blocked on it says "Blocked by"), so its ReentrantLock ring is a likely one.
+     */
+    @ParameterizedTest(name = "{0}/{1}.{2}")
+    @CsvSource({
+        "jdk17, monitor-deadlock, hadoop-stacks, ERROR, 'stocker,auditor,closer'",
+        "jdk25, monitor-deadlock, hadoop-stacks, ERROR, 'stocker,auditor,closer'",
+        "jdk17, monitor-deadlock, dropwizard-threads, ERROR, 'stocker,auditor,closer'",
+        "jdk25, monitor-deadlock, dropwizard-threads, ERROR, 'stocker,auditor,closer'",
+        "jdk17, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk25, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk17, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk25, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
+    void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, Severity severity, String threads) {
+        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt")));
+        Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt")));
+        assertEquals(severity, f.severity(), f.title());
+        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
+        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
+        assertEquals(jcmd.locks().stream().map(l -> l.className()).collect(Collectors.toSet()),
+                f.locks().stream().map(l -> l.className()).collect(Collectors.toSet()), f.title());
+        assertTrue(f.title().startsWith(severity == Severity.ERROR ? "Deadlock among " : "Likely deadlock among "), f.title());
+    }
+
+    /**
+     * Metrics' ThreadDump prints "- waiting on" and then "- locked" of the same lock above the stack
+     * of every thread that waits, parked or in Object.wait(): read as it is printed, each of them
+     * would hold the lock it waits for, and a parked one would be its lock's owner and its own waiter.
+     * The healthy pool has such threads (a queue's consumers, a timer, the JVM's own) and nothing wrong.
+     */
+    @ParameterizedTest(name = "{0}/healthy-busy.{1}")
+    @CsvSource({"jdk17, hadoop-stacks", "jdk25, hadoop-stacks", "jdk17, dropwizard-threads", "jdk25, dropwizard-threads"})
+    void aHealthyPoolShowsNothingWrong(String jdk, String kind) {
+        Path file = Dumps.sample(jdk + "/healthy-busy." + kind + ".txt");
+        Snapshot s = Dumps.readOne(file);
+        long waiting = s.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count();
+        // Hadoop's names no lock of a timed wait
+        assertTrue(waiting >= (kind.equals("hadoop-stacks") ? 3 : 5), "threads that wait for a lock: " + waiting);
+        for (JvmThread t : s.threads()) {
+            Set<String> held = held(t);
+            for (String lock : waitedFor(t)) {
+                assertFalse(held.contains(lock), t.name() + " holds the lock it waits for: " + lock);
+            }
+        }
+        Analysis.Result r = Dumps.analyze(file);
+        assertEquals(List.of(), r.outcome().findings().stream().map(Finding::title).toList());
+    }
+
+    /**
+     * A thread that ended holding a ReentrantLock: Metrics' dump names it as the owner its waiters are
+     * parked behind ("owned by ingest-worker-1 id=12") and does not list it. Hadoop's never names the
+     * owner of a java.util.concurrent lock, so it cannot tell.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void anOwnerThatEndedHoldingALock(String jdk) {
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.dropwizard-threads.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
+        assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
+        assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
+
+        Path hadoop = Dumps.sample(jdk + "/dead-owner.hadoop-stacks.txt");
+        Analysis.Result r = Dumps.analyze(hadoop);
+        assertEquals(List.of(), r.outcome().findings().stream().map(Finding::title).toList());
+        String reason = r.outcome().notApplicable().getOrDefault(r.jvms().get(0).id(), Map.of()).get("orphaned-lock");
+        assertTrue(reason != null && reason.contains("a thread dump taken with -l"), String.valueOf(reason));
+    }
+
+    /**
+     * settings-loader waits on a monitor while it holds the registry three readers need, and
+     * cache-refresher on a latch while it holds the lock two readers are parked for. Metrics' dump
+     * leaves out the monitor each thread took last, which is the registry here (the signal was let go
+     * by wait()): the holder is known from its waiters' "owned by". Hadoop's shows no lock held at
+     * all: the registry's holder is known from "Blocked by", and the ReentrantLock's not at all.
+     */
+    @ParameterizedTest(name = "{0}/waiting-holder.{1}")
+    @CsvSource({"jdk17, hadoop-stacks, 1", "jdk25, hadoop-stacks, 1", "jdk17, dropwizard-threads, 2", "jdk25, dropwizard-threads, 2",
+        "jdk17, frameworks-jcmd, 2", "jdk25, frameworks-jcmd, 2"})
+    void holdersThatWaitWhileOthersWaitForThem(String jdk, String kind, int holders) {
+        List<Finding> found = Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/waiting-holder." + kind + ".txt"));
+        assertEquals(holders, found.size(), () -> found.stream().map(Finding::title).toList().toString());
+        Finding settings = found.stream().filter(f -> f.title().startsWith("settings-loader ")).findFirst().orElseThrow();
+        assertEquals(Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3"), Set.copyOf(settings.threads()));
+        assertTrue(settings.title().startsWith("settings-loader waits in Object.wait() on <"), settings.title());
+        assertTrue(settings.title().contains("(a Scenario$ReloadSignal) while holding Scenario$SettingsRegistry <"), settings.title());
+        if (holders == 2) {
+            Finding cache = found.stream().filter(f -> f.title().startsWith("cache-refresher ")).findFirst().orElseThrow();
+            assertEquals(Set.of("cache-refresher", "cache-reader-1", "cache-reader-2"), Set.copyOf(cache.threads()));
+            assertTrue(cache.title().contains("(a java.util.concurrent.CountDownLatch$Sync)"), cache.title());
+            assertTrue(cache.title().contains(" while holding ReentrantLock$NonfairSync <"), cache.title());
+        }
+    }
+
+    /**
+     * A daemon logs the same dump among its other lines (Hadoop's logThreadInfo, the logger's prefix
+     * on its first line only), here after 800 lines of its own, past where the format is told from
+     * the file's start. All those lines are as long as each other, which is no sign of lines broken
+     * at a width.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void theDumpInADaemonsLog(String jdk) {
+        Path log = Dumps.sample(jdk + "/waiting-holder.hadoop-daemon.log.gz");
+        InputReport input = Dumps.report(log);
+        assertEquals(InputStatus.READ, input.status(), input.message());
+        assertEquals("1 dump", input.message());
+        Snapshot s = Dumps.readOne(log);
+        assertEquals("hadoop-stacks", s.format());
+        assertTrue(s.label().endsWith("#stacks-1"), s.label());
+        Finding f = only(Dumps.findings("blocking-while-holding", log));
+        assertEquals(Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3"), Set.copyOf(f.threads()));
+    }
+
+    /** A Hadoop dump cut short (a download that broke off): the threads before the cut are kept, and it says so. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aHadoopDumpCutShort(String jdk, @TempDir Path dir) throws IOException {
+        List<String> lines = Files.readAllLines(Dumps.sample(jdk + "/monitor-deadlock.hadoop-stacks.txt"));
+        // cut before the third thread
+        int cut = 0;
+        for (int seen = 0; seen < 3; cut++) {
+            seen += lines.get(cut + 1).startsWith("Thread ") ? 1 : 0;
+        }
+        Path damaged = dir.resolve("stacks.txt");
+        Files.write(damaged, lines.subList(0, cut));
+        InputReport input = Dumps.report(damaged);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertTrue(input.message().matches("1 dump; the dump at line 1 lists 2 of the \\d+ threads it announces, then the file ends: "
+                + "cut short, the last dump kept as far as it goes"), input.message());
+        assertEquals(2, Dumps.readOne(damaged).threads().size());
+    }
+
+    private static boolean scenarioThread(JvmThread t) {
+        return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
+    }
+
+    /** Each frame's method, a lambda's hidden class without its address (another in each run). */
+    private static List<String> methods(JvmThread t) {
+        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).filter(m -> !m.equals("...")).toList();
+    }
+
+    private static Set<String> waitedFor(JvmThread t) {
+        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != LockAction.Kind.LOCKED)
+                .map(a -> a.lock().id()).collect(Collectors.toSet());
+    }
+
+    private static Set<String> held(JvmThread t) {
+        Set<String> held = t.frames().stream().map(Frame::locks).flatMap(List::stream).filter(a -> a.kind() == LockAction.Kind.LOCKED)
+                .map(a -> a.lock().id()).collect(Collectors.toSet());
+        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
+        return held;
+    }
+
+    private static Finding only(List<Finding> findings) {
+        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
+        return findings.get(0);
+    }
+}
