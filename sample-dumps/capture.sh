@@ -50,7 +50,7 @@
 #                                                          thread contention monitoring on: blocked and waited times too)
 #   Dropwizard Metrics' ThreadDump, as a Dropwizard application's admin /threads serves it
 #                                                       -> jdkNN/<scenario>.dropwizard-threads.txt
-#   the same dump as a daemon logs it, Hadoop's logThreadInfo after 800 lines of its own (those in HADOOP_LOG),
+#   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 2 s later (those in HADOOP_LOG),
 #     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
 #   jcmd <pid> Thread.print -l of that JVM, right after -> jdkNN/<scenario>.frameworks-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:

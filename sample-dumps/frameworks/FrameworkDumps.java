@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *       {@code /threads} serves (ThreadDumpServlet), into the file named second.
  * </ul>
  * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
- * hundreds of lines of its own, Hadoop's {@code ReflectionUtils.logThreadInfo} (which logs the same dump
- * as one message, the logger's prefix on its first line only), and a line after it.
+ * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, two seconds
+ * apart, with a line of its own after each (each dump one message, the logger's prefix on its first line only).
  * Then prints DUMPED. With {@code -Dcontention=true} the JVM's thread contention monitoring is turned on
  * first, as some services do, and Hadoop's dump then gives each thread's blocked and waited times too.
  *
@@ -76,7 +76,12 @@ public class FrameworkDumps {
                     daemon.info("Successfully sent block report 0x{}, containing 1 storage report(s), of which we sent {}",
                             Integer.toHexString(0x5f3a2000 + i), i % 7);
                 }
-                ReflectionUtils.logThreadInfo(LoggerFactory.getLogger(ReflectionUtils.class), "jsp requested", 0);
+                Logger reflection = LoggerFactory.getLogger(ReflectionUtils.class);
+                ReflectionUtils.logThreadInfo(reflection, "jsp requested", 0);
+                daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
+                Thread.sleep(2000);
+                daemon.info("Slow BlockReceiver write data to disk cost:2001ms (threshold=300ms)");
+                ReflectionUtils.logThreadInfo(reflection, "jsp requested", 0);
                 daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
             }
             try (PrintStream out = new PrintStream(new FileOutputStream(hadoopOut), false, StandardCharsets.UTF_8)) {

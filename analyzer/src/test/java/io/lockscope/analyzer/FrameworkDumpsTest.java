@@ -161,21 +161,30 @@ class FrameworkDumpsTest {
     /**
      * A daemon logs the same dump among its other lines (Hadoop's logThreadInfo, the logger's prefix
      * on its first line only), here after 800 lines of its own, past where the format is told from
-     * the file's start. All those lines are as long as each other, which is no sign of lines broken
-     * at a width.
+     * the file's start, and again two seconds later. All those lines are as long as each other, which
+     * is no sign of lines broken at a width. The two dumps are one JVM's, at the times the logger
+     * wrote, and the holder that has not moved between them is a stuck owner too.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
-    void theDumpInADaemonsLog(String jdk) {
+    void theDumpsInADaemonsLog(String jdk) {
         Path log = Dumps.sample(jdk + "/waiting-holder.hadoop-daemon.log.gz");
         InputReport input = Dumps.report(log);
         assertEquals(InputStatus.READ, input.status(), input.message());
-        assertEquals("1 dump", input.message());
-        Snapshot s = Dumps.readOne(log);
-        assertEquals("hadoop-stacks", s.format());
-        assertTrue(s.label().endsWith("#stacks-1"), s.label());
-        Finding f = only(Dumps.findings("blocking-while-holding", log));
-        assertEquals(Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3"), Set.copyOf(f.threads()));
+        assertEquals("2 dumps", input.message());
+        List<Snapshot> dumps = Dumps.read(log);
+        assertEquals(List.of("hadoop-stacks", "hadoop-stacks"), dumps.stream().map(Snapshot::format).toList());
+        assertTrue(dumps.get(0).label().endsWith("#stacks-1") && dumps.get(1).label().endsWith("#stacks-2"), dumps.get(1).label());
+        long apart = java.time.Duration.between(dumps.get(0).time().orElseThrow(), dumps.get(1).time().orElseThrow()).toMillis();
+        assertTrue(apart >= 2000 && apart < 2100, apart + " ms");
+        Set<String> waiting = Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3");
+        Finding blocking = only(Dumps.findings("blocking-while-holding", log));
+        assertEquals(waiting, Set.copyOf(blocking.threads()));
+        assertEquals(2, blocking.dumps(), blocking.title());
+        Finding stuck = only(Dumps.findings("stuck-owner", log));
+        assertEquals(waiting, Set.copyOf(stuck.threads()));
+        assertTrue(stuck.title().startsWith("settings-loader held Scenario$SettingsRegistry <") && stuck.title().contains(" across 2 dumps"),
+                stuck.title());
     }
 
     /** A Hadoop dump cut short (a download that broke off): the threads before the cut are kept, and it says so. */

@@ -8,10 +8,16 @@ import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Decodes the thread dump of Hadoop's {@code ReflectionUtils.printThreadInfo}: what the
@@ -40,6 +46,8 @@ import java.util.OptionalLong;
 final class HadoopStacksDecoder {
 
     static final String START = "Process Thread Dump:";
+    /** The time a logger put before the first line: "2026-12-07 17:45:20,995 INFO ...", ISO 8601 with a T too. */
+    private static final Pattern LOGGED_AT = Pattern.compile("^\\[?(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d)(?:[,.](\\d{1,9}))?");
     private static final String THREAD = "Thread ";
     private static final int FRAMES = 20;
 
@@ -49,6 +57,7 @@ final class HadoopStacksDecoder {
     private int dumps;
     private boolean inDump;
     private long dumpLine;
+    private Optional<Instant> time = Optional.empty();
     private long announced = -1;
     private int inactive;
     private final List<ForeignThread> threads = new ArrayList<>();
@@ -93,6 +102,7 @@ final class HadoopStacksDecoder {
             finish(false);
             inDump = true;
             dumpLine = n;
+            time = loggedAt(raw);
             return true;
         }
         if (!inDump) {
@@ -151,6 +161,20 @@ final class HadoopStacksDecoder {
         return true;
     }
 
+    /** When the daemon logged the dump, read as UTC (a log's local time names no zone); empty if no time leads the line. */
+    private static Optional<Instant> loggedAt(String line) {
+        Matcher m = LOGGED_AT.matcher(line);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String fraction = m.group(3) == null ? "" : "." + m.group(3);
+        try {
+            return Optional.of(LocalDateTime.parse(m.group(1) + "T" + m.group(2) + fraction).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     private void endThread() {
         if (thread == null) {
             return;
@@ -184,7 +208,7 @@ final class HadoopStacksDecoder {
         }
         if (!threads.isEmpty()) {
             dumps++;
-            sink.accept(new Snapshot(labelPrefix + dumps, "hadoop-stacks", SourceRef.line(file, dumpLine), Optional.empty(),
+            sink.accept(new Snapshot(labelPrefix + dumps, "hadoop-stacks", SourceRef.line(file, dumpLine), time,
                     new JvmHints(OptionalLong.empty(), Optional.empty(), Optional.empty()), owners.build(threads, file),
                     Visibility.SHOWN, Visibility.NOT_SHOWN, List.of(), List.of()));
         }
