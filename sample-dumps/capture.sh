@@ -52,6 +52,8 @@
 #                                                       -> jdkNN/<scenario>.dropwizard-threads.txt
 #   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 2 s later (those in HADOOP_LOG),
 #     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
+#   for those in HADOOP_CAUGHT, Hadoop's dump is taken again and again until the threads blocked on one lock
+#     name two owners (a lock changing hands while it asks for one thread at a time)
 #   jcmd <pid> Thread.print -l of that JVM, right after -> jdkNN/<scenario>.frameworks-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
@@ -76,7 +78,7 @@ if [ ${#scenarios[@]} -eq 0 ]; then
              sleep-holding lock-order half-ring contention class-init-deadlock hostile-names read-lock-held dead-reader self-relock
              read-write-deadlock hot-monitor pinned-virtual opposite-order pinned-carriers deep-holder control-names
              queue-consumer swapped-busy stamped-permits three-kinds late-death fair-turns busy-holder shared-catalog
-             pool-churn queued-deadlock stalled-appender waiting-holder)
+             pool-churn queued-deadlock stalled-appender waiting-holder handler-churn)
 fi
 SERIES=" sleep-holding busy-holder "
 HEAP=" dead-owner dead-reader swapped-field reentrantlock-deadlock read-write-deadlock swapped-busy "
@@ -98,8 +100,9 @@ SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-b
 NEEDS_21=" pinned-virtual pinned-carriers "
 POD=" queued-deadlock "
 DUMP_TEXT=" queued-deadlock pinned-carriers "
-FRAMEWORKS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
+FRAMEWORKS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder handler-churn "
 HADOOP_LOG=" waiting-holder "
+HADOOP_CAUGHT=" handler-churn "
 
 default_home() {
   local java
@@ -374,12 +377,13 @@ run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Bo
 }
 
 run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's threads as Hadoop and Dropwizard Metrics dump them
-  local jdk=$1 feature=$2 outdir=$3 scenario=$4 log pid contention=false daemon_log=""
+  local jdk=$1 feature=$2 outdir=$3 scenario=$4 log pid contention=false daemon_log="" caught=false
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-frameworks-XXXXXX.log")
   [ "$feature" -ge 25 ] && contention=true
   [[ "$HADOOP_LOG" == *" $scenario "* ]] && daemon_log="$outdir/$scenario.hadoop-daemon.log"
+  [[ "$HADOOP_CAUGHT" == *" $scenario "* ]] && caught=true
   # shellcheck disable=SC2086 # $daemon_log is empty or one word
-  launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -cp "$frameworks_classes:$frameworks_cp" \
+  launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -Dcatch.owners=$caught -cp "$frameworks_classes:$frameworks_cp" \
     lockscope.frameworks.FrameworkDumps "$scenario" "$outdir/$scenario.hadoop-stacks.txt" "$outdir/$scenario.dropwizard-threads.txt" \
     $daemon_log
   trap 'kill -9 $pid 2>/dev/null || true' RETURN

@@ -1,12 +1,17 @@
 package lockscope.frameworks;
 
 import com.codahale.metrics.jvm.ThreadDump;
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.util.ReflectionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
  * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, two seconds
  * apart, with a line of its own after each (each dump one message, the logger's prefix on its first line only).
+ * With {@code -Dcatch.owners=true}, Hadoop's dump is taken again and again (200 times at most) until the
+ * threads blocked on one lock name two different owners: it asks for one thread at a time, and a hot
+ * lock changes hands in between.
  * Then prints DUMPED. With {@code -Dcontention=true} the JVM's thread contention monitoring is turned on
  * first, as some services do, and Hadoop's dump then gives each thread's blocked and waited times too.
  *
@@ -84,8 +92,13 @@ public class FrameworkDumps {
                 ReflectionUtils.logThreadInfo(reflection, "jsp requested", 0);
                 daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
             }
-            try (PrintStream out = new PrintStream(new FileOutputStream(hadoopOut), false, StandardCharsets.UTF_8)) {
-                ReflectionUtils.printThreadInfo(out, "");
+            byte[] stacks = hadoopStacks();
+            // with -Dcatch=owners, again and again (200 times at most) until the waiters of one lock name two owners
+            for (int i = 1; i < 200 && Boolean.getBoolean("catch.owners") && !twoOwners(stacks); i++) {
+                stacks = hadoopStacks();
+            }
+            try (OutputStream out = new FileOutputStream(hadoopOut)) {
+                out.write(stacks);
             }
             try (OutputStream out = new FileOutputStream(metricsOut)) {
                 new ThreadDump(ManagementFactory.getThreadMXBean()).dump(out);
@@ -96,5 +109,27 @@ public class FrameworkDumps {
             console.println("FAILED");
         }
         console.flush();
+    }
+
+    private static byte[] hadoopStacks() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(buffer, false, StandardCharsets.UTF_8)) {
+            ReflectionUtils.printThreadInfo(out, "");
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Whether two threads' "Blocked on" the same lock go with "Blocked by" two different threads. */
+    private static boolean twoOwners(byte[] stacks) {
+        Map<String, Set<String>> owners = new HashMap<>();
+        String on = null;
+        for (String line : new String(stacks, StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("  Blocked on ")) {
+                on = line.substring(13);
+            } else if (line.startsWith("  Blocked by ") && on != null) {
+                owners.computeIfAbsent(on, k -> new HashSet<>()).add(line.substring(13));
+            }
+        }
+        return owners.values().stream().anyMatch(o -> o.size() > 1);
     }
 }

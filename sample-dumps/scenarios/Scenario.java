@@ -55,12 +55,13 @@ public class Scenario {
             case "queued-deadlock" -> queuedDeadlock();
             case "stalled-appender" -> stalledAppender();
             case "waiting-holder" -> waitingHolder();
+            case "handler-churn" -> handlerChurn();
             default -> {
                 System.err.println("usage: java Scenario.java NAME; names: monitor-deadlock reentrantlock-deadlock "
                         + "mixed-deadlock healthy-busy dead-owner swapped-field sleep-holding lock-order half-ring contention "
                         + "class-init-deadlock hostile-names read-lock-held dead-reader self-relock read-write-deadlock hot-monitor pinned-virtual "
                         + "opposite-order pinned-carriers deep-holder control-names queue-consumer swapped-busy stamped-permits three-kinds "
-                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock stalled-appender waiting-holder");
+                        + "late-death fair-turns busy-holder shared-catalog pool-churn queued-deadlock stalled-appender waiting-holder handler-churn");
                 System.exit(2);
             }
         }
@@ -587,6 +588,32 @@ public class Scenario {
     }
 
     static final class SettingsRegistry { }
+
+    /**
+     * Healthy and hot: twelve rpc-handler threads take one monitor in turn without pause, each
+     * holding it for a third of a millisecond, so that its owner changes thousands of times a second,
+     * as a busy server's region lock does. A dump that asks for one thread at a time sees the
+     * waiters name different owners.
+     */
+    static void handlerChurn() {
+        Object regionLock = new RegionLock();
+        for (int i = 1; i <= 12; i++) {
+            start("rpc-handler-" + i, () -> {
+                while (true) {
+                    synchronized (regionLock) {
+                        long end = System.nanoTime() + 300_000;
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+            });
+        }
+        sleep(500);
+        ready();
+    }
+
+    static final class RegionLock { }
 
     static final class ReloadSignal { }
 
