@@ -38,7 +38,8 @@ class FrameworkDumpsTest {
     @CsvSource({"jdk17, hadoop-stacks, HADOOP_STACKS", "jdk25, hadoop-stacks, HADOOP_STACKS",
         "jdk17, dropwizard-threads, DROPWIZARD_THREADS", "jdk25, dropwizard-threads, DROPWIZARD_THREADS"})
     void eachLibrarysDumpIsReadAsWhatItIs(String jdk, String kind, InputFormat format) {
-        for (String scenario : List.of("monitor-deadlock", "reentrantlock-deadlock", "dead-owner", "healthy-busy", "waiting-holder")) {
+        for (String scenario : List.of("monitor-deadlock", "reentrantlock-deadlock", "dead-owner", "healthy-busy", "waiting-holder",
+                "handler-churn")) {
             Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
             InputReport input = Dumps.report(file);
             assertEquals(format, input.format(), file.toString());
@@ -46,8 +47,8 @@ class FrameworkDumpsTest {
             assertEquals("1 dump", input.message(), file.toString());
             Snapshot s = Dumps.readOne(file);
             assertEquals(kind, s.format());
-            if (scenario.equals("healthy-busy")) {
-                continue; // its pool runs on between one dump and the next
+            if (scenario.equals("healthy-busy") || scenario.equals("handler-churn")) {
+                continue; // their threads run on between one dump and the next
             }
             // the scenario's threads, in the states and with the frames jcmd's dump of the same JVM shows
             Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"));
@@ -185,6 +186,37 @@ class FrameworkDumpsTest {
         assertEquals(waiting, Set.copyOf(stuck.threads()));
         assertTrue(stuck.title().startsWith("settings-loader held Scenario$SettingsRegistry <") && stuck.title().contains(" across 2 dumps"),
                 stuck.title());
+    }
+
+    /**
+     * Hadoop's dump asks ThreadMXBean for one thread at a time, and twelve threads hand the region lock
+     * around every third of a millisecond: its waiters name several owners (capture.sh took the dump
+     * again until they did), and some owner was itself seen blocked on the lock before a waiter asked
+     * later named it. Read as one instant, that is a deadlock of threads waiting for each other on one
+     * monitor and owners waiting for their own lock. It is a hot lock with one owner, the one the
+     * waiter asked last names, as jcmd's dump of the same JVM shows a hot lock.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aHotLockThatChangedHandsWhileHadoopAsked(String jdk) throws IOException {
+        Path file = Dumps.sample(jdk + "/handler-churn.hadoop-stacks.txt");
+        List<String> blockedBy = Files.readAllLines(file).stream().filter(l -> l.startsWith("  Blocked by ")).toList();
+        assertTrue(Set.copyOf(blockedBy).size() >= 2, "the waiters name two owners or more: " + blockedBy);
+        String last = blockedBy.get(blockedBy.size() - 1);
+        String lastOwner = last.substring(last.indexOf('(') + 1, last.length() - 1);
+        Analysis.Result r = Dumps.analyze(file);
+        Finding f = only(r.outcome().findings());
+        assertEquals("contention-hotspot", f.rule());
+        assertEquals(Severity.WARNING, f.severity());
+        assertTrue(f.title().matches("\\d+ threads wait for Scenario\\$RegionLock <[0-9a-f]+>, held by " + lastOwner), f.title());
+        for (JvmThread t : Dumps.readOne(file).threads()) {
+            Set<String> held = held(t);
+            assertTrue(waitedFor(t).stream().noneMatch(held::contains), t.name() + " holds the lock it waits for");
+        }
+        Finding jcmd = only(Dumps.findings("contention-hotspot", Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt")));
+        assertTrue(jcmd.title().matches("\\d+ threads wait for Scenario\\$RegionLock <0x[0-9a-f]+>, held by rpc-handler-\\d+"), jcmd.title());
+        assertEquals(List.of("contention-hotspot"), Dumps.analyze(Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt"))
+                .outcome().findings().stream().map(Finding::rule).toList());
     }
 
     /** A Hadoop dump cut short (a download that broke off): the threads before the cut are kept, and it says so. */

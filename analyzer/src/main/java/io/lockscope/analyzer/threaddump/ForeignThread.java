@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A thread of a dump that is not HotSpot's (an IBM javacore, JRockit, Android's ART) while it is
- * read: its header facts, its frames with the lock lines under each, and the locks other threads
- * say it owns. Frames are named as HotSpot names them, dots between packages.
+ * A thread of a dump that is not in HotSpot's text (an IBM javacore, JRockit, Android's ART, a
+ * library's rendering of ThreadMXBean) while it is read: its header facts, its frames with the lock
+ * lines under each, and the locks other threads say it owns. Frames are named as HotSpot names
+ * them, dots between packages.
  */
 final class ForeignThread {
 
@@ -114,6 +115,17 @@ final class ForeignThread {
         return beforeFrames.stream().anyMatch(a -> a.lock().id().equals(lockId))
                 || frames.stream().flatMap(f -> f.locks().stream())
                         .anyMatch(a -> a.kind() != LockAction.Kind.LOCKED && a.lock().id().equals(lockId));
+    }
+
+    /** A later line says this thread has the lock it was seen waiting for: the wait is over. */
+    void noLongerWaitsFor(String lockId) {
+        endFrame();
+        beforeFrames.removeIf(a -> a.kind() != LockAction.Kind.LOCKED && a.lock().id().equals(lockId));
+        if (!frames.isEmpty()) {
+            Frame top = frames.get(0);
+            frames.set(0, new Frame(top.method(), top.location(),
+                    top.locks().stream().filter(a -> a.kind() == LockAction.Kind.LOCKED || !a.lock().id().equals(lockId)).toList()));
+        }
     }
 
     /** A wait that other lines tell of, put on the thread's top frame as a thread dump would have printed it. */

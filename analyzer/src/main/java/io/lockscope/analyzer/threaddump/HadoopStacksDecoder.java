@@ -66,7 +66,7 @@ final class HadoopStacksDecoder {
     /** The lock the thread's "Waiting on" or "Blocked on" line names, put on its top frame when the thread ends. */
     private LockRef waitsFor;
     private long waitLine;
-    private final NamedOwners owners = new NamedOwners();
+    private final NamedOwners owners = new NamedOwners(false);
     private String cutShort = "";
 
     /** A decoder of the dumps of a file, labelled {@code labelPrefix} and their number. */

@@ -47,7 +47,7 @@ final class MetricsThreadDumpDecoder extends OneDumpText {
 
     private final String file;
     private final List<ForeignThread> threads = new ArrayList<>();
-    private final NamedOwners owners = new NamedOwners();
+    private final NamedOwners owners = new NamedOwners(true);
     private ForeignThread thread;
     /** The lock of the thread's "waiting on" or "waiting to lock" line, and the owner its "owned by" names. */
     private LockRef waitsFor;

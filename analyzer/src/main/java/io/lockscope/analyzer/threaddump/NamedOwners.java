@@ -14,7 +14,10 @@ import java.util.Map;
  * thread holds under its own stack. A named owner among the dump's threads holds that lock,
  * whether or not its stack shows it. A named owner the dump does not list, of a lock a thread is
  * parked on, ended holding it (see {@link UnlistedOwners}); of a monitor, it cannot have, and the
- * name is left alone.
+ * name is left alone. A dump that asks for one thread at a time (Hadoop's) is no single instant: a
+ * hot lock changes hands between two of its waiters, who then name two owners. There the waiter
+ * asked last names the owner, as the latest word; and an owner that was itself asked before, while
+ * it still waited for that lock, has got it since: that wait is over.
  */
 final class NamedOwners {
 
@@ -22,6 +25,12 @@ final class NamedOwners {
     }
 
     private final List<Named> named = new ArrayList<>();
+    private final boolean oneInstant;
+
+    /** {@code oneInstant}: whether the dump shows its threads at one instant (ThreadMXBean.dumpAllThreads does). */
+    NamedOwners(boolean oneInstant) {
+        this.oneInstant = oneInstant;
+    }
 
     /** A waiter's line names thread {@code id} as the owner of {@code lock}; {@code parked}: a java.util.concurrent lock. */
     void add(long id, String name, LockRef lock, boolean parked, SourceRef at) {
@@ -35,9 +44,17 @@ final class NamedOwners {
         Map<Long, ForeignThread> byId = new HashMap<>();
         threads.forEach(t -> t.javaId.ifPresent(id -> byId.putIfAbsent(id, t)));
         UnlistedOwners unlisted = new UnlistedOwners();
+        Map<String, Named> latest = new HashMap<>();
+        named.forEach(n -> latest.put(n.lock().id(), n));
         for (Named n : named) {
+            if (!oneInstant && latest.get(n.lock().id()) != n) {
+                continue; // an owner that a waiter asked later no longer names
+            }
             ForeignThread owner = byId.get(n.id());
             if (owner != null) {
+                if (!oneInstant && owner.line < n.at().position()) {
+                    owner.noLongerWaitsFor(n.lock().id()); // it was asked before it got the lock
+                }
                 owner.owns(n.lock());
             } else if (n.parked()) {
                 unlisted.parkedOn(n.lock(), n.id(), n.name(), n.at());
