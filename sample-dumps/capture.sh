@@ -50,6 +50,8 @@
 #                                                          thread contention monitoring on: blocked and waited times too)
 #   Dropwizard Metrics' ThreadDump, as a Dropwizard application's admin /threads serves it
 #                                                       -> jdkNN/<scenario>.dropwizard-threads.txt
+#   Tomcat's Diagnostics.getThreadDump, as Tomcat's Manager serves it (/manager/text/threaddump), fetched twice
+#     2 s apart into one file                           -> jdkNN/<scenario>.tomcat-threaddump.txt
 #   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 2 s later (those in HADOOP_LOG),
 #     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
 #   for those in HADOOP_CAUGHT, Hadoop's dump is taken again and again until the threads blocked on one lock
@@ -390,6 +392,7 @@ run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's 
   wait_for "$log" "DUMPED"
   echo "  $(basename "$outdir")/$scenario.hadoop-stacks.txt"
   echo "  $(basename "$outdir")/$scenario.dropwizard-threads.txt"
+  echo "  $(basename "$outdir")/$scenario.tomcat-threaddump.txt"
   if [ -n "$daemon_log" ]; then
     gzip -9 -n -f "$daemon_log"
     echo "  $(basename "$outdir")/$scenario.hadoop-daemon.log.gz"

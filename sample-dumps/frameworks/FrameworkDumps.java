@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.tomcat.util.Diagnostics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Hadoop's {@code ReflectionUtils.printThreadInfo(out, "")}, what the {@code /stacks} page of a
  *       Hadoop, HBase or Hive daemon serves (HttpServer2's StackServlet), into the file named first;
  *   <li>Dropwizard Metrics' {@code ThreadDump.dump(out)}, what a Dropwizard application's admin
- *       {@code /threads} serves (ThreadDumpServlet), into the file named second.
+ *       {@code /threads} serves (ThreadDumpServlet), into the file named second;
+ *   <li>Tomcat's {@code Diagnostics.getThreadDump()}, what Tomcat's Manager serves
+ *       ({@code /manager/text/threaddump}), twice two seconds apart into one file, as a loop of
+ *       {@code curl ... >> FILE} keeps them: the file named second with {@code dropwizard-threads}
+ *       replaced by {@code tomcat-threaddump}.
  * </ul>
  * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
  * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, two seconds
@@ -102,6 +107,11 @@ public class FrameworkDumps {
             }
             try (OutputStream out = new FileOutputStream(metricsOut)) {
                 new ThreadDump(ManagementFactory.getThreadMXBean()).dump(out);
+            }
+            try (OutputStream out = new FileOutputStream(metricsOut.replace("dropwizard-threads", "tomcat-threaddump"))) {
+                out.write(Diagnostics.getThreadDump().getBytes(StandardCharsets.UTF_8));
+                Thread.sleep(2000);
+                out.write(Diagnostics.getThreadDump().getBytes(StandardCharsets.UTF_8));
             }
             console.println("DUMPED");
         } catch (Exception e) {
