@@ -27,25 +27,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Services hand out thread dumps their libraries print: the {@code /stacks} page of a Hadoop, HBase
  * or Hive daemon (Hadoop's ReflectionUtils.printThreadInfo, which its daemons also write to their
- * logs) and a Dropwizard application's admin {@code /threads} (Metrics' ThreadDump). capture.sh's
- * run_frameworks has both libraries dump a scenario's JVM (frameworks/FrameworkDumps.java), then
+ * logs), a Dropwizard application's admin {@code /threads} (Metrics' ThreadDump) and Tomcat's
+ * Manager ({@code /manager/text/threaddump}, Tomcat's Diagnostics, fetched twice into one file).
+ * capture.sh's run_frameworks has the libraries dump a scenario's JVM (frameworks/FrameworkDumps.java), then
  * takes jcmd's dump of the same JVM ({@code .frameworks-jcmd.txt}): what each library shows must
  * give what jcmd's dump gives, and what it prints wrongly must not be believed.
  */
 class FrameworkDumpsTest {
 
     @ParameterizedTest(name = "{0}/{1}")
-    @CsvSource({"jdk17, hadoop-stacks, HADOOP_STACKS", "jdk25, hadoop-stacks, HADOOP_STACKS",
-        "jdk17, dropwizard-threads, DROPWIZARD_THREADS", "jdk25, dropwizard-threads, DROPWIZARD_THREADS"})
-    void eachLibrarysDumpIsReadAsWhatItIs(String jdk, String kind, InputFormat format) {
+    @CsvSource({"jdk17, hadoop-stacks, HADOOP_STACKS, 1 dump", "jdk25, hadoop-stacks, HADOOP_STACKS, 1 dump",
+        "jdk17, dropwizard-threads, DROPWIZARD_THREADS, 1 dump", "jdk25, dropwizard-threads, DROPWIZARD_THREADS, 1 dump",
+        "jdk17, tomcat-threaddump, TOMCAT_THREADDUMP, 2 dumps", "jdk25, tomcat-threaddump, TOMCAT_THREADDUMP, 2 dumps"})
+    void eachLibrarysDumpIsReadAsWhatItIs(String jdk, String kind, InputFormat format, String message) {
         for (String scenario : List.of("monitor-deadlock", "reentrantlock-deadlock", "dead-owner", "healthy-busy", "waiting-holder",
                 "handler-churn")) {
             Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
             InputReport input = Dumps.report(file);
             assertEquals(format, input.format(), file.toString());
             assertEquals(InputStatus.READ, input.status(), input.message());
-            assertEquals("1 dump", input.message(), file.toString());
-            Snapshot s = Dumps.readOne(file);
+            assertEquals(message, input.message(), file.toString());
+            Snapshot s = Dumps.read(file).get(0);
             assertEquals(kind, s.format());
             if (scenario.equals("healthy-busy") || scenario.equals("handler-churn")) {
                 continue; // their threads run on between one dump and the next
@@ -77,7 +79,11 @@ class FrameworkDumpsTest {
         "jdk17, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
         "jdk25, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
         "jdk17, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
+        "jdk25, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk17, monitor-deadlock, tomcat-threaddump, ERROR, 'stocker,auditor,closer'",
+        "jdk25, monitor-deadlock, tomcat-threaddump, ERROR, 'stocker,auditor,closer'",
+        "jdk17, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk25, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, Severity severity, String threads) {
         Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt")));
         Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt")));
@@ -96,10 +102,11 @@ class FrameworkDumpsTest {
      * The healthy pool has such threads (a queue's consumers, a timer, the JVM's own) and nothing wrong.
      */
     @ParameterizedTest(name = "{0}/healthy-busy.{1}")
-    @CsvSource({"jdk17, hadoop-stacks", "jdk25, hadoop-stacks", "jdk17, dropwizard-threads", "jdk25, dropwizard-threads"})
+    @CsvSource({"jdk17, hadoop-stacks", "jdk25, hadoop-stacks", "jdk17, dropwizard-threads", "jdk25, dropwizard-threads",
+        "jdk17, tomcat-threaddump", "jdk25, tomcat-threaddump"})
     void aHealthyPoolShowsNothingWrong(String jdk, String kind) {
         Path file = Dumps.sample(jdk + "/healthy-busy." + kind + ".txt");
-        Snapshot s = Dumps.readOne(file);
+        Snapshot s = Dumps.read(file).get(0);
         long waiting = s.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count();
         // Hadoop's names no lock of a timed wait
         assertTrue(waiting >= (kind.equals("hadoop-stacks") ? 3 : 5), "threads that wait for a lock: " + waiting);
@@ -217,6 +224,35 @@ class FrameworkDumpsTest {
         assertTrue(jcmd.title().matches("\\d+ threads wait for Scenario\\$RegionLock <0x[0-9a-f]+>, held by rpc-handler-\\d+"), jcmd.title());
         assertEquals(List.of("contention-hotspot"), Dumps.analyze(Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt"))
                 .outcome().findings().stream().map(Finding::rule).toList());
+    }
+
+    /**
+     * Tomcat's Manager fetched twice into one file, two seconds apart: one JVM's two dumps, at the
+     * times Tomcat wrote above them, with each thread's CPU time. A holder that waits with the lock
+     * in both is stuck, and has used no CPU in between; the owner that ended holding a lock is an
+     * orphan's owner, not a stuck one, whatever the number of dumps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void tomcatsDumpsFetchedTwice(String jdk) {
+        Path file = Dumps.sample(jdk + "/waiting-holder.tomcat-threaddump.txt");
+        List<Snapshot> dumps = Dumps.read(file);
+        long apart = java.time.Duration.between(dumps.get(0).time().orElseThrow(), dumps.get(1).time().orElseThrow()).toMillis();
+        assertTrue(apart >= 2000 && apart < 2100, apart + " ms");
+        assertTrue(Dumps.thread(dumps.get(1), "settings-reader-1").cpuMicros().isPresent());
+        assertEquals(1, Dumps.analyze(file).jvms().size());
+        List<Finding> stuck = Dumps.findings("stuck-owner", file);
+        assertEquals(Set.of("settings-loader", "cache-refresher"), stuck.stream().map(f -> f.threads().get(0)).collect(Collectors.toSet()));
+        for (Finding f : stuck) {
+            assertTrue(f.title().contains(" across 2 dumps without moving (0.0 ms of CPU in between)"), f.title());
+        }
+        assertEquals(2, Dumps.findings("blocking-while-holding", file).size());
+
+        Path dead = Dumps.sample(jdk + "/dead-owner.tomcat-threaddump.txt");
+        Finding orphan = only(Dumps.analyze(dead).outcome().findings());
+        assertEquals("orphaned-lock", orphan.rule());
+        assertTrue(orphan.title().contains(" held by dead thread ingest-worker-1 #"), orphan.title());
+        assertEquals(2, orphan.dumps());
     }
 
     /** A Hadoop dump cut short (a download that broke off): the threads before the cut are kept, and it says so. */

@@ -78,6 +78,9 @@ public final class StuckOwner implements Rule {
                     continue;
                 }
                 JvmThread owner = g.thread(h.thread());
+                if (!owner.alive()) {
+                    continue; // a thread that ended holding the lock: orphaned-lock's
+                }
                 String key = owner.identityKey() + "|" + h.lock().className() + "|" + stackKey(owner, h);
                 Run run = open.containsKey(key) ? open.remove(key) : new Run(owner, h.lock());
                 if (!next.containsKey(key)) {

@@ -48,6 +48,8 @@ public final class FormatDetector {
     private static final Pattern HADOOP_THREAD = Pattern.compile("(?m)^Thread \\d+(?: \\(.*\\))?:\\r?\\n  State: [A-Z_]+\\r?$");
     /** Dropwizard Metrics' ThreadDump: "\"closer\" id=14 state=BLOCKED" */
     private static final Pattern DROPWIZARD_HEADER = Pattern.compile("(?m)^\".*\" id=\\d+ state=[A-Z_]+");
+    /** Tomcat's Diagnostics: "\"closer\" Id=14 cpu=934659 ns usr=0 ns blocked 1 for -1 ms ..." */
+    private static final Pattern TOMCAT_THREAD = Pattern.compile("(?m)^\".*\" Id=\\d+ cpu=-?\\d+ ns usr=");
     /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
     private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
@@ -148,6 +150,9 @@ public final class FormatDetector {
         int hadoop = count(HADOOP_THREAD, text);
         int dropwizard = count(DROPWIZARD_HEADER, text);
         int tid = count(TID_HEADER, text);
+        if (matches(TOMCAT_THREAD, text) && count(TOMCAT_THREAD, text) > tid) {
+            return new Detection(InputFormat.TOMCAT_THREADDUMP, false, "");
+        }
         if (hadoop > 0 && hadoop > tid) {
             return new Detection(InputFormat.HADOOP_STACKS, false, "");
         }

@@ -20,6 +20,8 @@ public enum InputFormat {
             + " HBase and Hive daemons)", true),
     DROPWIZARD_THREADS("dropwizard-threads", "Dropwizard Metrics' thread dump (ThreadDump: a Dropwizard application's admin /threads)",
             true),
+    TOMCAT_THREADDUMP("tomcat-threaddump", "Apache Tomcat's thread dump (the Manager's /manager/text/threaddump, Diagnostics.getThreadDump)",
+            true),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),

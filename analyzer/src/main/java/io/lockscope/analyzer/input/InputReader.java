@@ -186,6 +186,7 @@ public final class InputReader {
                 case JAVACORE -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JAVACORE, in, display, counting);
                 case ANR -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.ANR, in, display, counting);
                 case HADOOP_STACKS -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.HADOOP, in, display, counting);
+                case TOMCAT_THREADDUMP -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.TOMCAT, in, display, counting);
                 case JCMD_TEXT -> ThreadDumpReader.readOneDump(ThreadDumpReader.OneDump.JCMD_TEXT, in, display, counting);
                 case DROPWIZARD_THREADS -> ThreadDumpReader.readOneDump(ThreadDumpReader.OneDump.DROPWIZARD, in, display, counting);
                 default -> ThreadDumpReader.readText(in, display, f.dialect().orElse(TextDialect.JSTACK), counting);

@@ -47,6 +47,11 @@ final class BlindSpots {
                     + "the threads blocked on it. It carries no pid, so it is never joined with other dumps of the same JVM. "
                     + "jcmd <pid> Thread.print -l shows every monitor where it was taken.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("tomcat-threaddump"))) {
+            out.add("Tomcat's thread dump (the Manager's threaddump) carries no pid and no JavaThread addresses, so it is never "
+                    + "joined with other dumps of the same JVM; dumps fetched into one file are one JVM's. "
+                    + "jcmd <pid> Thread.print -l beside it joins the rest.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
             out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
                     + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "

@@ -27,6 +27,8 @@ final class ForeignThread {
     ThreadState state = ThreadState.UNKNOWN;
     String detail = "";
     boolean daemon;
+    /** The CPU time it has used, where the dump prints it (Tomcat's cpu=N ns). */
+    OptionalLong cpuMicros = OptionalLong.empty();
     final List<Frame> frames = new ArrayList<>();
     private String frameText;
     private List<LockAction> frameLocks;
@@ -164,7 +166,7 @@ final class ForeignThread {
         }
         return new JvmThread(index, name, javaId, Optional.ofNullable(nativeId), Optional.ofNullable(address), state, detail,
                 daemon, false, Optional.empty(), list, owned.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(owned)),
-                SourceRef.line(file, line), state != ThreadState.TERMINATED);
+                SourceRef.line(file, line), state != ThreadState.TERMINATED, cpuMicros, OptionalLong.empty());
     }
 
     /** "java/lang/Object" as "java.lang.Object": IBM and JRockit write class names with slashes. */

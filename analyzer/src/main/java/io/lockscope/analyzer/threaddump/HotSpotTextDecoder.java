@@ -66,7 +66,8 @@ final class HotSpotTextDecoder {
     private static final String MOUNTED = "Mounted virtual thread #";
     private static final String CLASS_INIT_WAIT = "- waiting on the Class initialization monitor for ";
 
-    private static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
+    /** HotSpot's header, and Tomcat's, which copies it: the VM's name, then its version first in the parentheses. */
+    static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
 
     private final String file;
     private final TextDialect dialect;

@@ -78,11 +78,11 @@ public final class ThreadDumpReader {
     public enum OneDump { JCMD_TEXT, DROPWIZARD }
 
     /** Which reader of the text dumps, any number to a file, that are neither HotSpot's nor shaped like it. */
-    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP }
+    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP, TOMCAT }
 
     /**
      * Reads a text dump of another JVM than HotSpot (JRockit, an IBM javacore, an Android ANR trace),
-     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo).
+     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics).
      */
     public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
@@ -101,6 +101,10 @@ public final class ThreadDumpReader {
                     JavacoreDecoder d = new JavacoreDecoder(name, sink);
                     n = d.decode(lines);
                     cut = d.cutShort();
+                }
+                case TOMCAT -> {
+                    n = new TomcatThreadDumpDecoder(name, sink).decode(lines);
+                    cut = n > 0 && lines.endedMidLine() ? "the last dump breaks off in its last line (" + lines.lineNumber() + "): cut short" : "";
                 }
                 case HADOOP -> {
                     HadoopStacksDecoder d = new HadoopStacksDecoder(name + "#", sink);

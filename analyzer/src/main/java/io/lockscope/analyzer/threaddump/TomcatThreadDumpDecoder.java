@@ -1,0 +1,199 @@
+package io.lockscope.analyzer.threaddump;
+
+import io.lockscope.model.JvmHints;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.SourceRef;
+import io.lockscope.model.ThreadState;
+import io.lockscope.model.Visibility;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes Apache Tomcat's thread dump, {@code org.apache.tomcat.util.Diagnostics.getThreadDump()}:
+ * what the Manager's {@code /manager/text/threaddump} serves, from {@code ThreadMXBean.dumpAllThreads}.
+ * Its time, then a header as HotSpot's, then each thread as
+ * <pre>
+ * "closer" Id=14 cpu=934659 ns usr=0 ns blocked 1 for -1 ms waited 1 for -1 ms
+ *    java.lang.Thread.State: BLOCKED
+ * 	locks java.util.concurrent.locks.ReentrantLock$NonfairSync@1b6d3586     (its ownable synchronizers)
+ * 	at app//Scenario.nested(Scenario.java:122)
+ * 	- waiting on (a Scenario$Inventory@3c9c9440) owned by stocker Id=12    (under the top frame)
+ * 	- locked (a Scenario$Register@5e669ebe) index 0 frame app//Scenario.nested(Scenario.java:122)
+ * </pre>
+ * "waiting on" stands for every wait, blocked, parked or in {@code Object.wait}: the thread's state
+ * and top frame tell which. The JVM's deadlocked threads follow the dump again after "Deadlock found
+ * between the following threads:", and are not read twice. Several dumps in one file (fetched again
+ * and again into it) are read one by one; no pid.
+ */
+final class TomcatThreadDumpDecoder {
+
+    static final String HEADER = "Full thread dump ";
+    /** {@code "closer" Id=14 cpu=934659 ns usr=0 ns blocked 1 for -1 ms waited 1 for -1 ms}, and " (suspended)", " (running in native)". */
+    static final Pattern THREAD = Pattern.compile("^\"(.*)\" Id=(\\d+) cpu=(-?\\d+) ns usr=-?\\d+ ns blocked \\d+ for -?\\d+ ms waited \\d+ for -?\\d+ ms.*$");
+    private static final Pattern TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)$");
+    private static final String STATE = "java.lang.Thread.State: ";
+    private static final String WAITING_ON = "- waiting on (a ";
+    private static final String LOCKED = "- locked (a ";
+    private static final String DEADLOCK = "Deadlock found between the following threads:";
+
+    private final String file;
+    private final SnapshotSink sink;
+    private int dumps;
+    private boolean inDump;
+    /** In the deadlock section after the threads: those threads again. */
+    private boolean repeated;
+    private long dumpLine;
+    private String vm;
+    private Optional<Instant> lastTime = Optional.empty();
+    private Optional<Instant> time = Optional.empty();
+    private final List<ForeignThread> threads = new ArrayList<>();
+    private NamedOwners owners = new NamedOwners(true);
+    private ForeignThread thread;
+
+    TomcatThreadDumpDecoder(String file, SnapshotSink sink) {
+        this.file = file;
+        this.sink = sink;
+    }
+
+    /** Reads the file's dumps; returns how many. */
+    int decode(LineSource lines) throws IOException {
+        try {
+            lines.forEach(this::line);
+        } finally {
+            finishDump(); // what was read of a dump that broke off is kept
+        }
+        return dumps;
+    }
+
+    private void line(String raw, long n) {
+        String line = raw.strip();
+        if (line.isEmpty()) {
+            return;
+        }
+        if (line.startsWith(HEADER) && line.endsWith("):")) {
+            finishDump();
+            inDump = true;
+            dumpLine = n;
+            Matcher v = HotSpotTextDecoder.VM_VERSION.matcher(line);
+            vm = v.matches() ? (v.group(1) + " " + v.group(2)).strip() : null;
+            time = lastTime;
+            return;
+        }
+        Matcher t = TIME.matcher(line);
+        if (t.matches()) {
+            lastTime = instant(t.group(1) + "T" + t.group(2));
+            return;
+        }
+        if (!inDump || repeated) {
+            return;
+        }
+        if (line.equals(DEADLOCK)) {
+            endThread();
+            repeated = true;
+            return;
+        }
+        if (line.charAt(0) == '"') {
+            Matcher h = THREAD.matcher(line);
+            if (h.matches()) {
+                endThread();
+                thread = new ForeignThread(h.group(1), n);
+                thread.javaId = DumpLines.parseLong(h.group(2));
+                long cpu = Long.parseLong(h.group(3));
+                thread.cpuMicros = cpu >= 0 ? OptionalLong.of(cpu / 1000) : OptionalLong.empty();
+                threads.add(thread);
+            }
+            return;
+        }
+        if (thread != null) {
+            threadLine(line, n);
+        }
+    }
+
+    private void threadLine(String line, long n) {
+        if (line.startsWith(STATE)) {
+            thread.state = ThreadState.parse(line.substring(STATE.length()).strip());
+        } else if (line.startsWith("at ")) {
+            thread.frame(line.substring(3));
+        } else if (line.startsWith("locks ")) {
+            LockRef lock = DumpLines.classAtHash(line.substring(6));
+            if (lock != null) {
+                thread.owns(lock);
+            }
+        } else if (line.startsWith(LOCKED)) {
+            int close = line.indexOf(") index ");
+            LockRef lock = close < 0 ? null : DumpLines.classAtHash(line.substring(LOCKED.length(), close));
+            if (lock != null) {
+                thread.lock(new LockAction(LockAction.Kind.LOCKED, lock, SourceRef.line(file, n)));
+            }
+        } else if (line.startsWith(WAITING_ON)) {
+            waitingOn(line, n);
+        }
+    }
+
+    /** "- waiting on (a Scenario$Inventory@3c9c9440) owned by stocker Id=12", under the top frame. */
+    private void waitingOn(String line, long n) {
+        int close = line.indexOf(')', WAITING_ON.length());
+        LockRef lock = close < 0 ? null : DumpLines.classAtHash(line.substring(WAITING_ON.length(), close));
+        thread.endFrame();
+        if (lock == null || thread.frames.isEmpty()) {
+            return;
+        }
+        LockAction.Kind kind = ThreadMXBeanText.waitKind(thread.frames.get(0), thread.state);
+        if (kind == null) {
+            return;
+        }
+        SourceRef at = SourceRef.line(file, n);
+        thread.waitOnTop(new LockAction(kind, lock, at));
+        int owned = line.indexOf(" owned by ", close);
+        int id = line.lastIndexOf(" Id=");
+        if (owned > 0 && id > owned && kind != LockAction.Kind.WAITING_ON) {
+            owners.add(DumpLines.parseLong(line.substring(id + 4)).orElse(-1), line.substring(owned + 10, id), lock,
+                    kind == LockAction.Kind.PARKING, at);
+        }
+    }
+
+    private void endThread() {
+        if (thread != null) {
+            thread.endFrame();
+            thread = null;
+        }
+    }
+
+    private void finishDump() {
+        if (!inDump) {
+            return;
+        }
+        endThread();
+        inDump = false;
+        repeated = false;
+        if (!threads.isEmpty()) {
+            dumps++;
+            sink.accept(new Snapshot(file + "#" + dumps, "tomcat-threaddump", SourceRef.line(file, dumpLine), time,
+                    new JvmHints(OptionalLong.empty(), Optional.ofNullable(vm), Optional.empty()), owners.build(threads, file),
+                    Visibility.SHOWN, Visibility.SHOWN, List.of(), List.of()));
+        }
+        threads.clear();
+        owners = new NamedOwners(true);
+        time = Optional.empty();
+    }
+
+    /** Tomcat's local time, read as UTC, as a jstack time is. */
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}
