@@ -274,6 +274,26 @@ class FrameworkDumpsTest {
         assertEquals(2, Dumps.readOne(damaged).threads().size());
     }
 
+    /** Tomcat's two dumps cut short in the middle of a line of the second: both kept, and it says so. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void tomcatsDumpsCutShort(String jdk, @TempDir Path dir) throws IOException {
+        byte[] whole = Files.readAllBytes(Dumps.sample(jdk + "/waiting-holder.tomcat-threaddump.txt"));
+        int cut = whole.length * 3 / 4;
+        while (whole[cut] == '\n' || whole[cut] == '\r' || whole[cut - 1] == '\n') {
+            cut++;
+        }
+        Path damaged = dir.resolve("threaddump.txt");
+        Files.write(damaged, java.util.Arrays.copyOf(whole, cut));
+        InputReport input = Dumps.report(damaged);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertTrue(input.message().matches("2 dumps; the last dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far "
+                + "as it goes"), input.message());
+        List<Snapshot> dumps = Dumps.read(damaged);
+        assertEquals(2, dumps.size());
+        assertEquals(Dumps.read(Dumps.sample(jdk + "/waiting-holder.tomcat-threaddump.txt")).get(0).threads().size(), dumps.get(0).threads().size());
+    }
+
     private static boolean scenarioThread(JvmThread t) {
         return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
     }
