@@ -52,6 +52,7 @@
 #                                                       -> jdkNN/<scenario>.dropwizard-threads.txt
 #   Tomcat's Diagnostics.getThreadDump, as Tomcat's Manager serves it (/manager/text/threaddump), fetched twice
 #     2 s apart into one file                           -> jdkNN/<scenario>.tomcat-threaddump.txt
+#     and, for those in TOMCAT_JA, the page asked for in Japanese -> jdkNN/<scenario>.tomcat-threaddump-ja.txt
 #   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 2 s later (those in HADOOP_LOG),
 #     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
 #   for those in HADOOP_CAUGHT, Hadoop's dump is taken again and again until the threads blocked on one lock
@@ -105,6 +106,7 @@ DUMP_TEXT=" queued-deadlock pinned-carriers "
 FRAMEWORKS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder handler-churn "
 HADOOP_LOG=" waiting-holder "
 HADOOP_CAUGHT=" handler-churn "
+TOMCAT_JA=" monitor-deadlock "
 
 default_home() {
   local java
@@ -379,13 +381,14 @@ run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Bo
 }
 
 run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's threads as Hadoop and Dropwizard Metrics dump them
-  local jdk=$1 feature=$2 outdir=$3 scenario=$4 log pid contention=false daemon_log="" caught=false
+  local jdk=$1 feature=$2 outdir=$3 scenario=$4 log pid contention=false daemon_log="" caught=false locale=""
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-frameworks-XXXXXX.log")
   [ "$feature" -ge 25 ] && contention=true
   [[ "$HADOOP_LOG" == *" $scenario "* ]] && daemon_log="$outdir/$scenario.hadoop-daemon.log"
   [[ "$HADOOP_CAUGHT" == *" $scenario "* ]] && caught=true
+  [[ "$TOMCAT_JA" == *" $scenario "* ]] && locale=ja
   # shellcheck disable=SC2086 # $daemon_log is empty or one word
-  launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -Dcatch.owners=$caught -cp "$frameworks_classes:$frameworks_cp" \
+  launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -Dcatch.owners=$caught -Dtomcat.locale=$locale -cp "$frameworks_classes:$frameworks_cp" \
     lockscope.frameworks.FrameworkDumps "$scenario" "$outdir/$scenario.hadoop-stacks.txt" "$outdir/$scenario.dropwizard-threads.txt" \
     $daemon_log
   trap 'kill -9 $pid 2>/dev/null || true' RETURN
@@ -393,6 +396,7 @@ run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's 
   echo "  $(basename "$outdir")/$scenario.hadoop-stacks.txt"
   echo "  $(basename "$outdir")/$scenario.dropwizard-threads.txt"
   echo "  $(basename "$outdir")/$scenario.tomcat-threaddump.txt"
+  [ -n "$locale" ] && echo "  $(basename "$outdir")/$scenario.tomcat-threaddump-$locale.txt"
   if [ -n "$daemon_log" ]; then
     gzip -9 -n -f "$daemon_log"
     echo "  $(basename "$outdir")/$scenario.hadoop-daemon.log.gz"

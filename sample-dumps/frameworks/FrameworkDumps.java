@@ -8,8 +8,11 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.util.ReflectionUtils;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Tomcat's {@code Diagnostics.getThreadDump()}, what Tomcat's Manager serves
  *       ({@code /manager/text/threaddump}), twice two seconds apart into one file, as a loop of
  *       {@code curl ... >> FILE} keeps them: the file named second with {@code dropwizard-threads}
- *       replaced by {@code tomcat-threaddump}.
+ *       replaced by {@code tomcat-threaddump}; with {@code -Dtomcat.locale=ja}, once more as the page
+ *       asked for in that language serves it, into {@code tomcat-threaddump-ja}.
  * </ul>
  * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
  * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, two seconds
@@ -112,6 +116,13 @@ public class FrameworkDumps {
                 out.write(Diagnostics.getThreadDump().getBytes(StandardCharsets.UTF_8));
                 Thread.sleep(2000);
                 out.write(Diagnostics.getThreadDump().getBytes(StandardCharsets.UTF_8));
+            }
+            String language = System.getProperty("tomcat.locale", "");
+            if (!language.isEmpty()) {
+                try (OutputStream out = new FileOutputStream(metricsOut.replace("dropwizard-threads", "tomcat-threaddump-" + language))) {
+                    Locale locale = Locale.forLanguageTag(language);
+                    out.write(Diagnostics.getThreadDump(Collections.enumeration(List.of(locale))).getBytes(StandardCharsets.UTF_8));
+                }
             }
             console.println("DUMPED");
         } catch (Exception e) {
