@@ -274,6 +274,28 @@ class FrameworkDumpsTest {
         assertEquals(2, Dumps.readOne(damaged).threads().size());
     }
 
+    /**
+     * The Manager's page asked for in Japanese: Tomcat titles the dump in the page's language
+     * ("完全なスレッドダンプ OpenJDK 64-Bit Server VM (...)"). The dump is told by its time line, the
+     * VM by its name, and the JVM's deadlocked threads printed again after the dump are not read twice.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17, 17.0.15", "jdk25, 25.0.3"})
+    void tomcatsPageAskedInJapanese(String jdk, String version) {
+        Path file = Dumps.sample(jdk + "/monitor-deadlock.tomcat-threaddump-ja.txt");
+        InputReport input = Dumps.report(file);
+        assertEquals(InputFormat.TOMCAT_THREADDUMP, input.format());
+        assertEquals("1 dump", input.message());
+        Snapshot s = Dumps.readOne(file);
+        assertTrue(s.jvm().vmVersion().orElseThrow().startsWith("OpenJDK 64-Bit Server VM " + version), s.jvm().vmVersion().toString());
+        assertTrue(s.time().isPresent());
+        Snapshot english = Dumps.read(Dumps.sample(jdk + "/monitor-deadlock.tomcat-threaddump.txt")).get(0);
+        assertEquals(english.threads().stream().map(JvmThread::name).sorted().toList(), s.threads().stream().map(JvmThread::name).sorted().toList());
+        Finding f = only(Dumps.findings("deadlock", file));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(f.threads()));
+    }
+
     /** Tomcat's two dumps cut short in the middle of a line of the second: both kept, and it says so. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})

@@ -15,7 +15,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -209,7 +208,7 @@ final class HadoopStacksDecoder {
         if (!threads.isEmpty()) {
             dumps++;
             sink.accept(new Snapshot(labelPrefix + dumps, "hadoop-stacks", SourceRef.line(file, dumpLine), time,
-                    new JvmHints(OptionalLong.empty(), Optional.empty(), Optional.empty()), owners.build(threads, file),
+                    JvmHints.none(), owners.build(threads, file),
                     Visibility.SHOWN, Visibility.NOT_SHOWN, List.of(), List.of()));
         }
         threads.clear();

@@ -10,7 +10,6 @@ import io.lockscope.model.Visibility;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +65,7 @@ final class MetricsThreadDumpDecoder extends OneDumpText {
             return null;
         }
         return new Snapshot(file, "dropwizard-threads", SourceRef.line(file, 1), Optional.empty(),
-                new JvmHints(OptionalLong.empty(), Optional.empty(), Optional.empty()), owners.build(threads, file),
+                JvmHints.none(), owners.build(threads, file),
                 Visibility.SHOWN, Visibility.SHOWN, List.of(), List.of());
     }
 

@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
  * </pre>
  * "waiting on" stands for every wait, blocked, parked or in {@code Object.wait}: the thread's state
  * and top frame tell which. The JVM's deadlocked threads follow the dump again after "Deadlock found
- * between the following threads:", and are not read twice. Several dumps in one file (fetched again
- * and again into it) are read one by one; no pid.
+ * between the following threads:", and are not read twice. The titles are in the language the
+ * Manager's page was asked in (Tomcat's translations: "Kompletter Thread Dump", "完全なスレッドダンプ"),
+ * so a dump is told by its time line and a section by its shape. Several dumps in one file (fetched
+ * again and again into it) are read one by one; no pid.
  */
 final class TomcatThreadDumpDecoder {
 
@@ -45,7 +47,8 @@ final class TomcatThreadDumpDecoder {
     private static final String STATE = "java.lang.Thread.State: ";
     private static final String WAITING_ON = "- waiting on (a ";
     private static final String LOCKED = "- locked (a ";
-    private static final String DEADLOCK = "Deadlock found between the following threads:";
+    /** How VMs begin their names (RuntimeMXBean's getVmName). */
+    private static final List<String> VM_NAMES = List.of("OpenJDK", "Java HotSpot", "Eclipse OpenJ9", "IBM J9", "GraalVM", "Zing", "Java(TM)");
 
     private final String file;
     private final SnapshotSink sink;
@@ -55,7 +58,6 @@ final class TomcatThreadDumpDecoder {
     private boolean repeated;
     private long dumpLine;
     private String vm;
-    private Optional<Instant> lastTime = Optional.empty();
     private Optional<Instant> time = Optional.empty();
     private final List<ForeignThread> threads = new ArrayList<>();
     private NamedOwners owners = new NamedOwners(true);
@@ -81,26 +83,18 @@ final class TomcatThreadDumpDecoder {
         if (line.isEmpty()) {
             return;
         }
-        if (line.startsWith(HEADER) && line.endsWith("):")) {
-            finishDump();
-            inDump = true;
-            dumpLine = n;
-            Matcher v = HotSpotTextDecoder.VM_VERSION.matcher(line);
-            vm = v.matches() ? (v.group(1) + " " + v.group(2)).strip() : null;
-            time = lastTime;
-            return;
-        }
         Matcher t = TIME.matcher(line);
         if (t.matches()) {
-            lastTime = instant(t.group(1) + "T" + t.group(2));
+            // each dump begins with its time, whatever language its title is in
+            finishDump();
+            startDump(n, instant(t.group(1) + "T" + t.group(2)));
             return;
+        }
+        if (line.startsWith(HEADER) && line.endsWith("):") && (!inDump || !threads.isEmpty() || vm != null)) {
+            finishDump();
+            startDump(n, Optional.empty());
         }
         if (!inDump || repeated) {
-            return;
-        }
-        if (line.equals(DEADLOCK)) {
-            endThread();
-            repeated = true;
             return;
         }
         if (line.charAt(0) == '"') {
@@ -115,9 +109,50 @@ final class TomcatThreadDumpDecoder {
             }
             return;
         }
+        if (threads.isEmpty() && vm == null && line.endsWith("):")) {
+            vm = vmName(line);
+            return;
+        }
+        if (!Character.isWhitespace(raw.charAt(0))) {
+            // "Deadlock found between the following threads:" (in the page's language): those threads again
+            endThread();
+            repeated = !threads.isEmpty();
+            return;
+        }
         if (thread != null) {
             threadLine(line, n);
         }
+    }
+
+    private void startDump(long n, Optional<Instant> at) {
+        inDump = true;
+        dumpLine = n;
+        time = at;
+    }
+
+    /**
+     * The VM's name and version from the title line, "Full thread dump OpenJDK 64-Bit Server VM
+     * (17.0.15+6 mixed mode, sharing):", as HotSpot's header gives them; the title is in the language
+     * the Manager's page was asked in ("Kompletter Thread Dump OpenJDK ..."), so the name is found by
+     * how VMs call themselves.
+     */
+    private static String vmName(String line) {
+        Matcher v = HotSpotTextDecoder.VM_VERSION.matcher(line);
+        if (v.matches()) {
+            return (v.group(1) + " " + v.group(2)).strip();
+        }
+        int open = line.lastIndexOf(" (");
+        if (open < 0) {
+            return null;
+        }
+        String version = line.substring(open + 2, line.length() - 2).split("[ ,]")[0];
+        for (String vendor : VM_NAMES) {
+            int at = line.indexOf(vendor);
+            if (at >= 0 && at < open) {
+                return line.substring(at, open).strip() + " " + version;
+            }
+        }
+        return version;
     }
 
     private void threadLine(String line, long n) {
@@ -186,6 +221,7 @@ final class TomcatThreadDumpDecoder {
         threads.clear();
         owners = new NamedOwners(true);
         time = Optional.empty();
+        vm = null;
     }
 
     /** Tomcat's local time, read as UTC, as a jstack time is. */
