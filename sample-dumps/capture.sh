@@ -58,6 +58,10 @@
 #   for those in HADOOP_CAUGHT, Hadoop's dump is taken again and again until the threads blocked on one lock
 #     name two owners (a lock changing hands while it asks for one thread at a time)
 #   jcmd <pid> Thread.print -l of that JVM, right after -> jdkNN/<scenario>.frameworks-jcmd.txt
+# and, for those in ACTUATOR_BOOT1, the scenario again inside a Spring Boot 1.5 application (actuator-boot1/; its
+# class path from Maven, its class compiled for Java 8; run with java.lang opened to its CGLIB):
+#   GET /dump, Boot 1.x's actuator thread dump (a bare JSON array of ThreadInfo) -> jdkNN/<scenario>.boot1-dump.json
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.boot1-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
@@ -67,14 +71,14 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks" (all four by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1" (all five by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-pid="" classes="" actuator_classes="" frameworks_classes=""
+pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes=""
 # a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
 # and remove the compiled classes
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes"; true' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
@@ -97,6 +101,7 @@ BOTH=" shared-catalog "
 PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 ACTUATOR_SNAKE=" queued-deadlock "
+ACTUATOR_BOOT1=" monitor-deadlock dead-owner "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
@@ -365,6 +370,20 @@ run_actuator_snake() { # run_actuator_snake JDK OUTDIR SCENARIO: the actuator's 
   finish "$pid" "$log"
 }
 
+run_boot1() { # run_boot1 JDK OUTDIR SCENARIO: the scenario in a Spring Boot 1.5 application, dumped through GET /dump
+  local jdk=$1 outdir=$2 scenario=$3 log pid port
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-boot1-XXXXXX.log")
+  launch "$log" "$jdk/bin/java" -Xmx128m --add-opens java.base/java.lang=ALL-UNNAMED -cp "$boot1_classes:$boot1_cp" \
+    lockscope.boot1.Boot1Scenario "$scenario"
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  port=$(sed -n 's/^PORT //p' "$log")
+  curl -sf "http://127.0.0.1:$port/dump" > "$outdir/$scenario.boot1-dump.json"
+  echo "  $(basename "$outdir")/$scenario.boot1-dump.json"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.boot1-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -427,14 +446,17 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks} "
-actuator_cp="" frameworks_cp=""
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1} "
+actuator_cp="" frameworks_cp="" boot1_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(class_path "$here/actuator")
   fi
   if [[ "$KINDS" == *" frameworks "* ]] && [[ "$FRAMEWORKS" == *" $scenario "* ]] && [ -z "$frameworks_cp" ]; then
     frameworks_cp=$(class_path "$here/frameworks")
+  fi
+  if [[ "$KINDS" == *" boot1 "* ]] && [[ "$ACTUATOR_BOOT1" == *" $scenario "* ]] && [ -z "$boot1_cp" ]; then
+    boot1_cp=$(class_path "$here/actuator-boot1")
   fi
 done
 
@@ -457,6 +479,11 @@ for home_var in JDK17_HOME JDK25_HOME; do
   if [ -n "$frameworks_cp" ]; then
     frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
     "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/frameworks/FrameworkDumps.java"
+  fi
+  if [ -n "$boot1_cp" ]; then
+    boot1_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-boot1-classes-XXXXXX")
+    "$jdk/bin/javac" -d "$boot1_classes" "$here/scenarios/Scenario.java"
+    "$jdk/bin/javac" --release 8 -nowarn -d "$boot1_classes" -cp "$boot1_classes:$boot1_cp" "$here/actuator-boot1/Boot1Scenario.java"
   fi
   for scenario in "${scenarios[@]}"; do
     if [[ "$NEEDS_21" == *" $scenario "* ]] && [ "$feature" -lt 21 ]; then
@@ -485,7 +512,10 @@ for home_var in JDK17_HOME JDK25_HOME; do
     if [[ "$KINDS" == *" frameworks "* ]] && [ -n "$frameworks_cp" ] && [[ "$FRAMEWORKS" == *" $scenario "* ]]; then
       run_frameworks "$jdk" "$feature" "$outdir" "$scenario"
     fi
+    if [[ "$KINDS" == *" boot1 "* ]] && [ -n "$boot1_cp" ] && [[ "$ACTUATOR_BOOT1" == *" $scenario "* ]]; then
+      run_boot1 "$jdk" "$outdir" "$scenario"
+    fi
   done
-  rm -rf "$classes" "$actuator_classes" "$frameworks_classes"
-  classes="" actuator_classes="" frameworks_classes=""
+  rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"
+  classes="" actuator_classes="" frameworks_classes="" boot1_classes=""
 done
