@@ -173,6 +173,41 @@ class ActuatorDumpTest {
         assertTrue(jcmd.title().contains("has no live owner"), jcmd.title());
     }
 
+    /**
+     * Spring Boot 1.x's actuator ({@code GET /dump}, Boot 1.5 in {@code sample-dumps/actuator-boot1/})
+     * writes the same ThreadInfo objects as a bare array, without Boot 2's {@code {"threads": [...]}}
+     * (it was "not read"). Read so, it tells what jcmd's dump of the same JVM tells: the scenario's
+     * threads in the same states with the same frames, the same deadlock in the same code, and the
+     * dead owner of the writers' lock by name.
+     */
+    @ParameterizedTest
+    @CsvSource({"jdk17,monitor-deadlock", "jdk25,monitor-deadlock", "jdk17,dead-owner", "jdk25,dead-owner"})
+    void bootOnesDumpIsABareArrayOfTheSameThreads(String jdk, String scenario) throws IOException {
+        Path json = Dumps.sample(jdk + "/" + scenario + ".boot1-dump.json");
+        assertTrue(Files.readString(json).startsWith("[{\"threadName\":"));
+        Snapshot b = Dumps.readWhole(json, InputFormat.ACTUATOR_JSON);
+        Path jcmd = Dumps.sample(jdk + "/" + scenario + ".boot1-jcmd.txt");
+        Snapshot a = Dumps.readOne(jcmd);
+        List<String> names = scenario.equals("monitor-deadlock") ? List.of("stocker", "auditor", "closer")
+                : List.of("batch-writer-1", "batch-writer-2", "batch-writer-3");
+        for (String name : names) {
+            JvmThread t = Dumps.thread(a, name);
+            JvmThread same = Dumps.thread(b, name);
+            assertEquals(t.javaId(), same.javaId(), name);
+            assertEquals(t.state(), same.state(), name);
+            assertEquals(t.frames().stream().map(Frame::method).toList(), same.frames().stream().map(Frame::method).toList(), name);
+        }
+        if (scenario.equals("monitor-deadlock")) {
+            assertEquals(rulesAndFingerprints(jcmd), rulesAndFingerprints(json));
+            assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(Dumps.findings("deadlock", json).get(0).threads()));
+        } else {
+            Finding f = Dumps.findings("orphaned-lock", json).get(0);
+            assertEquals(Severity.ERROR, f.severity());
+            assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
+            assertTrue(Dumps.findings("orphaned-lock", jcmd).get(0).title().contains("has no live owner"));
+        }
+    }
+
     private static Set<String> findings(Path file) {
         return Dumps.findingSummaries(Dumps.analyze(file));
     }

@@ -23,7 +23,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Decodes Spring Boot actuator's JSON thread dump ({@code GET /actuator/threaddump}): Jackson's
+ * Decodes Spring Boot actuator's JSON thread dump ({@code GET /actuator/threaddump}, and Boot 1.x's
+ * {@code GET /dump}, the same threads as a bare array): Jackson's
  * rendering of {@code ThreadMXBean.dumpAllThreads(true, true)}, one object per ThreadInfo with
  * its stack, {@code lockInfo}, {@code lockedMonitors} by stack depth and {@code lockedSynchronizers}.
  * Locks are named by identity hash, in hex as the actuator's text dump prints them, so that the
@@ -51,28 +52,21 @@ record ActuatorJsonDecoder(String file) {
         boolean synchronizersListed = false;
         Optional<String> brokeOff = Optional.empty();
         try (JsonParser p = MAPPER.getFactory().createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not a JSON object at line " + p.currentLocation().getLineNr());
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_ARRAY) {
+                // Boot 1.x's GET /dump: the threads alone, a bare array
+                synchronizersListed = threads(p, threads, unlisted);
+            } else if (first != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object or array at line " + p.currentLocation().getLineNr());
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
+            while (first == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
                 if (!letters(field).equals("threads") || p.currentToken() != JsonToken.START_ARRAY) {
                     p.skipChildren();
                     continue;
                 }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    long line = p.currentLocation().getLineNr();
-                    JsonNode node = named(MAPPER.readTree(p));
-                    synchronizersListed |= node.has("lockedSynchronizers");
-                    JvmThread t = thread(node, threads.size(), line);
-                    threads.add(t);
-                    List<LockAction> top = t.frames().isEmpty() ? List.of() : t.frames().get(0).locks();
-                    if (!top.isEmpty() && top.get(0).kind() == LockAction.Kind.PARKING) {
-                        unlisted.parkedOn(top.get(0).lock(), node.path("lockOwnerId").asLong(-1),
-                                node.path("lockOwnerName").isTextual() ? node.path("lockOwnerName").asText() : null, t.at());
-                    }
-                }
+                synchronizersListed |= threads(p, threads, unlisted);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // cut short or damaged: the threads read before it stay read
@@ -85,6 +79,24 @@ record ActuatorJsonDecoder(String file) {
         return new ThreadDumpReader.JsonResult(new Snapshot(file, "actuator-json", SourceRef.file(file), Optional.empty(),
                 JvmHints.none(), threads, Visibility.SHOWN, synchronizersListed ? Visibility.SHOWN : Visibility.NOT_SHOWN,
                 List.of(), List.of()), brokeOff);
+    }
+
+    /** The threads of the array the parser is at the start of; whether they list their ownable synchronizers. */
+    private boolean threads(JsonParser p, List<JvmThread> threads, UnlistedOwners unlisted) throws IOException {
+        boolean synchronizersListed = false;
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            long line = p.currentLocation().getLineNr();
+            JsonNode node = named(MAPPER.readTree(p));
+            synchronizersListed |= node.has("lockedSynchronizers");
+            JvmThread t = thread(node, threads.size(), line);
+            threads.add(t);
+            List<LockAction> top = t.frames().isEmpty() ? List.of() : t.frames().get(0).locks();
+            if (!top.isEmpty() && top.get(0).kind() == LockAction.Kind.PARKING) {
+                unlisted.parkedOn(top.get(0).lock(), node.path("lockOwnerId").asLong(-1),
+                        node.path("lockOwnerName").isTextual() ? node.path("lockOwnerName").asText() : null, t.at());
+            }
+        }
+        return synchronizersListed;
     }
 
     /** A name's letters in lower case: "thread_name", "thread-name", "ThreadName" and "threadName" are one. */
