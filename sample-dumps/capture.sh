@@ -62,6 +62,12 @@
 # class path from Maven, its class compiled for Java 8; run with java.lang opened to its CGLIB):
 #   GET /dump, Boot 1.x's actuator thread dump (a bare JSON array of ThreadInfo) -> jdkNN/<scenario>.boot1-dump.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.boot1-jcmd.txt
+# and, for those in JOLOKIA, the scenario again with the Jolokia JVM agent (jolokia/, the agent's jar from Maven),
+# its dumps fetched over HTTP as from a JVM that jcmd cannot reach:
+#   GET /jolokia/exec/com.sun.management:type=DiagnosticCommand/threadPrint/-l (HotSpot's dump in a JSON string)
+#                                                       -> jdkNN/<scenario>.jolokia-threadprint.json
+#   GET /jolokia/exec/java.lang:type=Threading/dumpAllThreads(boolean,boolean)/true/true (ThreadInfo objects)
+#                                                       -> jdkNN/<scenario>.jolokia-threads.json
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
@@ -71,7 +77,7 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1" (all five by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia" (all six by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,6 +108,7 @@ PHASED=" lock-order late-death "
 ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 ACTUATOR_SNAKE=" queued-deadlock "
 ACTUATOR_BOOT1=" monitor-deadlock dead-owner "
+JOLOKIA=" reentrantlock-deadlock dead-owner control-names "
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
@@ -384,6 +391,20 @@ run_boot1() { # run_boot1 JDK OUTDIR SCENARIO: the scenario in a Spring Boot 1.5
   finish "$pid" "$log"
 }
 
+run_jolokia() { # run_jolokia JDK OUTDIR SCENARIO: the scenario with Jolokia's agent, dumped through its HTTP API
+  local jdk=$1 outdir=$2 scenario=$3 log pid url
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-jolokia-XXXXXX.log")
+  launch "$log" "$jdk/bin/java" -Xmx64m "-javaagent:$jolokia_jar=host=127.0.0.1,port=0" -cp "$classes" Scenario "$scenario"
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  url=$(sed -n 's/^Jolokia: Agent started with URL //p' "$log")
+  curl -sf "${url}exec/com.sun.management:type=DiagnosticCommand/threadPrint/-l" > "$outdir/$scenario.jolokia-threadprint.json"
+  echo "  $(basename "$outdir")/$scenario.jolokia-threadprint.json"
+  curl -sf "${url}exec/java.lang:type=Threading/dumpAllThreads%28boolean,boolean%29/true/true" > "$outdir/$scenario.jolokia-threads.json"
+  echo "  $(basename "$outdir")/$scenario.jolokia-threads.json"
+  finish "$pid" "$log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -446,14 +467,17 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1} "
-actuator_cp="" frameworks_cp="" boot1_cp=""
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia} "
+actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(class_path "$here/actuator")
   fi
   if [[ "$KINDS" == *" frameworks "* ]] && [[ "$FRAMEWORKS" == *" $scenario "* ]] && [ -z "$frameworks_cp" ]; then
     frameworks_cp=$(class_path "$here/frameworks")
+  fi
+  if [[ "$KINDS" == *" jolokia "* ]] && [[ "$JOLOKIA" == *" $scenario "* ]] && [ -z "$jolokia_jar" ]; then
+    jolokia_jar=$(class_path "$here/jolokia" | tr ":" "\n" | grep "/jolokia-jvm-[^/]*\.jar$")
   fi
   if [[ "$KINDS" == *" boot1 "* ]] && [[ "$ACTUATOR_BOOT1" == *" $scenario "* ]] && [ -z "$boot1_cp" ]; then
     boot1_cp=$(class_path "$here/actuator-boot1")
@@ -514,6 +538,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
     fi
     if [[ "$KINDS" == *" boot1 "* ]] && [ -n "$boot1_cp" ] && [[ "$ACTUATOR_BOOT1" == *" $scenario "* ]]; then
       run_boot1 "$jdk" "$outdir" "$scenario"
+    fi
+    if [[ "$KINDS" == *" jolokia "* ]] && [ -n "$jolokia_jar" ] && [[ "$JOLOKIA" == *" $scenario "* ]]; then
+      run_jolokia "$jdk" "$outdir" "$scenario"
     fi
   done
   rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"
