@@ -19,7 +19,9 @@ public record Detection(InputFormat format, boolean gzip, String note, Set<TextL
         /** UTF-8 with a byte-order mark. */
         UTF8_MARK(""),
         /** Docker's json-file log: the text is in the entries' "log" fields. */
-        DOCKER_JSON("Docker's json-file log, read from its \"log\" fields");
+        DOCKER_JSON("Docker's json-file log, read from its \"log\" fields"),
+        /** Jolokia's JSON response: the text is its "value" string. */
+        JOLOKIA_VALUE("Jolokia's JSON response, read from its \"value\"");
 
         private final String note;
 

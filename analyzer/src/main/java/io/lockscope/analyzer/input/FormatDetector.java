@@ -87,6 +87,9 @@ public final class FormatDetector {
         if (layer.isPresent()) {
             return detect(ByteOrderMark.head(head)).under(layer.get());
         }
+        if (JolokiaValue.is(head)) {
+            return detect(JolokiaValue.head(head)).under(Detection.TextLayer.JOLOKIA_VALUE);
+        }
         if (DockerJsonLog.is(head)) {
             return detect(DockerJsonLog.head(head)).under(Detection.TextLayer.DOCKER_JSON);
         }
@@ -131,7 +134,8 @@ public final class FormatDetector {
                 return new Detection(InputFormat.CAPTURE_MANIFEST, false, CaptureManifest.describe(trimmed));
             }
             if (ACTUATOR_NAMES.matcher(trimmed).find()) {
-                return new Detection(InputFormat.ACTUATOR_JSON, false, "");
+                boolean jolokia = trimmed.matches("(?s)\\A\\{\\s*\"request\"\\s*:\\s*\\{.*") && trimmed.contains("\"value\"");
+                return new Detection(jolokia ? InputFormat.JOLOKIA_JSON : InputFormat.ACTUATOR_JSON, false, "");
             }
             return new Detection(InputFormat.UNKNOWN, false, "JSON that is not a thread dump");
         }

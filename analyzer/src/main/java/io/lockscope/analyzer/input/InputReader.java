@@ -166,15 +166,19 @@ public final class InputReader {
             InputStream in = raw;
             StringBuilder layers = new StringBuilder();
             for (Detection.TextLayer layer : d.layers()) {
-                in = layer == Detection.TextLayer.DOCKER_JSON ? DockerJsonLog.open(in) : ByteOrderMark.open(in, layer);
+                in = switch (layer) {
+                    case DOCKER_JSON -> DockerJsonLog.open(in);
+                    case JOLOKIA_VALUE -> JolokiaValue.open(in);
+                    default -> ByteOrderMark.open(in, layer);
+                };
                 if (!layer.note().isEmpty()) {
                     layers.append("; ").append(layer.note());
                 }
             }
             String decoded = layers.toString();
-            if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON) {
+            if (f == InputFormat.JCMD_JSON || f == InputFormat.ACTUATOR_JSON || f == InputFormat.JOLOKIA_JSON) {
                 ThreadDumpReader.JsonResult r = f == InputFormat.JCMD_JSON ? ThreadDumpReader.readJson(in, display)
-                        : ThreadDumpReader.readActuatorJson(in, display);
+                        : ThreadDumpReader.readActuatorJson(in, display, f.id());
                 counting.accept(r.snapshot());
                 return r.brokeOff()
                         .map(why -> new InputReport(display, f, InputStatus.PARTIAL, "1 dump, cut short: broke off " + why

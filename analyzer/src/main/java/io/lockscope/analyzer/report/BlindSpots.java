@@ -47,6 +47,11 @@ final class BlindSpots {
                     + "the threads blocked on it. It carries no pid, so it is never joined with other dumps of the same JVM. "
                     + "jcmd <pid> Thread.print -l shows every monitor where it was taken.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("jolokia-json"))) {
+            out.add("Jolokia's ThreadInfo objects carry no pid and no JavaThread addresses, so they are never joined with "
+                    + "other dumps of the same JVM. Jolokia can fetch HotSpot's own dump too, which names the JVM: "
+                    + "GET /jolokia/exec/com.sun.management:type=DiagnosticCommand/threadPrint/-l.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("tomcat-threaddump"))) {
             out.add("Tomcat's thread dump (the Manager's threaddump) carries no pid and no JavaThread addresses, so it is never "
                     + "joined with other dumps of the same JVM; dumps fetched into one file are one JVM's. "

@@ -24,14 +24,15 @@ import java.util.OptionalLong;
 
 /**
  * Decodes Spring Boot actuator's JSON thread dump ({@code GET /actuator/threaddump}, and Boot 1.x's
- * {@code GET /dump}, the same threads as a bare array): Jackson's
+ * {@code GET /dump}, the same threads as a bare array), and Jolokia's response to an exec of
+ * {@code ThreadMXBean.dumpAllThreads}, the same threads in its "value": Jackson's
  * rendering of {@code ThreadMXBean.dumpAllThreads(true, true)}, one object per ThreadInfo with
  * its stack, {@code lockInfo}, {@code lockedMonitors} by stack depth and {@code lockedSynchronizers}.
  * Locks are named by identity hash, in hex as the actuator's text dump prints them, so that the
  * two renderings of one moment name the same locks alike. The response's HTTP headers, when the
  * file was saved with {@code curl -i}, are passed over. It carries no pid and no time.
  */
-record ActuatorJsonDecoder(String file) {
+record ActuatorJsonDecoder(String file, String format) {
 
     private static final ObjectMapper MAPPER = ThreadDumpReader.Json.MAPPER;
     /**
@@ -62,7 +63,8 @@ record ActuatorJsonDecoder(String file) {
             while (first == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
-                if (!letters(field).equals("threads") || p.currentToken() != JsonToken.START_ARRAY) {
+                // Jolokia's response to an exec of dumpAllThreads holds the same objects in its "value"
+                if (!(letters(field).equals("threads") || field.equals("value")) || p.currentToken() != JsonToken.START_ARRAY) {
                     p.skipChildren();
                     continue;
                 }
@@ -75,8 +77,11 @@ record ActuatorJsonDecoder(String file) {
             }
             brokeOff = Optional.of(ThreadDumpReader.describe(e));
         }
+        if (threads.isEmpty()) {
+            throw new IOException("it holds no array of threads (\"threads\", Jolokia's \"value\", or one alone)");
+        }
         unlisted.addTo(threads);
-        return new ThreadDumpReader.JsonResult(new Snapshot(file, "actuator-json", SourceRef.file(file), Optional.empty(),
+        return new ThreadDumpReader.JsonResult(new Snapshot(file, format, SourceRef.file(file), Optional.empty(),
                 JvmHints.none(), threads, Visibility.SHOWN, synchronizersListed ? Visibility.SHOWN : Visibility.NOT_SHOWN,
                 List.of(), List.of()), brokeOff);
     }

@@ -135,9 +135,9 @@ public final class ThreadDumpReader {
         return new JsonThreadDumpDecoder(name).decode(in);
     }
 
-    /** Reads Spring Boot actuator's JSON thread dump: one snapshot. */
-    public static JsonResult readActuatorJson(InputStream in, String name) throws IOException {
-        return new ActuatorJsonDecoder(name).decode(in);
+    /** Reads Spring Boot actuator's JSON thread dump, or Jolokia's ThreadInfo objects: one snapshot of that format. */
+    public static JsonResult readActuatorJson(InputStream in, String name, String format) throws IOException {
+        return new ActuatorJsonDecoder(name, format).decode(in);
     }
 
     /**

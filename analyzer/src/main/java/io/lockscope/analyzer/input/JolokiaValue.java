@@ -1,0 +1,226 @@
+package io.lockscope.analyzer.input;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Jolokia's JSON response to an operation whose result is text: a thread dump fetched over HTTP
+ * from a JVM that runs the Jolokia agent (where jcmd cannot reach it: a container without a JDK,
+ * hawtio's console), {@code GET /jolokia/exec/com.sun.management:type=DiagnosticCommand/threadPrint/-l}
+ * answers {@code {"request":{...},"value":"2026-12-07 18:28:39\nFull thread dump ...","timestamp":...,"status":200}}.
+ * The dump is the "value" string, read back as the text it was, a piece at a time: it is decoded as
+ * it is read, never held whole.
+ */
+final class JolokiaValue {
+
+    /** A response of Jolokia's: its request echoed, and a value that is a string. */
+    private static final Pattern RESPONSE = Pattern.compile("\\A\\s*\\{\\s*\"request\"\\s*:\\s*\\{");
+    private static final Pattern STRING_VALUE = Pattern.compile("[,{]\\s*\"value\"\\s*:\\s*\"");
+
+    private JolokiaValue() {
+    }
+
+    /** Whether the text starts as Jolokia's response with a string value does. */
+    static boolean is(byte[] head) {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        return RESPONSE.matcher(text).find() && STRING_VALUE.matcher(text).find();
+    }
+
+    /** The value's text as far as the head holds it. */
+    static byte[] head(byte[] head) {
+        try (InputStream in = open(new ByteArrayInputStream(head))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** The text of the response's top-level "value" string, as it is read; nothing if it has none. */
+    static InputStream open(InputStream in) {
+        return new Value(in);
+    }
+
+    /** Finds the top-level "value" field, then decodes its string, a buffer at a time. */
+    private static final class Value extends ChunkedStream {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private boolean found;
+        private boolean done;
+
+        Value(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        protected byte[] next() throws IOException {
+            if (done) {
+                return null;
+            }
+            if (!found) {
+                found = seek();
+                if (!found) {
+                    done = true;
+                    return null;
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+            while (out.size() < (1 << 16)) {
+                int c = read1();
+                if (c < 0 || c == '"') {
+                    done = true; // the end of the string, or of the input that broke off inside it
+                    break;
+                }
+                if (c != '\\') {
+                    out.write(c);
+                    continue;
+                }
+                int e = read1();
+                switch (e) {
+                    case 'n' -> out.write('\n');
+                    case 't' -> out.write('\t');
+                    case 'r' -> out.write('\r');
+                    case 'b' -> out.write('\b');
+                    case 'f' -> out.write('\f');
+                    case 'u' -> unicode(out);
+                    case -1 -> done = true;
+                    default -> out.write(e); // \" \\ \/
+                }
+                if (done) {
+                    break;
+                }
+            }
+            return out.toByteArray();
+        }
+
+        /** "\\uXXXX", a UTF-16 unit, and the low half of a pair after it: as UTF-8. */
+        private void unicode(ByteArrayOutputStream out) throws IOException {
+            int unit = hex4();
+            if (unit < 0) {
+                return;
+            }
+            if (Character.isHighSurrogate((char) unit)) {
+                int backslash = read1();
+                int u = backslash == '\\' ? read1() : -1;
+                int low = u == 'u' ? hex4() : -1;
+                if (low >= 0 && Character.isLowSurrogate((char) low)) {
+                    out.writeBytes(new String(new char[] {(char) unit, (char) low}).getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                out.writeBytes("\ufffd".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            out.writeBytes(String.valueOf((char) unit).getBytes(StandardCharsets.UTF_8));
+        }
+
+        private int hex4() throws IOException {
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                int d = Character.digit(read1(), 16);
+                if (d < 0) {
+                    return -1;
+                }
+                v = v * 16 + d;
+            }
+            return v;
+        }
+
+        /** Reads on to the start of the top-level "value" string; false if the input ends first. */
+        private boolean seek() throws IOException {
+            int depth = 0;
+            StringBuilder key = new StringBuilder();
+            boolean lastWasKey = false;
+            int c;
+            while ((c = read1()) >= 0) {
+                if (c == '"') {
+                    key.setLength(0);
+                    int s;
+                    while ((s = read1()) >= 0 && s != '"') {
+                        if (s == '\\') {
+                            s = read1();
+                        }
+                        if (key.length() < 16) {
+                            key.append((char) s);
+                        }
+                    }
+                    lastWasKey = true; // at the top level a string before ':' is a key: values are skipped whole
+                } else if (c == ':') {
+                    if (depth == 1 && lastWasKey && key.toString().equals("value")) {
+                        int v;
+                        while ((v = read1()) >= 0 && Character.isWhitespace(v)) {
+                            // to the value
+                        }
+                        return v == '"';
+                    }
+                    lastWasKey = false;
+                    key.setLength(0);
+                    if (depth == 1) {
+                        skipValue();
+                    }
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                    lastWasKey = false;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                    lastWasKey = false;
+                } else if (c == ',') {
+                    lastWasKey = false;
+                }
+            }
+            return false;
+        }
+
+        /** Skips a top-level field's value (an object, an array, a string, a number or a word). */
+        private void skipValue() throws IOException {
+            int depth = 0;
+            int c;
+            while ((c = read1()) >= 0) {
+                if (Character.isWhitespace(c) && depth == 0) {
+                    continue;
+                }
+                if (c == '"') {
+                    int s;
+                    while ((s = read1()) >= 0 && s != '"') {
+                        if (s == '\\') {
+                            read1();
+                        }
+                    }
+                    if (depth == 0) {
+                        return;
+                    }
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                    if (depth <= 0) {
+                        return;
+                    }
+                } else if (depth == 0 && (c == ',')) {
+                    return;
+                }
+            }
+        }
+
+        private int read1() throws IOException {
+            if (pos >= limit) {
+                limit = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    return -1;
+                }
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
