@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.input;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,14 +48,12 @@ final class JolokiaValue {
     /** Finds the top-level "value" field, then decodes its string, a buffer at a time. */
     private static final class Value extends ChunkedStream {
         private final InputStream in;
-        private final byte[] buf = new byte[1 << 16];
-        private int pos;
-        private int limit;
+        /** Whether the string has been found, and whether it (or the input) has ended. */
         private boolean found;
         private boolean done;
 
-        Value(InputStream in) {
-            this.in = in;
+        Value(InputStream raw) {
+            this.in = new BufferedInputStream(raw, 1 << 16);
         }
 
         @Override
@@ -207,15 +206,7 @@ final class JolokiaValue {
         }
 
         private int read1() throws IOException {
-            if (pos >= limit) {
-                limit = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    return -1;
-                }
-            }
-            return buf[pos++] & 0xff;
+            return in.read();
         }
 
         @Override
