@@ -43,7 +43,7 @@ class JolokiaDumpTest {
         InputReport a = Dumps.report(text);
         assertEquals(InputFormat.JSTACK, a.format());
         assertEquals(InputStatus.READ, a.status(), a.message());
-        assertEquals("1 dump; Jolokia's JSON response, read from its \"value\"", a.message());
+        assertEquals("1 dump; Jolokia's JSON response, read from its \"value\" (line numbers are the dump's in it)", a.message());
         InputReport b = Dumps.report(objects);
         assertEquals(InputFormat.JOLOKIA_JSON, b.format());
         assertEquals("1 dump", b.message());
@@ -104,7 +104,8 @@ class JolokiaDumpTest {
         Files.write(damaged, Arrays.copyOf(whole, cut + 40));
         InputReport input = Dumps.report(damaged);
         assertEquals(InputStatus.PARTIAL, input.status(), input.message());
-        assertTrue(input.message().startsWith("1 dump; Jolokia's JSON response, read from its \"value\"; the dump at line "), input.message());
+        assertTrue(input.message().startsWith("1 dump; Jolokia's JSON response, read from its \"value\" (line numbers are the dump's in it); "
+                + "the dump at line "), input.message());
         assertTrue(input.message().contains("cut short"), input.message());
         List<String> read = Dumps.readOne(damaged).threads().stream().map(JvmThread::name).toList();
         assertTrue(read.contains("batch-writer-1") && read.contains("batch-writer-2"), read.toString());

@@ -21,7 +21,7 @@ public record Detection(InputFormat format, boolean gzip, String note, Set<TextL
         /** Docker's json-file log: the text is in the entries' "log" fields. */
         DOCKER_JSON("Docker's json-file log, read from its \"log\" fields"),
         /** Jolokia's JSON response: the text is its "value" string. */
-        JOLOKIA_VALUE("Jolokia's JSON response, read from its \"value\"");
+        JOLOKIA_VALUE("Jolokia's JSON response, read from its \"value\" (line numbers are the dump's in it)");
 
         private final String note;
 
