@@ -53,8 +53,10 @@
 #   Tomcat's Diagnostics.getThreadDump, as Tomcat's Manager serves it (/manager/text/threaddump), fetched twice
 #     2 s apart into one file                           -> jdkNN/<scenario>.tomcat-threaddump.txt
 #     and, for those in TOMCAT_JA, the page asked for in Japanese -> jdkNN/<scenario>.tomcat-threaddump-ja.txt
-#   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 2 s later (those in HADOOP_LOG),
+#   dumps as a daemon logs them, Hadoop's logThreadInfo after 800 lines of its own and again 3 s later (those in HADOOP_LOG),
 #     gzipped                                           -> jdkNN/<scenario>.hadoop-daemon.log.gz
+#     and its lines as a pod's node keeps them, each stamped as it is written (cri_log below, following the file)
+#                                                       -> jdkNN/<scenario>.hadoop-pod.log.gz
 #   for those in HADOOP_CAUGHT, Hadoop's dump is taken again and again until the threads blocked on one lock
 #     name two owners (a lock changing hands while it asks for one thread at a time)
 #   jcmd <pid> Thread.print -l of that JVM, right after -> jdkNN/<scenario>.frameworks-jcmd.txt
@@ -427,6 +429,13 @@ run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's 
   [[ "$HADOOP_LOG" == *" $scenario "* ]] && daemon_log="$outdir/$scenario.hadoop-daemon.log"
   [[ "$HADOOP_CAUGHT" == *" $scenario "* ]] && caught=true
   [[ "$TOMCAT_JA" == *" $scenario "* ]] && locale=ja
+  local shipper=""
+  if [ -n "$daemon_log" ]; then
+    # the daemon's lines as a pod's node keeps them, each stamped by cri_log as it arrives (a log shipper following the file)
+    : > "$daemon_log"
+    tail -n +1 -F "$daemon_log" 2>/dev/null | cri_log > "$outdir/$scenario.hadoop-pod.log" &
+    shipper=$!
+  fi
   # shellcheck disable=SC2086 # $daemon_log is empty or one word
   launch "$log" "$jdk/bin/java" -Xmx64m -Dcontention=$contention -Dcatch.owners=$caught -Dtomcat.locale=$locale -cp "$frameworks_classes:$frameworks_cp" \
     lockscope.frameworks.FrameworkDumps "$scenario" "$outdir/$scenario.hadoop-stacks.txt" "$outdir/$scenario.dropwizard-threads.txt" \
@@ -438,8 +447,13 @@ run_frameworks() { # run_frameworks JDK FEATURE OUTDIR SCENARIO: the scenario's 
   echo "  $(basename "$outdir")/$scenario.tomcat-threaddump.txt"
   [ -n "$locale" ] && echo "  $(basename "$outdir")/$scenario.tomcat-threaddump-$locale.txt"
   if [ -n "$daemon_log" ]; then
+    sleep 1
+    pkill -f "tail -n \+1 -F $daemon_log" || true
+    wait "$shipper" 2>/dev/null || true
+    gzip -9 -n -f "$outdir/$scenario.hadoop-pod.log"
     gzip -9 -n -f "$daemon_log"
     echo "  $(basename "$outdir")/$scenario.hadoop-daemon.log.gz"
+    echo "  $(basename "$outdir")/$scenario.hadoop-pod.log.gz"
   fi
   capture_text "$jdk" "$pid" "$outdir/$scenario.frameworks-jcmd.txt"
   finish "$pid" "$log"

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *       asked for in that language serves it, into {@code tomcat-threaddump-ja}.
  * </ul>
  * With a third file named, it also writes a daemon's log there, as a Hadoop daemon's logger does: some
- * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, two seconds
+ * hundreds of lines of its own, then Hadoop's {@code ReflectionUtils.logThreadInfo} twice, three seconds
  * apart, with a line of its own after each (each dump one message, the logger's prefix on its first line only).
  * With {@code -Dcatch.owners=true}, Hadoop's dump is taken again and again (200 times at most) until the
  * threads blocked on one lock name two different owners: it asks for one thread at a time, and a hot
@@ -96,8 +96,8 @@ public class FrameworkDumps {
                 Logger reflection = LoggerFactory.getLogger(ReflectionUtils.class);
                 ReflectionUtils.logThreadInfo(reflection, "jsp requested", 0);
                 daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
-                Thread.sleep(2000);
-                daemon.info("Slow BlockReceiver write data to disk cost:2001ms (threshold=300ms)");
+                Thread.sleep(3000);
+                daemon.info("Slow BlockReceiver write data to disk cost:3001ms (threshold=300ms)");
                 ReflectionUtils.logThreadInfo(reflection, "jsp requested", 0);
                 daemon.info("Receiving BP-1-127.0.0.1-1 src: /127.0.0.1:50010 dest: /127.0.0.1:50020");
             }
