@@ -169,22 +169,28 @@ class FrameworkDumpsTest {
     /**
      * A daemon logs the same dump among its other lines (Hadoop's logThreadInfo, the logger's prefix
      * on its first line only), here after 800 lines of its own, past where the format is told from
-     * the file's start, and again two seconds later. All those lines are as long as each other, which
-     * is no sign of lines broken at a width. The two dumps are one JVM's, at the times the logger
-     * wrote, and the holder that has not moved between them is a stuck owner too.
+     * the file's start, and again three seconds later. All those lines are as long as each other,
+     * which is no sign of lines broken at a width. The two dumps are one JVM's, at the times they
+     * were written, and the holder that has not moved between them is a stuck owner too. In a pod's
+     * log every line has the runtime's prefix besides ("2026-12-07T18:53:38.024541Z stdout F "),
+     * learned from the dump's second line and taken off.
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"jdk17", "jdk25"})
-    void theDumpsInADaemonsLog(String jdk) {
-        Path log = Dumps.sample(jdk + "/waiting-holder.hadoop-daemon.log.gz");
+    @ParameterizedTest(name = "{0}/waiting-holder.{1}")
+    @CsvSource({"jdk17, hadoop-daemon.log.gz, ''", "jdk25, hadoop-daemon.log.gz, ''",
+        "jdk17, hadoop-pod.log.gz, '; read past a log''s prefix on each line (\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\")'",
+        "jdk25, hadoop-pod.log.gz, '; read past a log''s prefix on each line (\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z stdout F\")'"})
+    void theDumpsInADaemonsLog(String jdk, String kind, String note) {
+        Path log = Dumps.sample(jdk + "/waiting-holder." + kind);
         InputReport input = Dumps.report(log);
         assertEquals(InputStatus.READ, input.status(), input.message());
-        assertEquals("2 dumps", input.message());
+        assertTrue(input.message().matches("2 dumps" + note.replace("(", "\\(").replace(")", "\\)")), input.message());
         List<Snapshot> dumps = Dumps.read(log);
         assertEquals(List.of("hadoop-stacks", "hadoop-stacks"), dumps.stream().map(Snapshot::format).toList());
         assertTrue(dumps.get(0).label().endsWith("#stacks-1") && dumps.get(1).label().endsWith("#stacks-2"), dumps.get(1).label());
+        assertEquals(Dumps.read(Dumps.sample(jdk + "/waiting-holder.hadoop-stacks.txt")).get(0).threads().size(),
+                dumps.get(0).threads().size());
         long apart = java.time.Duration.between(dumps.get(0).time().orElseThrow(), dumps.get(1).time().orElseThrow()).toMillis();
-        assertTrue(apart >= 2000 && apart < 2100, apart + " ms");
+        assertTrue(apart >= 2500 && apart < 3500, apart + " ms");
         Set<String> waiting = Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3");
         Finding blocking = only(Dumps.findings("blocking-while-holding", log));
         assertEquals(waiting, Set.copyOf(blocking.threads()));

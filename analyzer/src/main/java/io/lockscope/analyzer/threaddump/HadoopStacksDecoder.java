@@ -49,6 +49,8 @@ final class HadoopStacksDecoder {
     private static final Pattern LOGGED_AT = Pattern.compile("^\\[?(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d)(?:[,.](\\d{1,9}))?");
     private static final String THREAD = "Thread ";
     private static final int FRAMES = 20;
+    /** The dump's second line, "43 active threads", and what comes before it. */
+    private static final Pattern COUNT = Pattern.compile("^(.*?)(\\d+) active threads$");
 
     private final String file;
     private final String labelPrefix;
@@ -66,6 +68,13 @@ final class HadoopStacksDecoder {
     private LockRef waitsFor;
     private long waitLine;
     private final NamedOwners owners = new NamedOwners(false);
+    /**
+     * What a pipeline puts before every line of the dump (a container's log: "2026-12-07T18:52:03.1Z
+     * stdout F "), learned from the line after the first, "43 active threads"; null if none.
+     */
+    private Pattern prefix;
+    private boolean expectCount;
+    private String learned = "";
     private String cutShort = "";
 
     /** A decoder of the dumps of a file, labelled {@code labelPrefix} and their number. */
@@ -89,24 +98,32 @@ final class HadoopStacksDecoder {
         return dumps;
     }
 
+    /** The first prefix a pipeline put before every line of a dump, as it was seen; empty if none. */
+    String learnedPrefix() {
+        return learned;
+    }
+
     /** How the last dump shows it was cut short; empty if it does not. */
     String cutShort() {
         return cutShort;
     }
 
     /** A line of the file; false if it belongs to no dump of Hadoop's (it may end one). */
-    boolean line(String raw, long n) {
-        if (raw.contains(START)) {
+    boolean line(String whole, long n) {
+        if (whole.contains(START)) {
             // in a daemon's log the first line carries the logger's prefix
             finish(false);
             inDump = true;
             dumpLine = n;
-            time = loggedAt(raw);
+            time = loggedAt(whole);
+            prefix = null;
+            expectCount = true;
             return true;
         }
         if (!inDump) {
             return false;
         }
+        String raw = withoutPrefix(whole);
         if (raw.startsWith("    ") && inStack) {
             thread.frame(raw.strip());
         } else if (raw.startsWith("  ") && thread != null && field(raw.substring(2), n)) {
@@ -122,6 +139,23 @@ final class HadoopStacksDecoder {
             return false;
         }
         return true;
+    }
+
+    /** The line without the prefix the dump's second line taught; the line as it is if it has none. */
+    private String withoutPrefix(String line) {
+        if (expectCount) {
+            expectCount = false;
+            Matcher m = COUNT.matcher(line);
+            if (m.matches() && !m.group(1).isEmpty()) {
+                prefix = LogPrefix.exactShapeOf(m.group(1));
+                learned = learned.isEmpty() ? m.group(1).strip() : learned;
+            }
+        }
+        if (prefix == null) {
+            return line;
+        }
+        Matcher m = prefix.matcher(line);
+        return m.lookingAt() ? line.substring(m.end()) : line;
     }
 
     /** "12 (stocker)" or, for a thread without a name, "12". */

@@ -162,7 +162,8 @@ final class HotSpotTextDecoder {
 
     /** The log pipeline's prefix taken off the dump's lines, as first seen; empty if none. */
     String logPrefix() {
-        return logPrefix.learnedFrom();
+        String own = logPrefix.learnedFrom();
+        return own.isEmpty() && hadoop != null ? hadoop.learnedPrefix() : own;
     }
 
     /** The width the text's lines were broken at and joined again; 0 if they were not. */

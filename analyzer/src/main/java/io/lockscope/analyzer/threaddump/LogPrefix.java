@@ -100,7 +100,19 @@ final class LogPrefix {
      * pipelines drop it from a line with nothing after the prefix.
      */
     static Pattern shapeOf(String prefix) {
+        return Pattern.compile(shape(prefix.stripTrailing()) + "\\s*");
+    }
+
+    /**
+     * The same, with the prefix's trailing white space as it is: for text whose indentation after
+     * the prefix means something (Hadoop's two spaces before a field, four before a frame).
+     */
+    static Pattern exactShapeOf(String prefix) {
         String p = prefix.stripTrailing();
+        return Pattern.compile(shape(p) + Pattern.quote(prefix.substring(p.length())));
+    }
+
+    private static String shape(String p) {
         StringBuilder re = new StringBuilder();
         int i = 0;
         while (i < p.length()) {
@@ -124,7 +136,7 @@ final class LogPrefix {
                 i++;
             }
         }
-        return Pattern.compile(re.append("\\s*").toString());
+        return re.toString();
     }
 
     private static int hexRun(String s, int from) {
