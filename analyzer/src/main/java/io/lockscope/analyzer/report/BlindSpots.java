@@ -15,8 +15,8 @@ final class BlindSpots {
         List<String> out = new ArrayList<>();
         List<Snapshot> s = jvm.snapshots();
         if (s.stream().noneMatch(x -> x.synchronizerOwners().shown())) {
-            out.add("Owners of java.util.concurrent locks are unknown: no dump was taken with -l. "
-                    + "Next time: jcmd <pid> Thread.print -l (or jstack -l <pid>).");
+            out.add("Owners of java.util.concurrent locks are unknown: no dump of this JVM shows them (a HotSpot dump taken "
+                    + "without -l, or a format that never does). Next time: jcmd <pid> Thread.print -l (or jstack -l <pid>).");
         }
         if (s.stream().anyMatch(x -> x.format().equals("jcmd-json") || x.format().equals("jcmd-text"))) {
             out.add("jcmd Thread.dump_to_file, as JSON or as text, never names the owner of a java.util.concurrent lock. "
