@@ -138,15 +138,7 @@ final class JolokiaValue {
             while ((c = read1()) >= 0) {
                 if (c == '"') {
                     key.setLength(0);
-                    int s;
-                    while ((s = read1()) >= 0 && s != '"') {
-                        if (s == '\\') {
-                            s = read1();
-                        }
-                        if (key.length() < 16) {
-                            key.append((char) s);
-                        }
-                    }
+                    skipString(key);
                     lastWasKey = true; // at the top level a string before ':' is a key: values are skipped whole
                 } else if (c == ':') {
                     if (depth == 1 && lastWasKey && key.toString().equals("value")) {
@@ -183,12 +175,7 @@ final class JolokiaValue {
                     continue;
                 }
                 if (c == '"') {
-                    int s;
-                    while ((s = read1()) >= 0 && s != '"') {
-                        if (s == '\\') {
-                            read1();
-                        }
-                    }
+                    skipString(null);
                     if (depth == 0) {
                         return;
                     }
@@ -201,6 +188,19 @@ final class JolokiaValue {
                     }
                 } else if (depth == 0 && (c == ',')) {
                     return;
+                }
+            }
+        }
+
+        /** Reads on past a string's closing quote, its first characters kept in {@code start} if one is given (escapes as the character after the backslash). */
+        private void skipString(StringBuilder start) throws IOException {
+            int c;
+            while ((c = read1()) >= 0 && c != '"') {
+                if (c == '\\') {
+                    c = read1();
+                }
+                if (start != null && start.length() < 16) {
+                    start.append((char) c);
                 }
             }
         }

@@ -4,6 +4,11 @@ import io.lockscope.model.Frame;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
 import java.util.List;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -154,6 +159,18 @@ final class DumpLines {
             fraction *= 10;
         }
         return OptionalLong.of(whole * 1000 + fraction);
+    }
+
+    /**
+     * A local date and time as ISO-8601 writes it without a zone ("2026-12-07T18:52:54.365"), read as
+     * UTC: a dump's or a log's local time names no zone. Empty if it is no such time.
+     */
+    static Optional<Instant> localTime(String text) {
+        try {
+            return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     static OptionalLong parseLong(String s) {

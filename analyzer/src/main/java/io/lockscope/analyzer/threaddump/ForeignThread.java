@@ -130,6 +130,21 @@ final class ForeignThread {
         }
     }
 
+    /**
+     * A wait that a rendering of ThreadMXBean names apart from the frames, without saying which kind
+     * it is: put on the top frame as the thread's state and that frame tell (see
+     * {@link ThreadMXBeanText#waitKind}). The kind; null, and nothing put, if the thread has no frame
+     * or its state is no wait.
+     */
+    LockAction.Kind waitByState(LockRef lock, SourceRef at) {
+        endFrame();
+        LockAction.Kind kind = frames.isEmpty() ? null : ThreadMXBeanText.waitKind(frames.get(0), state);
+        if (kind != null) {
+            waitOnTop(new LockAction(kind, lock, at));
+        }
+        return kind;
+    }
+
     /** A wait that other lines tell of, put on the thread's top frame as a thread dump would have printed it. */
     void waitOnTop(LockAction a) {
         if (frames.isEmpty()) {

@@ -9,12 +9,10 @@ import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -158,14 +156,20 @@ final class HadoopStacksDecoder {
         return m.lookingAt() ? line.substring(m.end()) : line;
     }
 
-    /** "12 (stocker)" or, for a thread without a name, "12". */
+    /** A thread as Hadoop names it (its getTaskName): "12 (stocker)", or "12" for a thread without a name. */
+    private record Task(OptionalLong id, String name) {
+        static Task of(String task) {
+            int open = task.indexOf(" (");
+            return new Task(DumpLines.parseLong(open < 0 ? task : task.substring(0, open)),
+                    open < 0 || !task.endsWith(")") ? "" : task.substring(open + 2, task.length() - 1));
+        }
+    }
+
     private void startThread(String task, long n) {
         endThread();
-        int open = task.indexOf(" (");
-        String id = open < 0 ? task : task.substring(0, open);
-        String name = open < 0 || !task.endsWith(")") ? "" : task.substring(open + 2, task.length() - 1);
-        thread = new ForeignThread(name, n);
-        thread.javaId = DumpLines.parseLong(id);
+        Task t = Task.of(task);
+        thread = new ForeignThread(t.name(), n);
+        thread.javaId = t.id();
         threads.add(thread);
     }
 
@@ -179,11 +183,9 @@ final class HadoopStacksDecoder {
             waitLine = n;
         } else if (f.startsWith("Blocked by ")) {
             // "Blocked by 13 (auditor)": thread 13 holds that monitor, in a frame the dump does not show
-            String task = f.substring(11).strip();
-            int open = task.indexOf(" (");
+            Task owner = Task.of(f.substring(11).strip());
             if (waitsFor != null) {
-                owners.add(DumpLines.parseLong(open < 0 ? task : task.substring(0, open)).orElse(-1),
-                        open < 0 ? "" : task.substring(open + 2, task.length() - 1), waitsFor, false, SourceRef.line(file, n));
+                owners.add(owner.id().orElse(-1), owner.name(), waitsFor, LockAction.Kind.WAITING_TO_LOCK, SourceRef.line(file, n));
             }
         } else if (f.equals("Stack:")) {
             inStack = true;
@@ -197,15 +199,8 @@ final class HadoopStacksDecoder {
     /** When the daemon logged the dump, read as UTC (a log's local time names no zone); empty if no time leads the line. */
     private static Optional<Instant> loggedAt(String line) {
         Matcher m = LOGGED_AT.matcher(line);
-        if (!m.find()) {
-            return Optional.empty();
-        }
-        String fraction = m.group(3) == null ? "" : "." + m.group(3);
-        try {
-            return Optional.of(LocalDateTime.parse(m.group(1) + "T" + m.group(2) + fraction).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return m.find() ? DumpLines.localTime(m.group(1) + "T" + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3)))
+                : Optional.empty();
     }
 
     private void endThread() {
@@ -214,11 +209,7 @@ final class HadoopStacksDecoder {
         }
         thread.endFrame();
         if (waitsFor != null) {
-            LockAction.Kind kind = thread.frames.isEmpty() ? null
-                    : ThreadMXBeanText.waitKind(thread.frames.get(0), thread.state);
-            if (kind != null) {
-                thread.waitOnTop(new LockAction(kind, waitsFor, SourceRef.line(file, waitLine)));
-            }
+            thread.waitByState(waitsFor, SourceRef.line(file, waitLine));
         }
         if (thread.frames.size() == FRAMES) {
             thread.detail = "its stack cut at " + FRAMES + " frames";

@@ -137,14 +137,11 @@ final class MetricsThreadDumpDecoder extends OneDumpText {
             return;
         }
         thread.endFrame();
-        if (waitsFor != null && !thread.frames.isEmpty()) {
-            LockAction.Kind kind = ThreadMXBeanText.waitKind(thread.frames.get(0), thread.state);
-            if (kind != null) {
-                SourceRef at = SourceRef.line(file, waitLine);
-                thread.waitOnTop(new LockAction(kind, waitsFor, at));
-                if (ownerName != null && kind != LockAction.Kind.WAITING_ON) {
-                    owners.add(ownerId, ownerName, waitsFor, kind == LockAction.Kind.PARKING, at);
-                }
+        if (waitsFor != null) {
+            SourceRef at = SourceRef.line(file, waitLine);
+            LockAction.Kind kind = thread.waitByState(waitsFor, at);
+            if (kind != null && ownerName != null) {
+                owners.add(ownerId, ownerName, waitsFor, kind, at);
             }
         }
         thread = null;

@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.threaddump;
 
 import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.SourceRef;
 import java.util.ArrayList;
@@ -32,10 +33,14 @@ final class NamedOwners {
         this.oneInstant = oneInstant;
     }
 
-    /** A waiter's line names thread {@code id} as the owner of {@code lock}; {@code parked}: a java.util.concurrent lock. */
-    void add(long id, String name, LockRef lock, boolean parked, SourceRef at) {
-        if (id >= 0) {
-            named.add(new Named(id, name, lock, parked, at));
+    /**
+     * A waiter's line names thread {@code id} as the owner of the lock it waits for in the way
+     * {@code kind} says: blocked on a monitor, or parked on a java.util.concurrent lock. A thread in
+     * Object.wait() has let its monitor go, and the owner named then holds nothing of it.
+     */
+    void add(long id, String name, LockRef lock, LockAction.Kind kind, SourceRef at) {
+        if (id >= 0 && kind != LockAction.Kind.WAITING_ON) {
+            named.add(new Named(id, name, lock, kind == LockAction.Kind.PARKING, at));
         }
     }
 

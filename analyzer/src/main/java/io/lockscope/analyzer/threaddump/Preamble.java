@@ -1,9 +1,6 @@
 package io.lockscope.analyzer.threaddump;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -49,10 +46,9 @@ final class Preamble {
         }
         m = TIMESTAMP.matcher(line);
         if (m.matches()) {
-            try {
-                time = Optional.of(LocalDateTime.parse(m.group(1) + "T" + m.group(2)).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException e) {
-                // not a time after all
+            Optional<Instant> at = DumpLines.localTime(m.group(1) + "T" + m.group(2));
+            if (at.isPresent()) {
+                time = at; // else not a time after all
             }
         }
     }

@@ -9,9 +9,6 @@ import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +84,7 @@ final class TomcatThreadDumpDecoder {
         if (t.matches()) {
             // each dump begins with its time, whatever language its title is in
             finishDump();
-            startDump(n, instant(t.group(1) + "T" + t.group(2)));
+            startDump(n, DumpLines.localTime(t.group(1) + "T" + t.group(2)));
             return;
         }
         if (line.startsWith(HEADER) && line.endsWith("):") && (!inDump || !threads.isEmpty() || vm != null)) {
@@ -180,21 +177,15 @@ final class TomcatThreadDumpDecoder {
     private void waitingOn(String line, long n) {
         int close = line.indexOf(')', WAITING_ON.length());
         LockRef lock = close < 0 ? null : DumpLines.classAtHash(line.substring(WAITING_ON.length(), close));
-        thread.endFrame();
-        if (lock == null || thread.frames.isEmpty()) {
-            return;
-        }
-        LockAction.Kind kind = ThreadMXBeanText.waitKind(thread.frames.get(0), thread.state);
-        if (kind == null) {
+        if (lock == null) {
             return;
         }
         SourceRef at = SourceRef.line(file, n);
-        thread.waitOnTop(new LockAction(kind, lock, at));
+        LockAction.Kind kind = thread.waitByState(lock, at);
         int owned = line.indexOf(" owned by ", close);
         int id = line.lastIndexOf(" Id=");
-        if (owned > 0 && id > owned && kind != LockAction.Kind.WAITING_ON) {
-            owners.add(DumpLines.parseLong(line.substring(id + 4)).orElse(-1), line.substring(owned + 10, id), lock,
-                    kind == LockAction.Kind.PARKING, at);
+        if (kind != null && owned > 0 && id > owned) {
+            owners.add(DumpLines.parseLong(line.substring(id + 4)).orElse(-1), line.substring(owned + 10, id), lock, kind, at);
         }
     }
 
@@ -224,12 +215,4 @@ final class TomcatThreadDumpDecoder {
         vm = null;
     }
 
-    /** Tomcat's local time, read as UTC, as a jstack time is. */
-    private static Optional<Instant> instant(String text) {
-        try {
-            return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
 }
