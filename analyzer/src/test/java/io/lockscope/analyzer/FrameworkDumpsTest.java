@@ -322,6 +322,23 @@ class FrameworkDumpsTest {
         assertEquals(Dumps.read(Dumps.sample(jdk + "/waiting-holder.tomcat-threaddump.txt")).get(0).threads().size(), dumps.get(0).threads().size());
     }
 
+    /** Metrics' dump cut short in a frame line of the deadlocked threads (a download that broke off): what came before is kept, and it says so. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aMetricsDumpCutShort(String jdk, @TempDir Path dir) throws IOException {
+        String whole = Files.readString(Dumps.sample(jdk + "/monitor-deadlock.dropwizard-threads.txt"));
+        int cut = whole.indexOf("at app//Scenario.nested", whole.indexOf("\"auditor\"")) + 10;
+        Path damaged = dir.resolve("threads.txt");
+        Files.writeString(damaged, whole.substring(0, cut));
+        InputReport input = Dumps.report(damaged);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertTrue(input.message().matches("1 dump; the dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far "
+                + "as it goes"), input.message());
+        List<String> read = Dumps.readOne(damaged).threads().stream().map(JvmThread::name).toList();
+        // threads come last-started first: closer, then auditor, whose stack the cut ends
+        assertEquals(List.of("framework-dump", "closer", "auditor"), read.subList(0, 3));
+    }
+
     private static boolean scenarioThread(JvmThread t) {
         return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
     }
