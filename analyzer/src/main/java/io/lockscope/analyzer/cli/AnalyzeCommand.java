@@ -49,7 +49,10 @@ import picocli.CommandLine.Parameters;
             "Thread dumps: jstack, jcmd Thread.print (text or JSON), jhsdb jstack and jstack -F (for a JVM "
                     + "that does not answer jcmd), Spring Boot's /actuator/threaddump (text or JSON), ThreadInfo.toString() "
                     + "as applications log it, VisualVM's and the JMX demo's renderings, and dumps inside console logs; "
-                    + "IBM and OpenJ9 javacores, JRockit dumps (WebLogic logs too), Android ANR traces (each process a JVM).",
+                    + "the dumps that services hand out: Hadoop's /stacks (and in its daemons' logs), Dropwizard's "
+                    + "/threads, Tomcat Manager's threaddump, Spring Boot 1.x's /dump, Jolokia's threadPrint and "
+                    + "dumpAllThreads; IBM and OpenJ9 javacores, JRockit dumps (WebLogic logs too), Android ANR traces "
+                    + "(each process a JVM).",
             "",
             "Writes lockscope-report.html and lockscope-report.json (and lockscope-report.sarif with "
                     + "--format sarif) into the output folder and prints a summary: one line per finding, "

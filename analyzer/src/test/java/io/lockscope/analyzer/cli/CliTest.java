@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -163,7 +164,12 @@ public class CliTest {
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("3  no input could be read"), r.out());
         assertTrue(r.out().contains("--fail-on"), r.out());
-        assertTrue(r.out().contains("jhsdb jstack") && r.out().contains("/actuator/threaddump"), "names the formats: " + r.out());
+        String help = r.out().replaceAll("\\s+", " ");
+        for (String format : List.of("jhsdb jstack", "/actuator/threaddump", "Hadoop's /stacks", "Dropwizard's /threads",
+                "Tomcat Manager's threaddump", "Spring Boot 1.x's /dump", "Jolokia's threadPrint", "javacores",
+                "JRockit", "Android ANR")) {
+            assertTrue(help.contains(format), "names " + format + ": " + r.out());
+        }
     }
 
     @Test
