@@ -70,6 +70,14 @@
 #                                                       -> jdkNN/<scenario>.jolokia-threadprint.json
 #   GET /jolokia/exec/java.lang:type=Threading/dumpAllThreads(boolean,boolean)/true/true (ThreadInfo objects)
 #                                                       -> jdkNN/<scenario>.jolokia-threads.json
+# and, for those in ARTHAS, the scenario again, attached to by Arthas (its release from Maven, ARTHAS_VERSION) and
+# listed by its thread command, as one does on a live JVM (arthas-boot attaches it, arthas-client runs the commands):
+#   a session: the banner, then thread -b, thread -n 3, thread -n -1, thread -n -1 --lockedMonitors
+#     --lockedSynchronizers and thread 1, each after its prompt -> jdkNN/<scenario>.arthas.txt
+#   thread -n -1 --lockedMonitors --lockedSynchronizers > FILE, one command's listing redirected to a file (no prompt)
+#                                                       -> jdkNN/<scenario>.arthas-threads.txt
+#   thread -b > FILE, the thread that blocks the most others, alone, where there is one -> jdkNN/<scenario>.arthas-b.txt
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.arthas-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
@@ -79,14 +87,14 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia" (all six by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas" (all seven by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes=""
+pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes="" arthas_home=""
 # a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
 # and remove the compiled classes
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"; true' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$arthas_home"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
@@ -111,6 +119,8 @@ ACTUATOR=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
 ACTUATOR_SNAKE=" queued-deadlock "
 ACTUATOR_BOOT1=" monitor-deadlock dead-owner "
 JOLOKIA=" reentrantlock-deadlock dead-owner control-names "
+ARTHAS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
+ARTHAS_VERSION=4.1.5
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
@@ -407,6 +417,35 @@ run_jolokia() { # run_jolokia JDK OUTDIR SCENARIO: the scenario with Jolokia's a
   finish "$pid" "$log"
 }
 
+run_arthas() { # run_arthas JDK OUTDIR SCENARIO: the scenario attached to by Arthas, listed by its thread command
+  local jdk=$1 outdir=$2 scenario=$3 log pid work port=3658
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-arthas-XXXXXX.log")
+  work=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-arthas-XXXXXX")
+  # the scenario runs in its own folder, where the redirects write; Arthas keeps its logs under HOME
+  (cd "$work" && exec env -i LANG=C.UTF-8 "$jdk/bin/java" -XX:-UseContainerSupport -Xmx64m -cp "$classes" Scenario "$scenario") \
+    > "$log" 2>&1 &
+  pid=$!
+  trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$work"' RETURN
+  wait_for "$log" "READY"
+  env -i LANG=C.UTF-8 HOME="$work" "$jdk/bin/java" -jar "$arthas_home/arthas-boot.jar" --attach-only --arthas-home "$arthas_home" \
+    --telnet-port "$port" --http-port -1 "$pid" > /dev/null 2>&1
+  # the session as its user sees it (the boot launcher's own lines, which name this machine's folders, are not part of it)
+  env -i LANG=C.UTF-8 HOME="$work" "$jdk/bin/java" -jar "$arthas_home/arthas-client.jar" 127.0.0.1 "$port" \
+    -c "thread -b; thread -n 3; thread -n -1; thread -n -1 --lockedMonitors --lockedSynchronizers; thread 1" > "$outdir/$scenario.arthas.txt"
+  echo "  $(basename "$outdir")/$scenario.arthas.txt"
+  # Arthas says where a redirect wrote, a path of this machine: that session is not kept, only what it wrote
+  env -i LANG=C.UTF-8 HOME="$work" "$jdk/bin/java" -jar "$arthas_home/arthas-client.jar" 127.0.0.1 "$port" \
+    -c "thread -n -1 --lockedMonitors --lockedSynchronizers > threads.txt; thread -b > blocker.txt; stop" > /dev/null
+  mv "$work/threads.txt" "$outdir/$scenario.arthas-threads.txt"
+  echo "  $(basename "$outdir")/$scenario.arthas-threads.txt"
+  if grep -q '" Id=' "$work/blocker.txt"; then # else "No most blocking thread found!"
+    mv "$work/blocker.txt" "$outdir/$scenario.arthas-b.txt"
+    echo "  $(basename "$outdir")/$scenario.arthas-b.txt"
+  fi
+  capture_text "$jdk" "$pid" "$outdir/$scenario.arthas-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -481,8 +520,8 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia} "
-actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar=""
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas} "
+actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(class_path "$here/actuator")
@@ -492,6 +531,11 @@ for scenario in "${scenarios[@]}"; do
   fi
   if [[ "$KINDS" == *" jolokia "* ]] && [[ "$JOLOKIA" == *" $scenario "* ]] && [ -z "$jolokia_jar" ]; then
     jolokia_jar=$(class_path "$here/jolokia" | tr ":" "\n" | grep "/jolokia-jvm-[^/]*\.jar$")
+  fi
+  if [[ "$KINDS" == *" arthas "* ]] && [[ "$ARTHAS" == *" $scenario "* ]] && [ -z "$arthas_home" ]; then
+    arthas_home=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-arthas-home-XXXXXX")
+    (cd "$arthas_home" && mvn -q -B dependency:unpack -Dartifact="com.taobao.arthas:arthas-packaging:$ARTHAS_VERSION:zip:bin" \
+      -DoutputDirectory="$arthas_home" > /dev/null)
   fi
   if [[ "$KINDS" == *" boot1 "* ]] && [[ "$ACTUATOR_BOOT1" == *" $scenario "* ]] && [ -z "$boot1_cp" ]; then
     boot1_cp=$(class_path "$here/actuator-boot1")
@@ -555,6 +599,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
     fi
     if [[ "$KINDS" == *" jolokia "* ]] && [ -n "$jolokia_jar" ] && [[ "$JOLOKIA" == *" $scenario "* ]]; then
       run_jolokia "$jdk" "$outdir" "$scenario"
+    fi
+    if [[ "$KINDS" == *" arthas "* ]] && [ -n "$arthas_home" ] && [[ "$ARTHAS" == *" $scenario "* ]]; then
+      run_arthas "$jdk" "$outdir" "$scenario"
     fi
   done
   rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"
