@@ -50,6 +50,12 @@ public final class FormatDetector {
     private static final Pattern DROPWIZARD_HEADER = Pattern.compile("(?m)^\".*\" id=\\d+ state=[A-Z_]+");
     /** Tomcat's Diagnostics: "\"closer\" Id=14 cpu=934659 ns usr=0 ns blocked 1 for -1 ms ..." */
     private static final Pattern TOMCAT_THREAD = Pattern.compile("(?m)^\".*\" Id=\\d+ cpu=-?\\d+ ns usr=");
+    /**
+     * Arthas: its prompt, "[arthas@6014]$ thread -n -1"; a thread as thread -n prints it, "\"closer\" Id=14 cpuUsage=0.0% ...";
+     * or as thread ID and thread -b do, ThreadInfo.toString()'s header without prio= over frames indented by four spaces
+     */
+    private static final Pattern ARTHAS = Pattern.compile("(?m)^(?:\u001B\\[[0-9;]*m)*\\[arthas@\\d+]\\$|^\".*\" Id=\\d+ cpuUsage="
+            + "|^\".*\" Id=\\d+ [A-Z_]+.*\\r?\\n {4}at ");
     /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
     private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
@@ -156,6 +162,9 @@ public final class FormatDetector {
         int tid = count(TID_HEADER, text);
         if (matches(TOMCAT_THREAD, text) && count(TOMCAT_THREAD, text) > tid) {
             return new Detection(InputFormat.TOMCAT_THREADDUMP, false, "");
+        }
+        if (matches(ARTHAS, text) && count(ARTHAS, text) > tid) {
+            return new Detection(InputFormat.ARTHAS, false, "");
         }
         if (hadoop > 0 && hadoop > tid) {
             return new Detection(InputFormat.HADOOP_STACKS, false, "");

@@ -24,6 +24,8 @@ public enum InputFormat {
             true),
     TOMCAT_THREADDUMP("tomcat-threaddump", "Apache Tomcat's thread dump (the Manager's /manager/text/threaddump, Diagnostics.getThreadDump)",
             true),
+    ARTHAS("arthas", "Arthas's thread listings (thread -n -1, thread -b, thread ID: a session's output, or a command's redirected)",
+            true),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),

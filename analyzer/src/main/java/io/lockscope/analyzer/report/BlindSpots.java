@@ -57,6 +57,11 @@ final class BlindSpots {
                     + "joined with other dumps of the same JVM; dumps fetched into one file are one JVM's. "
                     + "jcmd <pid> Thread.print -l beside it joins the rest.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("arthas"))) {
+            out.add("Arthas's thread -n 3, thread ID and thread -b list some threads only, and a listing redirected to a file "
+                    + "does not say which command made it: an owner such a listing names and does not list is shown alive, of "
+                    + "unknown state. A thread that ended holding a lock is found in a session's thread -n -1, kept with its prompt.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("jstack-f"))) {
             out.add("jstack -F of JDK 5 to 8 names threads only by their OS thread id, and its \"BLOCKED\" is the VM's state: "
                     + "sleeping, waiting, parked and blocked alike. Where jcmd gets no answer, jhsdb jstack --locks --pid <pid> "

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Owners that a waiting thread's lines name by Java thread id ({@code Blocked by 13 (auditor)},
@@ -46,6 +47,15 @@ final class NamedOwners {
 
     /** The dump's threads, built, each with the locks it was named owner of; the owners it does not list after them. */
     List<JvmThread> build(List<ForeignThread> threads, String file) {
+        return build(threads, file, true);
+    }
+
+    /**
+     * As {@link #build(List, String)}, for a listing that may leave threads out ({@code allListed}
+     * false: Arthas's {@code thread -n 3}): a named owner it does not list is not known to have
+     * ended. It is added as a live thread of unknown state that holds the lock.
+     */
+    List<JvmThread> build(List<ForeignThread> threads, String file, boolean allListed) {
         Map<Long, ForeignThread> byId = new HashMap<>();
         threads.forEach(t -> t.javaId.ifPresent(id -> byId.putIfAbsent(id, t)));
         UnlistedOwners unlisted = new UnlistedOwners();
@@ -61,6 +71,13 @@ final class NamedOwners {
                     owner.noLongerWaitsFor(n.lock().id()); // it was asked before it got the lock
                 }
                 owner.owns(n.lock());
+            } else if (!allListed) {
+                ForeignThread elsewhere = new ForeignThread(n.name(), n.at().position());
+                elsewhere.javaId = OptionalLong.of(n.id());
+                elsewhere.detail = "not in this listing; named as the owner of a lock";
+                elsewhere.owns(n.lock());
+                byId.put(n.id(), elsewhere);
+                threads.add(elsewhere);
             } else if (n.parked()) {
                 unlisted.parkedOn(n.lock(), n.id(), n.name(), n.at());
             }

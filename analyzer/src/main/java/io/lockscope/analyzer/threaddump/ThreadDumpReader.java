@@ -78,11 +78,11 @@ public final class ThreadDumpReader {
     public enum OneDump { JCMD_TEXT, DROPWIZARD }
 
     /** Which reader of the text dumps, any number to a file, that are neither HotSpot's nor shaped like it. */
-    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP, TOMCAT }
+    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP, TOMCAT, ARTHAS }
 
     /**
      * Reads a text dump of another JVM than HotSpot (JRockit, an IBM javacore, an Android ANR trace),
-     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics).
+     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics, Arthas's thread).
      */
     public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
@@ -104,7 +104,13 @@ public final class ThreadDumpReader {
                 }
                 case TOMCAT -> {
                     n = new TomcatThreadDumpDecoder(name, sink).decode(lines);
-                    cut = n > 0 && lines.endedMidLine() ? "the last dump breaks off in its last line (" + lines.lineNumber() + "): cut short" : "";
+                    cut = n > 0 && lines.endedMidLine() ? brokeOff(lines) : "";
+                }
+                case ARTHAS -> {
+                    ArthasDecoder d = new ArthasDecoder(name, sink);
+                    n = d.decode(lines);
+                    // a session's output ends in its last prompt, without a line break
+                    cut = n > 0 && lines.endedMidLine() && d.endedInListing() ? brokeOff(lines) : "";
                 }
                 case HADOOP -> {
                     HadoopStacksDecoder d = new HadoopStacksDecoder(name + "#", sink);
@@ -121,6 +127,10 @@ public final class ThreadDumpReader {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, "");
+    }
+
+    private static String brokeOff(LineSource lines) {
+        return "the last dump breaks off in its last line (" + lines.lineNumber() + "): cut short";
     }
 
     /**

@@ -1,0 +1,275 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputFormat;
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.analyzer.report.ReportModel;
+import io.lockscope.engine.Finding;
+import io.lockscope.engine.Severity;
+import io.lockscope.model.Frame;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.LockAction;
+import io.lockscope.model.LockRef;
+import io.lockscope.model.Snapshot;
+import io.lockscope.model.ThreadState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Arthas's {@code thread} command, as one runs it on a live JVM: a session's output (the banner,
+ * then each command after its prompt), one listing redirected to a file, and {@code thread -b}'s
+ * single thread. capture.sh's run_arthas attaches Arthas to a scenario's JVM, then takes jcmd's
+ * dump of the same JVM ({@code .arthas-jcmd.txt}): what Arthas lists must give what jcmd's dump
+ * gives, and a listing that leaves threads out must not make the owners it names dead.
+ */
+class ArthasDumpTest {
+
+    private static final List<String> SCENARIOS = List.of("monitor-deadlock", "reentrantlock-deadlock", "dead-owner", "healthy-busy",
+            "waiting-holder");
+    private static final String FULL_LISTING = "[arthas@";
+
+    /**
+     * Each listing after its prompt is a dump of the JVM whose pid the prompt names; the full one
+     * ({@code thread -n -1 --lockedMonitors --lockedSynchronizers}) shows the scenario's threads as
+     * jcmd's dump does, in the same states, with the same frames and the same locks held.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aSessionsListingsAreDumpsOfTheJvmItAttachedTo(String jdk) throws IOException {
+        for (String scenario : SCENARIOS) {
+            Path file = Dumps.sample(jdk + "/" + scenario + ".arthas.txt");
+            InputReport input = Dumps.report(file);
+            assertEquals(InputFormat.ARTHAS, input.format(), file.toString());
+            assertEquals(InputStatus.READ, input.status(), input.message());
+            List<String> lines = Files.readAllLines(file);
+            long listings = lines.stream().filter(l -> l.startsWith(FULL_LISTING)).count();
+            List<Snapshot> dumps = Dumps.read(file);
+            assertTrue(dumps.size() >= 3 && dumps.size() < listings, file + ": " + dumps.size() + " of " + listings + " prompts");
+            Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"));
+            for (Snapshot s : dumps) {
+                assertEquals("arthas", s.format());
+                assertEquals(jcmd.jvm().pid(), s.jvm().pid(), "the prompt's pid: " + s.label());
+            }
+            Snapshot full = listingAfter(file, lines, dumps, "thread -n -1 --lockedMonitors --lockedSynchronizers");
+            if (scenario.equals("healthy-busy")) {
+                continue; // its threads run on between one dump and the next
+            }
+            for (JvmThread t : jcmd.threads()) {
+                if (!scenarioThread(t)) {
+                    continue;
+                }
+                JvmThread same = Dumps.thread(full, t.name());
+                assertEquals(t.javaId(), same.javaId(), t.name());
+                assertEquals(t.state(), same.state(), file + ": " + t.name());
+                assertEquals(methods(t), methods(same), file + ": " + t.name());
+                // jcmd prints "- locked" for the monitor a thread waits on in Object.wait(), which it has let go; ThreadInfo does not
+                Set<String> jcmdHeld = held(t);
+                jcmdHeld.removeAll(waitedFor(t));
+                assertEquals(jcmdHeld.size(), held(same).size(), file + ": locks " + t.name() + " holds");
+            }
+            // analyzed with jcmd's dump of the same JVM: one JVM
+            Analysis.Result both = Dumps.analyze(file, Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"));
+            assertEquals(1, both.jvms().size(), scenario);
+        }
+    }
+
+    /** The banner's time is the first listing's; the later ones, whose time no line gives, keep none. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void theBannersTimeIsTheFirstListings(String jdk) throws IOException {
+        Path file = Dumps.sample(jdk + "/monitor-deadlock.arthas.txt");
+        String banner = Dumps.linesFrom(file, "current_time").get(0).substring("current_time".length()).strip();
+        List<Snapshot> dumps = Dumps.read(file);
+        assertEquals(Instant.parse(banner.replace(' ', 'T') + "Z"), dumps.get(0).time().orElseThrow());
+        assertTrue(dumps.subList(1, dumps.size()).stream().allMatch(s -> s.time().isEmpty()));
+    }
+
+    /**
+     * Both deadlocks, in the session and in the listing redirected to a file (no prompt): as jcmd's
+     * dump finds them. {@code thread -n -1} without --lockedMonitors prints no "- locked" line: the
+     * owner a blocked thread's header names holds the monitor.
+     */
+    @ParameterizedTest(name = "{0}/{1}.{2}")
+    @CsvSource({
+        "jdk17, monitor-deadlock, arthas, 'stocker,auditor,closer'",
+        "jdk25, monitor-deadlock, arthas, 'stocker,auditor,closer'",
+        "jdk17, monitor-deadlock, arthas-threads, 'stocker,auditor,closer'",
+        "jdk25, monitor-deadlock, arthas-threads, 'stocker,auditor,closer'",
+        "jdk17, reentrantlock-deadlock, arthas, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk25, reentrantlock-deadlock, arthas, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk17, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'",
+        "jdk25, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'"})
+    void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, String threads) throws IOException {
+        Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
+        Finding f = only(Dumps.findings("deadlock", file));
+        Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt")));
+        assertEquals(Severity.ERROR, f.severity(), f.title());
+        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
+        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
+        assertEquals(jcmd.locks().stream().map(LockRef::className).collect(Collectors.toSet()),
+                f.locks().stream().map(LockRef::className).collect(Collectors.toSet()), f.title());
+        if (kind.equals("arthas")) {
+            // thread -n -1, with and without the locks' flags; not thread -b nor thread -n 3, which list some threads
+            assertTrue(f.title().endsWith(" (in 2 dumps)"), f.title());
+            List<String> lines = Files.readAllLines(file);
+            Snapshot plain = listingAfter(file, lines, Dumps.read(file), "thread -n -1");
+            assertTrue(plain.threads().stream().flatMap(t -> t.frames().stream()).flatMap(fr -> fr.locks().stream())
+                    .noneMatch(a -> a.kind() == LockAction.Kind.LOCKED), "thread -n -1 prints no \"- locked\" line");
+        }
+    }
+
+    /**
+     * A thread that ended holding a ReentrantLock: its waiters' headers name it, and thread -n -1
+     * lists every live thread, so it ended. A listing without its command (redirected to a file)
+     * may leave threads out: the owner it names and does not list is shown alive, of unknown state,
+     * and the report's blind spots say why nothing is found.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void anOwnerThatEndedHoldingALock(String jdk) {
+        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas.txt")));
+        Finding jcmd = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas-jcmd.txt")));
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
+        assertTrue(Set.copyOf(f.threads()).containsAll(jcmd.threads()), jcmd.threads().toString());
+        assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
+        assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
+
+        Path redirect = Dumps.sample(jdk + "/dead-owner.arthas-threads.txt");
+        assertEquals(InputFormat.ARTHAS, Dumps.report(redirect).format());
+        Analysis.Result r = Dumps.analyze(redirect);
+        assertEquals(List.of(), r.outcome().findings().stream().map(Finding::title).toList());
+        JvmThread owner = Dumps.thread(Dumps.readOne(redirect), "ingest-worker-1");
+        assertTrue(owner.alive());
+        assertEquals(ThreadState.UNKNOWN, owner.state());
+        assertEquals(List.of(f.locks().get(0).className()),
+                owner.ownedSynchronizers().orElseThrow().stream().map(LockRef::className).toList());
+        String blind = ReportModel.build(r, "test").path("jvms").get(0).path("blindSpots").toString();
+        assertTrue(blind.contains("thread -n -1") && blind.contains("of unknown state"), blind);
+    }
+
+    /**
+     * {@code thread -b} redirected to a file: one thread, with "&lt;---- but blocks 1 other threads!"
+     * after the lock it holds, and the owner of the lock it waits for named in its header. Told from
+     * ThreadInfo.toString() by its frames, indented by four spaces; the owner it names is not listed,
+     * and is not dead for that.
+     */
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({"jdk17, monitor-deadlock", "jdk25, monitor-deadlock", "jdk17, reentrantlock-deadlock", "jdk25, reentrantlock-deadlock",
+        "jdk17, waiting-holder", "jdk25, waiting-holder"})
+    void theThreadThatBlocksTheMostAlone(String jdk, String scenario) throws IOException {
+        Path file = Dumps.sample(jdk + "/" + scenario + ".arthas-b.txt");
+        assertTrue(Files.readString(file).contains(" <---- but blocks "));
+        InputReport input = Dumps.report(file);
+        assertEquals(InputFormat.ARTHAS, input.format());
+        assertEquals("1 dump", input.message());
+        Snapshot s = Dumps.readOne(file);
+        JvmThread blocker = s.threads().get(0);
+        assertFalse(held(blocker).isEmpty(), blocker.name() + " holds the lock the others wait for");
+        for (JvmThread t : s.threads()) {
+            assertTrue(t.alive(), t.name());
+        }
+        Analysis.Result r = Dumps.analyze(file);
+        assertEquals(List.of(), r.outcome().findings().stream().filter(x -> x.rule().equals("orphaned-lock")).map(Finding::title).toList());
+    }
+
+    /** The healthy pool: threads that wait for locks, none holding what it waits for, nothing found. */
+    @ParameterizedTest(name = "{0}/healthy-busy.{1}")
+    @CsvSource({"jdk17, arthas", "jdk25, arthas", "jdk17, arthas-threads", "jdk25, arthas-threads"})
+    void aHealthyPoolShowsNothingWrong(String jdk, String kind) throws IOException {
+        Path file = Dumps.sample(jdk + "/healthy-busy." + kind + ".txt");
+        List<Snapshot> dumps = Dumps.read(file);
+        for (Snapshot s : dumps) {
+            for (JvmThread t : s.threads()) {
+                Set<String> held = held(t);
+                for (String lock : waitedFor(t)) {
+                    assertFalse(held.contains(lock), t.name() + " holds the lock it waits for: " + lock);
+                }
+            }
+        }
+        Snapshot full = kind.equals("arthas")
+                ? listingAfter(file, Files.readAllLines(file), dumps, "thread -n -1 --lockedMonitors --lockedSynchronizers") : dumps.get(0);
+        long waiting = full.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count();
+        assertTrue(waiting >= 5, "threads that wait for a lock: " + waiting);
+        assertEquals(List.of(), Dumps.analyze(file).outcome().findings().stream().map(Finding::title).toList());
+    }
+
+    /** A thread waiting on a latch while holding a ReentrantLock, another waiting on a monitor while holding one: as in jcmd's dump. */
+    @ParameterizedTest(name = "{0}/waiting-holder.{1}")
+    @CsvSource({"jdk17, arthas", "jdk25, arthas", "jdk17, arthas-threads", "jdk25, arthas-threads"})
+    void holdersThatWaitWhileOthersWaitForThem(String jdk, String kind) {
+        Set<String> holders = Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/waiting-holder." + kind + ".txt")).stream()
+                .map(f -> f.threads().get(0)).collect(Collectors.toSet());
+        Set<String> jcmd = Dumps.findings("blocking-while-holding", Dumps.sample(jdk + "/waiting-holder.arthas-jcmd.txt")).stream()
+                .map(f -> f.threads().get(0)).collect(Collectors.toSet());
+        assertEquals(2, jcmd.size(), jcmd.toString());
+        assertEquals(jcmd, holders);
+    }
+
+    /** A session cut in a listing's frame line (a log that broke off): what came before is kept, and it says so. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aSessionCutShort(String jdk, @TempDir Path dir) throws IOException {
+        String whole = Files.readString(Dumps.sample(jdk + "/monitor-deadlock.arthas.txt"));
+        int cut = whole.indexOf("at app//Scenario.nested", whole.lastIndexOf("\"auditor\"")) + 10;
+        Path damaged = dir.resolve("session.txt");
+        Files.writeString(damaged, whole.substring(0, cut));
+        InputReport input = Dumps.report(damaged);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertTrue(input.message().matches("\\d dumps; the last dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept "
+                + "as far as it goes"), input.message());
+        List<Snapshot> dumps = Dumps.read(damaged);
+        long cutLine = whole.substring(0, cut).lines().count();
+        assertEquals(Dumps.read(Dumps.sample(jdk + "/monitor-deadlock.arthas.txt")).stream().filter(s -> s.at().position() < cutLine).count(),
+                dumps.size());
+        List<JvmThread> last = dumps.get(dumps.size() - 1).threads();
+        assertEquals("auditor", last.get(last.size() - 1).name(), "the threads up to the one whose stack the cut ends");
+    }
+
+    /** The snapshot of the listing that follows the prompt of {@code command}. */
+    private static Snapshot listingAfter(Path file, List<String> lines, List<Snapshot> dumps, String command) {
+        // Arthas's client runs each command of -c through "| plaintext"
+        int prompt = Dumps.lineStartingWith(lines, lines.stream().filter(l -> l.startsWith(FULL_LISTING) && l.contains("]$ " + command + " | "))
+                .findFirst().orElseThrow(() -> new AssertionError(file + " has no prompt of " + command)));
+        return dumps.stream().filter(s -> s.at().position() == prompt + 2).findFirst()
+                .orElseThrow(() -> new AssertionError(file + ": no listing after line " + (prompt + 1)));
+    }
+
+    private static boolean scenarioThread(JvmThread t) {
+        return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
+    }
+
+    /** Each frame's method, a lambda's hidden class without its address (another in each run). */
+    private static List<String> methods(JvmThread t) {
+        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).toList();
+    }
+
+    private static Set<String> waitedFor(JvmThread t) {
+        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != LockAction.Kind.LOCKED)
+                .map(a -> a.lock().id()).collect(Collectors.toSet());
+    }
+
+    private static Set<String> held(JvmThread t) {
+        Set<String> held = t.frames().stream().map(Frame::locks).flatMap(List::stream).filter(a -> a.kind() == LockAction.Kind.LOCKED)
+                .map(a -> a.lock().id()).collect(Collectors.toSet());
+        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
+        return held;
+    }
+
+    private static Finding only(List<Finding> findings) {
+        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
+        return findings.get(0);
+    }
+}
