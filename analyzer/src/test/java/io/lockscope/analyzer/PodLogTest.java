@@ -9,10 +9,14 @@ import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,6 +53,26 @@ class PodLogTest {
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("ledger-writer", "journal-flusher", "report-runner", "audit-reader"), Set.copyOf(f.threads()));
         assertEquals(RuleTestSupportAccess.onlyDeadlock(Dumps.sample(jdk + "/queued-deadlock.nolocks.txt")).title(), f.title());
+    }
+
+    /**
+     * Docker's log whose first entry is damaged (a byte of the disk's garbage where "READY" was: no
+     * longer JSON). It once sent format detection looking into the same text again and again until
+     * the stack overflowed. The damaged line is kept as it is, and the dump after it still reads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aDockerLogWhoseFirstEntryIsDamaged(String jdk, @TempDir Path dir) throws IOException {
+        byte[] log = Files.readAllBytes(Dumps.sample(jdk + "/queued-deadlock.docker-json.log"));
+        int ready = new String(log, StandardCharsets.ISO_8859_1).indexOf("READY");
+        log[ready] = 0;
+        Path damaged = dir.resolve("container-json.log");
+        Files.write(damaged, log);
+        InputReport input = Dumps.report(damaged);
+        assertEquals(InputStatus.READ, input.status(), input.message());
+        assertEquals("1 dump; Docker's json-file log, read from its \"log\" fields", input.message());
+        assertEquals(RuleTestSupportAccess.onlyDeadlock(Dumps.sample(jdk + "/queued-deadlock.docker-json.log")).title(),
+                RuleTestSupportAccess.onlyDeadlock(damaged).title());
     }
 
     /** Each frame's method and how many lock lines it has; a lambda's hidden class is at another address in each run. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,17 +23,36 @@ final class DockerJsonLog {
     private static final Pattern FIRST_LINE = Pattern.compile(
             "^\\{\\s*\"log\"\\s*:\\s*\".*\"stream\"\\s*:\\s*\"");
     private static final JsonFactory JSON = new JsonFactory();
+    /** How an entry begins, up to the "log" field's opening quote. */
+    private static final Pattern LOG_FIELD = Pattern.compile("\\{\\s*\"log\"\\s*:\\s*\"");
     /** A line longer than this is no Docker entry (those hold 16 KiB of output, escaped): kept as it is, in pieces. */
     private static final int MAX_LINE = 1 << 20;
 
     private DockerJsonLog() {
     }
 
-    /** Whether the text starts as a json-file log does (written by Docker without spaces, by others with some). */
+    /**
+     * Whether the text starts as a json-file log does (written by Docker without spaces, by others
+     * with some): its first line starts as an entry, and it or a line after it in the head is one whose
+     * "log" field can be read (a damaged line is kept as it is, and must not hide the rest); a first
+     * line too long for the head is taken at its word.
+     */
     static boolean is(byte[] head) {
         String first = new String(head, 0, Math.min(head.length, 4096), StandardCharsets.UTF_8);
         int end = first.indexOf('\n');
-        return FIRST_LINE.matcher(end < 0 ? first : first.substring(0, end)).find();
+        if (!FIRST_LINE.matcher(end < 0 ? first : first.substring(0, end)).find()) {
+            return false;
+        }
+        int from = 0;
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == '\n') {
+                if (entry(head, from, i - from, new ByteArrayOutputStream())) {
+                    return true;
+                }
+                from = i + 1;
+            }
+        }
+        return from == 0;
     }
 
     /** The output the first lines hold; the last line, if the head cut it, left out. */
@@ -57,8 +77,12 @@ final class DockerJsonLog {
         return new Output(in);
     }
 
-    /** Appends what one line says was printed: its "log" field, or the line itself if it is no entry. */
-    private static void entry(byte[] line, int from, int length, ByteArrayOutputStream out) {
+    /**
+     * Appends what one line says was printed: its "log" field; of an entry damaged past being JSON
+     * (a byte the disk garbled, a line cut), as much of that field as is there; or the line itself if it
+     * is no entry. Whether it was one.
+     */
+    private static boolean entry(byte[] line, int from, int length, ByteArrayOutputStream out) {
         if (length > 0 && line[from + length - 1] == '\r') {
             length--;
         }
@@ -69,16 +93,68 @@ final class DockerJsonLog {
                     p.nextToken();
                     if (name.equals("log") && p.currentToken() == JsonToken.VALUE_STRING) {
                         out.writeBytes(p.getText().getBytes(StandardCharsets.UTF_8));
-                        return;
+                        return true;
                     }
                     p.skipChildren();
                 }
             }
         } catch (IOException e) {
-            // not JSON, or cut: the line as it is
+            // not JSON, or cut
+        }
+        Matcher damaged = LOG_FIELD.matcher(new String(line, from, Math.min(length, 64), StandardCharsets.ISO_8859_1));
+        if (damaged.lookingAt()) {
+            logField(line, from + damaged.end(), from + length, out);
+            return true;
         }
         out.write(line, from, length);
         out.write('\n');
+        return false;
+    }
+
+    /** The "log" field's string from {@code at} on, its escapes undone, up to its closing quote or the line's end. */
+    private static void logField(byte[] line, int at, int end, ByteArrayOutputStream out) {
+        for (int i = at; i < end; i++) {
+            byte c = line[i];
+            if (c == '"') {
+                return;
+            }
+            if (c != '\\' || i + 1 >= end) {
+                out.write(c);
+                continue;
+            }
+            byte e = line[++i];
+            switch (e) {
+                case 'n' -> out.write('\n');
+                case 't' -> out.write('\t');
+                case 'r' -> out.write('\r');
+                case 'b' -> out.write('\b');
+                case 'f' -> out.write('\f');
+                case 'u' -> {
+                    int cp = i + 4 < end ? hex(line, i + 1) : -1;
+                    if (cp < 0) {
+                        out.write('\\');
+                        out.write(e);
+                    } else {
+                        out.writeBytes(String.valueOf((char) cp).getBytes(StandardCharsets.UTF_8));
+                        i += 4;
+                    }
+                }
+                default -> out.write(e); // \" \\ \/ and anything else as the character itself
+            }
+        }
+        out.write('\n'); // cut before its closing quote: what it held is one line of output
+    }
+
+    private static int hex(byte[] b, int at) {
+        int v = 0;
+        for (int i = at; i < at + 4; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
     }
 
     /** The entries' output, a line of the log at a time. */

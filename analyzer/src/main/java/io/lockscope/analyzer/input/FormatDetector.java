@@ -19,6 +19,8 @@ import java.util.zip.GZIPInputStream;
 public final class FormatDetector {
 
     static final int HEAD_BYTES = 64 * 1024;
+    /** How deep text in layers is looked into (UTF-16 around a Docker log around a dump is three); a file deeper is no dump. */
+    private static final int MAX_LAYERS = 3;
     private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
@@ -87,17 +89,22 @@ public final class FormatDetector {
     }
 
     static Detection detect(byte[] head) {
+        return detect(head, 0);
+    }
+
+    /** As {@link #detect(byte[])}, inside {@code layers} layers of text already: past {@link #MAX_LAYERS}, text as it is. */
+    private static Detection detect(byte[] head, int layers) {
         // text in layers (UTF-16 as Windows PowerShell writes a redirect, UTF-8 with a mark, Docker's json-file
         // log): told by the text inside, which the reader is handed
-        Optional<Detection.TextLayer> layer = ByteOrderMark.layer(head);
+        Optional<Detection.TextLayer> layer = layers < MAX_LAYERS ? ByteOrderMark.layer(head) : Optional.empty();
         if (layer.isPresent()) {
-            return detect(ByteOrderMark.head(head)).under(layer.get());
+            return detect(ByteOrderMark.head(head), layers + 1).under(layer.get());
         }
-        if (JolokiaValue.is(head)) {
-            return detect(JolokiaValue.head(head)).under(Detection.TextLayer.JOLOKIA_VALUE);
+        if (layers < MAX_LAYERS && JolokiaValue.is(head)) {
+            return detect(JolokiaValue.head(head), layers + 1).under(Detection.TextLayer.JOLOKIA_VALUE);
         }
-        if (DockerJsonLog.is(head)) {
-            return detect(DockerJsonLog.head(head)).under(Detection.TextLayer.DOCKER_JSON);
+        if (layers < MAX_LAYERS && DockerJsonLog.is(head)) {
+            return detect(DockerJsonLog.head(head), layers + 1).under(Detection.TextLayer.DOCKER_JSON);
         }
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");
