@@ -78,6 +78,11 @@
 #                                                       -> jdkNN/<scenario>.arthas-threads.txt
 #   thread -b > FILE, the thread that blocks the most others, alone, where there is one -> jdkNN/<scenario>.arthas-b.txt
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.arthas-jcmd.txt
+# and, for those in IGNITE, the scenario again, with Apache Ignite's own thread dump written into a node's log
+# (ignite/IgniteDumps.java, its class path from Maven in ignite/; run with the --add-opens Ignite needs):
+#   IgniteUtils.dumpThreads after the node's own lines, and again 3 s later, through Ignite's JavaLogger, gzipped
+#                                                       -> jdkNN/<scenario>.ignite.log.gz
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.ignite-jcmd.txt
 # and, for those in THREADINFO, the scenario again, dumped as applications and JMX tools log threads:
 #   ThreadInfo.toString() of dumpAllThreads over JMX     -> jdkNN/<scenario>.threadinfo.txt (scenarios/ThreadInfoDump.java)
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.threadinfo-jcmd.txt
@@ -87,14 +92,14 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas" (all seven by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas ignite" (all eight by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes="" arthas_home=""
+pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes="" arthas_home="" ignite_classes=""
 # a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
 # and remove the compiled classes
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$arthas_home"; true' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$arthas_home" "$ignite_classes"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
@@ -121,6 +126,14 @@ ACTUATOR_BOOT1=" monitor-deadlock dead-owner "
 JOLOKIA=" reentrantlock-deadlock dead-owner control-names "
 ARTHAS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
 ARTHAS_VERSION=4.1.5
+IGNITE=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
+# what Ignite's documentation has a node on JDK 11 and later run with
+IGNITE_OPENS="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED --add-opens=jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED
+  --add-opens=java.base/sun.reflect.generics.reflectiveObjects=ALL-UNNAMED --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED"
 THREADINFO_ONLY=" deep-holder "
 THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy deep-holder "
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
@@ -446,6 +459,21 @@ run_arthas() { # run_arthas JDK OUTDIR SCENARIO: the scenario attached to by Art
   finish "$pid" "$log"
 }
 
+run_ignite() { # run_ignite JDK OUTDIR SCENARIO: the scenario's threads as an Ignite node writes them into its log
+  local jdk=$1 outdir=$2 scenario=$3 log pid
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-ignite-XXXXXX.log")
+  # shellcheck disable=SC2086
+  launch "$log" "$jdk/bin/java" -Xmx128m $IGNITE_OPENS -cp "$ignite_classes:$ignite_cp" lockscope.ignite.IgniteDumps "$scenario" \
+    "$outdir/$scenario.ignite.log"
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "DUMPED"
+  rm -f "$outdir/$scenario.ignite.log.lck"
+  gzip -9 -n -f "$outdir/$scenario.ignite.log"
+  echo "  $(basename "$outdir")/$scenario.ignite.log.gz"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.ignite-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_actuator() { # run_actuator JDK OUTDIR SCENARIO: the scenario in a Spring Boot application, dumped through its actuator
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -520,8 +548,8 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas} "
-actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home=""
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas ignite} "
+actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home="" ignite_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(class_path "$here/actuator")
@@ -531,6 +559,9 @@ for scenario in "${scenarios[@]}"; do
   fi
   if [[ "$KINDS" == *" jolokia "* ]] && [[ "$JOLOKIA" == *" $scenario "* ]] && [ -z "$jolokia_jar" ]; then
     jolokia_jar=$(class_path "$here/jolokia" | tr ":" "\n" | grep "/jolokia-jvm-[^/]*\.jar$")
+  fi
+  if [[ "$KINDS" == *" ignite "* ]] && [[ "$IGNITE" == *" $scenario "* ]] && [ -z "$ignite_cp" ]; then
+    ignite_cp=$(class_path "$here/ignite")
   fi
   if [[ "$KINDS" == *" arthas "* ]] && [[ "$ARTHAS" == *" $scenario "* ]] && [ -z "$arthas_home" ]; then
     arthas_home=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-arthas-home-XXXXXX")
@@ -561,6 +592,10 @@ for home_var in JDK17_HOME JDK25_HOME; do
   if [ -n "$frameworks_cp" ]; then
     frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
     "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/frameworks/FrameworkDumps.java"
+  fi
+  if [ -n "$ignite_cp" ]; then
+    ignite_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-ignite-classes-XXXXXX")
+    "$jdk/bin/javac" -d "$ignite_classes" -cp "$ignite_cp" "$here/scenarios/Scenario.java" "$here/ignite/IgniteDumps.java"
   fi
   if [ -n "$boot1_cp" ]; then
     boot1_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-boot1-classes-XXXXXX")
@@ -600,10 +635,13 @@ for home_var in JDK17_HOME JDK25_HOME; do
     if [[ "$KINDS" == *" jolokia "* ]] && [ -n "$jolokia_jar" ] && [[ "$JOLOKIA" == *" $scenario "* ]]; then
       run_jolokia "$jdk" "$outdir" "$scenario"
     fi
+    if [[ "$KINDS" == *" ignite "* ]] && [ -n "$ignite_cp" ] && [[ "$IGNITE" == *" $scenario "* ]]; then
+      run_ignite "$jdk" "$outdir" "$scenario"
+    fi
     if [[ "$KINDS" == *" arthas "* ]] && [ -n "$arthas_home" ] && [[ "$ARTHAS" == *" $scenario "* ]]; then
       run_arthas "$jdk" "$outdir" "$scenario"
     fi
   done
-  rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes"
+  rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$ignite_classes"
   classes="" actuator_classes="" frameworks_classes="" boot1_classes=""
 done
