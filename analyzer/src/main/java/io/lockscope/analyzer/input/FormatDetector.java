@@ -58,6 +58,8 @@ public final class FormatDetector {
      */
     private static final Pattern ARTHAS = Pattern.compile("(?m)^(?:\u001B\\[[0-9;]*m)*\\[arthas@\\d+]\\$|^\".*\" Id=\\d+ cpuUsage="
             + "|^\".*\" Id=\\d+ [A-Z_]+.*\\r?\\n {4}at ");
+    /** Apache Ignite's dumpThreads: "Thread [name=\"closer\", id=15, state=BLOCKED, blockCnt=1, waitCnt=0]" */
+    private static final Pattern IGNITE_THREAD = Pattern.compile("(?m)^(?:##### DEADLOCKED )?Thread \\[name=\".*\", id=\\d+, state=");
     /** ThreadInfo's properties as Jackson names them, under any naming strategy: "lockOwnerId", "lock_owner_id", "ThreadState" */
     private static final Pattern ACTUATOR_NAMES = Pattern.compile("(?i)\"(?:lock[_.-]?owner[_.-]?id|thread[_.-]?state)\"");
 
@@ -169,6 +171,9 @@ public final class FormatDetector {
         int tid = count(TID_HEADER, text);
         if (matches(TOMCAT_THREAD, text) && count(TOMCAT_THREAD, text) > tid) {
             return new Detection(InputFormat.TOMCAT_THREADDUMP, false, "");
+        }
+        if (matches(IGNITE_THREAD, text) && count(IGNITE_THREAD, text) > tid) {
+            return new Detection(InputFormat.IGNITE_THREADS, false, "");
         }
         if (matches(ARTHAS, text) && count(ARTHAS, text) > tid) {
             return new Detection(InputFormat.ARTHAS, false, "");

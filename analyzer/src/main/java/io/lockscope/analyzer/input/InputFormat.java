@@ -26,6 +26,7 @@ public enum InputFormat {
             true),
     ARTHAS("arthas", "Arthas's thread listings (thread -n -1, thread -b, thread ID: a session's output, or a command's redirected)",
             true),
+    IGNITE_THREADS("ignite-threads", "Apache Ignite's thread dump (IgniteUtils.dumpThreads, as a node writes it into its log)", true),
     JROCKIT("jrockit", "BEA/Oracle JRockit thread dump", true),
     JAVACORE("javacore", "IBM J9 / OpenJ9 javacore", true),
     ANR("anr", "Android ART thread dump (ANR trace, ----- pid N at ... -----)", true),

@@ -192,6 +192,7 @@ public final class InputReader {
                 case HADOOP_STACKS -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.HADOOP, in, display, counting);
                 case TOMCAT_THREADDUMP -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.TOMCAT, in, display, counting);
                 case ARTHAS -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.ARTHAS, in, display, counting);
+                case IGNITE_THREADS -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.IGNITE, in, display, counting);
                 case JCMD_TEXT -> ThreadDumpReader.readOneDump(ThreadDumpReader.OneDump.JCMD_TEXT, in, display, counting);
                 case DROPWIZARD_THREADS -> ThreadDumpReader.readOneDump(ThreadDumpReader.OneDump.DROPWIZARD, in, display, counting);
                 default -> ThreadDumpReader.readText(in, display, f.dialect().orElse(TextDialect.JSTACK), counting);

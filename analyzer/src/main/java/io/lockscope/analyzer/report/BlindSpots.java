@@ -57,6 +57,10 @@ final class BlindSpots {
                     + "joined with other dumps of the same JVM; dumps fetched into one file are one JVM's. "
                     + "jcmd <pid> Thread.print -l beside it joins the rest.");
         }
+        if (s.stream().anyMatch(x -> x.format().equals("ignite-threads"))) {
+            out.add("Ignite's thread dump in a node's log carries no pid, so it is never joined with other dumps of the same JVM; "
+                    + "the dumps of one log are one JVM's. jcmd <pid> Thread.print -l on the node joins the rest.");
+        }
         if (s.stream().anyMatch(x -> x.format().equals("arthas"))) {
             out.add("Arthas's thread -n 3, thread ID and thread -b list some threads only, and a listing redirected to a file "
                     + "does not say which command made it: an owner such a listing names and does not list is shown alive, of "

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * follow the counts when the JVM's contention monitoring is on. Several dumps in one file (a log)
  * are read one by one; a line of any other shape ends the dump.
  */
-final class HadoopStacksDecoder {
+final class HadoopStacksDecoder implements LogDumps {
 
     static final String START = "Process Thread Dump:";
     /** The time a logger put before the first line: "2026-12-07 17:45:20,995 INFO ...", ISO 8601 with a T too. */
@@ -92,12 +92,14 @@ final class HadoopStacksDecoder {
         return dumps;
     }
 
-    int dumps() {
+    @Override
+    public int dumps() {
         return dumps;
     }
 
     /** The first prefix a pipeline put before every line of a dump, as it was seen; empty if none. */
-    String learnedPrefix() {
+    @Override
+    public String learnedPrefix() {
         return learned;
     }
 
@@ -107,7 +109,8 @@ final class HadoopStacksDecoder {
     }
 
     /** A line of the file; false if it belongs to no dump of Hadoop's (it may end one). */
-    boolean line(String whole, long n) {
+    @Override
+    public boolean line(String whole, long n) {
         if (whole.contains(START)) {
             // in a daemon's log the first line carries the logger's prefix
             finish(false);
@@ -220,7 +223,8 @@ final class HadoopStacksDecoder {
     }
 
     /** The dump being read, if any, ends; {@code endOfFile}: with the file, which may cut it short. */
-    void finish(boolean endOfFile) {
+    @Override
+    public void finish(boolean endOfFile) {
         if (!inDump) {
             return;
         }

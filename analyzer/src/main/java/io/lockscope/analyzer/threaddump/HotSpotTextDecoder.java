@@ -79,8 +79,8 @@ final class HotSpotTextDecoder {
     private final Preamble preamble = new Preamble();
     private final LogPrefix logPrefix = new LogPrefix();
     private final HardWrap hardWrap = new HardWrap(this::line);
-    /** Hadoop's dumps in a log (a daemon logs them among its other lines), read by their own decoder. */
-    private final HadoopStacksDecoder hadoop;
+    /** Dumps that programs write into their logs in shapes of their own (Hadoop's, Ignite's), each read by its own decoder. */
+    private final List<LogDumps> inLogs;
 
     // the dump being read
     private boolean inDump;
@@ -125,7 +125,8 @@ final class HotSpotTextDecoder {
         this.dialect = dialect;
         this.sink = sink;
         this.rendering = dialect.threadInfo() ? new ThreadInfoText(file, frameCache) : null;
-        this.hadoop = dialect == TextDialect.JSTACK ? new HadoopStacksDecoder(file + "#stacks-", sink) : null;
+        this.inLogs = dialect == TextDialect.JSTACK
+                ? List.of(new HadoopStacksDecoder(file + "#stacks-", sink), new IgniteThreadsDecoder(file, sink)) : List.of();
     }
 
     /** Reads all lines; returns the number of dumps found. */
@@ -137,11 +138,9 @@ final class HotSpotTextDecoder {
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
             finishDump();
-            if (hadoop != null) {
-                hadoop.finish(false);
-            }
+            inLogs.forEach(d -> d.finish(false));
         }
-        return dumps + (hadoop == null ? 0 : hadoop.dumps());
+        return dumps + inLogs.stream().mapToInt(LogDumps::dumps).sum();
     }
 
     /**
@@ -163,7 +162,7 @@ final class HotSpotTextDecoder {
     /** The log pipeline's prefix taken off the dump's lines, as first seen; empty if none. */
     String logPrefix() {
         String own = logPrefix.learnedFrom();
-        return own.isEmpty() && hadoop != null ? hadoop.learnedPrefix() : own;
+        return own.isEmpty() ? inLogs.stream().map(LogDumps::learnedPrefix).filter(p -> !p.isEmpty()).findFirst().orElse("") : own;
     }
 
     /** The width the text's lines were broken at and joined again; 0 if they were not. */
@@ -177,8 +176,12 @@ final class HotSpotTextDecoder {
     }
 
     void line(String raw, long n) {
-        if (!inDump && hadoop != null && hadoop.line(raw, n)) {
-            return;
+        if (!inDump) {
+            for (LogDumps d : inLogs) {
+                if (d.line(raw, n)) {
+                    return;
+                }
+            }
         }
         String line = logPrefix.strip(raw).strip();
         String before = logPrefix.lineBeforeLearning();

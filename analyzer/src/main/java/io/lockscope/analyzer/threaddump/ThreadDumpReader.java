@@ -78,11 +78,11 @@ public final class ThreadDumpReader {
     public enum OneDump { JCMD_TEXT, DROPWIZARD }
 
     /** Which reader of the text dumps, any number to a file, that are neither HotSpot's nor shaped like it. */
-    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP, TOMCAT, ARTHAS }
+    public enum Foreign { JROCKIT, JAVACORE, ANR, HADOOP, TOMCAT, ARTHAS, IGNITE }
 
     /**
      * Reads a text dump of another JVM than HotSpot (JRockit, an IBM javacore, an Android ANR trace),
-     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics, Arthas's thread).
+     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics, Arthas's thread, Ignite's dumpThreads).
      */
     public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
@@ -106,6 +106,7 @@ public final class ThreadDumpReader {
                     n = new TomcatThreadDumpDecoder(name, sink).decode(lines);
                     cut = n > 0 && lines.endedMidLine() ? brokeOff(lines) : "";
                 }
+                case IGNITE -> n = new IgniteThreadsDecoder(name, sink).decode(lines);
                 case ARTHAS -> {
                     ArthasDecoder d = new ArthasDecoder(name, sink);
                     n = d.decode(lines);

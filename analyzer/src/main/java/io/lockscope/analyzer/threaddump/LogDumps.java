@@ -1,0 +1,21 @@
+package io.lockscope.analyzer.threaddump;
+
+/**
+ * A decoder of dumps that a program writes into its log among its other lines, in a shape of its own
+ * (Hadoop's printThreadInfo, Ignite's dumpThreads): {@link HotSpotTextDecoder} hands it each line of
+ * a log outside HotSpot's own dumps, wherever in the log the dump is.
+ */
+interface LogDumps {
+
+    /** Takes the line if it belongs to a dump of this decoder's; false leaves it to the HotSpot decoder. */
+    boolean line(String raw, long n);
+
+    /** The text ended, or the caller knows the dump did: what was read of it is kept. */
+    void finish(boolean endOfFile);
+
+    /** How many dumps it has read. */
+    int dumps();
+
+    /** The log pipeline's prefix it learned to take off its dumps' lines; empty if none. */
+    String learnedPrefix();
+}
