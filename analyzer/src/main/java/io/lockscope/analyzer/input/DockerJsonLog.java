@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -113,48 +114,14 @@ final class DockerJsonLog {
 
     /** The "log" field's string from {@code at} on, its escapes undone, up to its closing quote or the line's end. */
     private static void logField(byte[] line, int at, int end, ByteArrayOutputStream out) {
-        for (int i = at; i < end; i++) {
-            byte c = line[i];
-            if (c == '"') {
-                return;
+        int[] next = {at};
+        try {
+            if (JsonStrings.decode(() -> next[0] < end ? line[next[0]++] & 0xff : -1, out, Integer.MAX_VALUE) != JsonStrings.End.QUOTE) {
+                out.write('\n'); // cut before its closing quote: what it held is one line of output
             }
-            if (c != '\\' || i + 1 >= end) {
-                out.write(c);
-                continue;
-            }
-            byte e = line[++i];
-            switch (e) {
-                case 'n' -> out.write('\n');
-                case 't' -> out.write('\t');
-                case 'r' -> out.write('\r');
-                case 'b' -> out.write('\b');
-                case 'f' -> out.write('\f');
-                case 'u' -> {
-                    int cp = i + 4 < end ? hex(line, i + 1) : -1;
-                    if (cp < 0) {
-                        out.write('\\');
-                        out.write(e);
-                    } else {
-                        out.writeBytes(String.valueOf((char) cp).getBytes(StandardCharsets.UTF_8));
-                        i += 4;
-                    }
-                }
-                default -> out.write(e); // \" \\ \/ and anything else as the character itself
-            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an array is read without any
         }
-        out.write('\n'); // cut before its closing quote: what it held is one line of output
-    }
-
-    private static int hex(byte[] b, int at) {
-        int v = 0;
-        for (int i = at; i < at + 4; i++) {
-            int d = Character.digit(b[i], 16);
-            if (d < 0) {
-                return -1;
-            }
-            v = v * 16 + d;
-        }
-        return v;
     }
 
     /** The entries' output, a line of the log at a time. */

@@ -69,64 +69,9 @@ final class JolokiaValue {
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-            while (out.size() < (1 << 16)) {
-                int c = read1();
-                if (c < 0 || c == '"') {
-                    done = true; // the end of the string, or of the input that broke off inside it
-                    break;
-                }
-                if (c != '\\') {
-                    out.write(c);
-                    continue;
-                }
-                int e = read1();
-                switch (e) {
-                    case 'n' -> out.write('\n');
-                    case 't' -> out.write('\t');
-                    case 'r' -> out.write('\r');
-                    case 'b' -> out.write('\b');
-                    case 'f' -> out.write('\f');
-                    case 'u' -> unicode(out);
-                    case -1 -> done = true;
-                    default -> out.write(e); // \" \\ \/
-                }
-                if (done) {
-                    break;
-                }
-            }
+            // the end of the string, or of the input that broke off inside it
+            done = JsonStrings.decode(this::read1, out, 1 << 16) != JsonStrings.End.LIMIT;
             return out.toByteArray();
-        }
-
-        /** "\\uXXXX", a UTF-16 unit, and the low half of a pair after it: as UTF-8. */
-        private void unicode(ByteArrayOutputStream out) throws IOException {
-            int unit = hex4();
-            if (unit < 0) {
-                return;
-            }
-            if (Character.isHighSurrogate((char) unit)) {
-                int backslash = read1();
-                int u = backslash == '\\' ? read1() : -1;
-                int low = u == 'u' ? hex4() : -1;
-                if (low >= 0 && Character.isLowSurrogate((char) low)) {
-                    out.writeBytes(new String(new char[] {(char) unit, (char) low}).getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-                out.writeBytes("\ufffd".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            out.writeBytes(String.valueOf((char) unit).getBytes(StandardCharsets.UTF_8));
-        }
-
-        private int hex4() throws IOException {
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-                int d = Character.digit(read1(), 16);
-                if (d < 0) {
-                    return -1;
-                }
-                v = v * 16 + d;
-            }
-            return v;
         }
 
         /** Reads on to the start of the top-level "value" string; false if the input ends first. */
