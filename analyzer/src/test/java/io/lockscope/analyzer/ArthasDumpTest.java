@@ -10,7 +10,6 @@ import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
-import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
@@ -67,17 +66,17 @@ class ArthasDumpTest {
                 continue; // its threads run on between one dump and the next
             }
             for (JvmThread t : jcmd.threads()) {
-                if (!scenarioThread(t)) {
+                if (!Dumps.scenarioThread(t)) {
                     continue;
                 }
                 JvmThread same = Dumps.thread(full, t.name());
                 assertEquals(t.javaId(), same.javaId(), t.name());
                 assertEquals(t.state(), same.state(), file + ": " + t.name());
-                assertEquals(methods(t), methods(same), file + ": " + t.name());
+                assertEquals(Dumps.methods(t), Dumps.methods(same), file + ": " + t.name());
                 // jcmd prints "- locked" for the monitor a thread waits on in Object.wait(), which it has let go; ThreadInfo does not
-                Set<String> jcmdHeld = held(t);
-                jcmdHeld.removeAll(waitedFor(t));
-                assertEquals(jcmdHeld.size(), held(same).size(), file + ": locks " + t.name() + " holds");
+                Set<String> jcmdHeld = Dumps.held(t);
+                jcmdHeld.removeAll(Dumps.waitedFor(t));
+                assertEquals(jcmdHeld.size(), Dumps.held(same).size(), file + ": locks " + t.name() + " holds");
             }
             // analyzed with jcmd's dump of the same JVM: one JVM
             Analysis.Result both = Dumps.analyze(file, Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"));
@@ -113,8 +112,8 @@ class ArthasDumpTest {
         "jdk25, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, String threads) throws IOException {
         Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
-        Finding f = only(Dumps.findings("deadlock", file));
-        Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt")));
+        Finding f = Dumps.only(Dumps.findings("deadlock", file));
+        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt")));
         assertEquals(Severity.ERROR, f.severity(), f.title());
         assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
         assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
@@ -139,8 +138,8 @@ class ArthasDumpTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void anOwnerThatEndedHoldingALock(String jdk) {
-        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas.txt")));
-        Finding jcmd = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas-jcmd.txt")));
+        Finding f = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas.txt")));
+        Finding jcmd = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.arthas-jcmd.txt")));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
         assertTrue(Set.copyOf(f.threads()).containsAll(jcmd.threads()), jcmd.threads().toString());
@@ -177,7 +176,7 @@ class ArthasDumpTest {
         assertEquals("1 dump", input.message());
         Snapshot s = Dumps.readOne(file);
         JvmThread blocker = s.threads().get(0);
-        assertFalse(held(blocker).isEmpty(), blocker.name() + " holds the lock the others wait for");
+        assertFalse(Dumps.held(blocker).isEmpty(), blocker.name() + " holds the lock the others wait for");
         for (JvmThread t : s.threads()) {
             assertTrue(t.alive(), t.name());
         }
@@ -193,15 +192,15 @@ class ArthasDumpTest {
         List<Snapshot> dumps = Dumps.read(file);
         for (Snapshot s : dumps) {
             for (JvmThread t : s.threads()) {
-                Set<String> held = held(t);
-                for (String lock : waitedFor(t)) {
+                Set<String> held = Dumps.held(t);
+                for (String lock : Dumps.waitedFor(t)) {
                     assertFalse(held.contains(lock), t.name() + " holds the lock it waits for: " + lock);
                 }
             }
         }
         Snapshot full = kind.equals("arthas")
                 ? listingAfter(file, Files.readAllLines(file), dumps, "thread -n -1 --lockedMonitors --lockedSynchronizers") : dumps.get(0);
-        long waiting = full.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count();
+        long waiting = full.threads().stream().filter(t -> !Dumps.waitedFor(t).isEmpty()).count();
         assertTrue(waiting >= 5, "threads that wait for a lock: " + waiting);
         assertEquals(List.of(), Dumps.analyze(file).outcome().findings().stream().map(Finding::title).toList());
     }
@@ -245,31 +244,5 @@ class ArthasDumpTest {
                 .findFirst().orElseThrow(() -> new AssertionError(file + " has no prompt of " + command)));
         return dumps.stream().filter(s -> s.at().position() == prompt + 2).findFirst()
                 .orElseThrow(() -> new AssertionError(file + ": no listing after line " + (prompt + 1)));
-    }
-
-    private static boolean scenarioThread(JvmThread t) {
-        return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
-    }
-
-    /** Each frame's method, a lambda's hidden class without its address (another in each run). */
-    private static List<String> methods(JvmThread t) {
-        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).toList();
-    }
-
-    private static Set<String> waitedFor(JvmThread t) {
-        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-    }
-
-    private static Set<String> held(JvmThread t) {
-        Set<String> held = t.frames().stream().map(Frame::locks).flatMap(List::stream).filter(a -> a.kind() == LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
-        return held;
-    }
-
-    private static Finding only(List<Finding> findings) {
-        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
-        return findings.get(0);
     }
 }

@@ -152,4 +152,35 @@ public final class Dumps {
         return r.outcome().findings().stream().map(f -> f.rule() + " " + f.severity() + " " + java.util.Set.copyOf(f.threads()) + " "
                 + f.fingerprint()).collect(java.util.stream.Collectors.toSet());
     }
+
+    /** Each frame's method, a lambda's hidden class without its address (another in each run), a rendering's "..." left out. */
+    public static List<String> methods(io.lockscope.model.JvmThread t) {
+        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).filter(m -> !m.equals("...")).toList();
+    }
+
+    /** The ids of the locks a thread waits for: to lock, on, or parked. */
+    public static java.util.Set<String> waitedFor(io.lockscope.model.JvmThread t) {
+        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != io.lockscope.model.LockAction.Kind.LOCKED)
+                .map(a -> a.lock().id()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** The ids of the locks a thread holds: monitors its frames took, and its ownable synchronizers. */
+    public static java.util.Set<String> held(io.lockscope.model.JvmThread t) {
+        java.util.Set<String> held = t.frames().stream().flatMap(f -> f.locks().stream())
+                .filter(a -> a.kind() == io.lockscope.model.LockAction.Kind.LOCKED).map(a -> a.lock().id())
+                .collect(java.util.stream.Collectors.toSet());
+        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
+        return held;
+    }
+
+    /** The one finding of a list; fails naming them all if there is not exactly one. */
+    public static Finding only(List<Finding> findings) {
+        org.junit.jupiter.api.Assertions.assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
+        return findings.get(0);
+    }
+
+    /** Whether a thread is one of the scenario's own (runs its code), the main thread aside. */
+    public static boolean scenarioThread(io.lockscope.model.JvmThread t) {
+        return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
+    }
 }

@@ -9,9 +9,7 @@ import io.lockscope.analyzer.input.InputReport;
 import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
-import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
-import io.lockscope.model.LockAction;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,13 +53,13 @@ class FrameworkDumpsTest {
             // the scenario's threads, in the states and with the frames jcmd's dump of the same JVM shows
             Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"));
             for (JvmThread t : jcmd.threads()) {
-                if (!scenarioThread(t)) {
+                if (!Dumps.scenarioThread(t)) {
                     continue;
                 }
                 JvmThread same = Dumps.thread(s, t.name());
                 assertEquals(t.javaId(), same.javaId(), t.name());
                 assertEquals(t.state(), same.state(), file + ": " + t.name());
-                assertEquals(methods(t), methods(same), file + ": " + t.name());
+                assertEquals(Dumps.methods(t), Dumps.methods(same), file + ": " + t.name());
             }
         }
     }
@@ -85,8 +83,8 @@ class FrameworkDumpsTest {
         "jdk17, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
         "jdk25, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, Severity severity, String threads) {
-        Finding f = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt")));
-        Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt")));
+        Finding f = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt")));
+        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt")));
         assertEquals(severity, f.severity(), f.title());
         assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
         assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
@@ -107,12 +105,12 @@ class FrameworkDumpsTest {
     void aHealthyPoolShowsNothingWrong(String jdk, String kind) {
         Path file = Dumps.sample(jdk + "/healthy-busy." + kind + ".txt");
         Snapshot s = Dumps.read(file).get(0);
-        long waiting = s.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count();
+        long waiting = s.threads().stream().filter(t -> !Dumps.waitedFor(t).isEmpty()).count();
         // Hadoop's names no lock of a timed wait
         assertTrue(waiting >= (kind.equals("hadoop-stacks") ? 3 : 5), "threads that wait for a lock: " + waiting);
         for (JvmThread t : s.threads()) {
-            Set<String> held = held(t);
-            for (String lock : waitedFor(t)) {
+            Set<String> held = Dumps.held(t);
+            for (String lock : Dumps.waitedFor(t)) {
                 assertFalse(held.contains(lock), t.name() + " holds the lock it waits for: " + lock);
             }
         }
@@ -128,7 +126,7 @@ class FrameworkDumpsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void anOwnerThatEndedHoldingALock(String jdk) {
-        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.dropwizard-threads.txt")));
+        Finding f = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.dropwizard-threads.txt")));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
         assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
@@ -192,10 +190,10 @@ class FrameworkDumpsTest {
         long apart = java.time.Duration.between(dumps.get(0).time().orElseThrow(), dumps.get(1).time().orElseThrow()).toMillis();
         assertTrue(apart >= 2500 && apart < 3500, apart + " ms");
         Set<String> waiting = Set.of("settings-loader", "settings-reader-1", "settings-reader-2", "settings-reader-3");
-        Finding blocking = only(Dumps.findings("blocking-while-holding", log));
+        Finding blocking = Dumps.only(Dumps.findings("blocking-while-holding", log));
         assertEquals(waiting, Set.copyOf(blocking.threads()));
         assertEquals(2, blocking.dumps(), blocking.title());
-        Finding stuck = only(Dumps.findings("stuck-owner", log));
+        Finding stuck = Dumps.only(Dumps.findings("stuck-owner", log));
         assertEquals(waiting, Set.copyOf(stuck.threads()));
         assertTrue(stuck.title().startsWith("settings-loader held Scenario$SettingsRegistry <") && stuck.title().contains(" across 2 dumps"),
                 stuck.title());
@@ -218,15 +216,15 @@ class FrameworkDumpsTest {
         String last = blockedBy.get(blockedBy.size() - 1);
         String lastOwner = last.substring(last.indexOf('(') + 1, last.length() - 1);
         Analysis.Result r = Dumps.analyze(file);
-        Finding f = only(r.outcome().findings());
+        Finding f = Dumps.only(r.outcome().findings());
         assertEquals("contention-hotspot", f.rule());
         assertEquals(Severity.WARNING, f.severity());
         assertTrue(f.title().matches("\\d+ threads wait for Scenario\\$RegionLock <[0-9a-f]+>, held by " + lastOwner), f.title());
         for (JvmThread t : Dumps.readOne(file).threads()) {
-            Set<String> held = held(t);
-            assertTrue(waitedFor(t).stream().noneMatch(held::contains), t.name() + " holds the lock it waits for");
+            Set<String> held = Dumps.held(t);
+            assertTrue(Dumps.waitedFor(t).stream().noneMatch(held::contains), t.name() + " holds the lock it waits for");
         }
-        Finding jcmd = only(Dumps.findings("contention-hotspot", Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt")));
+        Finding jcmd = Dumps.only(Dumps.findings("contention-hotspot", Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt")));
         assertTrue(jcmd.title().matches("\\d+ threads wait for Scenario\\$RegionLock <0x[0-9a-f]+>, held by rpc-handler-\\d+"), jcmd.title());
         assertEquals(List.of("contention-hotspot"), Dumps.analyze(Dumps.sample(jdk + "/handler-churn.frameworks-jcmd.txt"))
                 .outcome().findings().stream().map(Finding::rule).toList());
@@ -255,7 +253,7 @@ class FrameworkDumpsTest {
         assertEquals(2, Dumps.findings("blocking-while-holding", file).size());
 
         Path dead = Dumps.sample(jdk + "/dead-owner.tomcat-threaddump.txt");
-        Finding orphan = only(Dumps.analyze(dead).outcome().findings());
+        Finding orphan = Dumps.only(Dumps.analyze(dead).outcome().findings());
         assertEquals("orphaned-lock", orphan.rule());
         assertTrue(orphan.title().contains(" held by dead thread ingest-worker-1 #"), orphan.title());
         assertEquals(2, orphan.dumps());
@@ -297,7 +295,7 @@ class FrameworkDumpsTest {
         assertTrue(s.time().isPresent());
         Snapshot english = Dumps.read(Dumps.sample(jdk + "/monitor-deadlock.tomcat-threaddump.txt")).get(0);
         assertEquals(english.threads().stream().map(JvmThread::name).sorted().toList(), s.threads().stream().map(JvmThread::name).sorted().toList());
-        Finding f = only(Dumps.findings("deadlock", file));
+        Finding f = Dumps.only(Dumps.findings("deadlock", file));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("stocker", "auditor", "closer"), Set.copyOf(f.threads()));
     }
@@ -337,31 +335,5 @@ class FrameworkDumpsTest {
         List<String> read = Dumps.readOne(damaged).threads().stream().map(JvmThread::name).toList();
         // threads come last-started first: closer, then auditor, whose stack the cut ends
         assertEquals(List.of("framework-dump", "closer", "auditor"), read.subList(0, 3));
-    }
-
-    private static boolean scenarioThread(JvmThread t) {
-        return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
-    }
-
-    /** Each frame's method, a lambda's hidden class without its address (another in each run). */
-    private static List<String> methods(JvmThread t) {
-        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "")).filter(m -> !m.equals("...")).toList();
-    }
-
-    private static Set<String> waitedFor(JvmThread t) {
-        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-    }
-
-    private static Set<String> held(JvmThread t) {
-        Set<String> held = t.frames().stream().map(Frame::locks).flatMap(List::stream).filter(a -> a.kind() == LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
-        return held;
-    }
-
-    private static Finding only(List<Finding> findings) {
-        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
-        return findings.get(0);
     }
 }

@@ -7,9 +7,7 @@ import io.lockscope.analyzer.input.InputReport;
 import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
-import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
-import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
 import io.lockscope.model.Snapshot;
@@ -76,18 +74,18 @@ class IgniteDumpTest {
             }
             Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt"));
             for (JvmThread t : jcmd.threads()) {
-                if (!t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) || t.name().equals("main")) {
+                if (!Dumps.scenarioThread(t)) {
                     continue;
                 }
                 JvmThread same = Dumps.thread(dumps.get(1), t.name());
                 assertEquals(t.javaId(), same.javaId(), t.name());
                 assertEquals(t.state(), same.state(), log + ": " + t.name());
-                assertEquals(methods(t), methods(same), log + ": " + t.name());
+                assertEquals(Dumps.methods(t), Dumps.methods(same), log + ": " + t.name());
                 // jcmd prints "- locked" for the monitor a thread waits on in Object.wait(), which it has let go
-                Set<String> jcmdHeld = held(t);
-                jcmdHeld.removeAll(waitedFor(t));
-                assertEquals(jcmdHeld.size(), held(same).size(), log + ": locks " + t.name() + " holds");
-                assertEquals(waitedFor(t).size(), waitedFor(same).size(), log + ": locks " + t.name() + " waits for");
+                Set<String> jcmdHeld = Dumps.held(t);
+                jcmdHeld.removeAll(Dumps.waitedFor(t));
+                assertEquals(jcmdHeld.size(), Dumps.held(same).size(), log + ": locks " + t.name() + " holds");
+                assertEquals(Dumps.waitedFor(t).size(), Dumps.waitedFor(same).size(), log + ": locks " + t.name() + " waits for");
             }
         }
     }
@@ -104,8 +102,8 @@ class IgniteDumpTest {
         "jdk25, reentrantlock-deadlock, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String threads) {
         Path log = Dumps.sample(jdk + "/" + scenario + ".ignite.log.gz");
-        Finding f = only(Dumps.findings("deadlock", log));
-        Finding jcmd = only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt")));
+        Finding f = Dumps.only(Dumps.findings("deadlock", log));
+        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt")));
         assertEquals(Severity.ERROR, f.severity(), f.title());
         assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
         assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
@@ -129,8 +127,8 @@ class IgniteDumpTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void anOwnerThatEndedHoldingALock(String jdk) {
-        Finding f = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite.log.gz")));
-        Finding jcmd = only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite-jcmd.txt")));
+        Finding f = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite.log.gz")));
+        Finding jcmd = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite-jcmd.txt")));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
         assertTrue(Set.copyOf(f.threads()).containsAll(jcmd.threads()), jcmd.threads().toString());
@@ -146,10 +144,10 @@ class IgniteDumpTest {
         for (Snapshot s : Dumps.read(log)) {
             assertTrue(s.deadlockSearch().shown());
             assertEquals(List.of(), s.reportedDeadlocks());
-            assertTrue(s.threads().stream().filter(t -> !waitedFor(t).isEmpty()).count() >= 5);
+            assertTrue(s.threads().stream().filter(t -> !Dumps.waitedFor(t).isEmpty()).count() >= 5);
             for (JvmThread t : s.threads()) {
-                Set<String> held = held(t);
-                waitedFor(t).forEach(lock -> assertTrue(!held.contains(lock), t.name() + " holds the lock it waits for"));
+                Set<String> held = Dumps.held(t);
+                Dumps.waitedFor(t).forEach(lock -> assertTrue(!held.contains(lock), t.name() + " holds the lock it waits for"));
             }
         }
         assertEquals(List.of(), Dumps.analyze(log).outcome().findings().stream().map(Finding::title).toList());
@@ -189,28 +187,5 @@ class IgniteDumpTest {
             in.transferTo(out);
             return out.toString(StandardCharsets.UTF_8);
         }
-    }
-
-    /** Each frame's method, a lambda's hidden class without its address (another in each run). */
-    private static List<String> methods(JvmThread t) {
-        return t.frames().stream().map(f -> f.method().replaceAll("/0x[0-9a-f]+", "").replaceAll("\\$\\$Lambda\\$\\d+", "\\$\\$Lambda"))
-                .toList();
-    }
-
-    private static Set<String> waitedFor(JvmThread t) {
-        return t.frames().stream().flatMap(f -> f.locks().stream()).filter(a -> a.kind() != LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-    }
-
-    private static Set<String> held(JvmThread t) {
-        Set<String> held = t.frames().stream().map(Frame::locks).flatMap(List::stream).filter(a -> a.kind() == LockAction.Kind.LOCKED)
-                .map(a -> a.lock().id()).collect(Collectors.toSet());
-        t.ownedSynchronizers().ifPresent(list -> list.forEach(l -> held.add(l.id())));
-        return held;
-    }
-
-    private static Finding only(List<Finding> findings) {
-        assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
-        return findings.get(0);
     }
 }
