@@ -591,11 +591,13 @@ for home_var in JDK17_HOME JDK25_HOME; do
   fi
   if [ -n "$frameworks_cp" ]; then
     frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/frameworks/FrameworkDumps.java"
+    "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/scenarios/WhenReady.java" \
+      "$here/frameworks/FrameworkDumps.java"
   fi
   if [ -n "$ignite_cp" ]; then
     ignite_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-ignite-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$ignite_classes" -cp "$ignite_cp" "$here/scenarios/Scenario.java" "$here/ignite/IgniteDumps.java"
+    "$jdk/bin/javac" -d "$ignite_classes" -cp "$ignite_cp" "$here/scenarios/Scenario.java" "$here/scenarios/WhenReady.java" \
+      "$here/ignite/IgniteDumps.java"
   fi
   if [ -n "$boot1_cp" ]; then
     boot1_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-boot1-classes-XXXXXX")

@@ -6,7 +6,6 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import lockscope.scenarios.WhenReady;
 import org.apache.hadoop.util.ReflectionUtils;
 import org.apache.tomcat.util.Diagnostics;
 import org.slf4j.Logger;
@@ -61,28 +61,7 @@ public class FrameworkDumps {
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss,SSS");
             System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
         }
-        PrintStream console = System.out;
-        System.setOut(new PrintStream(new OutputStream() {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public void write(int b) {
-                console.write(b);
-                if (b != '\n') {
-                    line.append((char) b);
-                    return;
-                }
-                if (line.toString().equals("READY")) {
-                    Thread dumper = new Thread(() -> dump(hadoopOut, metricsOut, logOut, console), "framework-dump");
-                    dumper.setDaemon(true);
-                    dumper.start();
-                }
-                line.setLength(0);
-            }
-        }, true));
-        // Scenario is in the unnamed package, which a named package cannot import
-        Method scenario = Class.forName("Scenario").getMethod("main", String[].class);
-        scenario.invoke(null, (Object) new String[] {args[0]});
+        WhenReady.run(args[0], "framework-dump", console -> dump(hadoopOut, metricsOut, logOut, console));
     }
 
     private static void dump(String hadoopOut, String metricsOut, String logOut, PrintStream console) {

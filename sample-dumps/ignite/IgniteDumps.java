@@ -1,11 +1,10 @@
 package lockscope.ignite;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.util.logging.FileHandler;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+import lockscope.scenarios.WhenReady;
 import org.apache.ignite.IgniteLogger;
 import org.apache.ignite.internal.util.IgniteUtils;
 import org.apache.ignite.logger.java.JavaLogger;
@@ -39,28 +38,7 @@ public class IgniteDumps {
         IgniteLogger log = new JavaLogger(Logger.getLogger("org.apache.ignite"), false);
         // what a node's start does first: start the clock Ignite reads its time from (the dump's "Thread dump at")
         IgniteUtils.onGridStart();
-        PrintStream console = System.out;
-        System.setOut(new PrintStream(new OutputStream() {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public void write(int b) {
-                console.write(b);
-                if (b != '\n') {
-                    line.append((char) b);
-                    return;
-                }
-                if (line.toString().equals("READY")) {
-                    Thread dumper = new Thread(() -> dump(log, file, console), "ignite-dump");
-                    dumper.setDaemon(true);
-                    dumper.start();
-                }
-                line.setLength(0);
-            }
-        }, true));
-        // Scenario is in the unnamed package, which a named package cannot import
-        Method scenario = Class.forName("Scenario").getMethod("main", String[].class);
-        scenario.invoke(null, (Object) new String[] {args[0]});
+        WhenReady.run(args[0], "ignite-dump", console -> dump(log, file, console));
     }
 
     private static void dump(IgniteLogger log, FileHandler file, PrintStream console) {

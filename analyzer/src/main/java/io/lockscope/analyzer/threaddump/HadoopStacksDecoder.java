@@ -7,7 +7,6 @@ import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,16 +79,6 @@ final class HadoopStacksDecoder implements LogDumps {
         this.file = labelPrefix.substring(0, labelPrefix.lastIndexOf('#'));
         this.labelPrefix = labelPrefix;
         this.sink = sink;
-    }
-
-    /** Reads a file of Hadoop's dumps; returns how many. */
-    int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            finish(true); // what was read of a dump that broke off is kept
-        }
-        return dumps;
     }
 
     @Override

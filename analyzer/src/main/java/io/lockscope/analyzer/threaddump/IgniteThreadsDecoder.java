@@ -8,7 +8,6 @@ import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
 import io.lockscope.model.Visibility;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -77,24 +76,9 @@ final class IgniteThreadsDecoder implements LogDumps {
         this.sink = sink;
     }
 
-    /** Reads a file of Ignite's dumps (its log, or a dump taken out of it); returns how many. */
-    int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            finish(true);
-        }
-        return dumps;
-    }
-
     @Override
     public int dumps() {
         return dumps;
-    }
-
-    @Override
-    public String learnedPrefix() {
-        return "";
     }
 
     @Override

@@ -16,6 +16,18 @@ interface LogDumps {
     /** How many dumps it has read. */
     int dumps();
 
-    /** The log pipeline's prefix it learned to take off its dumps' lines; empty if none. */
-    String learnedPrefix();
+    /** The log pipeline's prefix it learned to take off its dumps' lines; empty if none (it learns none). */
+    default String learnedPrefix() {
+        return "";
+    }
+
+    /** Reads a file of this decoder's dumps (a log, or a dump taken out of one); returns how many. */
+    default int decode(LineSource lines) throws java.io.IOException {
+        try {
+            lines.forEach(this::line);
+        } finally {
+            finish(true); // what was read of a dump that broke off is kept
+        }
+        return dumps();
+    }
 }
