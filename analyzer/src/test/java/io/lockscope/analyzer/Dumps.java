@@ -183,4 +183,38 @@ public final class Dumps {
     public static boolean scenarioThread(io.lockscope.model.JvmThread t) {
         return t.frames().stream().anyMatch(f -> f.method().startsWith("Scenario.")) && !t.name().equals("main");
     }
+
+    /**
+     * The dead-owner scenario's finding in {@code file}: the ReentrantLock ingest-worker-1 ended
+     * holding while three batch writers wait for it, named as a dead thread's, as jcmd's dump of the
+     * same JVM ({@code jcmd}, if given) finds its waiters.
+     */
+    public static Finding deadOwnerFound(Path file, Path jcmd) {
+        Finding f = only(findings("orphaned-lock", file));
+        org.junit.jupiter.api.Assertions.assertEquals(io.lockscope.engine.Severity.ERROR, f.severity());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"),
+                java.util.Set.copyOf(f.threads()), f.title());
+        org.junit.jupiter.api.Assertions.assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
+        org.junit.jupiter.api.Assertions.assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
+        if (jcmd != null) {
+            Finding jcmdFinding = only(findings("orphaned-lock", jcmd));
+            org.junit.jupiter.api.Assertions.assertTrue(java.util.Set.copyOf(f.threads()).containsAll(jcmdFinding.threads()),
+                    jcmdFinding.threads().toString());
+        }
+        return f;
+    }
+
+    /**
+     * A damaged copy of a dump: what was {@code kept} of it, as a download or a copy that broke off
+     * leaves it, in {@code dir}; reading it must say it was cut short, in a message that matches
+     * {@code message}.
+     */
+    public static Path cutShort(byte[] kept, Path dir, String message) throws IOException {
+        Path damaged = dir.resolve("cut-short.txt");
+        Files.write(damaged, kept);
+        InputReport input = report(damaged);
+        org.junit.jupiter.api.Assertions.assertEquals(io.lockscope.analyzer.input.InputStatus.PARTIAL, input.status(), input.message());
+        org.junit.jupiter.api.Assertions.assertTrue(input.message().matches(message), input.message());
+        return damaged;
+    }
 }

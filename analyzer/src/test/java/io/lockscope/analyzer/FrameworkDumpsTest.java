@@ -12,6 +12,7 @@ import io.lockscope.engine.Severity;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,11 +127,7 @@ class FrameworkDumpsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void anOwnerThatEndedHoldingALock(String jdk) {
-        Finding f = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.dropwizard-threads.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
-        assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
-        assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
+        Dumps.deadOwnerFound(Dumps.sample(jdk + "/dead-owner.dropwizard-threads.txt"), Dumps.sample(jdk + "/dead-owner.frameworks-jcmd.txt"));
 
         Path hadoop = Dumps.sample(jdk + "/dead-owner.hadoop-stacks.txt");
         Analysis.Result r = Dumps.analyze(hadoop);
@@ -269,12 +266,9 @@ class FrameworkDumpsTest {
         for (int seen = 0; seen < 3; cut++) {
             seen += lines.get(cut + 1).startsWith("Thread ") ? 1 : 0;
         }
-        Path damaged = dir.resolve("stacks.txt");
-        Files.write(damaged, lines.subList(0, cut));
-        InputReport input = Dumps.report(damaged);
-        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
-        assertTrue(input.message().matches("1 dump; the dump at line 1 lists 2 of the \\d+ threads it announces, then the file ends: "
-                + "cut short, the last dump kept as far as it goes"), input.message());
+        byte[] kept = (String.join("\n", lines.subList(0, cut)) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path damaged = Dumps.cutShort(kept, dir, "1 dump; the dump at line 1 lists 2 of the \\d+ threads it announces, "
+                + "then the file ends: cut short, the last dump kept as far as it goes");
         assertEquals(2, Dumps.readOne(damaged).threads().size());
     }
 
@@ -309,12 +303,8 @@ class FrameworkDumpsTest {
         while (whole[cut] == '\n' || whole[cut] == '\r' || whole[cut - 1] == '\n') {
             cut++;
         }
-        Path damaged = dir.resolve("threaddump.txt");
-        Files.write(damaged, java.util.Arrays.copyOf(whole, cut));
-        InputReport input = Dumps.report(damaged);
-        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
-        assertTrue(input.message().matches("2 dumps; the last dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far "
-                + "as it goes"), input.message());
+        Path damaged = Dumps.cutShort(java.util.Arrays.copyOf(whole, cut), dir,
+                "2 dumps; the last dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far as it goes");
         List<Snapshot> dumps = Dumps.read(damaged);
         assertEquals(2, dumps.size());
         assertEquals(Dumps.read(Dumps.sample(jdk + "/waiting-holder.tomcat-threaddump.txt")).get(0).threads().size(), dumps.get(0).threads().size());
@@ -326,12 +316,8 @@ class FrameworkDumpsTest {
     void aMetricsDumpCutShort(String jdk, @TempDir Path dir) throws IOException {
         String whole = Files.readString(Dumps.sample(jdk + "/monitor-deadlock.dropwizard-threads.txt"));
         int cut = whole.indexOf("at app//Scenario.nested", whole.indexOf("\"auditor\"")) + 10;
-        Path damaged = dir.resolve("threads.txt");
-        Files.writeString(damaged, whole.substring(0, cut));
-        InputReport input = Dumps.report(damaged);
-        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
-        assertTrue(input.message().matches("1 dump; the dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far "
-                + "as it goes"), input.message());
+        Path damaged = Dumps.cutShort(whole.substring(0, cut).getBytes(StandardCharsets.UTF_8), dir,
+                "1 dump; the dump breaks off in its last line \\(\\d+\\): cut short, the last dump kept as far as it goes");
         List<String> read = Dumps.readOne(damaged).threads().stream().map(JvmThread::name).toList();
         // threads come last-started first: closer, then auditor, whose stack the cut ends
         assertEquals(List.of("framework-dump", "closer", "auditor"), read.subList(0, 3));

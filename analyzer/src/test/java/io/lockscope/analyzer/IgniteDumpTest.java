@@ -127,13 +127,7 @@ class IgniteDumpTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void anOwnerThatEndedHoldingALock(String jdk) {
-        Finding f = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite.log.gz")));
-        Finding jcmd = Dumps.only(Dumps.findings("orphaned-lock", Dumps.sample(jdk + "/dead-owner.ignite-jcmd.txt")));
-        assertEquals(Severity.ERROR, f.severity());
-        assertEquals(Set.of("ingest-worker-1", "batch-writer-1", "batch-writer-2", "batch-writer-3"), Set.copyOf(f.threads()));
-        assertTrue(Set.copyOf(f.threads()).containsAll(jcmd.threads()), jcmd.threads().toString());
-        assertTrue(f.title().contains(" held by dead thread ingest-worker-1 #"), f.title());
-        assertEquals("java.util.concurrent.locks.ReentrantLock$NonfairSync", f.locks().get(0).className());
+        Dumps.deadOwnerFound(Dumps.sample(jdk + "/dead-owner.ignite.log.gz"), Dumps.sample(jdk + "/dead-owner.ignite-jcmd.txt"));
     }
 
     /** The healthy application: threads that wait for locks, the JVM's search finding no deadlock, and nothing found. */
