@@ -66,19 +66,7 @@ class ArthasDumpTest {
             if (scenario.equals("healthy-busy")) {
                 continue; // its threads run on between one dump and the next
             }
-            for (JvmThread t : jcmd.threads()) {
-                if (!Dumps.scenarioThread(t)) {
-                    continue;
-                }
-                JvmThread same = Dumps.thread(full, t.name());
-                assertEquals(t.javaId(), same.javaId(), t.name());
-                assertEquals(t.state(), same.state(), file + ": " + t.name());
-                assertEquals(Dumps.methods(t), Dumps.methods(same), file + ": " + t.name());
-                // jcmd prints "- locked" for the monitor a thread waits on in Object.wait(), which it has let go; ThreadInfo does not
-                Set<String> jcmdHeld = Dumps.held(t);
-                jcmdHeld.removeAll(Dumps.waitedFor(t));
-                assertEquals(jcmdHeld.size(), Dumps.held(same).size(), file + ": locks " + t.name() + " holds");
-            }
+            Dumps.sameScenarioThreads(jcmd, full, true);
             // analyzed with jcmd's dump of the same JVM: one JVM
             Analysis.Result both = Dumps.analyze(file, Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"));
             assertEquals(1, both.jvms().size(), scenario);

@@ -217,4 +217,29 @@ public final class Dumps {
         org.junit.jupiter.api.Assertions.assertTrue(input.message().matches(message), input.message());
         return damaged;
     }
+
+    /**
+     * Every thread of the scenario in jcmd's dump of a JVM is in {@code other}, another rendering of
+     * the same JVM at about the same moment: the same Java id, state and frames; with {@code locks},
+     * also as many locks held and waited for (jcmd prints "- locked" for the monitor a thread waits
+     * on in Object.wait(), which it has let go: that one is not counted).
+     */
+    public static void sameScenarioThreads(Snapshot jcmd, Snapshot other, boolean locks) {
+        for (io.lockscope.model.JvmThread t : jcmd.threads()) {
+            if (!scenarioThread(t)) {
+                continue;
+            }
+            io.lockscope.model.JvmThread same = thread(other, t.name());
+            String where = other.label() + ": " + t.name();
+            org.junit.jupiter.api.Assertions.assertEquals(t.javaId(), same.javaId(), where);
+            org.junit.jupiter.api.Assertions.assertEquals(t.state(), same.state(), where);
+            org.junit.jupiter.api.Assertions.assertEquals(methods(t), methods(same), where);
+            if (locks) {
+                java.util.Set<String> jcmdHeld = held(t);
+                jcmdHeld.removeAll(waitedFor(t));
+                org.junit.jupiter.api.Assertions.assertEquals(jcmdHeld.size(), held(same).size(), where + ": locks held");
+                org.junit.jupiter.api.Assertions.assertEquals(waitedFor(t).size(), waitedFor(same).size(), where + ": locks waited for");
+            }
+        }
+    }
 }

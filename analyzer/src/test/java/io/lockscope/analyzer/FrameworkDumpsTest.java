@@ -53,15 +53,7 @@ class FrameworkDumpsTest {
             }
             // the scenario's threads, in the states and with the frames jcmd's dump of the same JVM shows
             Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"));
-            for (JvmThread t : jcmd.threads()) {
-                if (!Dumps.scenarioThread(t)) {
-                    continue;
-                }
-                JvmThread same = Dumps.thread(s, t.name());
-                assertEquals(t.javaId(), same.javaId(), t.name());
-                assertEquals(t.state(), same.state(), file + ": " + t.name());
-                assertEquals(Dumps.methods(t), Dumps.methods(same), file + ": " + t.name());
-            }
+            Dumps.sameScenarioThreads(jcmd, s, false);
         }
     }
 

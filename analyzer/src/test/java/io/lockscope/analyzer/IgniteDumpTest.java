@@ -73,20 +73,7 @@ class IgniteDumpTest {
                 continue; // its threads run on between one dump and the next
             }
             Snapshot jcmd = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt"));
-            for (JvmThread t : jcmd.threads()) {
-                if (!Dumps.scenarioThread(t)) {
-                    continue;
-                }
-                JvmThread same = Dumps.thread(dumps.get(1), t.name());
-                assertEquals(t.javaId(), same.javaId(), t.name());
-                assertEquals(t.state(), same.state(), log + ": " + t.name());
-                assertEquals(Dumps.methods(t), Dumps.methods(same), log + ": " + t.name());
-                // jcmd prints "- locked" for the monitor a thread waits on in Object.wait(), which it has let go
-                Set<String> jcmdHeld = Dumps.held(t);
-                jcmdHeld.removeAll(Dumps.waitedFor(t));
-                assertEquals(jcmdHeld.size(), Dumps.held(same).size(), log + ": locks " + t.name() + " holds");
-                assertEquals(Dumps.waitedFor(t).size(), Dumps.waitedFor(same).size(), log + ": locks " + t.name() + " waits for");
-            }
+            Dumps.sameScenarioThreads(jcmd, dumps.get(1), true);
         }
     }
 
