@@ -88,6 +88,14 @@ public final class Dumps {
         return InputReader.read(file, file.toString(), s -> { });
     }
 
+    /** The report of a file that must be read whole, with a message that matches {@code message}. */
+    public static InputReport readWholeAs(Path file, String message) {
+        InputReport input = report(file);
+        org.junit.jupiter.api.Assertions.assertEquals(io.lockscope.analyzer.input.InputStatus.READ, input.status(), input.message());
+        org.junit.jupiter.api.Assertions.assertTrue(input.message().matches(message), file + ": " + input.message());
+        return input;
+    }
+
     /** The only snapshot of a file that must be read whole, as this format. */
     public static Snapshot readWhole(Path file, io.lockscope.analyzer.input.InputFormat format) {
         InputReport r = report(file);
