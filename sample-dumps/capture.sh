@@ -78,6 +78,10 @@
 #                                                       -> jdkNN/<scenario>.arthas-threads.txt
 #   thread -b > FILE, the thread that blocks the most others, alone, where there is one -> jdkNN/<scenario>.arthas-b.txt
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.arthas-jcmd.txt
+# and, for those in MICRONAUT, the scenario again inside a Micronaut 4 application with its management endpoints
+# (micronaut/MicronautScenario.java, its class path from Maven in micronaut/):
+#   GET /threaddump, Micronaut's thread dump (a bare JSON array of ThreadInfo) -> jdkNN/<scenario>.micronaut-threaddump.json
+#   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.micronaut-jcmd.txt
 # and, for those in IGNITE, the scenario again, with Apache Ignite's own thread dump written into a node's log
 # (ignite/IgniteDumps.java, its class path from Maven in ignite/; run with the --add-opens Ignite needs):
 #   IgniteUtils.dumpThreads after the node's own lines, and again 3 s later, through Ignite's JavaLogger, gzipped
@@ -92,14 +96,15 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas ignite" (all eight by default).
+#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut" (all nine by
+#   default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes="" arthas_home="" ignite_classes=""
+pid="" classes="" actuator_classes="" frameworks_classes="" boot1_classes="" arthas_home="" ignite_classes="" micronaut_classes=""
 # a capture that fails part-way (set -e) leaves run_one without running its RETURN trap: stop the scenario here too,
 # and remove the compiled classes
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$arthas_home" "$ignite_classes"; true' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$arthas_home" "$ignite_classes" "$micronaut_classes"; true' EXIT
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(monitor-deadlock reentrantlock-deadlock mixed-deadlock healthy-busy dead-owner swapped-field
@@ -127,6 +132,7 @@ JOLOKIA=" reentrantlock-deadlock dead-owner control-names "
 ARTHAS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
 ARTHAS_VERSION=4.1.5
 IGNITE=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy "
+MICRONAUT=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder "
 # what Ignite's documentation has a node on JDK 11 and later run with
 IGNITE_OPENS="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED --add-opens=jdk.internal.jvmstat/sun.jvmstat.monitor=ALL-UNNAMED
@@ -459,6 +465,19 @@ run_arthas() { # run_arthas JDK OUTDIR SCENARIO: the scenario attached to by Art
   finish "$pid" "$log"
 }
 
+run_micronaut() { # run_micronaut JDK OUTDIR SCENARIO: the scenario in a Micronaut application, dumped through its endpoint
+  local jdk=$1 outdir=$2 scenario=$3 log pid port
+  log=$(mktemp "${TMPDIR:-/tmp}/lockscope-micronaut-XXXXXX.log")
+  launch "$log" "$jdk/bin/java" -Xmx128m -cp "$micronaut_classes:$micronaut_cp" lockscope.micronaut.MicronautScenario "$scenario"
+  trap 'kill -9 $pid 2>/dev/null || true' RETURN
+  wait_for "$log" "READY"
+  port=$(sed -n 's/^PORT //p' "$log")
+  curl -sf "http://127.0.0.1:$port/threaddump" > "$outdir/$scenario.micronaut-threaddump.json"
+  echo "  $(basename "$outdir")/$scenario.micronaut-threaddump.json"
+  capture_text "$jdk" "$pid" "$outdir/$scenario.micronaut-jcmd.txt"
+  finish "$pid" "$log"
+}
+
 run_ignite() { # run_ignite JDK OUTDIR SCENARIO: the scenario's threads as an Ignite node writes them into its log
   local jdk=$1 outdir=$2 scenario=$3 log pid
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-ignite-XXXXXX.log")
@@ -548,8 +567,8 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas ignite} "
-actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home="" ignite_cp=""
+KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut} "
+actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home="" ignite_cp="" micronaut_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
     actuator_cp=$(class_path "$here/actuator")
@@ -559,6 +578,9 @@ for scenario in "${scenarios[@]}"; do
   fi
   if [[ "$KINDS" == *" jolokia "* ]] && [[ "$JOLOKIA" == *" $scenario "* ]] && [ -z "$jolokia_jar" ]; then
     jolokia_jar=$(class_path "$here/jolokia" | tr ":" "\n" | grep "/jolokia-jvm-[^/]*\.jar$")
+  fi
+  if [[ "$KINDS" == *" micronaut "* ]] && [[ "$MICRONAUT" == *" $scenario "* ]] && [ -z "$micronaut_cp" ]; then
+    micronaut_cp=$(class_path "$here/micronaut")
   fi
   if [[ "$KINDS" == *" ignite "* ]] && [[ "$IGNITE" == *" $scenario "* ]] && [ -z "$ignite_cp" ]; then
     ignite_cp=$(class_path "$here/ignite")
@@ -593,6 +615,10 @@ for home_var in JDK17_HOME JDK25_HOME; do
     frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
     "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/scenarios/WhenReady.java" \
       "$here/frameworks/FrameworkDumps.java"
+  fi
+  if [ -n "$micronaut_cp" ]; then
+    micronaut_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-micronaut-classes-XXXXXX")
+    "$jdk/bin/javac" -d "$micronaut_classes" -cp "$micronaut_cp" "$here/scenarios/Scenario.java" "$here/micronaut/MicronautScenario.java"
   fi
   if [ -n "$ignite_cp" ]; then
     ignite_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-ignite-classes-XXXXXX")
@@ -637,6 +663,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
     if [[ "$KINDS" == *" jolokia "* ]] && [ -n "$jolokia_jar" ] && [[ "$JOLOKIA" == *" $scenario "* ]]; then
       run_jolokia "$jdk" "$outdir" "$scenario"
     fi
+    if [[ "$KINDS" == *" micronaut "* ]] && [ -n "$micronaut_cp" ] && [[ "$MICRONAUT" == *" $scenario "* ]]; then
+      run_micronaut "$jdk" "$outdir" "$scenario"
+    fi
     if [[ "$KINDS" == *" ignite "* ]] && [ -n "$ignite_cp" ] && [[ "$IGNITE" == *" $scenario "* ]]; then
       run_ignite "$jdk" "$outdir" "$scenario"
     fi
@@ -644,6 +673,6 @@ for home_var in JDK17_HOME JDK25_HOME; do
       run_arthas "$jdk" "$outdir" "$scenario"
     fi
   done
-  rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$ignite_classes"
+  rm -rf "$classes" "$actuator_classes" "$frameworks_classes" "$boot1_classes" "$ignite_classes" "$micronaut_classes"
   classes="" actuator_classes="" frameworks_classes="" boot1_classes=""
 done
