@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
                     + "that does not answer jcmd), Spring Boot's /actuator/threaddump (text or JSON), ThreadInfo.toString() "
                     + "as applications log it, VisualVM's and the JMX demo's renderings, and dumps inside console logs; "
                     + "the dumps that services hand out: Hadoop's /stacks (and in its daemons' logs), Dropwizard's "
-                    + "/threads, Tomcat Manager's threaddump, Spring Boot 1.x's /dump, Jolokia's threadPrint and "
+                    + "/threads, Tomcat Manager's threaddump, Spring Boot 1.x's /dump, Micronaut's /threaddump, Jolokia's threadPrint and "
                     + "dumpAllThreads; Arthas's thread listings (a session's output, or redirected); Apache Ignite's dump in a node's log; IBM and OpenJ9 javacores, JRockit dumps (WebLogic logs too), Android ANR traces "
                     + "(each process a JVM).",
             "",

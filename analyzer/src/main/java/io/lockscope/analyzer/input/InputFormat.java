@@ -14,7 +14,7 @@ public enum InputFormat {
     THREADINFO(TextDialect.THREADINFO.id(), "ThreadInfo.toString() text, as applications and JMX tools log threads (\"name\" prio=5 Id=N STATE)", true),
     THREADINFO_TEXT(TextDialect.THREADINFO_TEXT.id(), "JMX demo ThreadInfo text (\"name\" id=N in STATE)", true),
     ACTUATOR_TEXT(TextDialect.ACTUATOR_TEXT.id(), "Spring Boot actuator text thread dump (GET /actuator/threaddump, text/plain)", true),
-    ACTUATOR_JSON("actuator-json", "Spring Boot actuator JSON thread dump (GET /actuator/threaddump; Boot 1.x: GET /dump)", true),
+    ACTUATOR_JSON("actuator-json", "Spring Boot actuator JSON thread dump (GET /actuator/threaddump; Boot 1.x: GET /dump; Micronaut: GET /threaddump)", true),
     JOLOKIA_JSON("jolokia-json", "Jolokia's JSON response to ThreadMXBean.dumpAllThreads (exec over HTTP): ThreadInfo objects in its \"value\"",
             true),
     VISUALVM_TEXT(TextDialect.VISUALVM_TEXT.id(), "VisualVM text thread dump (\"name\" - Thread t@N, locks as Class@hash)", true),

@@ -27,7 +27,9 @@ import java.util.OptionalLong;
  * {@code GET /dump}, the same threads as a bare array), and Jolokia's response to an exec of
  * {@code ThreadMXBean.dumpAllThreads}, the same threads in its "value": Jackson's
  * rendering of {@code ThreadMXBean.dumpAllThreads(true, true)}, one object per ThreadInfo with
- * its stack, {@code lockInfo}, {@code lockedMonitors} by stack depth and {@code lockedSynchronizers}.
+ * its stack, {@code lockInfo}, {@code lockedMonitors} by stack depth and {@code lockedSynchronizers};
+ * and Micronaut's {@code GET /threaddump}, a bare array too, whose serializer leaves empty arrays out
+ * and writes a locked monitor without the frame it was taken in.
  * Locks are named by identity hash, in hex as the actuator's text dump prints them, so that the
  * two renderings of one moment name the same locks alike. The response's HTTP headers, when the
  * file was saved with {@code curl -i}, are passed over. It carries no pid and no time.
@@ -79,6 +81,10 @@ record ActuatorJsonDecoder(String file, String format) {
         }
         if (threads.isEmpty()) {
             throw new IOException("it holds no array of threads (\"threads\", Jolokia's \"value\", or one alone)");
+        }
+        if (synchronizersListed) {
+            // a serializer that leaves empty arrays out (Micronaut's) lists a thread's synchronizers only if it holds some
+            threads.replaceAll(t -> t.ownedSynchronizers().isPresent() ? t : withNoSynchronizers(t));
         }
         unlisted.addTo(threads);
         return new ThreadDumpReader.JsonResult(new Snapshot(file, format, SourceRef.file(file), Optional.empty(),
@@ -160,6 +166,19 @@ record ActuatorJsonDecoder(String file, String format) {
                 frames.set(depth, new Frame(f.method(), f.location(), locks));
             }
         }
+        // Micronaut's serializer writes each locked monitor as a LockInfo, without the frame it was taken in: held all
+        // the same, in a frame the dump does not name, shown as a frame "..." below the stack (as ThreadInfo.toString()'s
+        // monitors held past its eighth frame are)
+        List<LockAction> nowhere = new ArrayList<>();
+        for (JsonNode m : n.path("lockedMonitors")) {
+            int depth = m.path("lockedStackDepth").asInt(-1);
+            if (depth < 0 || depth >= frames.size()) {
+                nowhere.add(new LockAction(LockAction.Kind.LOCKED, lock(m), at));
+            }
+        }
+        if (!nowhere.isEmpty()) {
+            frames.add(new Frame("...", "", nowhere));
+        }
         Optional<List<LockRef>> owned = Optional.empty();
         if (n.has("lockedSynchronizers")) {
             List<LockRef> list = new ArrayList<>();
@@ -169,6 +188,11 @@ record ActuatorJsonDecoder(String file, String format) {
         OptionalLong id = n.path("threadId").canConvertToLong() ? OptionalLong.of(n.path("threadId").asLong()) : OptionalLong.empty();
         return new JvmThread(index, n.path("threadName").asText(""), id, Optional.empty(), Optional.empty(), state, "",
                 n.path("daemon").asBoolean(false), false, Optional.empty(), frames, owned, at, true);
+    }
+
+    private static JvmThread withNoSynchronizers(JvmThread t) {
+        return new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(), t.daemon(), t.virtual(),
+                t.carrier(), t.frames(), Optional.of(List.of()), t.at(), t.alive(), t.cpuMicros(), t.elapsedMillis());
     }
 
     /** Where a frame is, as HotSpot's text names it: "Thread.java:840", "Native Method", "Unknown Source". */
