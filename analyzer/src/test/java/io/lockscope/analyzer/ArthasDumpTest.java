@@ -98,13 +98,7 @@ class ArthasDumpTest {
         "jdk25, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, String threads) throws IOException {
         Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
-        Finding f = Dumps.only(Dumps.findings("deadlock", file));
-        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt")));
-        assertEquals(Severity.ERROR, f.severity(), f.title());
-        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
-        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
-        assertEquals(jcmd.locks().stream().map(LockRef::className).collect(Collectors.toSet()),
-                f.locks().stream().map(LockRef::className).collect(Collectors.toSet()), f.title());
+        Finding f = Dumps.deadlockAsJcmd(file, Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"), Severity.ERROR, threads);
         if (kind.equals("arthas")) {
             // thread -n -1, with and without the locks' flags; not thread -b nor thread -n 3, which list some threads
             assertTrue(f.title().endsWith(" (in 2 dumps)"), f.title());

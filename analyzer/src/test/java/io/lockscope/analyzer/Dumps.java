@@ -250,4 +250,22 @@ public final class Dumps {
             }
         }
     }
+
+    /**
+     * The one deadlock in {@code file}: of this severity, among these threads (comma-separated), the
+     * same threads and kinds of lock as jcmd's dump of the same JVM ({@code jcmd}) shows in its own.
+     */
+    public static Finding deadlockAsJcmd(Path file, Path jcmd, io.lockscope.engine.Severity severity, String threads) {
+        Finding f = only(findings("deadlock", file));
+        Finding j = only(findings("deadlock", jcmd));
+        org.junit.jupiter.api.Assertions.assertEquals(severity, f.severity(), f.title());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(threads.split(",")), java.util.Set.copyOf(f.threads()), f.title());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.copyOf(j.threads()), java.util.Set.copyOf(f.threads()), f.title());
+        org.junit.jupiter.api.Assertions.assertEquals(lockClasses(j), lockClasses(f), f.title());
+        return f;
+    }
+
+    private static java.util.Set<String> lockClasses(Finding f) {
+        return f.locks().stream().map(io.lockscope.model.LockRef::className).collect(java.util.stream.Collectors.toSet());
+    }
 }

@@ -76,13 +76,8 @@ class FrameworkDumpsTest {
         "jdk17, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
         "jdk25, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, Severity severity, String threads) {
-        Finding f = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt")));
-        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt")));
-        assertEquals(severity, f.severity(), f.title());
-        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
-        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
-        assertEquals(jcmd.locks().stream().map(l -> l.className()).collect(Collectors.toSet()),
-                f.locks().stream().map(l -> l.className()).collect(Collectors.toSet()), f.title());
+        Finding f = Dumps.deadlockAsJcmd(Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt"),
+                Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"), severity, threads);
         assertTrue(f.title().startsWith(severity == Severity.ERROR ? "Deadlock among " : "Likely deadlock among "), f.title());
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Severity;
 import io.lockscope.model.JvmThread;
-import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
 import io.lockscope.model.Snapshot;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,13 +83,7 @@ class IgniteDumpTest {
         "jdk25, reentrantlock-deadlock, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String threads) {
         Path log = Dumps.sample(jdk + "/" + scenario + ".ignite.log.gz");
-        Finding f = Dumps.only(Dumps.findings("deadlock", log));
-        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt")));
-        assertEquals(Severity.ERROR, f.severity(), f.title());
-        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
-        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
-        assertEquals(jcmd.locks().stream().map(LockRef::className).collect(Collectors.toSet()),
-                f.locks().stream().map(LockRef::className).collect(Collectors.toSet()), f.title());
+        Finding f = Dumps.deadlockAsJcmd(log, Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt"), Severity.ERROR, threads);
         assertTrue(f.title().endsWith(" (in 2 dumps)"), f.title());
         Snapshot jcmdDump = Dumps.readOne(Dumps.sample(jdk + "/" + scenario + ".ignite-jcmd.txt"));
         for (Snapshot s : Dumps.read(log)) {

@@ -10,7 +10,6 @@ import io.lockscope.engine.Severity;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
-import io.lockscope.model.LockRef;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,13 +60,7 @@ class MicronautDumpTest {
         "jdk25, reentrantlock-deadlock, 'transfer-a-to-b,transfer-b-to-a'"})
     void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String threads) throws IOException {
         Path file = Dumps.sample(jdk + "/" + scenario + ".micronaut-threaddump.json");
-        Finding f = Dumps.only(Dumps.findings("deadlock", file));
-        Finding jcmd = Dumps.only(Dumps.findings("deadlock", Dumps.sample(jdk + "/" + scenario + ".micronaut-jcmd.txt")));
-        assertEquals(Severity.ERROR, f.severity(), f.title());
-        assertEquals(Set.of(threads.split(",")), Set.copyOf(f.threads()), f.title());
-        assertEquals(Set.copyOf(jcmd.threads()), Set.copyOf(f.threads()));
-        assertEquals(jcmd.locks().stream().map(LockRef::className).collect(Collectors.toSet()),
-                f.locks().stream().map(LockRef::className).collect(Collectors.toSet()), f.title());
+        Finding f = Dumps.deadlockAsJcmd(file, Dumps.sample(jdk + "/" + scenario + ".micronaut-jcmd.txt"), Severity.ERROR, threads);
         if (scenario.equals("monitor-deadlock")) {
             assertTrue(Files.readString(file).contains("\"lockedMonitors\":[{\"className\":\"Scenario$"));
             assertFalse(Files.readString(file).contains("lockedStackDepth"));
