@@ -559,6 +559,14 @@ run_threadinfo() { # run_threadinfo JDK OUTDIR SCENARIO: the scenario's threads 
   finish "$pid" "$log"
 }
 
+compile_with() { # compile_with JDK CLASS_PATH SOURCE...: Scenario.java and the sources, into a new folder it prints
+  local jdk=$1 cp=$2 dir
+  shift 2
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-classes-XXXXXX")
+  "$jdk/bin/javac" -d "$dir" -cp "$cp" "$here/scenarios/Scenario.java" "$@"
+  echo "$dir"
+}
+
 class_path() { # class_path DIR: the class path of the Maven project in DIR (written to a file: Maven's output may carry colour codes)
   local out
   out=$(mktemp "${TMPDIR:-/tmp}/lockscope-classpath-XXXXXX")
@@ -608,22 +616,16 @@ for home_var in JDK17_HOME JDK25_HOME; do
   classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-scenario-classes-XXXXXX")
   "$jdk/bin/javac" -d "$classes" "$here/scenarios/Scenario.java"
   if [ -n "$actuator_cp" ]; then
-    actuator_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-actuator-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$actuator_classes" -cp "$actuator_cp" "$here/scenarios/Scenario.java" "$here/actuator/ActuatorScenario.java"
+    actuator_classes=$(compile_with "$jdk" "$actuator_cp" "$here/actuator/ActuatorScenario.java")
   fi
   if [ -n "$frameworks_cp" ]; then
-    frameworks_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-frameworks-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$frameworks_classes" -cp "$frameworks_cp" "$here/scenarios/Scenario.java" "$here/scenarios/WhenReady.java" \
-      "$here/frameworks/FrameworkDumps.java"
+    frameworks_classes=$(compile_with "$jdk" "$frameworks_cp" "$here/scenarios/WhenReady.java" "$here/frameworks/FrameworkDumps.java")
   fi
   if [ -n "$micronaut_cp" ]; then
-    micronaut_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-micronaut-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$micronaut_classes" -cp "$micronaut_cp" "$here/scenarios/Scenario.java" "$here/micronaut/MicronautScenario.java"
+    micronaut_classes=$(compile_with "$jdk" "$micronaut_cp" "$here/micronaut/MicronautScenario.java")
   fi
   if [ -n "$ignite_cp" ]; then
-    ignite_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-ignite-classes-XXXXXX")
-    "$jdk/bin/javac" -d "$ignite_classes" -cp "$ignite_cp" "$here/scenarios/Scenario.java" "$here/scenarios/WhenReady.java" \
-      "$here/ignite/IgniteDumps.java"
+    ignite_classes=$(compile_with "$jdk" "$ignite_cp" "$here/scenarios/WhenReady.java" "$here/ignite/IgniteDumps.java")
   fi
   if [ -n "$boot1_cp" ]; then
     boot1_classes=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-boot1-classes-XXXXXX")
