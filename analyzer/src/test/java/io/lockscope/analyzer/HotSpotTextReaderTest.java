@@ -85,6 +85,25 @@ class HotSpotTextReaderTest {
         }
     }
 
+    /**
+     * Three jstack dumps appended to one file, each under the time jstack printed above it: every
+     * dump has its own time, not the first alone (the next dump's time line comes after the
+     * previous dump's closing "JNI global refs", while that dump is still open for a deadlock section).
+     */
+    @Test
+    void everyDumpOfAFileKeepsTheTimeAboveIt() throws java.io.IOException {
+        java.nio.file.Path file = Dumps.corpus("jstack/samurai-openjdk17-monitor-contention-3dumps.txt");
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        List<String> times = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("Full thread dump")) {
+                times.add(lines.get(i - 1).strip().replace(' ', 'T') + "Z");
+            }
+        }
+        assertEquals(3, times.size());
+        assertEquals(times, Dumps.read(file).stream().map(s -> s.time().orElseThrow().toString()).toList());
+    }
+
     @Test
     void headerlessDumpIsStillADump() {
         Snapshot s = Dumps.readOne(Dumps.corpus("jstack/tdv-jdk17.0.9-macos-headerless-jstack-l.txt"));

@@ -176,12 +176,8 @@ final class HotSpotTextDecoder {
     }
 
     void line(String raw, long n) {
-        if (!inDump) {
-            for (LogDumps d : inLogs) {
-                if (d.line(raw, n)) {
-                    return;
-                }
-            }
+        if (!inDump && LogDumps.anyTakes(inLogs, raw, n)) {
+            return;
         }
         String line = logPrefix.strip(raw).strip();
         String before = logPrefix.lineBeforeLearning();
@@ -297,9 +293,12 @@ final class HotSpotTextDecoder {
         if (inDump && ServiceabilityAgentText.startsDump(line)) {
             finishDump();
         }
-        if (!inDump) {
+        if (!inDump || closed) {
+            // after "JNI global refs" too: jstack's time and jcmd's pid line of the next dump come before it begins
             preamble.line(line);
-            return;
+            if (!inDump) {
+                return;
+            }
         }
         if (line.startsWith("JNI global ref") || line.equals("Heap") || line.startsWith("Threads class SMR info")) {
             endThread();

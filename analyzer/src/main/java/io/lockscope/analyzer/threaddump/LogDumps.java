@@ -21,6 +21,16 @@ interface LogDumps {
         return "";
     }
 
+    /** Whether one of the decoders takes the line. */
+    static boolean anyTakes(java.util.List<LogDumps> decoders, String raw, long n) {
+        for (LogDumps d : decoders) {
+            if (d.line(raw, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Reads a file of this decoder's dumps (a log, or a dump taken out of one); returns how many. */
     default int decode(LineSource lines) throws java.io.IOException {
         try {
