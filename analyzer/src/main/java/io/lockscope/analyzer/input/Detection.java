@@ -21,7 +21,10 @@ public record Detection(InputFormat format, boolean gzip, String note, Set<TextL
         /** Docker's json-file log: the text is in the entries' "log" fields. */
         DOCKER_JSON("Docker's json-file log, read from its \"log\" fields"),
         /** Jolokia's JSON response: the text is its "value" string. */
-        JOLOKIA_VALUE("Jolokia's JSON response, read from its \"value\" (line numbers are the dump's in it)");
+        JOLOKIA_VALUE("Jolokia's JSON response, read from its \"value\" (line numbers are the dump's in it)"),
+        /** jfr print --json of a recording: the text is its jdk.ThreadDump events' "result" strings. */
+        JFR_PRINT_JSON("jfr print --json of a recording, read from its jdk.ThreadDump events' \"result\" (line numbers are the dumps' "
+                + "in them)");
 
         private final String note;
 

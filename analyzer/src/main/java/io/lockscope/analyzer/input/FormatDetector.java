@@ -102,6 +102,9 @@ public final class FormatDetector {
         if (layer.isPresent()) {
             return detect(ByteOrderMark.head(head), layers + 1).under(layer.get());
         }
+        if (layers < MAX_LAYERS && JfrPrintJson.is(head)) {
+            return detect(JfrPrintJson.head(head), layers + 1).under(Detection.TextLayer.JFR_PRINT_JSON);
+        }
         if (layers < MAX_LAYERS && JolokiaValue.is(head)) {
             return detect(JolokiaValue.head(head), layers + 1).under(Detection.TextLayer.JOLOKIA_VALUE);
         }

@@ -169,6 +169,7 @@ public final class InputReader {
                 in = switch (layer) {
                     case DOCKER_JSON -> DockerJsonLog.open(in);
                     case JOLOKIA_VALUE -> JolokiaValue.open(in);
+                    case JFR_PRINT_JSON -> JfrPrintJson.open(in);
                     default -> ByteOrderMark.open(in, layer);
                 };
                 if (!layer.note().isEmpty()) {

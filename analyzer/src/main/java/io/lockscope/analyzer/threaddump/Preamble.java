@@ -9,14 +9,16 @@ import java.util.regex.Pattern;
 /**
  * What the lines before a dump say of it: jcmd's "12345:" and the agent's "Attaching to process
  * ID 12345" (a pid, which for the agent holds for every dump of the file), the time jstack prints
- * above "Full thread dump", and the agent's "JVM version is ...".
+ * above "Full thread dump" (also as {@code jfr print} shows a jdk.ThreadDump event's), and the agent's
+ * "JVM version is ...".
  */
 final class Preamble {
 
     private static final String AGENT_VM_VERSION = "JVM version is ";
     private static final Pattern JCMD_PID = Pattern.compile("^(\\d+):$");
     private static final Pattern PID_LINE = Pattern.compile("^(?:pid: |Attaching to process ID )(\\d+)");
-    private static final Pattern TIMESTAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s*$");
+    /** The time above the dump; in {@code jfr print}'s text of a jdk.ThreadDump event, after {@code result = "}. */
+    private static final Pattern TIMESTAMP = Pattern.compile("^(?:result = \")?(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)\\s*$");
 
     /** What was found before the dump that now begins. */
     record Facts(OptionalLong pid, Optional<Instant> time, Optional<String> version) {

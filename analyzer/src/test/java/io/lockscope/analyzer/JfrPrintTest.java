@@ -1,0 +1,73 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.engine.Severity;
+import io.lockscope.model.JvmThread;
+import io.lockscope.model.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The thread dumps a recording took (its jdk.ThreadDump events), as the JDK's {@code jfr} tool prints
+ * them: {@code jfr print --events jdk.ThreadDump} (HotSpot's text inside the event's lines) and
+ * {@code jfr print --json} of the whole recording (each dump a JSON string among every other event).
+ * The test runs the tool of the JDK that runs it on our sample recordings, and reads what it printed
+ * against the dumps read from the recording itself.
+ */
+class JfrPrintTest {
+
+    @ParameterizedTest(name = "{0}/{1} {2}")
+    @CsvSource({
+        "jdk17, monitor-deadlock, --json", "jdk25, monitor-deadlock, --json", "jdk17, monitor-deadlock, --events jdk.ThreadDump",
+        "jdk17, three-kinds, --json", "jdk25, three-kinds, --events jdk.ThreadDump"})
+    void theRecordingsDumpsAsJfrPrintsThem(String jdk, String scenario, String how, @TempDir Path dir) throws Exception {
+        Path recording = Dumps.sample(jdk + "/" + scenario + ".jfr");
+        Path printed = jfrPrint(recording, how, dir);
+        String message = how.equals("--json")
+                ? "2 dumps; jfr print --json of a recording, read from its jdk.ThreadDump events' \"result\" \\(line numbers are the "
+                        + "dumps' in them\\)"
+                : "2 dumps";
+        Dumps.readWholeAs(printed, message);
+        List<Snapshot> fromPrint = Dumps.read(printed);
+        List<Snapshot> fromRecording = Dumps.read(recording).stream().filter(s -> !s.threads().isEmpty()).toList();
+        assertEquals(fromRecording.size(), fromPrint.size());
+        for (int i = 0; i < fromPrint.size(); i++) {
+            // the event's time, and the dump's own (to the second, local time read as UTC, as every HotSpot dump's is)
+            assertEquals(fromRecording.get(i).time().orElseThrow().getEpochSecond(), fromPrint.get(i).time().orElseThrow().getEpochSecond(),
+                    "dump " + (i + 1));
+            assertEquals(names(fromRecording.get(i)), names(fromPrint.get(i)), "dump " + (i + 1));
+        }
+        // the deadlock, as the recording's own dumps give it: certain among monitors, likely where a ReentrantLock's
+        // owner is not shown (the event's dump is Thread.print without -l)
+        assertEquals(Dumps.only(Dumps.findings("deadlock", recording)).title(), Dumps.only(Dumps.findings("deadlock", printed)).title());
+        assertEquals(scenario.equals("monitor-deadlock") ? Severity.ERROR : Severity.WARNING,
+                Dumps.only(Dumps.findings("deadlock", printed)).severity());
+    }
+
+    private static List<String> names(Snapshot s) {
+        return s.threads().stream().map(t -> t.name() + " " + t.state()).sorted().toList();
+    }
+
+    /** What the JDK's jfr tool prints of the recording, in a file. */
+    private static Path jfrPrint(Path recording, String how, Path dir) throws IOException, InterruptedException {
+        Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
+        assertTrue(Files.isExecutable(jfr), "the JDK's jfr tool: " + jfr);
+        List<String> command = new ArrayList<>(List.of(jfr.toString(), "print"));
+        command.addAll(List.of(how.split(" ")));
+        command.add(recording.toString());
+        Path out = dir.resolve("printed" + (how.equals("--json") ? ".json" : ".txt"));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jfr print ran on");
+        assertEquals(0, p.exitValue());
+        return out;
+    }
+}
