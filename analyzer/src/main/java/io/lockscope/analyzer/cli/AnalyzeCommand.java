@@ -51,7 +51,7 @@ import picocli.CommandLine.Parameters;
                     + "as applications log it, VisualVM's and the JMX demo's renderings, and dumps inside console logs; "
                     + "the dumps that services hand out: Hadoop's /stacks (and in its daemons' logs), Dropwizard's "
                     + "/threads, Tomcat Manager's threaddump, Spring Boot 1.x's /dump, Micronaut's /threaddump, Jolokia's threadPrint and "
-                    + "dumpAllThreads; Arthas's thread listings (a session's output, or redirected); Apache Ignite's dump in a node's log; IBM and OpenJ9 javacores, JRockit dumps (WebLogic logs too), Android ANR traces "
+                    + "dumpAllThreads; Arthas's thread listings (a session's output, or redirected); Apache Ignite's dump in a node's log; a recording's dumps as jfr print shows them (text or --json); IBM and OpenJ9 javacores, JRockit dumps (WebLogic logs too), Android ANR traces "
                     + "(each process a JVM).",
             "",
             "Writes lockscope-report.html and lockscope-report.json (and lockscope-report.sarif with "

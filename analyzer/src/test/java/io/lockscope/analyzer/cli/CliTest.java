@@ -166,7 +166,7 @@ public class CliTest {
         assertTrue(r.out().contains("--fail-on"), r.out());
         String help = r.out().replaceAll("\\s+", " ");
         for (String format : List.of("jhsdb jstack", "/actuator/threaddump", "Hadoop's /stacks", "Dropwizard's /threads",
-                "Tomcat Manager's threaddump", "Spring Boot 1.x's /dump", "Micronaut's /threaddump", "Jolokia's threadPrint", "Arthas's thread listings", "Apache Ignite's dump", "javacores",
+                "Tomcat Manager's threaddump", "Spring Boot 1.x's /dump", "Micronaut's /threaddump", "Jolokia's threadPrint", "Arthas's thread listings", "Apache Ignite's dump", "as jfr print shows them", "javacores",
                 "JRockit", "Android ANR")) {
             assertTrue(help.contains(format), "names " + format + ": " + r.out());
         }
