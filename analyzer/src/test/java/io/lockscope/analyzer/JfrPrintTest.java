@@ -53,6 +53,24 @@ class JfrPrintTest {
                 Dumps.only(Dumps.findings("deadlock", printed)).severity());
     }
 
+    /** {@code jfr print --json} cut short in its second dump (a copy that broke off): the first dump whole, the second to the cut. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aPrintCutShortKeepsWhatItHolds(String jdk, @TempDir Path dir) throws Exception {
+        Path printed = jfrPrint(Dumps.sample(jdk + "/monitor-deadlock.jfr"), "--json", dir);
+        String whole = Files.readString(printed);
+        int second = whole.indexOf("Full thread dump", whole.indexOf("Full thread dump") + 1);
+        int cut = whole.indexOf("\\\"auditor\\\"", second) + 40;
+        Path damaged = dir.resolve("cut.json");
+        Files.writeString(damaged, whole.substring(0, cut));
+        List<Snapshot> full = Dumps.read(printed);
+        List<Snapshot> kept = Dumps.read(damaged);
+        assertEquals(2, kept.size());
+        assertEquals(names(full.get(0)), names(kept.get(0)));
+        assertTrue(kept.get(1).threads().size() < full.get(1).threads().size(), kept.get(1).threads().size() + " threads");
+        assertTrue(kept.get(1).threads().stream().anyMatch(t -> t.name().equals("auditor")));
+    }
+
     private static List<String> names(Snapshot s) {
         return s.threads().stream().map(t -> t.name() + " " + t.state()).sorted().toList();
     }
