@@ -12,6 +12,15 @@ abstract class ChunkedStream extends InputStream {
     private byte[] chunk = new byte[0];
     private int pos;
 
+    /** What a layer that {@code open} puts over a stream makes of a file's first bytes, as far as they go: what detection looks at. */
+    static byte[] through(byte[] head, java.util.function.UnaryOperator<InputStream> open) {
+        try (InputStream in = open.apply(new java.io.ByteArrayInputStream(head))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
     /** The next bytes, possibly none; null at the end. */
     protected abstract byte[] next() throws IOException;
 

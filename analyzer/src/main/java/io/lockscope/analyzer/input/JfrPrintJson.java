@@ -1,7 +1,6 @@
 package io.lockscope.analyzer.input;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +30,7 @@ final class JfrPrintJson {
 
     /** The thread dumps' text as far as the head holds it. */
     static byte[] head(byte[] head) {
-        try (InputStream in = open(new ByteArrayInputStream(head))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
+        return ChunkedStream.through(head, JfrPrintJson::open);
     }
 
     /** The text of the recording's thread dumps, one after the other, as it is read. */

@@ -1,7 +1,6 @@
 package io.lockscope.analyzer.input;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +32,7 @@ final class JolokiaValue {
 
     /** The value's text as far as the head holds it. */
     static byte[] head(byte[] head) {
-        try (InputStream in = open(new ByteArrayInputStream(head))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
+        return ChunkedStream.through(head, JolokiaValue::open);
     }
 
     /** The text of the response's top-level "value" string, as it is read; nothing if it has none. */
