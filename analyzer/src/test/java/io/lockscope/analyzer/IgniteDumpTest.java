@@ -98,13 +98,6 @@ class IgniteDumpTest {
         }
     }
 
-    /** A thread that ended holding a ReentrantLock: the waiters' "Lock [... ownerName=ingest-worker-1]" names it, and no header lists it. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"jdk17", "jdk25"})
-    void anOwnerThatEndedHoldingALock(String jdk) {
-        Dumps.deadOwnerFound(Dumps.sample(jdk + "/dead-owner.ignite.log.gz"), Dumps.sample(jdk + "/dead-owner.ignite-jcmd.txt"));
-    }
-
     /** The healthy application: threads that wait for locks, the JVM's search finding no deadlock, and nothing found. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})

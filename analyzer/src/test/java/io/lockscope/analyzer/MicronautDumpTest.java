@@ -71,13 +71,6 @@ class MicronautDumpTest {
         }
     }
 
-    /** A thread that ended holding a ReentrantLock, named by its waiters' lockOwnerName: as jcmd's dump finds it. */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"jdk17", "jdk25"})
-    void anOwnerThatEndedHoldingALock(String jdk) {
-        Dumps.deadOwnerFound(Dumps.sample(jdk + "/dead-owner.micronaut-threaddump.json"), Dumps.sample(jdk + "/dead-owner.micronaut-jcmd.txt"));
-    }
-
     /**
      * A thread waiting on a latch while holding a ReentrantLock, one waiting on a monitor while holding
      * another, which this dump shows in no frame: both found, as in jcmd's dump.
