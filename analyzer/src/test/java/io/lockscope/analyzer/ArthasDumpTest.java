@@ -8,7 +8,6 @@ import io.lockscope.analyzer.input.InputFormat;
 import io.lockscope.analyzer.input.InputReport;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.engine.Finding;
-import io.lockscope.engine.Severity;
 import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
@@ -82,31 +81,21 @@ class ArthasDumpTest {
     }
 
     /**
-     * Both deadlocks, in the session and in the listing redirected to a file (no prompt): as jcmd's
-     * dump finds them. {@code thread -n -1} without --lockedMonitors prints no "- locked" line: the
-     * owner a blocked thread's header names holds the monitor.
+     * Both deadlocks (found as in jcmd's dump: DeadlockInEveryRenderingTest), in a session's two
+     * listings of every thread and not in those of some: {@code thread -n -1} with and without the
+     * locks' flags. Without --lockedMonitors it prints no "- locked" line: the owner a blocked
+     * thread's header names holds the monitor.
      */
-    @ParameterizedTest(name = "{0}/{1}.{2}")
-    @CsvSource({
-        "jdk17, monitor-deadlock, arthas, 'stocker,auditor,closer'",
-        "jdk25, monitor-deadlock, arthas, 'stocker,auditor,closer'",
-        "jdk17, monitor-deadlock, arthas-threads, 'stocker,auditor,closer'",
-        "jdk25, monitor-deadlock, arthas-threads, 'stocker,auditor,closer'",
-        "jdk17, reentrantlock-deadlock, arthas, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, arthas, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk17, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, arthas-threads, 'transfer-a-to-b,transfer-b-to-a'"})
-    void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, String threads) throws IOException {
-        Path file = Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt");
-        Finding f = Dumps.deadlockAsJcmd(file, Dumps.sample(jdk + "/" + scenario + ".arthas-jcmd.txt"), Severity.ERROR, threads);
-        if (kind.equals("arthas")) {
-            // thread -n -1, with and without the locks' flags; not thread -b nor thread -n 3, which list some threads
-            assertTrue(f.title().endsWith(" (in 2 dumps)"), f.title());
-            List<String> lines = Files.readAllLines(file);
-            Snapshot plain = listingAfter(file, lines, Dumps.read(file), "thread -n -1");
-            assertTrue(plain.threads().stream().flatMap(t -> t.frames().stream()).flatMap(fr -> fr.locks().stream())
-                    .noneMatch(a -> a.kind() == LockAction.Kind.LOCKED), "thread -n -1 prints no \"- locked\" line");
-        }
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({"jdk17, monitor-deadlock", "jdk25, monitor-deadlock", "jdk17, reentrantlock-deadlock", "jdk25, reentrantlock-deadlock"})
+    void theDeadlockIsInTheSessionsListingsOfEveryThread(String jdk, String scenario) throws IOException {
+        Path file = Dumps.sample(jdk + "/" + scenario + ".arthas.txt");
+        Finding f = Dumps.only(Dumps.findings("deadlock", file));
+        assertTrue(f.title().endsWith(" (in 2 dumps)"), f.title());
+        List<String> lines = Files.readAllLines(file);
+        Snapshot plain = listingAfter(file, lines, Dumps.read(file), "thread -n -1");
+        assertTrue(plain.threads().stream().flatMap(t -> t.frames().stream()).flatMap(fr -> fr.locks().stream())
+                .noneMatch(a -> a.kind() == LockAction.Kind.LOCKED), "thread -n -1 prints no \"- locked\" line");
     }
 
     /**

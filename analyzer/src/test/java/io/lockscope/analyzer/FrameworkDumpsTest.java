@@ -58,30 +58,6 @@ class FrameworkDumpsTest {
     }
 
     /**
-     * Both deadlocks, as jcmd's dump finds them. Hadoop's dump names the owner of a monitor only
-     * (a thread blocked on it says "Blocked by"), so its ReentrantLock ring is a likely one.
-     */
-    @ParameterizedTest(name = "{0}/{1}.{2}")
-    @CsvSource({
-        "jdk17, monitor-deadlock, hadoop-stacks, ERROR, 'stocker,auditor,closer'",
-        "jdk25, monitor-deadlock, hadoop-stacks, ERROR, 'stocker,auditor,closer'",
-        "jdk17, monitor-deadlock, dropwizard-threads, ERROR, 'stocker,auditor,closer'",
-        "jdk25, monitor-deadlock, dropwizard-threads, ERROR, 'stocker,auditor,closer'",
-        "jdk17, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, hadoop-stacks, WARNING, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk17, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, dropwizard-threads, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk17, monitor-deadlock, tomcat-threaddump, ERROR, 'stocker,auditor,closer'",
-        "jdk25, monitor-deadlock, tomcat-threaddump, ERROR, 'stocker,auditor,closer'",
-        "jdk17, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'",
-        "jdk25, reentrantlock-deadlock, tomcat-threaddump, ERROR, 'transfer-a-to-b,transfer-b-to-a'"})
-    void deadlocksAreFoundAsInJcmdsDump(String jdk, String scenario, String kind, Severity severity, String threads) {
-        Finding f = Dumps.deadlockAsJcmd(Dumps.sample(jdk + "/" + scenario + "." + kind + ".txt"),
-                Dumps.sample(jdk + "/" + scenario + ".frameworks-jcmd.txt"), severity, threads);
-        assertTrue(f.title().startsWith(severity == Severity.ERROR ? "Deadlock among " : "Likely deadlock among "), f.title());
-    }
-
-    /**
      * Metrics' ThreadDump prints "- waiting on" and then "- locked" of the same lock above the stack
      * of every thread that waits, parked or in Object.wait(): read as it is printed, each of them
      * would hold the lock it waits for, and a parked one would be its lock's owner and its own waiter.
