@@ -102,7 +102,7 @@ final class ArthasDecoder {
             return;
         }
         inListing = false;
-        if (raw.charAt(0) == '"') {
+        if (raw.charAt(0) == '"' && raw.length() <= DumpLines.MAX_THREAD_HEADER) {
             Matcher h = THREAD.matcher(raw);
             if (h.matches()) {
                 header(h, n);

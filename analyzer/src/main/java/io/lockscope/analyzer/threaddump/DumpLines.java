@@ -180,4 +180,18 @@ final class DumpLines {
             return OptionalLong.empty();
         }
     }
+
+    /** HotSpot's header, and Tomcat's, which copies it: the VM's name, then its version first in the parentheses. */
+    private static final java.util.regex.Pattern VM_VERSION =
+            java.util.regex.Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
+    /** How long a header may be for {@link #VM_VERSION} to be tried: it backtracks on a long line of parentheses. */
+    private static final int MAX_HEADER = 512;
+    /** How long a line may be for a thread header's pattern to be tried (its name, lock and owner's name; the patterns backtrack). */
+    static final int MAX_THREAD_HEADER = 8192;
+
+    /** The VM's name and version in HotSpot's header line, "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):". */
+    static Optional<String> vmVersion(String line) {
+        java.util.regex.Matcher m = line.length() <= MAX_HEADER ? VM_VERSION.matcher(line) : null;
+        return m != null && m.matches() ? Optional.of((m.group(1) + " " + m.group(2)).strip()) : Optional.empty();
+    }
 }

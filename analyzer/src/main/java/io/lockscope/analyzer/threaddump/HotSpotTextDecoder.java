@@ -66,8 +66,6 @@ final class HotSpotTextDecoder {
     private static final String MOUNTED = "Mounted virtual thread #";
     private static final String CLASS_INIT_WAIT = "- waiting on the Class initialization monitor for ";
 
-    /** HotSpot's header, and Tomcat's, which copies it: the VM's name, then its version first in the parentheses. */
-    static final Pattern VM_VERSION = Pattern.compile("^Full thread dump (.*?)\\s*\\(([^()\\s]+)[^()]*\\):?\\s*$");
 
     private final String file;
     private final TextDialect dialect;
@@ -233,10 +231,8 @@ final class HotSpotTextDecoder {
             finishDump();
             startDump(n);
             headed = true;
-            Matcher m = VM_VERSION.matcher(line);
-            if (m.matches()) {
-                vmVersion = Optional.of((m.group(1) + " " + m.group(2)).strip());
-            }
+            Optional<String> v = DumpLines.vmVersion(line);
+            vmVersion = v.isPresent() ? v : vmVersion;
             return;
         }
         if (thread != null && (line.startsWith(OWNABLE_HEADER) || ThreadInfoText.startsOwnableList(line, thread, dialect))) {

@@ -98,7 +98,7 @@ final class IgniteThreadsDecoder implements LogDumps {
             return inDump;
         }
         char c = raw.charAt(0);
-        if (c == 'T' || c == '#') {
+        if ((c == 'T' || c == '#') && raw.length() <= DumpLines.MAX_THREAD_HEADER) {
             Matcher h = THREAD.matcher(raw);
             if (h.matches()) {
                 if (!inDump) {

@@ -134,9 +134,9 @@ final class TomcatThreadDumpDecoder {
      * how VMs call themselves.
      */
     private static String vmName(String line) {
-        Matcher v = HotSpotTextDecoder.VM_VERSION.matcher(line);
-        if (v.matches()) {
-            return (v.group(1) + " " + v.group(2)).strip();
+        Optional<String> v = DumpLines.vmVersion(line);
+        if (v.isPresent()) {
+            return v.get();
         }
         int open = line.lastIndexOf(" (");
         if (open < 0) {
