@@ -76,7 +76,7 @@ final class JfrPrintJson {
                 if (c != '"') {
                     continue;
                 }
-                String key = string(32);
+                String key = JsonStrings.skip(in::read, 32);
                 if (!colonFollows()) {
                     continue; // a value, not a key
                 }
@@ -85,30 +85,15 @@ final class JfrPrintJson {
                     continue;
                 }
                 if (key.equals("type")) {
-                    type = string(32);
+                    type = JsonStrings.skip(in::read, 32);
                 } else if (key.equals("result") && type.equals(THREAD_DUMP)) {
                     inResult = true;
                     return true;
                 } else {
-                    string(0);
+                    JsonStrings.skip(in::read, 0);
                 }
             }
             return false;
-        }
-
-        /** A string after its opening quote, read to its closing one; its first {@code keep} characters. */
-        private String string(int keep) throws IOException {
-            StringBuilder s = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0 && c != '"') {
-                if (c == '\\') {
-                    c = in.read();
-                }
-                if (s.length() < keep) {
-                    s.append((char) c);
-                }
-            }
-            return s.toString();
         }
 
         private boolean colonFollows() throws IOException {

@@ -72,16 +72,15 @@ final class JolokiaValue {
         /** Reads on to the start of the top-level "value" string; false if the input ends first. */
         private boolean seek() throws IOException {
             int depth = 0;
-            StringBuilder key = new StringBuilder();
+            String key = "";
             boolean lastWasKey = false;
             int c;
             while ((c = read1()) >= 0) {
                 if (c == '"') {
-                    key.setLength(0);
-                    skipString(key);
+                    key = JsonStrings.skip(this::read1, 16);
                     lastWasKey = true; // at the top level a string before ':' is a key: values are skipped whole
                 } else if (c == ':') {
-                    if (depth == 1 && lastWasKey && key.toString().equals("value")) {
+                    if (depth == 1 && lastWasKey && key.equals("value")) {
                         int v;
                         while ((v = read1()) >= 0 && Character.isWhitespace(v)) {
                             // to the value
@@ -89,7 +88,7 @@ final class JolokiaValue {
                         return v == '"';
                     }
                     lastWasKey = false;
-                    key.setLength(0);
+                    key = "";
                     if (depth == 1) {
                         skipValue();
                     }
@@ -115,7 +114,7 @@ final class JolokiaValue {
                     continue;
                 }
                 if (c == '"') {
-                    skipString(null);
+                    JsonStrings.skip(this::read1, 0);
                     if (depth == 0) {
                         return;
                     }
@@ -128,19 +127,6 @@ final class JolokiaValue {
                     }
                 } else if (depth == 0 && (c == ',')) {
                     return;
-                }
-            }
-        }
-
-        /** Reads on past a string's closing quote, its first characters kept in {@code start} if one is given (escapes as the character after the backslash). */
-        private void skipString(StringBuilder start) throws IOException {
-            int c;
-            while ((c = read1()) >= 0 && c != '"') {
-                if (c == '\\') {
-                    c = read1();
-                }
-                if (start != null && start.length() < 16) {
-                    start.append((char) c);
                 }
             }
         }

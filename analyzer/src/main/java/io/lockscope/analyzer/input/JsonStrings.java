@@ -54,6 +54,24 @@ final class JsonStrings {
         return End.LIMIT;
     }
 
+    /**
+     * Reads on past a string's closing quote without decoding it; its first {@code keep} characters
+     * (an escape as the character after its backslash), to tell a key or a short value.
+     */
+    static String skip(Bytes in, int keep) throws IOException {
+        StringBuilder start = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '"') {
+            if (c == '\\') {
+                c = in.read();
+            }
+            if (start.length() < keep) {
+                start.append((char) c);
+            }
+        }
+        return start.toString();
+    }
+
     /** "\\uXXXX", a UTF-16 unit, and the low half of a pair after it: as UTF-8. */
     private static void unicode(Bytes in, ByteArrayOutputStream out) throws IOException {
         int unit = hex4(in);
