@@ -93,6 +93,11 @@ public record JvmThread(
                 ownedSynchronizers, at, alive, cpuMicros, elapsedMillis);
     }
 
+    public JvmThread withOwnedSynchronizers(Optional<List<LockRef>> owned) {
+        return new JvmThread(index, name, javaId, nativeId, address, state, stateDetail, daemon, virtual, carrier, frames,
+                owned, at, alive, cpuMicros, elapsedMillis);
+    }
+
     /** The thread's label for people: its name, with its id when it has one. */
     public String label() {
         return javaId.isPresent() ? name + " #" + javaId.getAsLong() : name;

@@ -84,7 +84,7 @@ record ActuatorJsonDecoder(String file, String format) {
         }
         if (synchronizersListed) {
             // a serializer that leaves empty arrays out (Micronaut's) lists a thread's synchronizers only if it holds some
-            threads.replaceAll(t -> t.ownedSynchronizers().isPresent() ? t : withNoSynchronizers(t));
+            threads.replaceAll(t -> t.ownedSynchronizers().isPresent() ? t : t.withOwnedSynchronizers(Optional.of(List.of())));
         }
         unlisted.addTo(threads);
         return new ThreadDumpReader.JsonResult(new Snapshot(file, format, SourceRef.file(file), Optional.empty(),
@@ -188,11 +188,6 @@ record ActuatorJsonDecoder(String file, String format) {
         OptionalLong id = n.path("threadId").canConvertToLong() ? OptionalLong.of(n.path("threadId").asLong()) : OptionalLong.empty();
         return new JvmThread(index, n.path("threadName").asText(""), id, Optional.empty(), Optional.empty(), state, "",
                 n.path("daemon").asBoolean(false), false, Optional.empty(), frames, owned, at, true);
-    }
-
-    private static JvmThread withNoSynchronizers(JvmThread t) {
-        return new JvmThread(t.index(), t.name(), t.javaId(), t.nativeId(), t.address(), t.state(), t.stateDetail(), t.daemon(), t.virtual(),
-                t.carrier(), t.frames(), Optional.of(List.of()), t.at(), t.alive(), t.cpuMicros(), t.elapsedMillis());
     }
 
     /** Where a frame is, as HotSpot's text names it: "Thread.java:840", "Native Method", "Unknown Source". */

@@ -13,12 +13,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,7 +92,7 @@ final class IgniteThreadsDecoder implements LogDumps {
             time = parseTime(raw.substring(title + TITLE.length()).strip());
             return true;
         }
-        if (raw.isEmpty() || raw.isBlank()) {
+        if (raw.isBlank()) {
             if (thread != null) {
                 thread.endFrame();
             }
@@ -227,15 +228,14 @@ final class IgniteThreadsDecoder implements LogDumps {
     /** The deadlocked threads as the JVM's report: each ring, walked from a thread to the owner of the lock it waits for. */
     private List<ReportedDeadlock> reportedDeadlocks() {
         List<ReportedDeadlock> rings = new ArrayList<>();
-        Map<String, Boolean> walked = new HashMap<>();
+        Set<String> walked = new HashSet<>();
         for (String start : deadlocked.keySet()) {
-            if (walked.containsKey(start)) {
+            if (walked.contains(start)) {
                 continue;
             }
             List<ReportedDeadlock.Link> chain = new ArrayList<>();
             String at = start;
-            while (at != null && !walked.containsKey(at) && deadlocked.get(at) != null) {
-                walked.put(at, true);
+            while (at != null && deadlocked.get(at) != null && walked.add(at)) {
                 ReportedDeadlock.Link link = deadlocked.get(at);
                 chain.add(link);
                 at = link.heldBy();
