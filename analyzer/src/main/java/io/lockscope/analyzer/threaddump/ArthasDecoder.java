@@ -144,7 +144,6 @@ final class ArthasDecoder {
         OptionalLong id = DumpLines.parseLong(h.group(2));
         if (!threads.isEmpty() && id.isPresent() && !ids.add(id.getAsLong())) {
             finishListing(); // a thread listed again: another listing, written after this one without a prompt
-            ids.add(id.getAsLong());
         }
         if (threads.isEmpty()) {
             listingLine = n;

@@ -82,7 +82,8 @@ public final class ThreadDumpReader {
 
     /**
      * Reads a text dump of another JVM than HotSpot (JRockit, an IBM javacore, an Android ANR trace),
-     * or a library's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's Diagnostics, Arthas's thread, Ignite's dumpThreads).
+     * or a library's or tool's own rendering of ThreadMXBean (Hadoop's printThreadInfo, Tomcat's
+     * Diagnostics, Arthas's thread, Ignite's dumpThreads).
      */
     public static TextResult readForeign(Foreign kind, InputStream in, String name, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
