@@ -55,8 +55,11 @@ final class DumpLines {
      * name (user="NAME"): neither the first nor the last quote of the line is always the one.
      */
     static int closingQuote(String line) {
-        for (int q = line.lastIndexOf('"'); q > 0; q = line.lastIndexOf('"', q - 1)) {
-            if (isThreadHeader(line, q)) {
+        // isThreadHeader's fields must follow the quote: a quote after the last of them is never
+        // the one, so each line is read once, not once for each of its quotes
+        int lastField = Math.max(line.lastIndexOf(" tid="), line.lastIndexOf(" prio="));
+        for (int q = line.lastIndexOf('"', lastField); q > 0; q = line.lastIndexOf('"', q - 1)) {
+            if (line.charAt(q + 1) == ' ') {
                 return q;
             }
         }
@@ -187,7 +190,7 @@ final class DumpLines {
     /** How long a header may be for {@link #VM_VERSION} to be tried: it backtracks on a long line of parentheses. */
     private static final int MAX_HEADER = 512;
     /** How long a line may be for a thread header's pattern to be tried (its name, lock and owner's name; the patterns backtrack). */
-    static final int MAX_THREAD_HEADER = 8192;
+    static final int MAX_THREAD_HEADER = TextDialect.MAX_HEADER_LINE;
 
     /** The VM's name and version in HotSpot's header line, "Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):". */
     static Optional<String> vmVersion(String line) {

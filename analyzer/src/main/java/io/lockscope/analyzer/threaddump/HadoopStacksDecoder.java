@@ -58,9 +58,13 @@ final class HadoopStacksDecoder implements LogDumps {
     private Optional<Instant> time = Optional.empty();
     private long announced = -1;
     private int inactive;
+    /** How many lines of a log may come between a dump's before they end it. */
+    private static final int MAX_STRAYS = 3;
     private final List<ForeignThread> threads = new ArrayList<>();
     private ForeignThread thread;
     private boolean inStack;
+    /** How many lines just before this one belonged to no dump. */
+    private int strays;
     /** The lock the thread's "Waiting on" or "Blocked on" line names, put on its top frame when the thread ends. */
     private LockRef waitsFor;
     private long waitLine;
@@ -124,10 +128,16 @@ final class HadoopStacksDecoder implements LogDumps {
             announced = DumpLines.parseLong(raw.substring(0, raw.length() - 15).strip()).orElse(-1);
         } else if (raw.equals("  Inactive")) {
             inactive++; // it ended between the listing of ids and its turn
+        } else if (strays < MAX_STRAYS) {
+            // a log's next line, or a line that came between the dump's (another thread's output, a
+            // damaged write): the dump ends after a few such lines unless the next is the dump's again
+            strays++;
+            return false;
         } else {
-            finish(false); // a log's next line
+            finish(false);
             return false;
         }
+        strays = 0;
         return true;
     }
 
@@ -219,6 +229,7 @@ final class HadoopStacksDecoder implements LogDumps {
         }
         endThread();
         inDump = false;
+        strays = 0;
         if (endOfFile && announced >= 0 && threads.size() + inactive < announced) {
             cutShort = "the dump at line " + dumpLine + " lists " + (threads.size() + inactive) + " of the " + announced
                     + " threads it announces, then the file ends: cut short";

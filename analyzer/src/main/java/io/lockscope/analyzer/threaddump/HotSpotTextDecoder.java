@@ -307,6 +307,9 @@ final class HotSpotTextDecoder {
 
     /** A thread header of the dialect; false if the line is none. */
     private boolean header(String line, long n) {
+        if (line.length() > DumpLines.MAX_THREAD_HEADER) {
+            return false; // a damaged line, however it begins
+        }
         TextThread rendered = rendering == null ? null : rendering.header(line, n, dialect);
         if (rendered != null) {
             newThread(rendered, n);
@@ -327,7 +330,7 @@ final class HotSpotTextDecoder {
             newThread(actuator, n);
             return true;
         }
-        if (close == line.length() - 1 && section == Section.THREADS && inDump) {
+        if (close > 0 && close == line.length() - 1 && section == Section.THREADS && inDump) {
             // some actuator versions print a thread without " - Thread t@N"
             newThread(rendering.actuatorHeader(line.substring(1, close), OptionalLong.empty(), n), n);
             return true;

@@ -143,7 +143,7 @@ final class JRockitDecoder {
             state(admin.group(3));
             return;
         }
-        if (line.startsWith("\"")) {
+        if (line.startsWith("\"") && line.length() <= DumpLines.MAX_THREAD_HEADER) {
             int close = line.lastIndexOf('"');
             if (close > 0) {
                 startThread(line.substring(1, close), n);

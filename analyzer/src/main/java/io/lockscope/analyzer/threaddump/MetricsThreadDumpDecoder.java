@@ -75,7 +75,7 @@ final class MetricsThreadDumpDecoder extends OneDumpText {
         if (line.isEmpty()) {
             return;
         }
-        if (line.charAt(0) == '"') {
+        if (line.charAt(0) == '"' && line.length() <= DumpLines.MAX_THREAD_HEADER) {
             Matcher h = HEADER.matcher(raw);
             if (h.matches()) {
                 startThread(h, n);

@@ -35,6 +35,13 @@ public enum TextDialect {
     /** The actuator's and VisualVM's header: "name" - Thread t@31. */
     public static final String ACTUATOR_HEADER = "\".*\" - Thread t@\\d+";
 
+    /**
+     * How long a line may be for the header patterns above to be tried on it: they backtrack, and a
+     * damaged line of a megabyte would hold a read for minutes. A real header, name and owner's name
+     * and all, is far shorter.
+     */
+    public static final int MAX_HEADER_LINE = 8192;
+
     static final Pattern AGENT_THREAD_LINE = Pattern.compile("^" + AGENT_THREAD);
     static final Pattern THREADINFO_LINE = Pattern.compile("^" + THREADINFO_HEADER);
     static final Pattern JMX_DEMO_LINE = Pattern.compile("^" + JMX_DEMO_HEADER + "$");

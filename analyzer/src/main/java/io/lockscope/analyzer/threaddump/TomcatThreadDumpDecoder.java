@@ -51,8 +51,6 @@ final class TomcatThreadDumpDecoder {
     private final SnapshotSink sink;
     private int dumps;
     private boolean inDump;
-    /** In the deadlock section after the threads: those threads again. */
-    private boolean repeated;
     private long dumpLine;
     private String vm;
     private Optional<Instant> time = Optional.empty();
@@ -91,15 +89,20 @@ final class TomcatThreadDumpDecoder {
             finishDump();
             startDump(n, Optional.empty());
         }
-        if (!inDump || repeated) {
+        if (!inDump) {
             return;
         }
         if (line.charAt(0) == '"') {
-            Matcher h = THREAD.matcher(line);
-            if (h.matches()) {
+            Matcher h = line.length() <= DumpLines.MAX_THREAD_HEADER ? THREAD.matcher(line) : null;
+            if (h != null && h.matches()) {
                 endThread();
+                OptionalLong id = DumpLines.parseLong(h.group(2));
+                if (id.isPresent() && threads.stream().anyMatch(r -> r.javaId.equals(id))) {
+                    // the deadlock section's threads, listed again: read once
+                    return;
+                }
                 thread = new ForeignThread(h.group(1), n);
-                thread.javaId = DumpLines.parseLong(h.group(2));
+                thread.javaId = id;
                 long cpu = Long.parseLong(h.group(3));
                 thread.cpuMicros = cpu >= 0 ? OptionalLong.of(cpu / 1000) : OptionalLong.empty();
                 threads.add(thread);
@@ -111,9 +114,9 @@ final class TomcatThreadDumpDecoder {
             return;
         }
         if (!Character.isWhitespace(raw.charAt(0))) {
-            // "Deadlock found between the following threads:" (in the page's language): those threads again
+            // "Deadlock found between the following threads:" (in the page's language), before those
+            // threads again, or a line that is none of the dump's: no thread's
             endThread();
-            repeated = !threads.isEmpty();
             return;
         }
         if (thread != null) {
@@ -202,7 +205,6 @@ final class TomcatThreadDumpDecoder {
         }
         endThread();
         inDump = false;
-        repeated = false;
         if (!threads.isEmpty()) {
             dumps++;
             sink.accept(new Snapshot(file + "#" + dumps, "tomcat-threaddump", SourceRef.line(file, dumpLine), time,
