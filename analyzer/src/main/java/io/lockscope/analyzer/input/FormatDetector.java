@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -19,6 +22,8 @@ import java.util.zip.GZIPInputStream;
 public final class FormatDetector {
 
     static final int HEAD_BYTES = 64 * 1024;
+    /** How far past lines too long to tell anything detection reads for {@link #HEAD_BYTES} of lines that do. */
+    static final int MAX_SCAN = 16 << 20;
     /** How deep text in layers is looked into (UTF-16 around a Docker log around a dump is three); a file deeper is no dump. */
     private static final int MAX_LAYERS = 3;
     private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
@@ -26,7 +31,7 @@ public final class FormatDetector {
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
-    private static final Pattern HOTSPOT_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*(?:tid=|prio=)");
+    private static final Pattern HOTSPOT_HEADER = Pattern.compile("(?m)^\\s*(?>\"[^\n]*?\" )[^\n]*(?:tid=|prio=)");
     private static final Pattern VISUALVM_HEADER = Pattern.compile("(?m)^" + TextDialect.ACTUATOR_HEADER);
     /** Spring Boot's actuator writes lock lines as HotSpot does, "- locked <6e68b1a0> (a ...)"; VisualVM as "- locked pkg.Class@hash" */
     private static final Pattern ACTUATOR_LOCK = Pattern.compile("(?m)^\t- (?:locked|waiting on|waiting to lock|parking to wait for|Locked) <[0-9a-f]+> \\(a ");
@@ -34,7 +39,15 @@ public final class FormatDetector {
     private static final Pattern THREADINFO_HEADER = Pattern.compile("(?m)^" + TextDialect.JMX_DEMO_HEADER);
     /** ThreadInfo.toString(): "name" daemon prio=5 Id=12 WAITING on ... (no prio before JDK 9) */
     private static final Pattern THREADINFO_TOSTRING = Pattern.compile("(?m)^" + TextDialect.THREADINFO_HEADER);
-    private static final Pattern TID_HEADER = Pattern.compile("(?m)^\\s*\".*\" .*tid=");
+    /** HotSpot's own: every release prints nid=, which JRockit's, ART's and the renderings' headers lack. */
+    private static final Pattern NID_HEADER = Pattern.compile("(?m)^\\s*(?>\"[^\\n]*?\" )[^\\n]*nid=");
+    /** A javacore's lines are tagged, each with its level and section: "1TISIGINFO", "3XMTHREADINFO", "4XESTACKTRACE" */
+    private static final Pattern JAVACORE_THREAD = Pattern.compile("(?m)^[1-9][A-Z]{2}[A-Z0-9]+ ");
+    /** JRockit's headers, "\"Main Thread\" id=1 idx=0x2 tid=5584", "\"Main Thread\"  id: 0x00000080", or admin's "Thread-0x80 \"Main Thread\"" */
+    private static final Pattern JROCKIT_THREAD = Pattern.compile("(?m)^(?:(?>\"[^\\n]*?\" )[^\\n]*? id[=:]|Thread-0x[0-9a-fA-F]+ \")");
+    /** ART's: "\"main\" prio=5 tid=1 Blocked" */
+    private static final Pattern ANR_THREAD = Pattern.compile("(?m)^\"[^\\n]*\" (?:daemon )?prio=\\d+ tid=\\d+ ");
+    private static final Pattern TID_HEADER = Pattern.compile("(?m)^\\s*(?>\"[^\n]*?\" )[^\n]*tid=");
     private static final Pattern SA_THREAD = Pattern.compile("(?m)^" + TextDialect.AGENT_THREAD);
     /** a frame as the Serviceability Agent prints it: " - java.lang.Thread.sleep(long) @bci=0 (Interpreted frame)" */
     private static final Pattern SA_FRAME = Pattern.compile("(?m)^" + TextDialect.AGENT_FRAME);
@@ -67,6 +80,14 @@ public final class FormatDetector {
     }
 
     public static Detection detect(Path path) throws IOException {
+        return detect(path, Set.of());
+    }
+
+    /**
+     * As {@link #detect(Path)}, the formats in {@code ruledOut} passed over: the next guess for a
+     * text whose first guess read nothing.
+     */
+    public static Detection detect(Path path, Set<InputFormat> ruledOut) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
             byte[] head = in.readNBytes(HEAD_BYTES);
             if (startsWith(head, GZIP_MAGIC)) {
@@ -83,33 +104,87 @@ public final class FormatDetector {
                         return new Detection(InputFormat.UNKNOWN, true, "gzip data that cannot be opened: " + e.getMessage());
                     }
                 }
-                Detection d = detect(java.util.Arrays.copyOf(inner, n));
-                return d.gzipped();
+                byte[] text = textHead(java.util.Arrays.copyOf(inner, n), () -> new GZIPInputStream(Files.newInputStream(path), 1 << 16));
+                return detect(text, 0, ruledOut).gzipped();
             }
-            return detect(head);
+            return detect(textHead(head, () -> Files.newInputStream(path)), 0, ruledOut);
         }
     }
 
+    /** Opens a stream again, for a second look. */
+    private interface Reopen {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * The head of a text, lines too long to tell anything left out: a log whose first lines are
+     * a classpath or a broken writer's megabyte is told by the lines below them, read on up to
+     * {@link #MAX_SCAN}. Any other head (binary, UTF-16, short lines, the whole file) as it is.
+     */
+    private static byte[] textHead(byte[] head, Reopen reopen) {
+        if (head.length < HEAD_BYTES || !hasLongLine(head) || looksBinary(head) || startsWith(head, new byte[] {(byte) 0xFF, (byte) 0xFE})
+                || startsWith(head, new byte[] {(byte) 0xFE, (byte) 0xFF})) {
+            return head;
+        }
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(HEAD_BYTES);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        boolean tooLong = false;
+        try (InputStream in = new BufferedInputStream(reopen.open(), 1 << 16)) {
+            long scanned = 0;
+            int b;
+            while (kept.size() < HEAD_BYTES && scanned++ < MAX_SCAN && (b = in.read()) >= 0) {
+                if (b == '\n') {
+                    if (!tooLong) {
+                        kept.writeBytes(line.toByteArray());
+                    }
+                    kept.write('\n');
+                    line.reset();
+                    tooLong = false;
+                } else if (!tooLong) {
+                    line.write(b);
+                    tooLong = line.size() > TextDialect.MAX_HEADER_LINE;
+                }
+            }
+        } catch (IOException e) {
+            // damaged further on: what was kept tells as much as it can
+        }
+        if (!tooLong) {
+            kept.writeBytes(line.toByteArray());
+        }
+        return kept.size() == 0 ? head : kept.toByteArray();
+    }
+
+    private static boolean hasLongLine(byte[] head) {
+        int run = 0;
+        for (byte b : head) {
+            run = b == '\n' ? 0 : run + 1;
+            if (run > TextDialect.MAX_HEADER_LINE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Detection detect(byte[] head) {
-        return detect(head, 0);
+        return detect(head, 0, Set.of());
     }
 
     /** As {@link #detect(byte[])}, inside {@code layers} layers of text already: past {@link #MAX_LAYERS}, text as it is. */
-    private static Detection detect(byte[] head, int layers) {
+    private static Detection detect(byte[] head, int layers, Set<InputFormat> ruledOut) {
         // text in layers (UTF-16 as Windows PowerShell writes a redirect, UTF-8 with a mark, Docker's json-file
         // log): told by the text inside, which the reader is handed
         Optional<Detection.TextLayer> layer = layers < MAX_LAYERS ? ByteOrderMark.layer(head) : Optional.empty();
         if (layer.isPresent()) {
-            return detect(ByteOrderMark.head(head), layers + 1).under(layer.get());
+            return detect(ByteOrderMark.head(head), layers + 1, ruledOut).under(layer.get());
         }
         if (layers < MAX_LAYERS && JfrPrintJson.is(head)) {
-            return detect(JfrPrintJson.head(head), layers + 1).under(Detection.TextLayer.JFR_PRINT_JSON);
+            return detect(JfrPrintJson.head(head), layers + 1, ruledOut).under(Detection.TextLayer.JFR_PRINT_JSON);
         }
         if (layers < MAX_LAYERS && JolokiaValue.is(head)) {
-            return detect(JolokiaValue.head(head), layers + 1).under(Detection.TextLayer.JOLOKIA_VALUE);
+            return detect(JolokiaValue.head(head), layers + 1, ruledOut).under(Detection.TextLayer.JOLOKIA_VALUE);
         }
         if (layers < MAX_LAYERS && DockerJsonLog.is(head)) {
-            return detect(DockerJsonLog.head(head), layers + 1).under(Detection.TextLayer.DOCKER_JSON);
+            return detect(DockerJsonLog.head(head), layers + 1, ruledOut).under(Detection.TextLayer.DOCKER_JSON);
         }
         if (startsWith(head, HPROF_MAGIC)) {
             return new Detection(InputFormat.HPROF, false, "");
@@ -157,67 +232,129 @@ public final class FormatDetector {
             }
             return new Detection(InputFormat.UNKNOWN, false, "JSON that is not a thread dump");
         }
-        if (matches(JAVACORE, text)) {
-            return new Detection(InputFormat.JAVACORE, false, "");
-        }
-        if (matches(JROCKIT, text)) {
-            return new Detection(InputFormat.JROCKIT, false, "");
-        }
-        if (matches(ANR, text)) {
-            return new Detection(InputFormat.ANR, false, "");
-        }
-        if (matches(DUMP_TO_FILE_TEXT, text) && !matches(HOTSPOT_HEADER, text)) {
-            return new Detection(InputFormat.JCMD_TEXT, false, "");
-        }
-        int hadoop = count(HADOOP_THREAD, text);
-        int dropwizard = count(DROPWIZARD_HEADER, text);
+        return textFormat(withoutLongLines(text), ruledOut);
+    }
+
+    /**
+     * A text's format, told by the markers of each: a format's own markers (a javacore's tags, a
+     * JRockit dump's banner) or, where several formats' thread headers could be in it, whichever
+     * has the most. One stray line of another tool's does not take a file from its own reader.
+     */
+    private static Detection textFormat(String text, Set<InputFormat> ruledOut) {
+        int nid = count(NID_HEADER, text);
         int tid = count(TID_HEADER, text);
-        if (matches(TOMCAT_THREAD, text) && count(TOMCAT_THREAD, text) > tid) {
-            return new Detection(InputFormat.TOMCAT_THREADDUMP, false, "");
-        }
-        if (matches(IGNITE_THREAD, text) && count(IGNITE_THREAD, text) > tid) {
-            return new Detection(InputFormat.IGNITE_THREADS, false, "");
-        }
-        if (matches(ARTHAS, text) && count(ARTHAS, text) > tid) {
-            return new Detection(InputFormat.ARTHAS, false, "");
-        }
-        if (hadoop > 0 && hadoop > tid) {
-            return new Detection(InputFormat.HADOOP_STACKS, false, "");
-        }
-        if (dropwizard > 0 && dropwizard > tid) {
-            return new Detection(InputFormat.DROPWIZARD_THREADS, false, "");
-        }
-        int toString = count(THREADINFO_TOSTRING, text);
-        if (toString > 0 && toString > tid) {
-            return new Detection(InputFormat.THREADINFO, false, "");
-        }
         int hotspot = count(HOTSPOT_HEADER, text);
         int visualvm = count(VISUALVM_HEADER, text);
         int threadinfo = count(THREADINFO_HEADER, text);
         int sa = count(SA_THREAD, text);
+        Map<InputFormat, Integer> headers = new java.util.EnumMap<>(InputFormat.class);
+        for (InputFormat f : SHARED_SHAPE) {
+            headers.put(f, ruledOut.contains(f) ? 0 : count(header(f), text));
+        }
+        // a javacore, a JRockit dump and an ANR trace each have a marker of their own; one stray
+        // marker in another format's file is outnumbered by that file's thread headers
+        int theirs = Math.max(Math.max(nid, visualvm), Math.max(Math.max(threadinfo, sa), java.util.Collections.max(headers.values())));
+        InputFormat marked = null;
+        int markedThreads = -1;
+        for (InputFormat f : MARKED) {
+            if (!ruledOut.contains(f) && matches(marker(f), text)) {
+                int n = count(marker(f), text) + count(threads(f), text);
+                if (n > markedThreads) {
+                    marked = f;
+                    markedThreads = n;
+                }
+            }
+        }
+        if (marked != null && markedThreads >= theirs) {
+            return new Detection(marked, false, "");
+        }
+        if (!ruledOut.contains(InputFormat.JCMD_TEXT) && matches(DUMP_TO_FILE_TEXT, text) && !matches(HOTSPOT_HEADER, text)) {
+            return new Detection(InputFormat.JCMD_TEXT, false, "");
+        }
+        // HotSpot's headers as the formats below would have to outnumber them: prio= is left out,
+        // for ThreadInfo.toString() prints it too
+        int others = Math.max(Math.max(tid, visualvm), Math.max(threadinfo, sa));
+        for (InputFormat f : SHARED_SHAPE) {
+            if (!ruledOut.contains(f) && headers.get(f) > others) {
+                return new Detection(f, false, "");
+            }
+        }
         int best = Math.max(Math.max(hotspot, visualvm), Math.max(threadinfo, sa));
         if (best > 0 && best != hotspot) {
-            if (best == visualvm) {
-                return new Detection(matches(ACTUATOR_LOCK, text) ? InputFormat.ACTUATOR_TEXT : InputFormat.VISUALVM_TEXT, false, "");
+            InputFormat f = best == visualvm ? (matches(ACTUATOR_LOCK, text) ? InputFormat.ACTUATOR_TEXT : InputFormat.VISUALVM_TEXT)
+                    : best == threadinfo ? InputFormat.THREADINFO_TEXT : InputFormat.JSTACK_F;
+            if (!ruledOut.contains(f)) {
+                return new Detection(f, false, "");
             }
-            if (best == threadinfo) {
-                return new Detection(InputFormat.THREADINFO_TEXT, false, "");
-            }
-            return new Detection(InputFormat.JSTACK_F, false, "");
         }
-        if (hotspot > 0 && matches(SA_FRAME, text)) {
+        if (hotspot > 0 && matches(SA_FRAME, text) && !ruledOut.contains(InputFormat.JHSDB)) {
             // jhsdb jstack: HotSpot's thread headers over the agent's own frames
             return new Detection(InputFormat.JHSDB, false, "");
         }
         if (hotspot > 0 || matches(FULL_DUMP, text)) {
             return new Detection(InputFormat.JSTACK, false, "");
         }
-        if (text.startsWith("Deadlock Detection:") || text.contains("\nDeadlock Detection:")) {
+        if ((text.startsWith("Deadlock Detection:") || text.contains("\nDeadlock Detection:")) && !ruledOut.contains(InputFormat.JSTACK_F)) {
             return new Detection(InputFormat.JSTACK_F, false, "");
         }
         // Text with no marker near its start may still hold dumps further down (a console log):
         // the HotSpot reader scans all of it and says so if it finds none.
         return new Detection(InputFormat.JSTACK, false, "text");
+    }
+
+    /** Formats told by a marker of their own, in the order they are preferred when their threads are as many. */
+    private static final List<InputFormat> MARKED = List.of(InputFormat.JAVACORE, InputFormat.JROCKIT, InputFormat.ANR);
+    /** Formats whose thread headers are shaped as HotSpot's are, in the order they are preferred. */
+    private static final List<InputFormat> SHARED_SHAPE = List.of(InputFormat.TOMCAT_THREADDUMP, InputFormat.IGNITE_THREADS,
+            InputFormat.ARTHAS, InputFormat.HADOOP_STACKS, InputFormat.DROPWIZARD_THREADS, InputFormat.THREADINFO);
+
+    private static Pattern marker(InputFormat f) {
+        return switch (f) {
+            case JAVACORE -> JAVACORE;
+            case JROCKIT -> JROCKIT;
+            default -> ANR;
+        };
+    }
+
+    private static Pattern threads(InputFormat f) {
+        return switch (f) {
+            case JAVACORE -> JAVACORE_THREAD;
+            case JROCKIT -> JROCKIT_THREAD;
+            default -> ANR_THREAD;
+        };
+    }
+
+    /** The thread header that tells a format whose headers may stand beside HotSpot's. */
+    private static Pattern header(InputFormat f) {
+        return switch (f) {
+            case TOMCAT_THREADDUMP -> TOMCAT_THREAD;
+            case IGNITE_THREADS -> IGNITE_THREAD;
+            case ARTHAS -> ARTHAS;
+            case HADOOP_STACKS -> HADOOP_THREAD;
+            case DROPWIZARD_THREADS -> DROPWIZARD_HEADER;
+            default -> THREADINFO_TOSTRING;
+        };
+    }
+
+    /** The text with each line too long to be a header emptied, lines kept where they are, for the patterns below to try. */
+    static String withoutLongLines(String text) {
+        StringBuilder kept = null;
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            if (end - start > TextDialect.MAX_HEADER_LINE && kept == null) {
+                kept = new StringBuilder(text.length()).append(text, 0, start);
+            }
+            if (kept != null && end - start <= TextDialect.MAX_HEADER_LINE) {
+                kept.append(text, start, end);
+            }
+            if (kept != null && end < text.length()) {
+                kept.append('\n');
+            }
+            start = end + 1;
+        }
+        return kept == null ? text : kept.toString();
     }
 
     private static boolean matches(Pattern p, String text) {

@@ -95,6 +95,9 @@ public final class InputReader {
         }
     }
 
+    /** How many formats a text is tried as, after its first guess read nothing. */
+    private static final int MAX_GUESSES = 3;
+
     private static InputReport cannotRead(String display, Exception e) {
         return new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0);
     }
@@ -141,11 +144,45 @@ public final class InputReader {
                         "jfr could not be read: " + reason(e instanceof Exception ex ? ex : new IOException(e.toString())), count[0], size);
             }
         }
+        InputReport r;
         try (InputStream in = open(path, d.gzip())) {
-            return readText(in, display, d, size, counting);
+            r = readText(in, display, d, size, counting);
         } catch (IOException e) {
             return new InputReport(display, f, InputStatus.FAILED, "cannot read: " + reason(e), 0, size);
         }
+        return r.snapshots() == 0 && count[0] == 0 ? nextGuess(path, display, d, size, counting, r) : r;
+    }
+
+    /**
+     * A text whose start looked like one format and that holds none of it, told again with that
+     * format ruled out, and read as the next guess says, until one finds dumps: a dump below one
+     * stray line of another tool's (an Arthas prompt, a javacore's tag) is not lost to that line.
+     */
+    private static InputReport nextGuess(Path path, String display, Detection first, long size, SnapshotSink sink, InputReport none) {
+        java.util.Set<InputFormat> ruledOut = java.util.EnumSet.of(first.format());
+        Detection d = first;
+        while (ruledOut.size() <= MAX_GUESSES && streamable(d.format()) && d.format() != InputFormat.JSTACK) {
+            try {
+                d = FormatDetector.detect(path, ruledOut);
+            } catch (IOException | UncheckedIOException e) {
+                return none;
+            }
+            if (!streamable(d.format()) || ruledOut.contains(d.format())) {
+                return none;
+            }
+            InputReport r;
+            try (InputStream in = open(path, d.gzip())) {
+                r = readText(in, display, d, size, sink);
+            } catch (IOException e) {
+                return none;
+            }
+            if (r.snapshots() > 0) {
+                return new InputReport(r.path(), r.format(), r.status(), r.message() + "; its start looked like "
+                        + first.format().description() + ", but it holds none", r.snapshots(), r.bytes());
+            }
+            ruledOut.add(d.format());
+        }
+        return none;
     }
 
     /** Whether a format is read as a stream from its start to its end (text and JSON), with no need of a file. */

@@ -1,0 +1,128 @@
+package io.lockscope.analyzer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.input.InputReport;
+import io.lockscope.analyzer.input.InputStatus;
+import io.lockscope.model.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One damaged or foreign line in a real dump, of the kinds an incident's files carry: a line of
+ * another tool's pasted in (an Arthas prompt, a javacore's tag, JRockit's banner), a name's quote
+ * left alone, a megabyte of garbage where a log's writer broke. Such a line must not take the file
+ * from its reader, crash it, or hold it for minutes: the copy reads as the file does, with the
+ * same dumps, threads and findings.
+ *
+ * <p>The timeout is no measure of speed: reading each copy takes well under a second, and each
+ * of the long lines below held the reader for over a minute before the detector's and the
+ * header's patterns stopped backtracking on them.
+ */
+class StrayLineTest {
+
+    @TempDir
+    Path dir;
+
+    /** Real dumps of every text format, from our scenarios and the corpus, each with a finding to keep. */
+    private static final List<String> FILES = List.of(
+            "sample:jdk17/dead-owner.txt",
+            "sample:jdk17/dead-owner.actuator.txt",
+            "sample:jdk17/dead-owner.tomcat-threaddump.txt",
+            "sample:jdk17/dead-owner.dropwizard-threads.txt",
+            "sample:jdk17/monitor-deadlock.hadoop-stacks.txt",
+            "sample:jdk17/waiting-holder.hadoop-daemon.log.gz",
+            "sample:jdk17/dead-owner.threadinfo.txt",
+            "sample:jdk17/monitor-deadlock.arthas-threads.txt",
+            "sample:jdk17/dead-owner.ignite.log.gz",
+            "sample:jdk25/queued-deadlock.dump-to-file.txt",
+            "corpus:jstack/samurai-springboot-actuator-text-jdk17.txt",
+            "corpus:jstack/samurai-jdk11.0.12-monitor-deadlock-3dumps.txt",
+            "corpus:javacore/jca-ibmjava8sr6fp15-jazz-rrwlock-monitor-deadlock.javacore.txt.gz",
+            "corpus:jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
+            "corpus:anr/sentry-android13-emu-main-blocked-held-by-thread-5.txt");
+
+    /** What is put in: a line, or (for the long ones) three of it, as a broken writer repeats itself. */
+    private static final List<String> STRAYS = List.of(
+            "[arthas@4711]$ thread -n 3",
+            "0SECTION       TITLE subcomponent dump routine",
+            "===== FULL THREAD DUMP ===============",
+            "\"   ",
+            "long:\" ",
+            "long:\" Id=1 A owned by \"");
+
+    static Stream<Arguments> copies() {
+        // in Arthas's output its prompt is no stray: it begins a listing
+        return FILES.stream().flatMap(f -> STRAYS.stream().filter(s -> !(f.contains("arthas") && s.startsWith("[arthas@")))
+                .map(s -> Arguments.of(f, s)));
+    }
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("copies")
+    @Timeout(60)
+    void aStrayLineChangesNothingThatIsRead(String file, String stray) throws Exception {
+        Path original = file.startsWith("sample:") ? Dumps.sample(file.substring(7)) : Dumps.corpus(file.substring(7));
+        Path copy = withStrayLine(original, stray);
+
+        InputReport clean = Dumps.report(original);
+        InputReport damaged = Dumps.report(copy);
+        assertEquals(InputStatus.READ, clean.status(), clean.message());
+        assertEquals(clean.format(), damaged.format(), damaged.message());
+        assertEquals(clean.snapshots(), damaged.snapshots(), damaged.message());
+        assertTrue(damaged.status() == InputStatus.READ || damaged.status() == InputStatus.PARTIAL, damaged.message());
+
+        List<Snapshot> before = Dumps.read(original);
+        List<Snapshot> after = Dumps.read(copy);
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(names(before.get(i)), names(after.get(i)), "the threads of dump " + (i + 1));
+        }
+        Set<String> found = findings(original);
+        assertFalse(found.isEmpty(), "the file has findings to keep");
+        assertEquals(found, findings(copy));
+    }
+
+    /** A copy of the file (uncompressed) with the stray line after its 40th line, or a third of the way in if shorter. */
+    private Path withStrayLine(Path original, String stray) throws IOException {
+        byte[] raw = Files.readAllBytes(original);
+        if (original.toString().endsWith(".gz")) {
+            raw = new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes();
+        }
+        List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\n", -1)));
+        List<String> put = new ArrayList<>();
+        if (stray.startsWith("long:")) {
+            String unit = stray.substring(5);
+            String line = unit.repeat((1 << 20) / unit.length());
+            put.addAll(List.of(line, line, line));
+        } else {
+            put.add(stray);
+        }
+        lines.addAll(Math.min(40, lines.size() / 3), put);
+        String name = original.getFileName().toString().replaceAll("\\.gz$", "");
+        return Files.writeString(dir.resolve(name), String.join("\n", lines), StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<String> names(Snapshot s) {
+        return s.threads().stream().map(t -> t.name()).toList();
+    }
+
+    private static Set<String> findings(Path file) {
+        return Dumps.analyze(file).outcome().findings().stream()
+                .map(f -> f.rule() + " " + f.severity() + " " + Set.copyOf(f.threads())).collect(Collectors.toSet());
+    }
+}
