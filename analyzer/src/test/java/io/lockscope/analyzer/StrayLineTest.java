@@ -97,6 +97,36 @@ class StrayLineTest {
         assertEquals(found, findings(copy));
     }
 
+    /**
+     * WebLogic's start script prints the server's CLASSPATH on one line before anything else; a
+     * production domain's runs to tens of kilobytes, more than detection's first look, and hid the
+     * JRockit dumps below it: they were read as HotSpot's. Here each corpus log's own CLASSPATH
+     * line is made as long as such a domain's, its entries repeated.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "jrockit/samurai-jrockit-R24.4-wls814-admin-format-thin-lock-contention-6dumps.txt",
+        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt",
+        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
+        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt"})
+    @Timeout(60)
+    void aLongClasspathBeforeTheDumpsDoesNotHideTheirFormat(String file) throws Exception {
+        Path original = Dumps.corpus(file);
+        List<String> lines = new ArrayList<>(List.of(Files.readString(original, StandardCharsets.ISO_8859_1).split("\n", -1)));
+        int at = Dumps.lineStartingWith(lines, "CLASSPATH=");
+        String classpath = lines.get(at).strip();
+        lines.set(at, classpath + (classpath.contains(";") ? ";" : ":")
+                + classpath.substring("CLASSPATH=".length()).repeat((96 << 10) / classpath.length()));
+        Path copy = Files.writeString(dir.resolve(original.getFileName()), String.join("\n", lines), StandardCharsets.ISO_8859_1);
+
+        InputReport clean = Dumps.report(original);
+        InputReport longer = Dumps.report(copy);
+        assertEquals(io.lockscope.analyzer.input.InputFormat.JROCKIT, clean.format(), clean.message());
+        assertEquals(clean.format(), longer.format(), longer.message());
+        assertEquals(clean.snapshots(), longer.snapshots(), longer.message());
+        assertEquals(findings(original), findings(copy));
+    }
+
     /** A copy of the file (uncompressed) with the stray line after its 40th line, or a third of the way in if shorter. */
     private Path withStrayLine(Path original, String stray) throws IOException {
         byte[] raw = Files.readAllBytes(original);
