@@ -157,6 +157,38 @@ class FrameworkDumpsTest {
     }
 
     /**
+     * A daemon's log copied while its second dump was being written: cut after the second dump's
+     * third thread. The first dump is whole; the second is kept as far as it goes, and the file is
+     * partial, for the dump announced more threads than it lists. (Read as a log, this went unsaid.)
+     */
+    @ParameterizedTest(name = "{0}/waiting-holder.{1}")
+    @CsvSource({"jdk17, hadoop-daemon.log.gz", "jdk25, hadoop-daemon.log.gz", "jdk17, hadoop-pod.log.gz"})
+    void aDaemonsLogCutInItsSecondDump(String jdk, String kind, @TempDir Path dir) throws IOException {
+        Path log = Dumps.sample(jdk + "/waiting-holder." + kind);
+        List<String> lines;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(log))) {
+            lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        }
+        int second = -1;
+        for (int i = 0, starts = 0; starts < 2; i++) {
+            if (lines.get(i).contains("Process Thread Dump: ")) {
+                starts++;
+                second = i;
+            }
+        }
+        int cut = second;
+        for (int seen = 0; seen < 4; cut++) {
+            seen += lines.get(cut + 1).contains("Thread ") && lines.get(cut + 1).endsWith(":") ? 1 : 0;
+        }
+        byte[] kept = (String.join("\n", lines.subList(0, cut)) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path damaged = Dumps.cutShort(kept, dir, "2 dumps; .*the dump at line " + (second + 1) + " lists 3 of the \\d+ threads it "
+                + "announces, then the file ends: cut short, the last dump kept as far as it goes");
+        List<Snapshot> dumps = Dumps.read(damaged);
+        assertEquals(Dumps.read(log).get(0).threads().size(), dumps.get(0).threads().size());
+        assertEquals(3, dumps.get(1).threads().size());
+    }
+
+    /**
      * Hadoop's dump asks ThreadMXBean for one thread at a time, and twelve threads hand the region lock
      * around every third of a millisecond: its waiters name several owners (capture.sh took the dump
      * again until they did), and some owner was itself seen blocked on the lock before a waiter asked

@@ -127,7 +127,10 @@ class IgniteDumpTest {
         assertTrue(dumper.frames().stream().noneMatch(f -> f.method().startsWith("o.a.i.")));
     }
 
-    /** The log taken out of the middle of the second dump (a copy that broke off): both dumps, the second up to the cut. */
+    /**
+     * The log taken out of the middle of the second dump (a copy that broke off): both dumps, the
+     * second up to the cut, and the file partial, for its last line breaks off inside the dump.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"jdk17", "jdk25"})
     void aLogCutInItsSecondDump(String jdk, @TempDir Path dir) throws IOException {
@@ -136,6 +139,11 @@ class IgniteDumpTest {
         int cut = whole.indexOf("at app//Scenario.nested", whole.indexOf("name=\"auditor\"", second)) + 12;
         Path damaged = dir.resolve("ignite.log");
         Files.writeString(damaged, whole.substring(0, cut));
+        var report = Dumps.report(damaged);
+        assertEquals(io.lockscope.analyzer.input.InputStatus.PARTIAL, report.status(), report.message());
+        int secondLine = (int) whole.substring(0, second).chars().filter(c -> c == '\n').count() + 1;
+        assertTrue(report.message().matches("2 dumps; the dump at line " + secondLine + " breaks off in its last line \\(\\d+\\): cut short, "
+                + "the last dump kept as far as it goes"), report.message());
         List<Snapshot> dumps = Dumps.read(damaged);
         assertEquals(2, dumps.size());
         List<JvmThread> last = dumps.get(1).threads();

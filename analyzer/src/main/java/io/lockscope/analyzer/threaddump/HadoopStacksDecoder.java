@@ -77,6 +77,7 @@ final class HadoopStacksDecoder implements LogDumps {
     private boolean expectCount;
     private String learned = "";
     private String cutShort = "";
+    private long openAtEnd;
 
     /** A decoder of the dumps of a file, labelled {@code labelPrefix} and their number. */
     HadoopStacksDecoder(String labelPrefix, SnapshotSink sink) {
@@ -96,9 +97,14 @@ final class HadoopStacksDecoder implements LogDumps {
         return learned;
     }
 
-    /** How the last dump shows it was cut short; empty if it does not. */
-    String cutShort() {
+    @Override
+    public String cutShort() {
         return cutShort;
+    }
+
+    @Override
+    public long openAtEnd() {
+        return openAtEnd;
     }
 
     /** A line of the file; false if it belongs to no dump of Hadoop's (it may end one). */
@@ -230,6 +236,7 @@ final class HadoopStacksDecoder implements LogDumps {
         endThread();
         inDump = false;
         strays = 0;
+        openAtEnd = endOfFile && !threads.isEmpty() ? dumpLine : 0;
         if (endOfFile && announced >= 0 && threads.size() + inactive < announced) {
             cutShort = "the dump at line " + dumpLine + " lists " + (threads.size() + inactive) + " of the " + announced
                     + " threads it announces, then the file ends: cut short";

@@ -136,7 +136,7 @@ final class HotSpotTextDecoder {
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
             finishDump();
-            inLogs.forEach(d -> d.finish(false));
+            inLogs.forEach(d -> d.finish(true));
         }
         return dumps + inLogs.stream().mapToInt(LogDumps::dumps).sum();
     }
@@ -149,6 +149,11 @@ final class HotSpotTextDecoder {
      */
     long openAtEnd() {
         return openAtEnd;
+    }
+
+    /** The decoders of the dumps in a log, for how their last dumps ended. */
+    List<LogDumps> logDumps() {
+        return inLogs;
     }
 
     /** Whether a dump before the last closed with HotSpot's "JNI global refs" line. */

@@ -60,6 +60,7 @@ final class IgniteThreadsDecoder implements LogDumps {
     private int dumps;
     private boolean inDump;
     private long dumpLine;
+    private long openAtEnd;
     private Optional<Instant> time = Optional.empty();
     private final List<ForeignThread> threads = new ArrayList<>();
     private NamedOwners owners = new NamedOwners(true);
@@ -213,6 +214,7 @@ final class IgniteThreadsDecoder implements LogDumps {
     @Override
     public void finish(boolean endOfFile) {
         endThread();
+        openAtEnd = endOfFile && inDump && !threads.isEmpty() ? dumpLine : 0;
         if (inDump && !threads.isEmpty()) {
             dumps++;
             sink.accept(new Snapshot(file + "#ignite-" + dumps, "ignite-threads", SourceRef.line(file, dumpLine), time, JvmHints.none(),
@@ -223,6 +225,11 @@ final class IgniteThreadsDecoder implements LogDumps {
         owners = new NamedOwners(true);
         deadlocked.clear();
         time = Optional.empty();
+    }
+
+    @Override
+    public long openAtEnd() {
+        return openAtEnd;
     }
 
     /** The deadlocked threads as the JVM's report: each ring, walked from a thread to the owner of the lock it waits for. */

@@ -16,6 +16,14 @@ interface LogDumps {
     /** How many dumps it has read. */
     int dumps();
 
+    /** How its last dump shows it was cut short (a count it announced and did not reach); empty if it does not. */
+    default String cutShort() {
+        return "";
+    }
+
+    /** The line of the dump the text ended in, when {@link #finish} was told of the end of the file there; 0 if none. */
+    long openAtEnd();
+
     /** The log pipeline's prefix it learned to take off its dumps' lines; empty if none (it learns none). */
     default String learnedPrefix() {
         return "";

@@ -3,6 +3,7 @@ package io.lockscope.analyzer.threaddump;
 import io.lockscope.model.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,7 @@ public final class ThreadDumpReader {
                 : open > 0 && decoder.earlierDumpsClosed()
                 ? "the dump at line " + open + " stops at the end of the file without the closing \"JNI global refs\" line the"
                         + " dumps before it have: cut short"
-                : "";
+                : logCutShort(decoder.logDumps(), lines);
         String prefix = decoder.logPrefix();
         String note = String.join("; ", java.util.stream.Stream.of(
                 prefix.isEmpty() ? "" : "read past a log's prefix on each line (\"" + (prefix.length() > 60 ? prefix.substring(0, 60) + "…" : prefix)
@@ -107,7 +108,11 @@ public final class ThreadDumpReader {
                     n = new TomcatThreadDumpDecoder(name, sink).decode(lines);
                     cut = n > 0 && lines.endedMidLine() ? brokeOff(lines) : "";
                 }
-                case IGNITE -> n = new IgniteThreadsDecoder(name, sink).decode(lines);
+                case IGNITE -> {
+                    IgniteThreadsDecoder d = new IgniteThreadsDecoder(name, sink);
+                    n = d.decode(lines);
+                    cut = logCutShort(List.of(d), lines);
+                }
                 case ARTHAS -> {
                     ArthasDecoder d = new ArthasDecoder(name, sink);
                     n = d.decode(lines);
@@ -117,7 +122,7 @@ public final class ThreadDumpReader {
                 case HADOOP -> {
                     HadoopStacksDecoder d = new HadoopStacksDecoder(name + "#", sink);
                     n = d.decode(lines);
-                    cut = d.cutShort();
+                    cut = logCutShort(List.of(d), lines);
                 }
                 default -> {
                     AnrDecoder d = new AnrDecoder(name, sink);
@@ -129,6 +134,19 @@ public final class ThreadDumpReader {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
         return new TextResult(n, lines.lineNumber(), lines.bytesConsumed(), lines.encodingNote(), cut, "");
+    }
+
+    /** How the last dump of a program's own in a log shows it was cut short; empty if none does. */
+    private static String logCutShort(List<LogDumps> decoders, LineSource lines) {
+        for (LogDumps d : decoders) {
+            if (!d.cutShort().isEmpty()) {
+                return d.cutShort();
+            }
+            if (d.openAtEnd() > 0 && lines.endedMidLine()) {
+                return "the dump at line " + d.openAtEnd() + " breaks off in its last line (" + lines.lineNumber() + "): cut short";
+            }
+        }
+        return "";
     }
 
     private static String brokeOff(LineSource lines) {
