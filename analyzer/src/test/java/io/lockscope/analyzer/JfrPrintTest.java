@@ -71,6 +71,36 @@ class JfrPrintTest {
         assertTrue(kept.get(1).threads().stream().anyMatch(t -> t.name().equals("auditor")));
     }
 
+    /**
+     * Where JAVA_TOOL_OPTIONS is set (most containers set it), every Java tool says so first on its
+     * standard error: {@code Picked up JAVA_TOOL_OPTIONS: -Xmx256m}. With both streams in one file
+     * ({@code jfr print --json rec.jfr > dumps.json 2>&1}) that line stands before the JSON, which
+     * was then no JSON: the file was skipped. It is passed over, and the dumps read as without it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"jdk17", "jdk25"})
+    void aToolsNoticeBeforeTheJsonIsPassedOver(String jdk, @TempDir Path dir) throws Exception {
+        Path recording = Dumps.sample(jdk + "/monitor-deadlock.jfr");
+        Path clean = jfrPrint(recording, "--json", dir);
+        Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
+        Path both = dir.resolve("both.json");
+        ProcessBuilder b = new ProcessBuilder(jfr.toString(), "print", "--json", recording.toString())
+                .redirectErrorStream(true).redirectOutput(both.toFile());
+        b.environment().put("JAVA_TOOL_OPTIONS", "-Xmx256m");
+        Process p = b.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jfr print ran on");
+        assertTrue(Files.readString(both).startsWith("Picked up JAVA_TOOL_OPTIONS: -Xmx256m"), "the tool's notice first");
+
+        Dumps.readWholeAs(both, "2 dumps; lines of text before the JSON passed over \\(line numbers are the JSON's\\); jfr print --json .*");
+        List<Snapshot> plain = Dumps.read(clean);
+        List<Snapshot> noticed = Dumps.read(both);
+        assertEquals(plain.size(), noticed.size());
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(names(plain.get(i)), names(noticed.get(i)), "dump " + (i + 1));
+        }
+        assertEquals(Dumps.only(Dumps.findings("deadlock", clean)).title(), Dumps.only(Dumps.findings("deadlock", both)).title());
+    }
+
     private static List<String> names(Snapshot s) {
         return s.threads().stream().map(t -> t.name() + " " + t.state()).sorted().toList();
     }

@@ -98,6 +98,32 @@ class StrayLineTest {
     }
 
     /**
+     * A JSON dump fetched through tools that also speak: {@code kubectl exec pod -- curl
+     * .../actuator/threaddump > dump.json 2>&1} puts kubectl's notice of the container it chose
+     * first, and a JVM's tool its {@code Picked up JAVA_TOOL_OPTIONS} line. Each JSON format's dump
+     * with those two lines before it reads as without them (it was skipped: "text with no HotSpot
+     * thread dump").
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk17/dead-owner.actuator.json", "jdk17/dead-owner.boot1-dump.json",
+        "jdk17/dead-owner.micronaut-threaddump.json", "jdk17/dead-owner.jolokia-threads.json",
+        "jdk17/dead-owner.jolokia-threadprint.json", "jdk25/dead-owner.json"})
+    void notesBeforeAJsonDumpArePassedOver(String file) throws Exception {
+        Path original = Dumps.sample(file);
+        Path copy = dir.resolve(original.getFileName());
+        Files.writeString(copy, "Defaulted container \"app\" out of: app, istio-proxy (init)\n"
+                + "Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=75\n" + Files.readString(original));
+
+        InputReport clean = Dumps.report(original);
+        InputReport noted = Dumps.report(copy);
+        assertEquals(clean.format(), noted.format(), noted.message());
+        assertEquals(InputStatus.READ, noted.status(), noted.message());
+        assertTrue(noted.message().contains("lines of text before the JSON passed over"), noted.message());
+        assertEquals(names(Dumps.readOne(original)), names(Dumps.readOne(copy)));
+        assertEquals(findings(original), findings(copy));
+    }
+
+    /**
      * WebLogic's start script prints the server's CLASSPATH on one line before anything else; a
      * production domain's runs to tens of kilobytes, more than detection's first look, and hid the
      * JRockit dumps below it: they were read as HotSpot's. Here each corpus log's own CLASSPATH

@@ -18,6 +18,8 @@ public record Detection(InputFormat format, boolean gzip, String note, Set<TextL
         UTF16BE("UTF-16BE text"),
         /** UTF-8 with a byte-order mark. */
         UTF8_MARK(""),
+        /** A few lines of text before a JSON document (a tool's notice, a prompt): passed over. */
+        TEXT_BEFORE_JSON("lines of text before the JSON passed over (line numbers are the JSON's)"),
         /** Docker's json-file log: the text is in the entries' "log" fields. */
         DOCKER_JSON("Docker's json-file log, read from its \"log\" fields"),
         /** Jolokia's JSON response: the text is its "value" string. */

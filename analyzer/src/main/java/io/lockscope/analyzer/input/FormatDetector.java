@@ -123,7 +123,7 @@ public final class FormatDetector {
      */
     private static byte[] textHead(byte[] head, Reopen reopen) {
         if (head.length < HEAD_BYTES || !hasLongLine(head) || looksBinary(head) || startsWith(head, new byte[] {(byte) 0xFF, (byte) 0xFE})
-                || startsWith(head, new byte[] {(byte) 0xFE, (byte) 0xFF})) {
+                || startsWith(head, new byte[] {(byte) 0xFE, (byte) 0xFF}) || json(head)) {
             return head;
         }
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(HEAD_BYTES);
@@ -152,6 +152,15 @@ public final class FormatDetector {
             kept.writeBytes(line.toByteArray());
         }
         return kept.size() == 0 ? head : kept.toByteArray();
+    }
+
+    /** Whether the text is JSON, or will be after a few lines: a document of one long line is not to be left out. */
+    private static boolean json(byte[] head) {
+        int i = 0;
+        while (i < head.length && Character.isWhitespace(head[i])) {
+            i++;
+        }
+        return i < head.length && (head[i] == '{' || head[i] == '[') || TextBeforeJson.documentAt(head) > 0;
     }
 
     private static boolean hasLongLine(byte[] head) {
@@ -209,6 +218,14 @@ public final class FormatDetector {
         }
         if (looksBinary(head)) {
             return new Detection(InputFormat.UNKNOWN, false, "binary data starting with " + describe(head));
+        }
+        int json = layers < MAX_LAYERS ? TextBeforeJson.documentAt(head) : -1;
+        if (json > 0) {
+            Detection inside = detect(java.util.Arrays.copyOfRange(head, json, head.length), layers + 1, ruledOut);
+            if (inside.format() == InputFormat.JCMD_JSON || inside.format() == InputFormat.ACTUATOR_JSON
+                    || inside.format() == InputFormat.JOLOKIA_JSON || !inside.layers().isEmpty()) {
+                return inside.under(Detection.TextLayer.TEXT_BEFORE_JSON);
+            }
         }
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String body = text;

@@ -204,6 +204,7 @@ public final class InputReader {
             StringBuilder layers = new StringBuilder();
             for (Detection.TextLayer layer : d.layers()) {
                 in = switch (layer) {
+                    case TEXT_BEFORE_JSON -> TextBeforeJson.open(in);
                     case DOCKER_JSON -> DockerJsonLog.open(in);
                     case JOLOKIA_VALUE -> JolokiaValue.open(in);
                     case JFR_PRINT_JSON -> JfrPrintJson.open(in);
