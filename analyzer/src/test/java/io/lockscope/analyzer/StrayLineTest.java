@@ -153,6 +153,42 @@ class StrayLineTest {
         assertEquals(findings(original), findings(copy));
     }
 
+    /**
+     * A WebLogic server's log holds JRockit's dumps where the server was when someone sent it
+     * SIGQUIT: after its own lines of days, far past detection's first look. Each corpus log
+     * whose first dump comes after the server's notices is made so, its own notices repeated to
+     * 80 KB before the first dump. Its dumps were then taken for HotSpot's: "1 dump (jstack)" where
+     * there are several of JRockit's.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
+        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt",
+        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt"})
+    @Timeout(60)
+    void jrockitDumpsFarDownAServersLogAreJRockits(String file) throws Exception {
+        Path original = Dumps.corpus(file);
+        List<String> lines = new ArrayList<>(List.of(Files.readString(original, StandardCharsets.ISO_8859_1).split("\n", -1)));
+        int first = Dumps.lineStartingWith(lines, "===== FULL THREAD DUMP");
+        List<String> notices = lines.subList(0, first).stream().filter(l -> l.startsWith("<")).toList();
+        assertFalse(notices.isEmpty(), "the server's own lines before its first dump");
+        List<String> longer = new ArrayList<>(lines.subList(0, first));
+        while (String.join("\n", longer).length() < 80 << 10) {
+            longer.addAll(notices);
+        }
+        longer.addAll(lines.subList(first, lines.size()));
+        Path copy = Files.writeString(dir.resolve(original.getFileName()), String.join("\n", longer), StandardCharsets.ISO_8859_1);
+
+        InputReport clean = Dumps.report(original);
+        InputReport deep = Dumps.report(copy);
+        assertEquals(io.lockscope.analyzer.input.InputFormat.JROCKIT, deep.format(), deep.message());
+        assertEquals(clean.snapshots(), deep.snapshots(), deep.message());
+        for (int i = 0; i < clean.snapshots(); i++) {
+            assertEquals(names(Dumps.read(original).get(i)), names(Dumps.read(copy).get(i)), "the threads of dump " + (i + 1));
+        }
+        assertEquals(findings(original), findings(copy));
+    }
+
     /** A copy of the file (uncompressed) with the stray line after its 40th line, or a third of the way in if shorter. */
     private Path withStrayLine(Path original, String stray) throws IOException {
         byte[] raw = Files.readAllBytes(original);

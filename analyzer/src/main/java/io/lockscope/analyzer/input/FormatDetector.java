@@ -104,12 +104,63 @@ public final class FormatDetector {
                         return new Detection(InputFormat.UNKNOWN, true, "gzip data that cannot be opened: " + e.getMessage());
                     }
                 }
-                byte[] text = textHead(java.util.Arrays.copyOf(inner, n), () -> new GZIPInputStream(Files.newInputStream(path), 1 << 16));
-                return detect(text, 0, ruledOut).gzipped();
+                Reopen gz = () -> new GZIPInputStream(Files.newInputStream(path), 1 << 16);
+                return deeper(detect(textHead(java.util.Arrays.copyOf(inner, n), gz), 0, ruledOut), n, gz, ruledOut).gzipped();
             }
-            return detect(textHead(head, () -> Files.newInputStream(path)), 0, ruledOut);
+            Reopen file = () -> Files.newInputStream(path);
+            return deeper(detect(textHead(head, file), 0, ruledOut), head.length, file, ruledOut);
         }
     }
+
+    /** How far into a text with no marker in its head detection looks for the banner of a dump that a log holds further down. */
+    static final long MAX_DEEP_SCAN = 64L << 20;
+    /** The banner, at a line's start, of the dumps that logs hold far down and only their own reader reads: JRockit's, in a WebLogic log. */
+    private static final byte[] DEEP_BANNER = "===== FULL THREAD DUMP".getBytes(StandardCharsets.ISO_8859_1);
+
+    /**
+     * A text whose head told no format (a server's log, a bug report) told again from the first
+     * line further down, within {@link #MAX_DEEP_SCAN}, that begins a JRockit dump: a WebLogic
+     * server's log holds them after megabytes of its own lines, and the HotSpot reader, which
+     * reads what the head tells nothing of, took JRockit's threads for HotSpot's. HotSpot's own
+     * dumps and those of Hadoop and Ignite are found anywhere by that reader already.
+     */
+    private static Detection deeper(Detection d, int headLength, Reopen reopen, Set<InputFormat> ruledOut) {
+        if (d.format() != InputFormat.JSTACK || !d.note().equals("text") || !d.layers().isEmpty() || headLength < HEAD_BYTES) {
+            return d;
+        }
+        try (InputStream in = new BufferedInputStream(reopen.open(), 1 << 16)) {
+            byte[] start = new byte[32];
+            int kept = 0;
+            boolean lineStart = true;
+            for (long at = 0; at < MAX_DEEP_SCAN; at++) {
+                int b = in.read();
+                if (b < 0) {
+                    return d;
+                }
+                if (b == '\n') {
+                    lineStart = true;
+                    kept = 0;
+                    continue;
+                }
+                if (lineStart && kept < start.length) {
+                    start[kept++] = (byte) b;
+                    if (kept == DEEP_BANNER.length && java.util.Arrays.equals(start, 0, kept, DEEP_BANNER, 0, kept)) {
+                        byte[] head = new byte[HEAD_BYTES];
+                        System.arraycopy(start, 0, head, 0, kept);
+                        int n = kept + in.readNBytes(head, kept, HEAD_BYTES - kept);
+                        Detection there = detect(java.util.Arrays.copyOf(head, n), 0, ruledOut);
+                        return there.format() == InputFormat.JROCKIT ? there : d;
+                    }
+                } else {
+                    lineStart = false;
+                }
+            }
+        } catch (IOException e) {
+            // damaged further on: the head's answer stands
+        }
+        return d;
+    }
+
 
     /** Opens a stream again, for a second look. */
     private interface Reopen {
