@@ -124,65 +124,56 @@ class StrayLineTest {
     }
 
     /**
-     * WebLogic's start script prints the server's CLASSPATH on one line before anything else; a
-     * production domain's runs to tens of kilobytes, more than detection's first look, and hid the
-     * JRockit dumps below it: they were read as HotSpot's. Here each corpus log's own CLASSPATH
-     * line is made as long as such a domain's, its entries repeated.
+     * A WebLogic server's log, as long as a production server's, before its JRockit dumps, in
+     * two ways; each corpus log made so reads as it does, as JRockit's.
+     * <ul>
+     * <li>{@code classpath}: WebLogic's start script prints the server's CLASSPATH on one line
+     * before anything else; a production domain's runs to tens of kilobytes, more than
+     * detection's first look, and hid the dumps below it (skipped, or read as HotSpot's). The
+     * log's own CLASSPATH line is made 96 KB long, its entries repeated.</li>
+     * <li>{@code notices}: the dumps come where the server was when someone sent it SIGQUIT,
+     * after its own lines of days. The log's own notices are repeated to 80 KB before the first
+     * dump, which was then taken for HotSpot's: "1 dump (jstack)" where there are four of
+     * JRockit's.</li>
+     * </ul>
      */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {
-        "jrockit/samurai-jrockit-R24.4-wls814-admin-format-thin-lock-contention-6dumps.txt",
-        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt",
-        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
-        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt"})
+    @ParameterizedTest(name = "{1}: {0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "jrockit/samurai-jrockit-R24.4-wls814-admin-format-thin-lock-contention-6dumps.txt, classpath",
+        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt, classpath",
+        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt, classpath",
+        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt, classpath",
+        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt, notices",
+        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt, notices",
+        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt, notices"})
     @Timeout(60)
-    void aLongClasspathBeforeTheDumpsDoesNotHideTheirFormat(String file) throws Exception {
+    void aServersLongLogBeforeItsJRockitDumpsDoesNotHideTheirFormat(String file, String how) throws Exception {
         Path original = Dumps.corpus(file);
         List<String> lines = new ArrayList<>(List.of(Files.readString(original, StandardCharsets.ISO_8859_1).split("\n", -1)));
-        int at = Dumps.lineStartingWith(lines, "CLASSPATH=");
-        String classpath = lines.get(at).strip();
-        lines.set(at, classpath + (classpath.contains(";") ? ";" : ":")
-                + classpath.substring("CLASSPATH=".length()).repeat((96 << 10) / classpath.length()));
-        Path copy = Files.writeString(dir.resolve(original.getFileName()), String.join("\n", lines), StandardCharsets.ISO_8859_1);
-
-        InputReport clean = Dumps.report(original);
-        InputReport longer = Dumps.report(copy);
-        assertEquals(io.lockscope.analyzer.input.InputFormat.JROCKIT, clean.format(), clean.message());
-        assertEquals(clean.format(), longer.format(), longer.message());
-        assertEquals(clean.snapshots(), longer.snapshots(), longer.message());
-        assertEquals(findings(original), findings(copy));
-    }
-
-    /**
-     * A WebLogic server's log holds JRockit's dumps where the server was when someone sent it
-     * SIGQUIT: after its own lines of days, far past detection's first look. Each corpus log
-     * whose first dump comes after the server's notices is made so, its own notices repeated to
-     * 80 KB before the first dump. Its dumps were then taken for HotSpot's: "1 dump (jstack)" where
-     * there are several of JRockit's.
-     */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {
-        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
-        "jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt",
-        "logs/samurai-wls910-jrockitR26-console-log-2dumps.txt"})
-    @Timeout(60)
-    void jrockitDumpsFarDownAServersLogAreJRockits(String file) throws Exception {
-        Path original = Dumps.corpus(file);
-        List<String> lines = new ArrayList<>(List.of(Files.readString(original, StandardCharsets.ISO_8859_1).split("\n", -1)));
-        int first = Dumps.lineStartingWith(lines, "===== FULL THREAD DUMP");
-        List<String> notices = lines.subList(0, first).stream().filter(l -> l.startsWith("<")).toList();
-        assertFalse(notices.isEmpty(), "the server's own lines before its first dump");
-        List<String> longer = new ArrayList<>(lines.subList(0, first));
-        while (String.join("\n", longer).length() < 80 << 10) {
-            longer.addAll(notices);
+        List<String> longer;
+        if (how.equals("classpath")) {
+            longer = lines;
+            int at = Dumps.lineStartingWith(lines, "CLASSPATH=");
+            String classpath = lines.get(at).strip();
+            lines.set(at, classpath + (classpath.contains(";") ? ";" : ":")
+                    + classpath.substring("CLASSPATH=".length()).repeat((96 << 10) / classpath.length()));
+        } else {
+            int first = Dumps.lineStartingWith(lines, "===== FULL THREAD DUMP");
+            List<String> notices = lines.subList(0, first).stream().filter(l -> l.startsWith("<")).toList();
+            assertFalse(notices.isEmpty(), "the server's own lines before its first dump");
+            longer = new ArrayList<>(lines.subList(0, first));
+            while (String.join("\n", longer).length() < 80 << 10) {
+                longer.addAll(notices);
+            }
+            longer.addAll(lines.subList(first, lines.size()));
         }
-        longer.addAll(lines.subList(first, lines.size()));
         Path copy = Files.writeString(dir.resolve(original.getFileName()), String.join("\n", longer), StandardCharsets.ISO_8859_1);
 
         InputReport clean = Dumps.report(original);
-        InputReport deep = Dumps.report(copy);
-        assertEquals(io.lockscope.analyzer.input.InputFormat.JROCKIT, deep.format(), deep.message());
-        assertEquals(clean.snapshots(), deep.snapshots(), deep.message());
+        InputReport changed = Dumps.report(copy);
+        assertEquals(io.lockscope.analyzer.input.InputFormat.JROCKIT, clean.format(), clean.message());
+        assertEquals(clean.format(), changed.format(), changed.message());
+        assertEquals(clean.snapshots(), changed.snapshots(), changed.message());
         for (int i = 0; i < clean.snapshots(); i++) {
             assertEquals(names(Dumps.read(original).get(i)), names(Dumps.read(copy).get(i)), "the threads of dump " + (i + 1));
         }

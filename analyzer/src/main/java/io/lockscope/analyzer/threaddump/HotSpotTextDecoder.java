@@ -210,7 +210,7 @@ final class HotSpotTextDecoder {
                 return;
             }
         }
-        if (c == '"' && header(line, n)) {
+        if (c == '"' && line.length() <= DumpLines.MAX_THREAD_HEADER && header(line, n)) { // a longer line is damaged
             return;
         }
         if (c == '"') {
@@ -312,9 +312,6 @@ final class HotSpotTextDecoder {
 
     /** A thread header of the dialect; false if the line is none. */
     private boolean header(String line, long n) {
-        if (line.length() > DumpLines.MAX_THREAD_HEADER) {
-            return false; // a damaged line, however it begins
-        }
         TextThread rendered = rendering == null ? null : rendering.header(line, n, dialect);
         if (rendered != null) {
             newThread(rendered, n);
