@@ -24,8 +24,18 @@ public final class FormatDetector {
     static final int HEAD_BYTES = 64 * 1024;
     /** How far past lines too long to tell anything detection reads for {@link #HEAD_BYTES} of lines that do. */
     static final int MAX_SCAN = 16 << 20;
+    /** How far into a text with no marker in its head detection looks for the banner of a dump that a log holds further down. */
+    static final long MAX_DEEP_SCAN = 64L << 20;
+    /** The banner, at a line's start, of the dumps that logs hold far down and only their own reader reads: JRockit's, in a WebLogic log. */
+    private static final byte[] DEEP_BANNER = "===== FULL THREAD DUMP".getBytes(StandardCharsets.ISO_8859_1);
     /** How deep text in layers is looked into (UTF-16 around a Docker log around a dump is three); a file deeper is no dump. */
     private static final int MAX_LAYERS = 3;
+    /** Formats told by a marker of their own, in the order they are preferred when their threads are as many. */
+    private static final List<InputFormat> MARKED = List.of(InputFormat.JAVACORE, InputFormat.JROCKIT, InputFormat.ANR);
+    /** Formats whose thread headers are shaped as HotSpot's are, in the order they are preferred. */
+    private static final List<InputFormat> SHARED_SHAPE = List.of(InputFormat.TOMCAT_THREADDUMP, InputFormat.IGNITE_THREADS,
+            InputFormat.ARTHAS, InputFormat.HADOOP_STACKS, InputFormat.DROPWIZARD_THREADS, InputFormat.THREADINFO);
+
     private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
@@ -112,11 +122,6 @@ public final class FormatDetector {
         }
     }
 
-    /** How far into a text with no marker in its head detection looks for the banner of a dump that a log holds further down. */
-    static final long MAX_DEEP_SCAN = 64L << 20;
-    /** The banner, at a line's start, of the dumps that logs hold far down and only their own reader reads: JRockit's, in a WebLogic log. */
-    private static final byte[] DEEP_BANNER = "===== FULL THREAD DUMP".getBytes(StandardCharsets.ISO_8859_1);
-
     /**
      * A text whose head told no format (a server's log, a bug report) told again from the first
      * line further down, within {@link #MAX_DEEP_SCAN}, that begins a JRockit dump: a WebLogic
@@ -161,7 +166,6 @@ public final class FormatDetector {
         return d;
     }
 
-
     /** Opens a stream again, for a second look. */
     private interface Reopen {
         InputStream open() throws IOException;
@@ -173,8 +177,8 @@ public final class FormatDetector {
      * {@link #MAX_SCAN}. Any other head (binary, UTF-16, short lines, the whole file) as it is.
      */
     private static byte[] textHead(byte[] head, Reopen reopen) {
-        if (head.length < HEAD_BYTES || !hasLongLine(head) || looksBinary(head) || startsWith(head, new byte[] {(byte) 0xFF, (byte) 0xFE})
-                || startsWith(head, new byte[] {(byte) 0xFE, (byte) 0xFF}) || json(head)) {
+        if (head.length < HEAD_BYTES || !hasLongLine(head) || looksBinary(head) || ByteOrderMark.utf16(head).isPresent()
+                || TextBeforeJson.documentAt(head) >= 0) {
             return head;
         }
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(HEAD_BYTES);
@@ -203,15 +207,6 @@ public final class FormatDetector {
             kept.writeBytes(line.toByteArray());
         }
         return kept.size() == 0 ? head : kept.toByteArray();
-    }
-
-    /** Whether the text is JSON, or will be after a few lines: a document of one long line is not to be left out. */
-    private static boolean json(byte[] head) {
-        int i = 0;
-        while (i < head.length && Character.isWhitespace(head[i])) {
-            i++;
-        }
-        return i < head.length && (head[i] == '{' || head[i] == '[') || TextBeforeJson.documentAt(head) > 0;
     }
 
     private static boolean hasLongLine(byte[] head) {
@@ -270,7 +265,7 @@ public final class FormatDetector {
         if (looksBinary(head)) {
             return new Detection(InputFormat.UNKNOWN, false, "binary data starting with " + describe(head));
         }
-        int json = layers < MAX_LAYERS ? TextBeforeJson.documentAt(head) : -1;
+        int json = layers < MAX_LAYERS ? TextBeforeJson.documentAt(head) : 0;
         if (json > 0) {
             Detection inside = detect(java.util.Arrays.copyOfRange(head, json, head.length), layers + 1, ruledOut);
             if (inside.format() == InputFormat.JCMD_JSON || inside.format() == InputFormat.ACTUATOR_JSON
@@ -369,12 +364,6 @@ public final class FormatDetector {
         // the HotSpot reader scans all of it and says so if it finds none.
         return new Detection(InputFormat.JSTACK, false, "text");
     }
-
-    /** Formats told by a marker of their own, in the order they are preferred when their threads are as many. */
-    private static final List<InputFormat> MARKED = List.of(InputFormat.JAVACORE, InputFormat.JROCKIT, InputFormat.ANR);
-    /** Formats whose thread headers are shaped as HotSpot's are, in the order they are preferred. */
-    private static final List<InputFormat> SHARED_SHAPE = List.of(InputFormat.TOMCAT_THREADDUMP, InputFormat.IGNITE_THREADS,
-            InputFormat.ARTHAS, InputFormat.HADOOP_STACKS, InputFormat.DROPWIZARD_THREADS, InputFormat.THREADINFO);
 
     private static Pattern marker(InputFormat f) {
         return switch (f) {

@@ -150,7 +150,7 @@ public final class InputReader {
         } catch (IOException e) {
             return new InputReport(display, f, InputStatus.FAILED, "cannot read: " + reason(e), 0, size);
         }
-        return r.snapshots() == 0 && count[0] == 0 ? nextGuess(path, display, d, size, counting, r) : r;
+        return r.snapshots() == 0 ? nextGuess(path, display, d, size, counting, r) : r;
     }
 
     /**

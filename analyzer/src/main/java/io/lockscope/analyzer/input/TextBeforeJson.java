@@ -24,9 +24,9 @@ final class TextBeforeJson {
     }
 
     /**
-     * Where, after one to {@link #MAX_LINES} short lines of text, a line begins that opens a JSON
-     * object or array ({@code {}, or {@code [} before {@code {} or {@code ]}); -1 if the text
-     * begins with one already or has none there.
+     * Where, after up to {@link #MAX_LINES} short lines of text, a line begins that opens a JSON
+     * object or array ({@code {}, or {@code [} before {@code {} or {@code ]}): 0 if the text
+     * begins with one, -1 if it has none there.
      */
     static int documentAt(byte[] head) {
         int start = 0;
@@ -36,7 +36,7 @@ final class TextBeforeJson {
                 end++;
             }
             if (opensJson(head, start, end)) {
-                return line == 0 ? -1 : start;
+                return start;
             }
             if (end - start > MAX_LINE || end == head.length) {
                 return -1;

@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 final class HadoopStacksDecoder implements LogDumps {
 
     static final String START = "Process Thread Dump:";
+    /** How many lines of a log may come between a dump's before they end it. */
+    private static final int MAX_STRAYS = 3;
     /** The time a logger put before the first line: "2026-12-07 17:45:20,995 INFO ...", ISO 8601 with a T too. */
     private static final Pattern LOGGED_AT = Pattern.compile("^\\[?(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d)(?:[,.](\\d{1,9}))?");
     private static final String THREAD = "Thread ";
@@ -58,8 +60,6 @@ final class HadoopStacksDecoder implements LogDumps {
     private Optional<Instant> time = Optional.empty();
     private long announced = -1;
     private int inactive;
-    /** How many lines of a log may come between a dump's before they end it. */
-    private static final int MAX_STRAYS = 3;
     private final List<ForeignThread> threads = new ArrayList<>();
     private ForeignThread thread;
     private boolean inStack;

@@ -10,9 +10,11 @@ import io.lockscope.model.Visibility;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,8 @@ final class TomcatThreadDumpDecoder {
     private String vm;
     private Optional<Instant> time = Optional.empty();
     private final List<ForeignThread> threads = new ArrayList<>();
+    /** The Java ids of the dump's threads read so far. */
+    private final Set<Long> ids = new HashSet<>();
     private NamedOwners owners = new NamedOwners(true);
     private ForeignThread thread;
 
@@ -93,11 +97,11 @@ final class TomcatThreadDumpDecoder {
             return;
         }
         if (line.charAt(0) == '"') {
-            Matcher h = line.length() <= DumpLines.MAX_THREAD_HEADER ? THREAD.matcher(line) : null;
-            if (h != null && h.matches()) {
+            Matcher h = THREAD.matcher(line);
+            if (line.length() <= DumpLines.MAX_THREAD_HEADER && h.matches()) {
                 endThread();
                 OptionalLong id = DumpLines.parseLong(h.group(2));
-                if (id.isPresent() && threads.stream().anyMatch(r -> r.javaId.equals(id))) {
+                if (id.isPresent() && !ids.add(id.getAsLong())) {
                     // the deadlock section's threads, listed again: read once
                     return;
                 }
@@ -212,6 +216,7 @@ final class TomcatThreadDumpDecoder {
                     Visibility.SHOWN, Visibility.SHOWN, List.of(), List.of()));
         }
         threads.clear();
+        ids.clear();
         owners = new NamedOwners(true);
         time = Optional.empty();
         vm = null;
