@@ -133,31 +133,27 @@ public final class FormatDetector {
         if (d.format() != InputFormat.JSTACK || !d.note().equals("text") || !d.layers().isEmpty() || headLength < HEAD_BYTES) {
             return d;
         }
-        try (InputStream in = new BufferedInputStream(reopen.open(), 1 << 16)) {
-            byte[] start = new byte[32];
-            int kept = 0;
-            boolean lineStart = true;
-            for (long at = 0; at < MAX_DEEP_SCAN; at++) {
-                int b = in.read();
-                if (b < 0) {
-                    return d;
-                }
-                if (b == '\n') {
-                    lineStart = true;
-                    kept = 0;
-                    continue;
-                }
-                if (lineStart && kept < start.length) {
-                    start[kept++] = (byte) b;
-                    if (kept == DEEP_BANNER.length && java.util.Arrays.equals(start, 0, kept, DEEP_BANNER, 0, kept)) {
-                        byte[] head = new byte[HEAD_BYTES];
-                        System.arraycopy(start, 0, head, 0, kept);
-                        int n = kept + in.readNBytes(head, kept, HEAD_BYTES - kept);
-                        Detection there = detect(java.util.Arrays.copyOf(head, n), 0, ruledOut);
-                        return there.format() == InputFormat.JROCKIT ? there : d;
+        try (InputStream in = reopen.open()) {
+            byte[] buf = new byte[1 << 16];
+            int matched = 0; // how much of the banner the line so far begins with; -1 once it does not
+            long scanned = 0;
+            for (int n; scanned < MAX_DEEP_SCAN && (n = in.read(buf)) > 0; scanned += n) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        matched = 0;
+                    } else if (matched >= 0 && buf[i] == DEEP_BANNER[matched]) {
+                        if (++matched == DEEP_BANNER.length) {
+                            // told from the banner on, as a file that began there would be
+                            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(HEAD_BYTES);
+                            head.writeBytes(DEEP_BANNER);
+                            head.write(buf, i + 1, Math.min(n - i - 1, HEAD_BYTES - head.size()));
+                            head.writeBytes(in.readNBytes(HEAD_BYTES - head.size()));
+                            Detection there = detect(head.toByteArray(), 0, ruledOut);
+                            return there.format() == InputFormat.JROCKIT ? there : d;
+                        }
+                    } else {
+                        matched = -1;
                     }
-                } else {
-                    lineStart = false;
                 }
             }
         } catch (IOException e) {
