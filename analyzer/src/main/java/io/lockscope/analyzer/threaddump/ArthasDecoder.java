@@ -3,13 +3,10 @@ package io.lockscope.analyzer.threaddump;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
-import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
-import io.lockscope.model.Visibility;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,19 +52,14 @@ final class ArthasDecoder {
     private static final String SYNCHRONIZERS = "Number of locked synchronizers = ";
 
     private final String file;
-    private final SnapshotSink sink;
-    private int dumps;
+    private final ForeignDump listing;
     private OptionalLong pid = OptionalLong.empty();
     /** The banner's time: that of the first listing after it. */
     private Optional<Instant> bannerTime = Optional.empty();
     /** What the prompt before the listing asked for; null for a listing without one. */
     private String command;
-    private long listingLine;
     private boolean inSynchronizers;
-    private final List<ForeignThread> threads = new ArrayList<>();
     private final Set<Long> ids = new HashSet<>();
-    private NamedOwners owners;
-    private ForeignThread thread;
     /** The lock the thread's header says it waits for, and that lock's owner, if it names one. */
     private Owner headerOwner;
 
@@ -76,7 +68,7 @@ final class ArthasDecoder {
 
     ArthasDecoder(String file, SnapshotSink sink) {
         this.file = file;
-        this.sink = sink;
+        this.listing = new ForeignDump(file, file + "#", "arthas", sink);
     }
 
     /** Whether the last line read was one of a listing's: a file that breaks off there cut the listing short. */
@@ -89,7 +81,7 @@ final class ArthasDecoder {
         } finally {
             finishListing(); // what was read of a listing that broke off is kept
         }
-        return dumps;
+        return listing.count();
     }
 
     /** Whether the file broke off in a listing's line, rather than in a prompt or a table. */
@@ -123,8 +115,8 @@ final class ArthasDecoder {
         if (text.isEmpty()) {
             return;
         }
-        if (thread != null && Character.isWhitespace(line.charAt(0))) {
-            threadLine(text, n);
+        if (listing.thread() != null && Character.isWhitespace(line.charAt(0))) {
+            threadLine(listing.thread(), text, n);
             inListing = true;
             return;
         }
@@ -142,15 +134,14 @@ final class ArthasDecoder {
     private void header(Matcher h, long n) {
         endThread();
         OptionalLong id = DumpLines.parseLong(h.group(2));
-        if (!threads.isEmpty() && id.isPresent() && !ids.add(id.getAsLong())) {
+        if (!listing.threads().isEmpty() && id.isPresent() && !ids.add(id.getAsLong())) {
             finishListing(); // a thread listed again: another listing, written after this one without a prompt
         }
-        if (threads.isEmpty()) {
-            listingLine = n;
-            owners = new NamedOwners(true);
+        if (listing.threads().isEmpty()) {
+            listing.start(n, Optional.empty());
             id.ifPresent(ids::add);
         }
-        thread = new ForeignThread(h.group(1), n);
+        ForeignThread thread = listing.startThread(h.group(1), n);
         thread.javaId = id;
         thread.state = ThreadState.parse(h.group(4));
         thread.detail = h.group(8).strip();
@@ -160,11 +151,10 @@ final class ArthasDecoder {
         }
         headerOwner = h.group(5) != null && h.group(6) != null
                 ? new Owner(DumpLines.parseLong(h.group(7)).orElse(-1), h.group(6), ThreadMXBeanText.hashLock(h.group(5))) : null;
-        threads.add(thread);
         inSynchronizers = false;
     }
 
-    private void threadLine(String line, long n) {
+    private void threadLine(ForeignThread thread, String line, long n) {
         SourceRef at = SourceRef.line(file, n);
         if (line.startsWith("at ")) {
             thread.frame(line.substring(3));
@@ -186,16 +176,13 @@ final class ArthasDecoder {
             LockAction.Kind kind = lock == null ? null : thread.waitByState(lock, at);
             Owner o = headerOwner;
             if (kind != null && o != null && o.lock().id().equals(lock.id())) {
-                owners.add(o.id(), o.name(), lock, kind, SourceRef.line(file, thread.line));
+                listing.owners().add(o.id(), o.name(), lock, kind, SourceRef.line(file, thread.line));
             }
         }
     }
 
     private void endThread() {
-        if (thread != null) {
-            thread.endFrame();
-            thread = null;
-        }
+        listing.endThread();
         inSynchronizers = false;
     }
 
@@ -211,7 +198,7 @@ final class ArthasDecoder {
         for (int i = 0; i + 1 < words.length; i++) {
             if (words[i].equals("-n") || words[i].equals("--top-n-threads")) {
                 long top = DumpLines.parseLong(words[i + 1]).orElse(0);
-                return top < 0 || top > threads.size();
+                return top < 0 || top > listing.threads().size();
             }
         }
         return false;
@@ -219,15 +206,11 @@ final class ArthasDecoder {
 
     private void finishListing() {
         endThread();
-        if (!threads.isEmpty()) {
-            dumps++;
-            Optional<Instant> time = bannerTime;
+        if (!listing.threads().isEmpty()) {
+            listing.time(bannerTime); // the banner's time is that of the first listing after it
             bannerTime = Optional.empty();
-            sink.accept(new Snapshot(file + "#" + dumps, "arthas", SourceRef.line(file, listingLine), time,
-                    new JvmHints(pid, Optional.empty(), Optional.empty()), owners.build(threads, file, allListed()),
-                    Visibility.SHOWN, Visibility.SHOWN, List.of(), List.of()));
         }
-        threads.clear();
+        listing.finish(new JvmHints(pid, Optional.empty(), Optional.empty()), List.of(), allListed());
         ids.clear();
         command = null;
     }

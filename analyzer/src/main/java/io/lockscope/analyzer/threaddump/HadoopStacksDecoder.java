@@ -3,12 +3,9 @@ package io.lockscope.analyzer.threaddump;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
-import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
-import io.lockscope.model.Visibility;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -52,23 +49,15 @@ final class HadoopStacksDecoder implements LogDumps {
     private static final Pattern COUNT = Pattern.compile("^(.*?)(\\d+) active threads$");
 
     private final String file;
-    private final String labelPrefix;
-    private final SnapshotSink sink;
-    private int dumps;
-    private boolean inDump;
-    private long dumpLine;
-    private Optional<Instant> time = Optional.empty();
+    private final ForeignDump dump;
     private long announced = -1;
     private int inactive;
-    private final List<ForeignThread> threads = new ArrayList<>();
-    private ForeignThread thread;
     private boolean inStack;
     /** How many lines just before this one belonged to no dump. */
     private int strays;
     /** The lock the thread's "Waiting on" or "Blocked on" line names, put on its top frame when the thread ends. */
     private LockRef waitsFor;
     private long waitLine;
-    private final NamedOwners owners = new NamedOwners(false);
     /**
      * What a pipeline puts before every line of the dump (a container's log: "2026-12-07T18:52:03.1Z
      * stdout F "), learned from the line after the first, "43 active threads"; null if none.
@@ -82,13 +71,12 @@ final class HadoopStacksDecoder implements LogDumps {
     /** A decoder of the dumps of a file, labelled {@code labelPrefix} and their number. */
     HadoopStacksDecoder(String labelPrefix, SnapshotSink sink) {
         this.file = labelPrefix.substring(0, labelPrefix.lastIndexOf('#'));
-        this.labelPrefix = labelPrefix;
-        this.sink = sink;
+        this.dump = new ForeignDump(file, labelPrefix, "hadoop-stacks", sink).synchronizerOwnersNotShown().threadByThread();
     }
 
     @Override
     public int dumps() {
-        return dumps;
+        return dump.count();
     }
 
     /** The first prefix a pipeline put before every line of a dump, as it was seen; empty if none. */
@@ -113,24 +101,23 @@ final class HadoopStacksDecoder implements LogDumps {
         if (whole.contains(START)) {
             // in a daemon's log the first line carries the logger's prefix
             finish(false);
-            inDump = true;
-            dumpLine = n;
-            time = loggedAt(whole);
+            dump.start(n, loggedAt(whole));
             prefix = null;
             expectCount = true;
             return true;
         }
-        if (!inDump) {
+        if (!dump.open()) {
             return false;
         }
         String raw = withoutPrefix(whole);
+        ForeignThread thread = dump.thread();
         if (raw.startsWith("    ") && inStack) {
             thread.frame(raw.strip());
-        } else if (raw.startsWith("  ") && thread != null && field(raw.substring(2), n)) {
+        } else if (raw.startsWith("  ") && thread != null && field(thread, raw.substring(2), n)) {
             return true;
         } else if (raw.startsWith(THREAD) && raw.endsWith(":")) {
             startThread(raw.substring(THREAD.length(), raw.length() - 1), n);
-        } else if (announced < 0 && threads.isEmpty() && raw.endsWith(" active threads")) {
+        } else if (announced < 0 && dump.threads().isEmpty() && raw.endsWith(" active threads")) {
             announced = DumpLines.parseLong(raw.substring(0, raw.length() - 15).strip()).orElse(-1);
         } else if (raw.equals("  Inactive")) {
             inactive++; // it ended between the listing of ids and its turn
@@ -176,13 +163,11 @@ final class HadoopStacksDecoder implements LogDumps {
     private void startThread(String task, long n) {
         endThread();
         Task t = Task.of(task);
-        thread = new ForeignThread(t.name(), n);
-        thread.javaId = t.id();
-        threads.add(thread);
+        dump.startThread(t.name(), n).javaId = t.id();
     }
 
     /** A line of the thread's fields, after its two spaces; false if it is none. */
-    private boolean field(String f, long n) {
+    private boolean field(ForeignThread thread, String f, long n) {
         if (f.startsWith("State: ")) {
             thread.state = ThreadState.parse(f.substring(7).strip());
         } else if (f.startsWith("Waiting on ") || f.startsWith("Blocked on ")) {
@@ -193,7 +178,7 @@ final class HadoopStacksDecoder implements LogDumps {
             // "Blocked by 13 (auditor)": thread 13 holds that monitor, in a frame the dump does not show
             Task owner = Task.of(f.substring(11).strip());
             if (waitsFor != null) {
-                owners.add(owner.id().orElse(-1), owner.name(), waitsFor, LockAction.Kind.WAITING_TO_LOCK, SourceRef.line(file, n));
+                dump.owners().add(owner.id().orElse(-1), owner.name(), waitsFor, LockAction.Kind.WAITING_TO_LOCK, SourceRef.line(file, n));
             }
         } else if (f.equals("Stack:")) {
             inStack = true;
@@ -212,6 +197,7 @@ final class HadoopStacksDecoder implements LogDumps {
     }
 
     private void endThread() {
+        ForeignThread thread = dump.thread();
         if (thread == null) {
             return;
         }
@@ -222,7 +208,7 @@ final class HadoopStacksDecoder implements LogDumps {
         if (thread.frames.size() == FRAMES) {
             thread.detail = "its stack cut at " + FRAMES + " frames";
         }
-        thread = null;
+        dump.endThread();
         waitsFor = null;
         inStack = false;
     }
@@ -230,24 +216,18 @@ final class HadoopStacksDecoder implements LogDumps {
     /** The dump being read, if any, ends; {@code endOfFile}: with the file, which may cut it short. */
     @Override
     public void finish(boolean endOfFile) {
-        if (!inDump) {
+        if (!dump.open()) {
             return;
         }
         endThread();
-        inDump = false;
         strays = 0;
-        openAtEnd = endOfFile && !threads.isEmpty() ? dumpLine : 0;
-        if (endOfFile && announced >= 0 && threads.size() + inactive < announced) {
-            cutShort = "the dump at line " + dumpLine + " lists " + (threads.size() + inactive) + " of the " + announced
+        int listed = dump.threads().size();
+        openAtEnd = endOfFile && listed > 0 ? dump.line() : 0;
+        if (endOfFile && announced >= 0 && listed + inactive < announced) {
+            cutShort = "the dump at line " + dump.line() + " lists " + (listed + inactive) + " of the " + announced
                     + " threads it announces, then the file ends: cut short";
         }
-        if (!threads.isEmpty()) {
-            dumps++;
-            sink.accept(new Snapshot(labelPrefix + dumps, "hadoop-stacks", SourceRef.line(file, dumpLine), time,
-                    JvmHints.none(), owners.build(threads, file),
-                    Visibility.SHOWN, Visibility.NOT_SHOWN, List.of(), List.of()));
-        }
-        threads.clear();
+        dump.finish(JvmHints.none(), List.of());
         announced = -1;
         inactive = 0;
     }

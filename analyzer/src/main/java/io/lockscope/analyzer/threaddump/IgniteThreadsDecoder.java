@@ -4,10 +4,8 @@ import io.lockscope.model.JvmHints;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
-import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
-import io.lockscope.model.Visibility;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -56,15 +54,8 @@ final class IgniteThreadsDecoder implements LogDumps {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss z", Locale.ROOT);
 
     private final String file;
-    private final SnapshotSink sink;
-    private int dumps;
-    private boolean inDump;
-    private long dumpLine;
+    private final ForeignDump dump;
     private long openAtEnd;
-    private Optional<Instant> time = Optional.empty();
-    private final List<ForeignThread> threads = new ArrayList<>();
-    private NamedOwners owners = new NamedOwners(true);
-    private ForeignThread thread;
     private boolean inSynchronizers;
     /** The lock a thread's "Lock [...]" line names, and its owner: the wait goes on the top frame when it is read. */
     private LockRef waitedFor;
@@ -75,12 +66,12 @@ final class IgniteThreadsDecoder implements LogDumps {
 
     IgniteThreadsDecoder(String file, SnapshotSink sink) {
         this.file = file;
-        this.sink = sink;
+        this.dump = new ForeignDump(file, file + "#ignite-", "ignite-threads", sink).deadlockSearchShown();
     }
 
     @Override
     public int dumps() {
-        return dumps;
+        return dump.count();
     }
 
     @Override
@@ -88,61 +79,57 @@ final class IgniteThreadsDecoder implements LogDumps {
         int title = raw.indexOf(TITLE);
         if (title >= 0 && raw.length() > title + TITLE.length() && Character.isDigit(raw.charAt(title + TITLE.length()))) {
             finish(false);
-            inDump = true;
-            dumpLine = n;
-            time = parseTime(raw.substring(title + TITLE.length()).strip());
+            dump.start(n, parseTime(raw.substring(title + TITLE.length()).strip()));
             return true;
         }
         if (raw.isBlank()) {
-            if (thread != null) {
-                thread.endFrame();
+            if (dump.thread() != null) {
+                dump.thread().endFrame();
             }
-            return inDump;
+            return dump.open();
         }
         char c = raw.charAt(0);
         if ((c == 'T' || c == '#') && raw.length() <= DumpLines.MAX_THREAD_HEADER) {
             Matcher h = THREAD.matcher(raw);
             if (h.matches()) {
-                if (!inDump) {
-                    inDump = true; // a dump taken out of the log without its title
-                    dumpLine = n;
+                if (!dump.open()) {
+                    dump.start(n, Optional.empty()); // a dump taken out of the log without its title
                 }
                 header(h, raw.startsWith(DEADLOCKED), n);
                 return true;
             }
         }
-        if (!inDump) {
+        if (!dump.open()) {
             return false;
         }
         if (c != ' ' && c != '\t') {
             finish(false); // the log's next message: the dump is over
             return false;
         }
-        if (thread != null) {
-            threadLine(raw.strip(), n);
+        if (dump.thread() != null) {
+            threadLine(dump.thread(), raw.strip(), n);
         }
         return true;
     }
 
     private void header(Matcher h, boolean isDeadlocked, long n) {
         endThread();
-        thread = new ForeignThread(h.group(1), n);
+        ForeignThread thread = dump.startThread(h.group(1), n);
         thread.javaId = DumpLines.parseLong(h.group(2));
         thread.state = ThreadState.parse(h.group(3));
-        threads.add(thread);
         if (isDeadlocked) {
             deadlocked.put(thread.name, null);
         }
     }
 
-    private void threadLine(String line, long n) {
+    private void threadLine(ForeignThread thread, String line, long n) {
         SourceRef at = SourceRef.line(file, n);
         if (line.startsWith("at ")) {
             thread.frame(unshortened(line.substring(3)));
             if (waitedFor != null) {
                 // the wait goes under the top frame, as the thread's state and that frame tell its kind
                 LockAction.Kind kind = thread.waitByState(waitedFor, at);
-                owners.add(ownerId, ownerName, waitedFor, kind == null ? LockAction.Kind.WAITING_ON : kind, at);
+                dump.owners().add(ownerId, ownerName, waitedFor, kind == null ? LockAction.Kind.WAITING_ON : kind, at);
                 waitedFor = null;
             }
         } else if (line.startsWith("- locked ")) {
@@ -159,12 +146,12 @@ final class IgniteThreadsDecoder implements LogDumps {
                 thread.owns(lock);
             }
         } else if (line.startsWith("Lock [")) {
-            lockLine(line);
+            lockLine(thread, line);
         }
     }
 
     /** "Lock [object=Scenario$Register@7d54f489, ownerName=closer, ownerId=15]", above the frames. */
-    private void lockLine(String line) {
+    private void lockLine(ForeignThread thread, String line) {
         Matcher m = LOCK.matcher(line);
         LockRef lock = m.matches() ? DumpLines.classAtHash(m.group(1)) : null;
         if (lock == null) {
@@ -203,10 +190,7 @@ final class IgniteThreadsDecoder implements LogDumps {
     }
 
     private void endThread() {
-        if (thread != null) {
-            thread.endFrame();
-        }
-        thread = null;
+        dump.endThread();
         inSynchronizers = false;
         waitedFor = null;
     }
@@ -214,17 +198,9 @@ final class IgniteThreadsDecoder implements LogDumps {
     @Override
     public void finish(boolean endOfFile) {
         endThread();
-        openAtEnd = endOfFile && inDump && !threads.isEmpty() ? dumpLine : 0;
-        if (inDump && !threads.isEmpty()) {
-            dumps++;
-            sink.accept(new Snapshot(file + "#ignite-" + dumps, "ignite-threads", SourceRef.line(file, dumpLine), time, JvmHints.none(),
-                    owners.build(threads, file), Visibility.SHOWN, Visibility.SHOWN, reportedDeadlocks(), List.of(), Visibility.SHOWN));
-        }
-        inDump = false;
-        threads.clear();
-        owners = new NamedOwners(true);
+        openAtEnd = endOfFile && dump.open() && !dump.threads().isEmpty() ? dump.line() : 0;
+        dump.finish(JvmHints.none(), dump.open() ? reportedDeadlocks() : List.of());
         deadlocked.clear();
-        time = Optional.empty();
     }
 
     @Override
@@ -248,7 +224,7 @@ final class IgniteThreadsDecoder implements LogDumps {
                 at = link.heldBy();
             }
             if (!chain.isEmpty() && at != null && chain.stream().anyMatch(l -> l.thread().equals(chain.get(chain.size() - 1).heldBy()))) {
-                rings.add(new ReportedDeadlock(chain, SourceRef.line(file, dumpLine)));
+                rings.add(new ReportedDeadlock(chain, SourceRef.line(file, dump.line())));
             }
         }
         return rings;

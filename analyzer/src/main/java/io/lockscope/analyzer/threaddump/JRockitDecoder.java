@@ -1,14 +1,11 @@
 package io.lockscope.analyzer.threaddump;
 
 import io.lockscope.model.JvmHints;
-import io.lockscope.model.JvmThread;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
 import io.lockscope.model.ReportedDeadlock;
-import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
-import io.lockscope.model.Visibility;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -50,33 +47,27 @@ final class JRockitDecoder {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.US);
 
     private final String file;
-    private final SnapshotSink sink;
-    private boolean inDump;
-    private long dumpLine;
-    private Optional<Instant> time = Optional.empty();
+    private final ForeignDump dump;
     private boolean expectTime;
-    private final List<ForeignThread> threads = new ArrayList<>();
-    private ForeignThread thread;
     private final List<ReportedDeadlock> deadlocks = new ArrayList<>();
     private boolean inCircularChains;
     private ReportedChain chain;
-    private int dumps;
     private boolean open;
     private String previous = "";
 
     JRockitDecoder(String file, SnapshotSink sink) {
         this.file = file;
-        this.sink = sink;
+        this.dump = new ForeignDump(file, file + "#", "jrockit", sink).synchronizerOwnersNotShown();
     }
 
     int decode(LineSource lines) throws IOException {
         try {
             lines.forEach((raw, n) -> line(raw.strip(), n));
         } finally {
-            open = inDump;
+            open = dump.open();
             finish();
         }
-        return dumps;
+        return dump.count();
     }
 
     /** Whether the last dump had no END line: the text was cut. */
@@ -98,13 +89,11 @@ final class JRockitDecoder {
         // WebLogic may log the marker at the end of a log line of its own
         if (line.startsWith(START) || (line.contains(START) && line.startsWith("<"))) {
             finish();
-            inDump = true;
-            dumpLine = n;
+            dump.start(n, Optional.empty());
             expectTime = true;
-            time = Optional.empty();
             return;
         }
-        if (!inDump || line.isEmpty()) {
+        if (!dump.open() || line.isEmpty()) {
             return;
         }
         if (line.startsWith(END) || (line.length() >= 10 && line.chars().allMatch(c -> c == '=') && !previous.endsWith("chains"))) {
@@ -116,20 +105,19 @@ final class JRockitDecoder {
             expectTime = false;
             Optional<Instant> t = parseTime(line);
             if (t.isPresent()) {
-                time = t;
+                dump.time(t);
                 return;
             }
         }
         if (line.startsWith("Circular (deadlocked) lock chains")) {
-            endThread();
+            dump.endThread();
             inCircularChains = true;
             return;
         }
         if (line.startsWith("Blocked lock chains") || line.startsWith("Open lock chains")) {
             endChain();
             inCircularChains = false;
-            endThread();
-            thread = null;
+            dump.endThread();
             return;
         }
         if (inCircularChains) {
@@ -138,31 +126,31 @@ final class JRockitDecoder {
         }
         Matcher admin = ADMIN_HEADER.matcher(line);
         if (admin.matches()) {
-            startThread(admin.group(2), n);
+            ForeignThread thread = dump.startThread(admin.group(2), n);
             thread.address = admin.group(1);
-            state(admin.group(3));
+            state(thread, admin.group(3));
             return;
         }
         if (line.startsWith("\"") && line.length() <= DumpLines.MAX_THREAD_HEADER) {
             int close = line.lastIndexOf('"');
             if (close > 0) {
-                startThread(line.substring(1, close), n);
-                header(line.substring(close + 1));
+                header(dump.startThread(line.substring(1, close), n), line.substring(close + 1));
             }
             return;
         }
+        ForeignThread thread = dump.thread();
         if (thread == null) {
             return;
         }
         if (line.startsWith("-- Blocked trying to get lock:")) {
-            lock(line, LockAction.Kind.WAITING_TO_LOCK, n);
+            lock(thread, line, LockAction.Kind.WAITING_TO_LOCK, n);
         } else if (line.startsWith("-- Waiting for notification on:")) {
-            lock(line, LockAction.Kind.WAITING_ON, n);
+            lock(thread, line, LockAction.Kind.WAITING_ON, n);
         } else if (line.startsWith("-- Parking to wait for:")) {
-            lock(line, LockAction.Kind.PARKING, n);
+            lock(thread, line, LockAction.Kind.PARKING, n);
         } else if (line.startsWith("^-- Holding lock:") || line.startsWith("^-- Lock released while waiting:")) {
             // a lock released in wait() is left out of the holds by the graph, as HotSpot's "- locked" under a wait
-            lock(line, LockAction.Kind.LOCKED, n);
+            lock(thread, line, LockAction.Kind.LOCKED, n);
         } else if (line.startsWith("at ")) {
             thread.frame(ForeignThread.frameText(line));
         } else if (line.startsWith("---") || line.startsWith("-- end of trace") || line.equals("}")) {
@@ -173,21 +161,8 @@ final class JRockitDecoder {
         }
     }
 
-    private void startThread(String name, long n) {
-        endThread();
-        thread = new ForeignThread(name, n);
-    }
-
-    private void endThread() {
-        if (thread != null) {
-            thread.endFrame();
-            threads.add(thread);
-            thread = null;
-        }
-    }
-
     /** The header after the name, in any of the layouts: ids, then the state words. */
-    private void header(String rest) {
+    private void header(ForeignThread thread, String rest) {
         String r = rest.strip();
         Matcher m = ID.matcher(r);
         String id = m.find() ? m.group(1) : null;
@@ -207,10 +182,10 @@ final class JRockitDecoder {
         }
         // the state words: after the last "=value" or ": value" field
         String words = FIELDS.matcher(r).replaceAll("").strip();
-        state(words);
+        state(thread, words);
     }
 
-    private void state(String words) {
+    private void state(ForeignThread thread, String words) {
         String w = words.toLowerCase(Locale.ROOT);
         thread.detail = words.strip();
         thread.daemon = w.contains("daemon") && !w.contains("nondaemon");
@@ -225,7 +200,7 @@ final class JRockitDecoder {
         }
     }
 
-    private void lock(String line, LockAction.Kind kind, long n) {
+    private void lock(ForeignThread thread, String line, LockAction.Kind kind, long n) {
         LockRef lock = lockRef(line.substring(line.indexOf(':') + 1));
         if (lock != null) {
             thread.lock(new LockAction(kind, lock, SourceRef.line(file, n)));
@@ -273,23 +248,14 @@ final class JRockitDecoder {
     }
 
     private void finish() {
-        if (!inDump) {
+        if (!dump.open()) {
             return;
         }
         endChain();
-        endThread();
-        inDump = false;
+        dump.endThread();
         inCircularChains = false;
-        if (threads.isEmpty()) {
-            deadlocks.clear();
-            return;
-        }
-        dumps++;
-        threads.forEach(ForeignThread::sleepIsNoWait);
-        List<JvmThread> built = ForeignThread.buildAll(threads, file);
-        sink.accept(new Snapshot(file + "#" + dumps, "jrockit", SourceRef.line(file, dumpLine), time, JvmHints.none(), built,
-                Visibility.SHOWN, Visibility.NOT_SHOWN, deadlocks, List.of()));
-        threads.clear();
+        dump.threads().forEach(ForeignThread::sleepIsNoWait);
+        dump.finish(JvmHints.none(), deadlocks);
         deadlocks.clear();
     }
 

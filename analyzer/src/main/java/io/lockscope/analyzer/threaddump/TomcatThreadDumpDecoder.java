@@ -3,13 +3,9 @@ package io.lockscope.analyzer.threaddump;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
-import io.lockscope.model.Snapshot;
 import io.lockscope.model.SourceRef;
 import io.lockscope.model.ThreadState;
-import io.lockscope.model.Visibility;
 import java.io.IOException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,21 +46,14 @@ final class TomcatThreadDumpDecoder {
     private static final List<String> VM_NAMES = List.of("OpenJDK", "Java HotSpot", "Eclipse OpenJ9", "IBM J9", "GraalVM", "Zing", "Java(TM)");
 
     private final String file;
-    private final SnapshotSink sink;
-    private int dumps;
-    private boolean inDump;
-    private long dumpLine;
+    private final ForeignDump dump;
     private String vm;
-    private Optional<Instant> time = Optional.empty();
-    private final List<ForeignThread> threads = new ArrayList<>();
     /** The Java ids of the dump's threads read so far. */
     private final Set<Long> ids = new HashSet<>();
-    private NamedOwners owners = new NamedOwners(true);
-    private ForeignThread thread;
 
     TomcatThreadDumpDecoder(String file, SnapshotSink sink) {
         this.file = file;
-        this.sink = sink;
+        this.dump = new ForeignDump(file, file + "#", "tomcat-threaddump", sink);
     }
 
     /** Reads the file's dumps; returns how many. */
@@ -74,7 +63,7 @@ final class TomcatThreadDumpDecoder {
         } finally {
             finishDump(); // what was read of a dump that broke off is kept
         }
-        return dumps;
+        return dump.count();
     }
 
     private void line(String raw, long n) {
@@ -86,52 +75,45 @@ final class TomcatThreadDumpDecoder {
         if (t.matches()) {
             // each dump begins with its time, whatever language its title is in
             finishDump();
-            startDump(n, DumpLines.localTime(t.group(1) + "T" + t.group(2)));
+            dump.start(n, DumpLines.localTime(t.group(1) + "T" + t.group(2)));
             return;
         }
-        if (line.startsWith(HEADER) && line.endsWith("):") && (!inDump || !threads.isEmpty() || vm != null)) {
+        if (line.startsWith(HEADER) && line.endsWith("):") && (!dump.open() || !dump.threads().isEmpty() || vm != null)) {
             finishDump();
-            startDump(n, Optional.empty());
+            dump.start(n, Optional.empty());
         }
-        if (!inDump) {
+        if (!dump.open()) {
             return;
         }
         if (line.charAt(0) == '"') {
             Matcher h = THREAD.matcher(line);
             if (line.length() <= DumpLines.MAX_THREAD_HEADER && h.matches()) {
-                endThread();
+                dump.endThread();
                 OptionalLong id = DumpLines.parseLong(h.group(2));
                 if (id.isPresent() && !ids.add(id.getAsLong())) {
                     // the deadlock section's threads, listed again: read once
                     return;
                 }
-                thread = new ForeignThread(h.group(1), n);
+                ForeignThread thread = dump.startThread(h.group(1), n);
                 thread.javaId = id;
                 long cpu = Long.parseLong(h.group(3));
                 thread.cpuMicros = cpu >= 0 ? OptionalLong.of(cpu / 1000) : OptionalLong.empty();
-                threads.add(thread);
             }
             return;
         }
-        if (threads.isEmpty() && vm == null && line.endsWith("):")) {
+        if (dump.threads().isEmpty() && vm == null && line.endsWith("):")) {
             vm = vmName(line);
             return;
         }
         if (!Character.isWhitespace(raw.charAt(0))) {
             // "Deadlock found between the following threads:" (in the page's language), before those
             // threads again, or a line that is none of the dump's: no thread's
-            endThread();
+            dump.endThread();
             return;
         }
-        if (thread != null) {
-            threadLine(line, n);
+        if (dump.thread() != null) {
+            threadLine(dump.thread(), line, n);
         }
-    }
-
-    private void startDump(long n, Optional<Instant> at) {
-        inDump = true;
-        dumpLine = n;
-        time = at;
     }
 
     /**
@@ -159,7 +141,7 @@ final class TomcatThreadDumpDecoder {
         return version;
     }
 
-    private void threadLine(String line, long n) {
+    private void threadLine(ForeignThread thread, String line, long n) {
         if (line.startsWith(STATE)) {
             thread.state = ThreadState.parse(line.substring(STATE.length()).strip());
         } else if (line.startsWith("at ")) {
@@ -176,12 +158,12 @@ final class TomcatThreadDumpDecoder {
                 thread.lock(new LockAction(LockAction.Kind.LOCKED, lock, SourceRef.line(file, n)));
             }
         } else if (line.startsWith(WAITING_ON)) {
-            waitingOn(line, n);
+            waitingOn(thread, line, n);
         }
     }
 
     /** "- waiting on (a Scenario$Inventory@3c9c9440) owned by stocker Id=12", under the top frame. */
-    private void waitingOn(String line, long n) {
+    private void waitingOn(ForeignThread thread, String line, long n) {
         int close = line.indexOf(')', WAITING_ON.length());
         LockRef lock = close < 0 ? null : DumpLines.classAtHash(line.substring(WAITING_ON.length(), close));
         if (lock == null) {
@@ -192,33 +174,15 @@ final class TomcatThreadDumpDecoder {
         int owned = line.indexOf(" owned by ", close);
         int id = line.lastIndexOf(" Id=");
         if (kind != null && owned > 0 && id > owned) {
-            owners.add(DumpLines.parseLong(line.substring(id + 4)).orElse(-1), line.substring(owned + 10, id), lock, kind, at);
-        }
-    }
-
-    private void endThread() {
-        if (thread != null) {
-            thread.endFrame();
-            thread = null;
+            dump.owners().add(DumpLines.parseLong(line.substring(id + 4)).orElse(-1), line.substring(owned + 10, id), lock, kind, at);
         }
     }
 
     private void finishDump() {
-        if (!inDump) {
-            return;
+        if (dump.open()) {
+            dump.finish(new JvmHints(OptionalLong.empty(), Optional.ofNullable(vm), Optional.empty()), List.of());
         }
-        endThread();
-        inDump = false;
-        if (!threads.isEmpty()) {
-            dumps++;
-            sink.accept(new Snapshot(file + "#" + dumps, "tomcat-threaddump", SourceRef.line(file, dumpLine), time,
-                    new JvmHints(OptionalLong.empty(), Optional.ofNullable(vm), Optional.empty()), owners.build(threads, file),
-                    Visibility.SHOWN, Visibility.SHOWN, List.of(), List.of()));
-        }
-        threads.clear();
         ids.clear();
-        owners = new NamedOwners(true);
-        time = Optional.empty();
         vm = null;
     }
 
