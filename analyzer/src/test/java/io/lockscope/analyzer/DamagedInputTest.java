@@ -194,14 +194,43 @@ class DamagedInputTest {
     }
 
     @Test
-    void anInputThatNeverEndsIsGivenUpOnAndTheOthersAreRead() throws Exception {
-        // a named pipe whose writer never closes it: the reader waits for more, and the deadline ends the wait
-        Path fifo = dir.resolve("never.fifo");
+    void aReadThatOutlivesItsDeadlineIsGivenUpOnAndTheOthersAreRead() throws Exception {
+        // the heap dump's reader reports its progress (every 64 MB) on its own thread; a progress that does not
+        // return holds that read as a reader stuck on its input would, until the deadline cuts it off
+        Path heap = Dumps.corpus("hprof/mat-adoptopenjdk11.0.4-x64-522MB-uncompressed.hprof.gz");
+        Path good = Dumps.sample("jdk17/monitor-deadlock.txt");
+        Analysis.Progress stuck = new Analysis.Progress() {
+            @Override
+            public void reading(int index, int total, String path) {
+            }
+
+            @Override
+            public void within(String path, int pass, long position, long size) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Analysis.Result r = new Analysis(io.lockscope.engine.RuleEngine.builtIn(), java.util.Set.of("deadlock"))
+                .withDeadline(InputDeadline.seconds(2)).run(List.of(heap, good), stuck);
+        InputReport given = r.inputs().stream().filter(i -> i.path().endsWith("522MB-uncompressed.hprof.gz")).findFirst().orElseThrow();
+        assertEquals(InputStatus.FAILED, given.status(), given.message());
+        assertEquals("gave up after 2 s without reaching its end (--input-timeout)", given.message());
+        assertEquals(List.of(java.util.Set.of("stocker", "auditor", "closer")),
+                r.outcome().findings().stream().map(f -> java.util.Set.copyOf(f.threads())).toList(), "the good file is read all the same");
+    }
+
+    @Test
+    void aPipeThatNeverEndsIsReadAsFarAsItCame() throws Exception {
+        // kubectl logs -f, or a writer that hangs: a whole dump, then the pipe stays open
+        Path fifo = dir.resolve("follow.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        Path good = Files.copy(Dumps.sample("jdk17/monitor-deadlock.txt"), dir.resolve("good.txt"));
+        byte[] dump = Files.readAllBytes(Dumps.sample("jdk25/reentrantlock-deadlock.txt"));
         Thread writer = new Thread(() -> {
-            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
-                out.write("Full thread dump OpenJDK 64-Bit Server VM (17.0.15+6 mixed mode):\n".getBytes());
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(dump);
                 out.flush();
                 Thread.sleep(60_000);
             } catch (IOException | InterruptedException e) {
@@ -210,12 +239,25 @@ class DamagedInputTest {
         });
         writer.setDaemon(true);
         writer.start();
+        Path good = Dumps.sample("jdk17/monitor-deadlock.txt");
         Analysis.Result r = new Analysis(io.lockscope.engine.RuleEngine.builtIn(), java.util.Set.of("deadlock"))
-                .withDeadline(InputDeadline.seconds(2)).run(List.of(fifo, good), Analysis.Progress.NONE);
-        InputReport never = r.inputs().stream().filter(i -> i.path().endsWith("never.fifo")).findFirst().orElseThrow();
-        assertEquals(InputStatus.FAILED, never.status(), never.message());
-        assertEquals("gave up after 2 s without reaching its end (--input-timeout)", never.message());
-        assertEquals(1, r.outcome().findings().size(), "the good file is read all the same");
+                .withDeadline(InputDeadline.seconds(4)).run(List.of(fifo, good), Analysis.Progress.NONE);
+        InputReport follow = r.inputs().stream().filter(i -> i.path().endsWith("follow.fifo")).findFirst().orElseThrow();
+        assertEquals(InputStatus.PARTIAL, follow.status(), follow.message());
+        assertEquals("1 dump; read up to byte " + dump.length + ", where the copy of the pipe stopped: it had not ended after 2 s "
+                + "(half the input's time, --input-timeout)", follow.message());
+        assertEquals(java.util.Set.of(java.util.Set.of("stocker", "auditor", "closer"), java.util.Set.of("transfer-a-to-b", "transfer-b-to-a")),
+                r.outcome().findings().stream().map(f -> java.util.Set.copyOf(f.threads())).collect(java.util.stream.Collectors.toSet()),
+                "the pipe's deadlock is found, and the good file's");
         writer.interrupt();
+    }
+
+    @Test
+    void aDeviceIsSkippedNotReadForEver() {
+        Analysis.Result r = Dumps.analyze(Path.of("/dev/zero"), Dumps.sample("jdk17/monitor-deadlock.txt"));
+        InputReport zero = r.inputs().stream().filter(i -> i.path().equals("/dev/zero")).findFirst().orElseThrow();
+        assertEquals(InputStatus.SKIPPED, zero.status());
+        assertEquals("a device (/dev/zero), not a file or a pipe: it gives bytes for as long as one reads", zero.message());
+        assertEquals(1, r.outcome().findings().size());
     }
 }

@@ -68,7 +68,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "0..*", description = "thread dumps, heap dumps, recordings, or folders of them")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "thread dumps, heap dumps, recordings, or folders of them; - for standard input "
+            + "(kubectl logs POD | lockscope analyze -)")
     List<Path> paths;
 
     @Option(names = "--pid", paramLabel = "PID",

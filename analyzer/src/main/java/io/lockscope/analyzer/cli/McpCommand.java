@@ -198,7 +198,8 @@ final class McpCommand implements Callable<Integer> {
             formats.addAll(asked.isEmpty() ? List.of("html") : asked.stream().filter(f -> !f.equals("json") && !f.equals("text")
                     && !f.equals("github")).toList());
             List<String> cli = new ArrayList<>(List.of("analyze"));
-            cli.addAll(paths);
+            // "-" is standard input on the command line, and here standard input is the protocol: a file of that name
+            cli.addAll(paths.stream().map(p -> p.equals("-") ? "./-" : p).toList());
             cli.addAll(List.of("-o", dir.toString(), "--format", String.join(",", formats), "--fail-on", "never"));
             List<String> rules = strings(args.get("rules"));
             if (!rules.isEmpty()) {

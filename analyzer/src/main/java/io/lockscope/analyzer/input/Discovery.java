@@ -31,6 +31,10 @@ public final class Discovery {
         List<Candidate> files = new ArrayList<>();
         List<InputReport> problems = new ArrayList<>();
         for (Path root : roots) {
+            if (root.equals(PipeSpool.STANDARD_INPUT)) {
+                files.add(new Candidate(root, PipeSpool.STANDARD_INPUT_NAME));
+                continue;
+            }
             if (!Files.exists(root)) {
                 problems.add(new InputReport(root.toString(), InputFormat.UNKNOWN, InputStatus.FAILED, "no such file or folder", 0, 0));
                 continue;

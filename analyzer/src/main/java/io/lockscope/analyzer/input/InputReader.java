@@ -46,9 +46,6 @@ public final class InputReader {
 
     static java.util.List<InputReport> readAll(Path path, String display, SnapshotSink sink,
             java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress, int depth) {
-        if (depth == 0 && Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
-            return readPipe(path, display, sink, recordings, progress);
-        }
         Detection d;
         try {
             d = FormatDetector.detect(path);
@@ -269,32 +266,6 @@ public final class InputReader {
                     (d.gzip() ? "gzip-compressed " : "") + r.message(), 1, size);
         } catch (IOException | RuntimeException e) {
             return new InputReport(display, InputFormat.HPROF, InputStatus.FAILED, "hprof could not be read: " + reason(e), 0, size);
-        }
-    }
-
-    /**
-     * A pipe, a device or a process substitution ({@code <(kubectl exec ... jstack 1)}): what it
-     * gives is copied to a temporary file once, since detection and some readers read twice.
-     */
-    private static java.util.List<InputReport> readPipe(Path path, String display, SnapshotSink sink,
-            java.util.function.Consumer<io.lockscope.model.Recording> recordings, Progress progress) {
-        Path tmp = null;
-        try {
-            tmp = TempFiles.newFile(".pipe");
-            try (InputStream in = Files.newInputStream(path)) {
-                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            return readAll(tmp, display, sink, recordings, progress, 0);
-        } catch (IOException | RuntimeException e) {
-            return java.util.List.of(new InputReport(display, InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + reason(e), 0, 0));
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // the run's temporary folder goes at its end
-                }
-            }
         }
     }
 

@@ -46,6 +46,23 @@ public class CliTest {
     }
 
     @Test
+    void aDashReadsStandardInput() throws Exception {
+        // kubectl logs pod | lockscope analyze -
+        java.io.InputStream stdin = System.in;
+        try (java.io.InputStream dump = Files.newInputStream(Dumps.sample("jdk17/monitor-deadlock.txt"))) {
+            System.setIn(dump);
+            Run r = run("analyze", "-", "-o", out.toString(), "--format", "text,json", "--fail-on", "never");
+            assertEquals(ExitCode.OK, r.exit(), r.err());
+            assertTrue(r.out().contains("Deadlock among 3 threads on monitors: stocker → auditor → closer → stocker"), r.out());
+            assertTrue(r.out().contains("1 of 1 input read (1 dump, 1 JVM)"), r.out());
+            String json = Files.readString(out.resolve("lockscope-report.json"));
+            assertTrue(json.contains("\"path\" : \"(standard input)\""), json.substring(0, 2000));
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
     void withoutTheTextSummaryStderrStillNamesTheInputsThatWereNotReadWhole() throws Exception {
         byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/dead-owner.txt"));
         Path cut = Files.write(out.resolve("cut.txt"), java.util.Arrays.copyOf(whole, whole.length / 2));

@@ -1,0 +1,65 @@
+package io.lockscope.analyzer.input;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockscope.analyzer.Dumps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pipe's copy: whole when the pipe ends, and stopped, with its reason, before the disk fills. */
+class PipeSpoolTest {
+
+    @TempDir
+    Path dir;
+
+    /** A named pipe that a writer fills with {@code bytes} and then closes. */
+    private Path pipeOf(byte[] bytes) throws Exception {
+        Path fifo = dir.resolve("dump.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(fifo, bytes);
+            } catch (IOException e) {
+                // the copy stopped reading: the test says what it expected
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        return fifo;
+    }
+
+    @Test
+    void aPipeThatEndsIsCopiedWhole() throws Exception {
+        byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
+        PipeSpool.Spooled s = PipeSpool.copy(pipeOf(dump), Duration.ofSeconds(30));
+        assertTrue(s.ended(), s.stopped());
+        assertEquals(dump.length, s.bytes());
+        assertArrayEquals(dump, Files.readAllBytes(s.file()));
+        Files.delete(s.file());
+    }
+
+    @Test
+    void theCopyStopsBeforeTheDiskRunsLow() throws Exception {
+        // more free space asked for than any disk has: the copy stops before its first write, and says why
+        PipeSpool.Spooled s = PipeSpool.copy(pipeOf(Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"))),
+                Duration.ofSeconds(30), Long.MAX_VALUE / 4);
+        assertEquals(0, s.bytes());
+        assertTrue(s.stopped().startsWith("the disk of the temporary folder was nearly full ("), s.stopped());
+        assertEquals(0, Files.size(s.file()));
+        Files.delete(s.file());
+    }
+
+    @Test
+    void onlyDevicesOtherThanTerminalsAreRefused() throws Exception {
+        assertEquals("a device (/dev/zero), not a file or a pipe: it gives bytes for as long as one reads",
+                PipeSpool.device(Path.of("/dev/zero")).orElseThrow());
+        assertTrue(PipeSpool.device(pipeOf(new byte[0])).isEmpty(), "a named pipe is read");
+        assertTrue(PipeSpool.device(PipeSpool.STANDARD_INPUT).isEmpty(), "standard input is read");
+    }
+}
