@@ -81,6 +81,10 @@ class McpServerTest {
                     Map.of("paths", List.of(dir.resolve("no-such-dump.txt").toString()))));
             assertTrue(bad.isError());
             assertTrue(data(bad).path("error").asText().startsWith("no such file or folder: "), data(bad).toString());
+            // "-" is standard input on the command line; here standard input is the protocol, which must not be read as a dump
+            McpSchema.CallToolResult dash = client.callTool(new McpSchema.CallToolRequest("analyze", Map.of("paths", List.of("-"))));
+            assertTrue(dash.isError());
+            assertEquals("no such file or folder: -", data(dash).path("error").asText());
 
             McpSchema.CallToolResult page = client.callTool(new McpSchema.CallToolRequest("explain", Map.of("rule", "leaked-lock")));
             assertTrue(data(page).path("page").asText().startsWith("# leaked-lock"), data(page).toString());
