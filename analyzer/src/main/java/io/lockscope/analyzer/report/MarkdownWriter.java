@@ -28,7 +28,7 @@ public final class MarkdownWriter {
         int warnings = counts.path("warning").asInt();
         md.append("## lockscope: ").append(errors == 0 && warnings == 0 ? "no lock problems found" : plural(errors, "error")
                 + ", " + plural(warnings, "warning")).append("\n\n");
-        md.append(report.path("summary").path("inputs").asInt()).append(" inputs, ")
+        md.append(plural(report.path("summary").path("inputs").asInt(), "input")).append(", ")
                 .append(plural(report.path("summary").path("snapshots").asInt(), "dump")).append(", ")
                 .append(plural(report.path("summary").path("jvms").asInt(), "JVM")).append(".\n\n");
         for (JsonNode v : report.path("summary").path("verdicts")) {

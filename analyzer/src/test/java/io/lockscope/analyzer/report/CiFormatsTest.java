@@ -156,7 +156,7 @@ class CiFormatsTest {
         analyze("markdown", "never", Dumps.sample("jdk17/monitor-deadlock.txt"), Dumps.sample("jdk17/hostile-names.txt"),
                 Dumps.sample("jdk17/control-names.txt"));
         String md = Files.readString(out.resolve("lockscope-report.md"));
-        assertTrue(md.startsWith("## lockscope: 3 errors, 0 warnings\n"), md);
+        assertTrue(md.startsWith("## lockscope: 3 errors, 0 warnings\n\n3 inputs, 3 dumps, 3 JVMs.\n"), md);
         assertTrue(md.contains("](lockscope-report.html#deadlock-"), md);
         // a hostile thread name is text, not markup: no raw tag, no link, no escape character
         assertFalse(java.util.regex.Pattern.compile("(?<!\\\\)<img").matcher(md).find(), md);
@@ -164,6 +164,13 @@ class CiFormatsTest {
         assertFalse(md.contains("\u001b"), "no raw escape character");
         assertFalse(java.util.regex.Pattern.compile("(?<!\\\\)\\]\\(javascript").matcher(md).find(), "a link only when escaped: " + md);
         assertTrue(md.contains("\\[click\\](javascript"), md);
+    }
+
+    @Test
+    void markdownCountsOneInputAsOne() throws Exception {
+        analyze("markdown", "never", Dumps.sample("jdk17/monitor-deadlock.txt"));
+        String md = Files.readString(out.resolve("lockscope-report.md"));
+        assertTrue(md.startsWith("## lockscope: 1 error, 0 warnings\n\n1 input, 1 dump, 1 JVM.\n"), md);
     }
 
     @Test
