@@ -6,6 +6,7 @@ import io.lockscope.analyzer.input.InputReader;
 import io.lockscope.analyzer.input.InputReport;
 import io.lockscope.analyzer.input.InputStatus;
 import io.lockscope.analyzer.input.PipeSpool;
+import io.lockscope.engine.Words;
 import io.lockscope.model.Recording;
 import io.lockscope.model.Snapshot;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ final class GuardedRead {
             task.cancel(true);
             r.reports = List.of(new InputReport(display, InputFormat.UNKNOWN, r.keptAny() ? InputStatus.PARTIAL : InputStatus.FAILED,
                     "gave up after " + allowed.toSeconds() + " s without reaching its end (--input-timeout)"
-                            + (r.keptAny() ? "; kept the " + r.snapshots.size() + " dumps read before" : ""),
+                            + (r.keptAny() ? "; kept the " + Words.count(r.snapshots.size(), "dump") + " read before" : ""),
                     r.snapshots.size(), size));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import io.lockscope.engine.RuleMeta;
 import io.lockscope.engine.RuleResult;
 import io.lockscope.engine.Severity;
 import io.lockscope.engine.Threshold;
+import io.lockscope.engine.Words;
 import io.lockscope.graph.Hold;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
@@ -103,7 +104,7 @@ public final class ContentionHotspot implements Rule {
         c.waiters().keySet().stream().filter(w -> !threads.contains(w)).forEach(threads::add);
         LockRef lock = new LockRef(id.isEmpty() ? c.lockClass() : id.substring(2, id.length() - 1), c.lockClass());
         List<Evidence> evidence = List.of(Evidence.recorded(r.label(), r.at(), c.waiters().keySet().stream().findFirst(), Optional.of(lock),
-                "the longest wait, " + c.longest().toMillis() + " ms, in this stack; " + c.waiters().size() + " threads waited",
+                "the longest wait, " + c.longest().toMillis() + " ms, in this stack; " + Words.count(c.waiters().size(), "thread") + " waited",
                 c.sampleStack().stream().map(f -> "at " + f.text()).toList()));
         return context.finding(new Recorded(c, id, owner), threads, List.of(lock), evidence,
                 "contention-hotspot|" + c.lockClass() + "|recorded|" + Fingerprints.threadPattern(owner));
@@ -126,7 +127,7 @@ public final class ContentionHotspot implements Rule {
             Recording.Contention c = contention;
             return "From the recording's " + (c.kind() == Recording.ContentionKind.MONITOR_ENTER
                     ? "jdk.JavaMonitorEnter" : "jdk.ThreadPark") + " events (waits longer than their threshold, 20 ms by default): "
-                    + c.waiters().size() + " threads waited " + c.events() + " times between " + c.first().map(Object::toString).orElse("?")
+                    + Words.count(c.waiters().size(), "thread") + " waited " + Words.count(c.events(), "time") + " between " + c.first().map(Object::toString).orElse("?")
                     + " and " + c.last().map(Object::toString).orElse("?") + "."
                     + (c.previousOwners().isEmpty() ? "" : " Holders when they blocked: " + c.previousOwners() + ".");
         }

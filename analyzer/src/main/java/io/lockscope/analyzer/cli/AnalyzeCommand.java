@@ -1,7 +1,5 @@
 package io.lockscope.analyzer.cli;
 
-import io.lockscope.analyzer.report.VisibleText;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lockscope.analyzer.Analysis;
 import io.lockscope.analyzer.InputDeadline;
@@ -17,12 +15,14 @@ import io.lockscope.analyzer.report.ReportFile;
 import io.lockscope.analyzer.report.ReportModel;
 import io.lockscope.analyzer.report.SarifWriter;
 import io.lockscope.analyzer.report.TextSummary;
+import io.lockscope.analyzer.report.VisibleText;
 import io.lockscope.engine.Baseline;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.RuleEngine;
 import io.lockscope.engine.RuleSettings;
 import io.lockscope.engine.Severity;
+import io.lockscope.engine.Words;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +35,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {
@@ -232,7 +232,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             List<Finding> every = new ArrayList<>(result.outcome().findings());
             every.addAll(result.outcome().suppressed());
             BaselineFile.write(writeBaseline, every);
-            written.add(writeBaseline + " (baseline of " + every.size() + " findings)");
+            written.add(writeBaseline + " (baseline of " + Words.count(every.size(), "finding") + ")");
         }
         if (wanted.contains(Format.text)) {
             PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import io.lockscope.analyzer.jfr.JfrReader;
 import io.lockscope.analyzer.threaddump.SnapshotSink;
 import io.lockscope.analyzer.threaddump.TextDialect;
 import io.lockscope.analyzer.threaddump.ThreadDumpReader;
+import io.lockscope.engine.Words;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ public final class InputReader {
                     ? "ran out of memory reading it (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap): a bug in lockscope's reader, please report it"
                     : "nested too deep to read (stack overflow): a bug in lockscope's reader, please report it";
             return new InputReport(display, d.format(), count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED,
-                    d.format().id() + " " + why + (count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it" : ""),
+                    d.format().id() + " " + why + (count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it" : ""),
                     count[0], sizeOrZero(path));
         }
     }
@@ -218,7 +219,7 @@ public final class InputReader {
                 counting.accept(r.snapshot());
                 return r.brokeOff()
                         .map(why -> new InputReport(display, f, InputStatus.PARTIAL, "1 dump, cut short: broke off " + why
-                                + "; kept the " + plural(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
+                                + "; kept the " + Words.count(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
                         .orElse(new InputReport(display, f, InputStatus.READ, "1 dump" + decoded, 1, size));
             }
             ThreadDumpReader.TextResult r = switch (f) {
@@ -248,12 +249,12 @@ public final class InputReader {
             String where = "broke off at line " + e.line() + (d.gzip() ? " (gzip data ended early or is damaged)" : "")
                     + ": " + e.getMessage();
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
-            String read = count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it, the last one incomplete" : "";
+            String read = count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it, the last one incomplete" : "";
             return new InputReport(display, f, status, where + read, count[0], size);
         } catch (IOException | RuntimeException e) {
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
             return new InputReport(display, f, status, f.id() + " could not be read: " + reason(e)
-                    + (count[0] > 0 ? "; kept the " + plural(count[0], "dump") + " read before it" : ""), count[0], size);
+                    + (count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it" : ""), count[0], size);
         }
     }
 
@@ -284,9 +285,6 @@ public final class InputReader {
         return gzip ? new GZIPInputStream(raw, 1 << 16) : new BufferedInputStream(raw, 1 << 16);
     }
 
-    private static String plural(int n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
-    }
 
     private static String reason(Exception e) {
         // these two carry only the path as their message, and the report names the file already

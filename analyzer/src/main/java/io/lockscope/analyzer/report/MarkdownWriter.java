@@ -2,6 +2,7 @@ package io.lockscope.analyzer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockscope.engine.Words;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -26,11 +27,11 @@ public final class MarkdownWriter {
         JsonNode counts = report.path("summary").path("counts");
         int errors = counts.path("error").asInt();
         int warnings = counts.path("warning").asInt();
-        md.append("## lockscope: ").append(errors == 0 && warnings == 0 ? "no lock problems found" : plural(errors, "error")
-                + ", " + plural(warnings, "warning")).append("\n\n");
-        md.append(plural(report.path("summary").path("inputs").asInt(), "input")).append(", ")
-                .append(plural(report.path("summary").path("snapshots").asInt(), "dump")).append(", ")
-                .append(plural(report.path("summary").path("jvms").asInt(), "JVM")).append(".\n\n");
+        md.append("## lockscope: ").append(errors == 0 && warnings == 0 ? "no lock problems found" : Words.count(errors, "error")
+                + ", " + Words.count(warnings, "warning")).append("\n\n");
+        md.append(Words.count(report.path("summary").path("inputs").asInt(), "input")).append(", ")
+                .append(Words.count(report.path("summary").path("snapshots").asInt(), "dump")).append(", ")
+                .append(Words.count(report.path("summary").path("jvms").asInt(), "JVM")).append(".\n\n");
         for (JsonNode v : report.path("summary").path("verdicts")) {
             md.append("- **").append(escape(v.path("label").asText())).append("**: ").append(icon(v.path("severity").asText()))
                     .append(' ').append(escape(v.path("text").asText())).append('\n');
@@ -83,7 +84,4 @@ public final class MarkdownWriter {
         };
     }
 
-    private static String plural(int n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
-    }
 }

@@ -9,6 +9,7 @@ import io.lockscope.engine.Evidence;
 import io.lockscope.engine.Finding;
 import io.lockscope.engine.Rule;
 import io.lockscope.engine.Severity;
+import io.lockscope.engine.Words;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.model.JvmHistory;
 import io.lockscope.model.JvmThread;
@@ -99,11 +100,11 @@ public final class ReportModel {
             String main = AndroidMain.blocked(jvm).map(m -> m + ". ").orElse("");
             if (mine.isEmpty()) {
                 v.put("severity", "none");
-                v.put("text", main + "No lock problems found in " + plural(jvm.snapshots().size(), "dump"));
+                v.put("text", main + "No lock problems found in " + Words.count(jvm.snapshots().size(), "dump"));
             } else {
                 Finding top = mine.get(0);
                 v.put("severity", top.severity().id());
-                v.put("text", main + top.title() + (mine.size() > 1 ? " (and " + plural(mine.size() - 1, "more finding") + ")" : ""));
+                v.put("text", main + top.title() + (mine.size() > 1 ? " (and " + Words.count(mine.size() - 1, "more finding") + ")" : ""));
                 v.put("finding", top.id());
             }
         }
@@ -256,7 +257,4 @@ public final class ReportModel {
         n.set("lockHistory", ThreadTable.lockHistory(jvm));
     }
 
-    static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
-    }
 }

@@ -1,6 +1,7 @@
 package io.lockscope.analyzer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lockscope.engine.Words;
 import java.io.PrintWriter;
 import java.util.function.UnaryOperator;
 
@@ -44,8 +45,8 @@ public final class TextSummary {
             }
         }
         out.printf("%s, %s, %d info; %d of %s read (%s, %s)%s%n",
-                ReportModel.plural(c.path("error").asInt(), "error"), ReportModel.plural(c.path("warning").asInt(), "warning"), c.path("info").asInt(),
-                read, ReportModel.plural(read + notRead, "input"), ReportModel.plural(s.path("snapshots").asInt(), "dump"),
-                ReportModel.plural(s.path("jvms").asInt(), "JVM"), notRead > 0 ? ", " + notRead + " not read" : "");
+                Words.count(c.path("error").asInt(), "error"), Words.count(c.path("warning").asInt(), "warning"), c.path("info").asInt(),
+                read, Words.count(read + notRead, "input"), Words.count(s.path("snapshots").asInt(), "dump"),
+                Words.count(s.path("jvms").asInt(), "JVM"), notRead > 0 ? ", " + notRead + " not read" : "");
     }
 }

@@ -2,6 +2,7 @@ package io.lockscope.analyzer.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lockscope.engine.Words;
 import io.lockscope.graph.Hold;
 import io.lockscope.graph.LockGraph;
 import io.lockscope.graph.Wait;
@@ -104,7 +105,7 @@ final class ThreadTable {
          */
         String label() {
             if (last == null) {
-                return "… " + dumps + " dumps not shown …";
+                return "… " + Words.count(dumps, "dump") + " not shown …";
             }
             if (dumps == 1) {
                 return first;

@@ -1,5 +1,6 @@
 package io.lockscope.analyzer.threaddump;
 
+import io.lockscope.engine.Words;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.LockAction;
 import io.lockscope.model.LockRef;
@@ -224,8 +225,8 @@ final class HadoopStacksDecoder implements LogDumps {
         int listed = dump.threads().size();
         openAtEnd = endOfFile && listed > 0 ? dump.line() : 0;
         if (endOfFile && announced >= 0 && listed + inactive < announced) {
-            cutShort = "the dump at line " + dump.line() + " lists " + (listed + inactive) + " of the " + announced
-                    + " threads it announces, then the file ends: cut short";
+            cutShort = "the dump at line " + dump.line() + " lists " + (listed + inactive) + " of the " + Words.count(announced, "thread")
+                    + " it announces, then the file ends: cut short";
         }
         dump.finish(JvmHints.none(), List.of());
         announced = -1;
