@@ -59,7 +59,8 @@ final class GuardedRead {
         long started = System.nanoTime();
         PipeSpool.Spooled pipe;
         try {
-            pipe = PipeSpool.copy(c.path(), deadline.unlimited() ? Duration.ZERO : deadline.forSize(0).dividedBy(2));
+            pipe = PipeSpool.copy(c.path(), deadline.unlimited() ? Duration.ZERO : deadline.forSize(0).dividedBy(2),
+                    deadline.bytesPerSecond());
         } catch (java.io.IOException | RuntimeException e) {
             GuardedRead r = new GuardedRead(spill);
             r.reports = List.of(new InputReport(c.display(), InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + e.getMessage(), 0, 0));

@@ -73,37 +73,47 @@ public final class PipeSpool {
     }
 
     /**
-     * Copies what {@code pipe} gives until it ends, {@code time} passes ({@link Duration#ZERO}: no
-     * limit), or the disk runs low.
+     * Copies what {@code pipe} gives until it ends, or the disk runs low, or its time passes:
+     * {@code time}, and a second more for every {@code bytesPerSecond} bytes it has given, so that a
+     * large dump streamed in keeps its copy going while a pipe that gives little or nothing is cut
+     * off ({@link Duration#ZERO}: no limit).
      */
-    public static Spooled copy(Path pipe, Duration time) throws IOException {
-        return copy(pipe, time, MIN_FREE);
+    public static Spooled copy(Path pipe, Duration time, long bytesPerSecond) throws IOException {
+        return copy(pipe, time, bytesPerSecond, MIN_FREE);
     }
 
-    static Spooled copy(Path pipe, Duration time, long minFree) throws IOException {
+    static Spooled copy(Path pipe, Duration time, long bytesPerSecond, long minFree) throws IOException {
         Path file = TempFiles.newFile(".pipe");
         Copier copier = new Copier(pipe, file, minFree);
         Thread t = new Thread(copier, "lockscope-pipe");
         t.setDaemon(true); // a read that never returns must not keep the JVM alive
+        long started = System.nanoTime();
         t.start();
         try {
             if (time.isZero()) {
                 t.join();
             } else {
-                t.join(Math.max(1, time.toMillis()));
+                while (t.isAlive()) {
+                    long allowed = time.toNanos() + (bytesPerSecond > 0 ? copier.bytes() * 1_000_000_000L / bytesPerSecond : 0);
+                    long left = allowed - (System.nanoTime() - started);
+                    if (left <= 0) {
+                        break;
+                    }
+                    t.join(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             copier.stop("");
             throw new IOException("interrupted while copying " + pipe);
         }
-        copier.stop("it had not ended after " + seconds(time) + " (half the input's time, --input-timeout)");
+        copier.stop("it had not ended after " + seconds(Duration.ofNanos(System.nanoTime() - started))
+                + " (half the input's time, --input-timeout)");
         return copier.result();
     }
 
     private static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        return d.toSeconds() + " s";
     }
 
     /** Copies on a thread of its own, so that the caller can stop waiting for a read that does not return. */
@@ -186,6 +196,10 @@ public final class PipeSpool {
                     // the copy is over all the same
                 }
             }
+        }
+
+        synchronized long bytes() {
+            return bytes;
         }
 
         synchronized Spooled result() throws IOException {
