@@ -188,6 +188,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter raw = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8));
         Analysis.Progress progress = System.console() != null && System.getenv("CI") == null
                 ? new TerminalProgress(raw) : Analysis.Progress.NONE;
+        if (System.console() != null && paths.contains(io.lockscope.analyzer.input.PipeSpool.STANDARD_INPUT)) {
+            // "-" with nothing piped in: the dump is pasted on the terminal
+            err.println("lockscope: reading a dump from the terminal; end it with Ctrl-D (Ctrl-Z and Enter on Windows)");
+        }
         Analysis.Result result = new Analysis(all, enabled, settings, known)
                 .withDeadline(inputTimeout == null ? InputDeadline.DEFAULT : InputDeadline.seconds(inputTimeout))
                 .run(paths, progress);
