@@ -76,11 +76,7 @@ final class ArthasDecoder {
 
     /** Reads the file's listings; returns how many. */
     int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            finishListing(); // what was read of a listing that broke off is kept
-        }
+        lines.forEach(this::line, this::finishListing);
         return listing.count();
     }
 

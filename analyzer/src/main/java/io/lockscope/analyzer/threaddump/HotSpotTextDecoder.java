@@ -129,15 +129,13 @@ final class HotSpotTextDecoder {
 
     /** Reads all lines; returns the number of dumps found. */
     int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(hardWrap);
-        } finally {
+        lines.forEach(hardWrap, () -> {
             hardWrap.finish();
             // the input may have broken off mid-dump: what was read of it is still kept
             openAtEnd = inDump && headed && !closed ? dumpLine : 0;
             finishDump();
             inLogs.forEach(d -> d.finish(true));
-        }
+        });
         return dumps + inLogs.stream().mapToInt(LogDumps::dumps).sum();
     }
 

@@ -61,12 +61,10 @@ final class JRockitDecoder {
     }
 
     int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach((raw, n) -> line(raw.strip(), n));
-        } finally {
+        lines.forEach((raw, n) -> line(raw.strip(), n), () -> {
             open = dump.open();
             finish();
-        }
+        });
         return dump.count();
     }
 

@@ -211,6 +211,18 @@ final class LineSource implements Closeable {
         }
     }
 
+    /**
+     * Hands every line to the consumer, then runs {@code atEnd}, also when reading fails part-way (a
+     * gzip cut short, a damaged byte): what was read of a dump that broke off is kept.
+     */
+    void forEach(LineConsumer consumer, Runnable atEnd) throws IOException {
+        try {
+            forEach(consumer);
+        } finally {
+            atEnd.run();
+        }
+    }
+
     long lineNumber() {
         return lineNumber;
     }

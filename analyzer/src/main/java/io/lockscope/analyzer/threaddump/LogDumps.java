@@ -41,11 +41,7 @@ interface LogDumps {
 
     /** Reads a file of this decoder's dumps (a log, or a dump taken out of one); returns how many. */
     default int decode(LineSource lines) throws java.io.IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            finish(true); // what was read of a dump that broke off is kept
-        }
+        lines.forEach(this::line, () -> finish(true));
         return dumps();
     }
 }

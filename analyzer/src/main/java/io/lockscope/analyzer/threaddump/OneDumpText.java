@@ -8,11 +8,7 @@ abstract class OneDumpText implements LineSource.LineConsumer {
 
     /** Reads the dump; null if the text held no thread. */
     final Snapshot decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this);
-        } finally {
-            endThread();
-        }
+        lines.forEach(this, this::endThread);
         return snapshot();
     }
 

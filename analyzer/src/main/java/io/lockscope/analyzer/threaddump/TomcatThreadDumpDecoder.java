@@ -58,11 +58,7 @@ final class TomcatThreadDumpDecoder {
 
     /** Reads the file's dumps; returns how many. */
     int decode(LineSource lines) throws IOException {
-        try {
-            lines.forEach(this::line);
-        } finally {
-            finishDump(); // what was read of a dump that broke off is kept
-        }
+        lines.forEach(this::line, this::finishDump);
         return dump.count();
     }
 
