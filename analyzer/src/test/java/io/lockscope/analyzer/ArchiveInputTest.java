@@ -228,18 +228,8 @@ class ArchiveInputTest {
 
     @Test
     void aNamedPipeIsRead() throws Exception {
-        Path fifo = dir.resolve("jstack.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        Thread writer = new Thread(() -> {
-            try {
-                Files.write(fifo, Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        writer.start();
+        Path fifo = Dumps.namedPipe(dir.resolve("jstack.fifo"), Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt")), false);
         Analysis.Result r = Dumps.analyze(fifo);
-        writer.join();
         assertEquals(InputStatus.READ, byPath(r).get(fifo.toString()).status());
         assertEquals(Set.of("deadlock stocker,auditor,closer"), summaries(r));
     }

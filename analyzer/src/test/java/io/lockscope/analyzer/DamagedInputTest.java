@@ -225,20 +225,8 @@ class DamagedInputTest {
     @Test
     void aPipeThatNeverEndsIsReadAsFarAsItCame() throws Exception {
         // kubectl logs -f, or a writer that hangs: a whole dump, then the pipe stays open
-        Path fifo = dir.resolve("follow.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         byte[] dump = Files.readAllBytes(Dumps.sample("jdk25/reentrantlock-deadlock.txt"));
-        Thread writer = new Thread(() -> {
-            try (OutputStream out = Files.newOutputStream(fifo)) {
-                out.write(dump);
-                out.flush();
-                Thread.sleep(60_000);
-            } catch (IOException | InterruptedException e) {
-                // the test is over
-            }
-        });
-        writer.setDaemon(true);
-        writer.start();
+        Path fifo = Dumps.namedPipe(dir.resolve("follow.fifo"), dump, true);
         Path good = Dumps.sample("jdk17/monitor-deadlock.txt");
         Analysis.Result r = new Analysis(io.lockscope.engine.RuleEngine.builtIn(), java.util.Set.of("deadlock"))
                 .withDeadline(InputDeadline.seconds(4)).run(List.of(fifo, good), Analysis.Progress.NONE);
@@ -249,7 +237,6 @@ class DamagedInputTest {
         assertEquals(java.util.Set.of(java.util.Set.of("stocker", "auditor", "closer"), java.util.Set.of("transfer-a-to-b", "transfer-b-to-a")),
                 r.outcome().findings().stream().map(f -> java.util.Set.copyOf(f.threads())).collect(java.util.stream.Collectors.toSet()),
                 "the pipe's deadlock is found, and the good file's");
-        writer.interrupt();
     }
 
     @Test

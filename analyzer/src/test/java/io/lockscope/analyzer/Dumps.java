@@ -268,4 +268,27 @@ public final class Dumps {
     private static java.util.Set<String> lockClasses(Finding f) {
         return f.locks().stream().map(io.lockscope.model.LockRef::className).collect(java.util.stream.Collectors.toSet());
     }
+
+    /**
+     * A named pipe at {@code fifo} that a writer thread of its own fills with {@code bytes}; then it
+     * closes the pipe, or ({@code hang}) keeps it open for a minute, as {@code kubectl logs -f} or a
+     * writer that hangs does.
+     */
+    public static Path namedPipe(Path fifo, byte[] bytes, boolean hang) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(bytes);
+                out.flush();
+                if (hang) {
+                    Thread.sleep(60_000);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the reader stopped reading, or the test is over
+            }
+        }, "named-pipe-writer");
+        writer.setDaemon(true);
+        writer.start();
+        return fifo;
+    }
 }

@@ -18,20 +18,8 @@ class PipeSpoolTest {
     @TempDir
     Path dir;
 
-    /** A named pipe that a writer fills with {@code bytes} and then closes. */
     private Path pipeOf(byte[] bytes) throws Exception {
-        Path fifo = dir.resolve("dump.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        Thread writer = new Thread(() -> {
-            try {
-                Files.write(fifo, bytes);
-            } catch (IOException e) {
-                // the copy stopped reading: the test says what it expected
-            }
-        });
-        writer.setDaemon(true);
-        writer.start();
-        return fifo;
+        return Dumps.namedPipe(dir.resolve("dump.fifo"), bytes, false);
     }
 
     @Test
@@ -74,24 +62,11 @@ class PipeSpoolTest {
     @Test
     void aPipeThatGivesNothingMoreIsCutOffAtItsTime() throws Exception {
         byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
-        Path fifo = dir.resolve("stuck.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        Thread writer = new Thread(() -> {
-            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
-                out.write(dump);
-                out.flush();
-                Thread.sleep(60_000);
-            } catch (IOException | InterruptedException e) {
-                // the test is over
-            }
-        });
-        writer.setDaemon(true);
-        writer.start();
+        Path fifo = Dumps.namedPipe(dir.resolve("stuck.fifo"), dump, true);
         PipeSpool.Spooled s = PipeSpool.copy(fifo, Duration.ofSeconds(1), 0);
         assertEquals("it had not ended after 1 s (half the input's time, --input-timeout)", s.stopped());
         assertArrayEquals(dump, Files.readAllBytes(s.file()), "what it gave is kept");
         Files.delete(s.file());
-        writer.interrupt();
     }
 
     @Test
