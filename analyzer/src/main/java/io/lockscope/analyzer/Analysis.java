@@ -41,7 +41,10 @@ public final class Analysis {
         default void stage(String what) {
         }
 
-        /** Within one large file: which pass over it, how far (bytes of the uncompressed data), of how much (0: unknown). */
+        /**
+         * Within one large file: which pass over it, how far (bytes of the uncompressed data), of how much (0:
+         * unknown); pass 0 is a pipe's copy, before it is read.
+         */
         default void within(String path, int pass, long position, long size) {
         }
 

@@ -60,7 +60,7 @@ final class GuardedRead {
         PipeSpool.Spooled pipe;
         try {
             pipe = PipeSpool.copy(c.path(), deadline.unlimited() ? Duration.ZERO : deadline.forSize(0).dividedBy(2),
-                    deadline.bytesPerSecond());
+                    deadline.bytesPerSecond(), bytes -> progress.at(0, bytes, 0));
         } catch (java.io.IOException | RuntimeException e) {
             GuardedRead r = new GuardedRead(spill);
             r.reports = List.of(new InputReport(c.display(), InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + e.getMessage(), 0, 0));

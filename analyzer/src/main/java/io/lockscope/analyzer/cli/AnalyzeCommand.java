@@ -315,6 +315,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
         @Override
         public synchronized void within(String path, int pass, long position, long size) {
+            if (pass == 0) {
+                // a pipe, copied before it is read
+                show("copying " + shorten(VisibleText.oneLine(path)) + String.format(" (%,d MB so far)", position >> 20));
+                return;
+            }
             String how = size > 0 ? String.format("%d%%", position * 100 / size)
                     : String.format("%,d MB", position >> 20);
             show("reading " + shorten(VisibleText.oneLine(path)) + " (pass " + pass + ", " + how + ")");

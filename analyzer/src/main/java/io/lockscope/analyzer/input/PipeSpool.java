@@ -76,13 +76,16 @@ public final class PipeSpool {
      * Copies what {@code pipe} gives until it ends, or the disk runs low, or its time passes:
      * {@code time}, and a second more for every {@code bytesPerSecond} bytes it has given, so that a
      * large dump streamed in keeps its copy going while a pipe that gives little or nothing is cut
-     * off ({@link Duration#ZERO}: no limit).
+     * off ({@link Duration#ZERO}: no limit). {@code copied} hears, once a second, how many bytes
+     * have come so far.
      */
-    public static Spooled copy(Path pipe, Duration time, long bytesPerSecond) throws IOException {
-        return copy(pipe, time, bytesPerSecond, MIN_FREE);
+    public static Spooled copy(Path pipe, Duration time, long bytesPerSecond, java.util.function.LongConsumer copied)
+            throws IOException {
+        return copy(pipe, time, bytesPerSecond, MIN_FREE, copied);
     }
 
-    static Spooled copy(Path pipe, Duration time, long bytesPerSecond, long minFree) throws IOException {
+    static Spooled copy(Path pipe, Duration time, long bytesPerSecond, long minFree, java.util.function.LongConsumer copied)
+            throws IOException {
         Path file = TempFiles.newFile(".pipe");
         Copier copier = new Copier(pipe, file, minFree);
         Thread t = new Thread(copier, "lockscope-pipe");
@@ -90,17 +93,17 @@ public final class PipeSpool {
         long started = System.nanoTime();
         t.start();
         try {
-            if (time.isZero()) {
-                t.join();
-            } else {
-                while (t.isAlive()) {
+            while (t.isAlive()) {
+                long left = Long.MAX_VALUE;
+                if (!time.isZero()) {
                     long allowed = time.toNanos() + (bytesPerSecond > 0 ? copier.bytes() * 1_000_000_000L / bytesPerSecond : 0);
-                    long left = allowed - (System.nanoTime() - started);
+                    left = allowed - (System.nanoTime() - started);
                     if (left <= 0) {
                         break;
                     }
-                    t.join(Math.max(1, Math.min(left / 1_000_000, 1000)));
                 }
+                t.join(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                copied.accept(copier.bytes());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

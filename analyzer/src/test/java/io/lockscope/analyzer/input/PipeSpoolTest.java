@@ -25,7 +25,7 @@ class PipeSpoolTest {
     @Test
     void aPipeThatEndsIsCopiedWhole() throws Exception {
         byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
-        PipeSpool.Spooled s = PipeSpool.copy(pipeOf(dump), Duration.ofSeconds(30), 0);
+        PipeSpool.Spooled s = PipeSpool.copy(pipeOf(dump), Duration.ofSeconds(30), 0, b -> { });
         assertTrue(s.ended(), s.stopped());
         assertEquals(dump.length, s.bytes());
         assertArrayEquals(dump, Files.readAllBytes(s.file()));
@@ -53,7 +53,7 @@ class PipeSpoolTest {
         });
         writer.setDaemon(true);
         writer.start();
-        PipeSpool.Spooled s = PipeSpool.copy(fifo, Duration.ofSeconds(1), 100);
+        PipeSpool.Spooled s = PipeSpool.copy(fifo, Duration.ofSeconds(1), 100, b -> { });
         assertTrue(s.ended(), s.stopped());
         assertArrayEquals(dump, Files.readAllBytes(s.file()));
         Files.delete(s.file());
@@ -63,7 +63,7 @@ class PipeSpoolTest {
     void aPipeThatGivesNothingMoreIsCutOffAtItsTime() throws Exception {
         byte[] dump = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"));
         Path fifo = Dumps.namedPipe(dir.resolve("stuck.fifo"), dump, true);
-        PipeSpool.Spooled s = PipeSpool.copy(fifo, Duration.ofSeconds(1), 0);
+        PipeSpool.Spooled s = PipeSpool.copy(fifo, Duration.ofSeconds(1), 0, b -> { });
         assertEquals("it had not ended after 1 s (half the input's time, --input-timeout)", s.stopped());
         assertArrayEquals(dump, Files.readAllBytes(s.file()), "what it gave is kept");
         Files.delete(s.file());
@@ -73,7 +73,7 @@ class PipeSpoolTest {
     void theCopyStopsBeforeTheDiskRunsLow() throws Exception {
         // more free space asked for than any disk has: the copy stops before its first write, and says why
         PipeSpool.Spooled s = PipeSpool.copy(pipeOf(Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.txt"))),
-                Duration.ofSeconds(30), 0, Long.MAX_VALUE / 4);
+                Duration.ofSeconds(30), 0, Long.MAX_VALUE / 4, b -> { });
         assertEquals(0, s.bytes());
         assertTrue(s.stopped().startsWith("the disk of the temporary folder was nearly full ("), s.stopped());
         assertEquals(0, Files.size(s.file()));
