@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -218,6 +219,26 @@ class OtherJvmsDumpTest {
         Finding f = Dumps.findings("deadlock", file).stream().filter(x -> x.severity() == Severity.ERROR).findFirst().orElseThrow();
         assertTrue(threads(f).containsAll(reported), threads(f) + " vs " + reported);
         assertFalse(f.title().endsWith("(reported by the JVM)"), f.title());
+    }
+
+    /**
+     * JRockit ends a dump with its lock chains, each link a line shaped like a thread's header
+     * ({@code "ExecuteThread: '13' ..." (id: 0x00000c00) in chain 2}). They name threads listed
+     * above and must not be read as more of them: each dump has as many threads as headers above
+     * its chains (counted with awk over the file) and each thread once.
+     */
+    @ParameterizedTest
+    @CsvSource({"jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt, 46 46 46 46",
+        "jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt, 43 43 43 43",
+        "jrockit/samurai-jrockit81sp3-wls-string-lock-blocked-open-chains-3dumps.txt, 57 60 60"})
+    void theLockChainsAtADumpsEndAreNotMoreThreads(String relative, String headers) {
+        List<Snapshot> dumps = Dumps.read(Dumps.corpus(relative));
+        assertEquals(headers, dumps.stream().map(s -> String.valueOf(s.threads().size())).collect(Collectors.joining(" ")));
+        for (Snapshot s : dumps) {
+            List<String> names = s.threads().stream().map(JvmThread::name).toList();
+            assertEquals(names.size(), Set.copyOf(names).size(), s.label() + ": a thread listed twice in " + names);
+            assertTrue(s.threads().stream().noneMatch(t -> t.stateDetail().contains("chain")), s.label());
+        }
     }
 
     @Test

@@ -97,6 +97,62 @@ class StrayLineTest {
         assertEquals(found, findings(copy));
     }
 
+    /** The lines that other threads of the JVM write into its standard output while it prints a dump there. */
+    private static final List<String> LOG_LINES = List.of(
+            "2026-12-08 00:51:08.123  INFO 4711 --- [nio-8080-exec-3] c.e.demo.OrderController : handled order 42 in 12 ms",
+            "[GC (Allocation Failure)  524800K->12345K(2010112K), 0.0123456 secs]");
+
+    /**
+     * The dumps a JVM prints to its own standard output: HotSpot's and JRockit's on SIGQUIT (JRockit's
+     * in WebLogic's log), a javacore sent there with {@code -Xdump:java:file=/STDOUT/}. (The others
+     * come from a web page, a tool's session, or a logger that writes the dump as one message.)
+     */
+    static Stream<Arguments> interleaved() {
+        return Stream.of(
+                "sample:jdk17/dead-owner.txt",
+                "sample:jdk25/reentrantlock-deadlock.txt",
+                "corpus:jstack/samurai-jdk11.0.12-monitor-deadlock-3dumps.txt",
+                "corpus:javacore/jca-ibmjava8sr6fp15-jazz-rrwlock-monitor-deadlock.javacore.txt.gz",
+                "corpus:jrockit/samurai-jrockit-R26.0-wls910-log-deadlock-blocked-chains-4dumps.txt",
+                // JRockit's lock chains, whose title and underline a log line may come between
+                "corpus:jrockit/samurai-jrockit-R24.4-wls814-log-deadlock-blocked-chains-4dumps.txt",
+                "corpus:jrockit/samurai-jrockit81sp3-wls-string-lock-blocked-open-chains-3dumps.txt")
+                .flatMap(f -> LOG_LINES.stream().map(l -> Arguments.of(f, l)));
+    }
+
+    /**
+     * A dump sent with {@code kill -3} goes to the JVM's standard output, where the application's
+     * console logger and the GC log keep writing: their lines land between the dump's, inside
+     * thread stacks and lock sections. Each such file with a log line after every third line reads
+     * as it does, the same dumps, threads, stacks and findings.
+     */
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("interleaved")
+    @Timeout(60)
+    void aLogWrittenInBetweenChangesNothingThatIsRead(String file, String log) throws Exception {
+        Path original = file.startsWith("sample:") ? Dumps.sample(file.substring(7)) : Dumps.corpus(file.substring(7));
+        List<String> lines = lines(original);
+        List<String> mixed = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            mixed.add(lines.get(i));
+            if (i > 5 && i % 3 == 0 && i < lines.size() - 2) {
+                mixed.add(log);
+            }
+        }
+        Path copy = write(original, mixed);
+
+        InputReport clean = Dumps.report(original);
+        InputReport damaged = Dumps.report(copy);
+        assertEquals(clean.format(), damaged.format(), damaged.message());
+        assertEquals(clean.snapshots(), damaged.snapshots(), damaged.message());
+        List<Snapshot> before = Dumps.read(original);
+        List<Snapshot> after = Dumps.read(copy);
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(stacks(before.get(i)), stacks(after.get(i)), "the threads of dump " + (i + 1));
+        }
+        assertEquals(findings(original), findings(copy));
+    }
+
     /**
      * A JSON dump fetched through tools that also speak: {@code kubectl exec pod -- curl
      * .../actuator/threaddump > dump.json 2>&1} puts kubectl's notice of the container it chose
@@ -182,11 +238,7 @@ class StrayLineTest {
 
     /** A copy of the file (uncompressed) with the stray line after its 40th line, or a third of the way in if shorter. */
     private Path withStrayLine(Path original, String stray) throws IOException {
-        byte[] raw = Files.readAllBytes(original);
-        if (original.toString().endsWith(".gz")) {
-            raw = new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes();
-        }
-        List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\n", -1)));
+        List<String> lines = lines(original);
         List<String> put = new ArrayList<>();
         if (stray.startsWith("long:")) {
             String unit = stray.substring(5);
@@ -196,12 +248,32 @@ class StrayLineTest {
             put.add(stray);
         }
         lines.addAll(Math.min(40, lines.size() / 3), put);
+        return write(original, lines);
+    }
+
+    /** The file's lines, uncompressed, each byte a character. */
+    private static List<String> lines(Path original) throws IOException {
+        byte[] raw = Files.readAllBytes(original);
+        if (original.toString().endsWith(".gz")) {
+            raw = new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes();
+        }
+        return new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\n", -1)));
+    }
+
+    private Path write(Path original, List<String> lines) throws IOException {
         String name = original.getFileName().toString().replaceAll("\\.gz$", "");
         return Files.writeString(dir.resolve(name), String.join("\n", lines), StandardCharsets.ISO_8859_1);
     }
 
     private static List<String> names(Snapshot s) {
         return s.threads().stream().map(t -> t.name()).toList();
+    }
+
+    /** Each thread by name, state, frames and the locks at each frame (not the lines they were read from). */
+    private static List<String> stacks(Snapshot s) {
+        return s.threads().stream().map(t -> t.name() + " " + t.state() + " " + t.frames().stream()
+                .map(f -> f.method() + "(" + f.location() + ")" + f.locks().stream().map(l -> l.kind() + " " + l.lock()).toList())
+                .toList()).toList();
     }
 
     private static Set<String> findings(Path file) {

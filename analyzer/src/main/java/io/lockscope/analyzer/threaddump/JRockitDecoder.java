@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * {@code Thread-0x80 "name" <Waiting, priority=5> { ... }}). Lock lines name the lock by class and
  * address: {@code -- Blocked trying to get lock:}, {@code -- Waiting for notification on:},
  * {@code ^-- Holding lock:}, {@code ^-- Lock released while waiting:}. The "Circular (deadlocked)
- * lock chains" section is JRockit's own deadlock report, kept to compare with the graph's.
+ * lock chains" section is JRockit's own deadlock report, kept to compare with the graph's; its
+ * "Blocked lock chains" and "Open lock chains" name, in lines shaped like thread headers, threads
+ * listed above, and are passed over (the graph draws the same chains from the lock lines).
  */
 final class JRockitDecoder {
 
@@ -44,16 +46,22 @@ final class JRockitDecoder {
     private static final Pattern ADMIN_FRAME = Pattern.compile("^[\\w$/]+\\.[\\w$<>]+\\(.*\\)$");
     private static final Pattern LOCK = Pattern.compile("([^\\s@]+)@(0x)?([0-9a-fA-F]+)");
     private static final Pattern CHAIN_LINK = Pattern.compile("^\"(.*)\" .*?waiting for (\\S+) held by:$");
+    /** How many lines below a chain section's title its underline of '=' may be (a log line may come between). */
+    private static final int UNDERLINE_REACH = 3;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.US);
 
     private final String file;
     private final ForeignDump dump;
     private boolean expectTime;
     private final List<ReportedDeadlock> deadlocks = new ArrayList<>();
-    private boolean inCircularChains;
+    private Section section = Section.THREADS;
+    /** The line of the last chain section's title. */
+    private long chainTitle = -UNDERLINE_REACH - 1;
     private ReportedChain chain;
     private boolean open;
-    private String previous = "";
+
+    /** Where in a dump a line is: among the threads, in JRockit's deadlock report, or in its other chains. */
+    private enum Section { THREADS, CIRCULAR_CHAINS, OTHER_CHAINS }
 
     JRockitDecoder(String file, SnapshotSink sink) {
         this.file = file;
@@ -61,7 +69,7 @@ final class JRockitDecoder {
     }
 
     int decode(LineSource lines) throws IOException {
-        lines.forEach((raw, n) -> line(raw.strip(), n), () -> {
+        lines.forEach((raw, n) -> dispatch(raw.strip(), n), () -> {
             open = dump.open();
             finish();
         });
@@ -73,28 +81,19 @@ final class JRockitDecoder {
         return open;
     }
 
-    private void line(String line, long n) {
-        try {
-            dispatch(line, n);
-        } finally {
-            if (!line.isEmpty()) {
-                previous = line;
-            }
-        }
-    }
-
     private void dispatch(String line, long n) {
         // WebLogic may log the marker at the end of a log line of its own
         if (line.startsWith(START) || (line.contains(START) && line.startsWith("<"))) {
             finish();
             dump.start(n, Optional.empty());
+            section = Section.THREADS;
             expectTime = true;
             return;
         }
         if (!dump.open() || line.isEmpty()) {
             return;
         }
-        if (line.startsWith(END) || (line.length() >= 10 && line.chars().allMatch(c -> c == '=') && !previous.endsWith("chains"))) {
+        if (line.startsWith(END) || (line.length() >= 10 && line.chars().allMatch(c -> c == '=') && n - chainTitle > UNDERLINE_REACH)) {
             // 8.1 and weblogic.Admin close a dump with a bare line of '=' (a section title's underline is not one)
             finish();
             return;
@@ -108,18 +107,18 @@ final class JRockitDecoder {
             }
         }
         if (line.startsWith("Circular (deadlocked) lock chains")) {
-            dump.endThread();
-            inCircularChains = true;
+            chainSection(Section.CIRCULAR_CHAINS, n);
             return;
         }
         if (line.startsWith("Blocked lock chains") || line.startsWith("Open lock chains")) {
-            endChain();
-            inCircularChains = false;
-            dump.endThread();
+            chainSection(Section.OTHER_CHAINS, n);
             return;
         }
-        if (inCircularChains) {
+        if (section == Section.CIRCULAR_CHAINS) {
             chainLine(line, n);
+            return;
+        }
+        if (section == Section.OTHER_CHAINS) {
             return;
         }
         Matcher admin = ADMIN_HEADER.matcher(line);
@@ -218,6 +217,13 @@ final class JRockitDecoder {
         return new LockRef("0x" + Long.toHexString(Long.parseUnsignedLong(m.group(3), 16)), ForeignThread.dotted(m.group(1)));
     }
 
+    private void chainSection(Section next, long n) {
+        endChain();
+        dump.endThread();
+        section = next;
+        chainTitle = n;
+    }
+
     /** A line of a circular lock chain: each thread waits for a lock the thread on the next line holds. */
     private void chainLine(String line, long n) {
         if (line.startsWith("Chain ")) {
@@ -251,7 +257,7 @@ final class JRockitDecoder {
         }
         endChain();
         dump.endThread();
-        inCircularChains = false;
+        section = Section.THREADS;
         dump.threads().forEach(ForeignThread::sleepIsNoWait);
         dump.finish(JvmHints.none(), deadlocks);
         deadlocks.clear();
