@@ -35,6 +35,10 @@
 #     (containerd's CRI format: "<RFC3339Nano time> stdout F <line>", cri_log below), and as Docker's
 #     json-file driver keeps a container's ({"log":"<line>\n","stream":"stdout","time":"..."}, docker_log below)
 #                                                       -> jdkNN/<scenario>.pod.log, .docker-json.log (those in POD, after the others)
+#   kill -QUIT <pid> twice, the JVM's output going to a console log opened as a service's start script opens it
+#     (> log, without O_APPEND), and logrotate's copytruncate rotating that log between the two dumps: the JVM
+#     writes on at its old offset, so the log starts with as many NUL bytes as it had before (needs logrotate)
+#                                                       -> jdkNN/<scenario>.rotated.log (those in ROTATED; kind "rotated")
 # and, for those in ACTUATOR, the scenario again inside a Spring Boot application (actuator/):
 #   GET /actuator/threaddump as text/plain and as JSON  -> jdkNN/<scenario>.actuator.txt, .actuator.json
 #   jcmd <pid> Thread.print -l of that JVM              -> jdkNN/<scenario>.actuator-jcmd.txt
@@ -96,8 +100,8 @@
 #
 # Usage: JDK17_HOME=... JDK25_HOME=... [KINDS="jvm actuator"] sample-dumps/capture.sh [scenario ...]
 #   JDK17_HOME defaults to the JDK of the `java` on PATH; a JDK whose home is not set is skipped.
-#   KINDS names what to make, of "jvm actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut" (all nine by
-#   default).
+#   KINDS names what to make, of "jvm rotated actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut" (all ten
+#   by default).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -145,6 +149,7 @@ THREADINFO=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy dee
 SA=" monitor-deadlock mixed-deadlock reentrantlock-deadlock contention healthy-busy queued-deadlock "
 NEEDS_21=" pinned-virtual pinned-carriers "
 POD=" queued-deadlock "
+ROTATED=" monitor-deadlock "
 DUMP_TEXT=" queued-deadlock pinned-carriers "
 FRAMEWORKS=" monitor-deadlock reentrantlock-deadlock dead-owner healthy-busy waiting-holder handler-churn "
 HADOOP_LOG=" waiting-holder "
@@ -393,6 +398,25 @@ run_pod() { # run_pod JDK OUTDIR SCENARIO: the thread dump kill -3 makes the JVM
   echo "  $(basename "$outdir")/$scenario.pod.log, $scenario.docker-json.log"
 }
 
+run_rotated() { # run_rotated JDK OUTDIR SCENARIO: a console log rotated by logrotate's copytruncate between two kill -3 dumps
+  local jdk=$1 outdir=$2 scenario=$3 dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/lockscope-rotated-XXXXXX")
+  launch "$dir/console.log" "$jdk/bin/java" -Xmx64m -cp "$classes" Scenario "$scenario"
+  trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$dir"' RETURN
+  wait_for "$dir/console.log" READY
+  kill -QUIT "$pid"
+  sleep 2 # the dump, then the deadlock HotSpot found and the heap's summary
+  printf '%s {\n  copytruncate\n  rotate 1\n}\n' "$dir/console.log" > "$dir/logrotate.conf"
+  logrotate -f -s "$dir/logrotate.state" "$dir/logrotate.conf"
+  kill -QUIT "$pid"
+  sleep 2
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  cp "$dir/console.log" "$outdir/$scenario.rotated.log"
+  chmod 644 "$outdir/$scenario.rotated.log"
+  echo "  $(basename "$outdir")/$scenario.rotated.log ($(tr -cd '\0' < "$outdir/$scenario.rotated.log" | wc -c) NUL bytes)"
+}
+
 run_actuator_snake() { # run_actuator_snake JDK OUTDIR SCENARIO: the actuator's JSON under the application's snake_case mapper
   local jdk=$1 outdir=$2 scenario=$3 log pid port
   log=$(mktemp "${TMPDIR:-/tmp}/lockscope-actuator-XXXXXX.log")
@@ -575,7 +599,11 @@ class_path() { # class_path DIR: the class path of the Maven project in DIR (wri
   rm -f "$out"
 }
 
-KINDS=" ${KINDS:-jvm actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut} "
+KINDS=" ${KINDS:-jvm rotated actuator threadinfo frameworks boot1 jolokia arthas ignite micronaut} "
+if [[ "$KINDS" == *" rotated "* ]] && ! command -v logrotate > /dev/null; then
+  echo "capture: no logrotate on PATH (Debian: apt-get install logrotate); the rotated logs are not made" >&2
+  KINDS=${KINDS/ rotated / }
+fi
 actuator_cp="" frameworks_cp="" boot1_cp="" jolokia_jar="" arthas_home="" ignite_cp="" micronaut_cp=""
 for scenario in "${scenarios[@]}"; do
   if [[ "$KINDS" == *" actuator "* ]] && [[ "$ACTUATOR$ACTUATOR_SNAKE" == *" $scenario "* ]] && [ -z "$actuator_cp" ]; then
@@ -646,6 +674,9 @@ for home_var in JDK17_HOME JDK25_HOME; do
       if [[ "$POD" == *" $scenario "* ]]; then
         run_pod "$jdk" "$outdir" "$scenario"
       fi
+    fi
+    if [[ "$KINDS" == *" rotated "* ]] && [[ "$ROTATED" == *" $scenario "* ]]; then
+      run_rotated "$jdk" "$outdir" "$scenario"
     fi
     if [[ "$KINDS" == *" actuator "* ]] && [ -n "$actuator_cp" ] && [[ "$ACTUATOR" == *" $scenario "* ]]; then
       run_actuator "$jdk" "$outdir" "$scenario"

@@ -181,6 +181,11 @@ public final class Dumps {
         return held;
     }
 
+    /** The one deadlock finding of a file; fails naming them all if there is not exactly one. */
+    public static Finding onlyDeadlock(Path file) {
+        return only(findings("deadlock", file));
+    }
+
     /** The one finding of a list; fails naming them all if there is not exactly one. */
     public static Finding only(List<Finding> findings) {
         org.junit.jupiter.api.Assertions.assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());

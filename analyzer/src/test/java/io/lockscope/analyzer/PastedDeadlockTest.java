@@ -57,11 +57,11 @@ class PastedDeadlockTest {
         assertTrue(input.message().contains("deadlock section without the rest of the dump"), input.message());
         Set<String> expected = Set.of(threads.split(","));
         assertEquals(expected.size(), Dumps.readOne(pasted).threads().size());
-        Finding f = RuleTestSupportAccess.only(Dumps.findings("deadlock", pasted));
+        Finding f = Dumps.only(Dumps.findings("deadlock", pasted));
         assertEquals(Severity.ERROR, f.severity());
         assertEquals(expected, Set.copyOf(f.threads()));
         // the same ring the whole dump gives
-        Finding whole = RuleTestSupportAccess.only(Dumps.findings("deadlock", source).stream()
+        Finding whole = Dumps.only(Dumps.findings("deadlock", source).stream()
                 .filter(x -> Set.copyOf(x.threads()).equals(expected)).toList());
         assertEquals(whole.title().replaceAll(" \\(in \\d+ dumps\\)", ""), f.title());
     }
@@ -74,7 +74,7 @@ class PastedDeadlockTest {
         body.addAll(section(Dumps.sample(file)));
         body.addAll(List.of("```", "", "### Environment", "- OS: Linux", "- Thanks for looking!"));
         Path issue = Files.write(dir.resolve("issue.md"), body, StandardCharsets.UTF_8);
-        Finding f = RuleTestSupportAccess.only(Dumps.findings("deadlock", issue));
+        Finding f = Dumps.only(Dumps.findings("deadlock", issue));
         assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(f.threads()));
         assertTrue(f.title().startsWith("Deadlock among 2 threads on java.util.concurrent locks"), f.title());
     }
@@ -113,7 +113,7 @@ class PastedDeadlockTest {
         for (String indent : List.of("", "    ")) {
             Path pasted = Files.write(dir.resolve("ring.txt"), cut.stream().map(l -> indent + l).toList(), StandardCharsets.UTF_8);
             assertEquals(InputStatus.PARTIAL, Dumps.report(pasted).status());
-            Finding f = RuleTestSupportAccess.only(Dumps.findings("deadlock", pasted));
+            Finding f = Dumps.only(Dumps.findings("deadlock", pasted));
             assertEquals(Severity.ERROR, f.severity());
             assertEquals(title, f.title(), "indented by '" + indent + "'");
             Set<String> threads = new java.util.HashSet<>(members);
@@ -122,14 +122,6 @@ class PastedDeadlockTest {
             }
             assertEquals(threads, Set.copyOf(f.threads()));
             assertTrue(f.detail().startsWith("Only HotSpot's report of this deadlock was kept, without the threads' stacks"), f.detail());
-        }
-    }
-
-    /** The rule tests' helpers live in another package. */
-    static final class RuleTestSupportAccess {
-        static Finding only(List<Finding> findings) {
-            assertEquals(1, findings.size(), () -> "findings: " + findings.stream().map(Finding::title).toList());
-            return findings.get(0);
         }
     }
 }

@@ -28,6 +28,8 @@ public final class FormatDetector {
     static final long MAX_DEEP_SCAN = 64L << 20;
     /** The banner, at a line's start, of the dumps that logs hold far down and only their own reader reads: JRockit's, in a WebLogic log. */
     private static final byte[] DEEP_BANNER = "===== FULL THREAD DUMP".getBytes(StandardCharsets.ISO_8859_1);
+    /** How many NUL bytes detection passes over at a text's start (a log truncated under its writer) before it calls the file binary. */
+    static final long MAX_NUL_SCAN = 1L << 30;
     /** How deep text in layers is looked into (UTF-16 around a Docker log around a dump is three); a file deeper is no dump. */
     private static final int MAX_LAYERS = 3;
     /** Formats told by a marker of their own, in the order they are preferred when their threads are as many. */
@@ -115,11 +117,38 @@ public final class FormatDetector {
                     }
                 }
                 Reopen gz = () -> new GZIPInputStream(Files.newInputStream(path), 1 << 16);
-                return deeper(detect(textHead(java.util.Arrays.copyOf(inner, n), gz), 0, ruledOut), n, gz, ruledOut).gzipped();
+                return told(java.util.Arrays.copyOf(inner, n), gz, ruledOut).gzipped();
             }
-            Reopen file = () -> Files.newInputStream(path);
-            return deeper(detect(textHead(head, file), 0, ruledOut), head.length, file, ruledOut);
+            return told(head, () -> Files.newInputStream(path), ruledOut);
         }
+    }
+
+    /**
+     * The format of a text (or a binary file) whose first bytes are {@code head}. A head of NULs,
+     * as a log truncated under its writer starts with, is told from the text after them, up to
+     * {@link #MAX_NUL_SCAN} NULs in.
+     */
+    private static Detection told(byte[] head, Reopen reopen, Set<InputFormat> ruledOut) throws IOException {
+        Detection d = deeper(detect(textHead(head, reopen), 0, ruledOut), head.length, reopen, ruledOut);
+        if (d.format() != InputFormat.UNKNOWN || !NulRuns.within(head) || NulRuns.drop(head).length >= HEAD_BYTES / 2) {
+            return d;
+        }
+        Reopen text = () -> new NulRuns(reopen.open(), MAX_NUL_SCAN);
+        byte[] kept;
+        long nuls;
+        try (NulRuns in = new NulRuns(reopen.open(), MAX_NUL_SCAN)) {
+            kept = in.readNBytes(HEAD_BYTES);
+            nuls = in.dropped();
+        } catch (IOException e) {
+            return d; // damaged further on: the head's answer stands
+        }
+        if (kept.length == 0) {
+            return new Detection(InputFormat.UNKNOWN, false, (nuls > MAX_NUL_SCAN ? "over " + (MAX_NUL_SCAN >> 20) + " MB of NUL bytes"
+                    : io.lockscope.engine.Words.count(nuls, "NUL byte")) + " and no text (a log truncated under its writer, "
+                    + "or blocks a crash left unwritten)");
+        }
+        Detection t = deeper(detect(textHead(kept, text), 0, ruledOut), kept.length, text, ruledOut);
+        return t.format() == InputFormat.UNKNOWN ? d : t;
     }
 
     /**
@@ -259,6 +288,12 @@ public final class FormatDetector {
             return new Detection(InputFormat.TAR, false, "");
         }
         if (looksBinary(head)) {
+            byte[] text = NulRuns.within(head) ? NulRuns.drop(head) : new byte[0];
+            Detection between = text.length > 0 && layers < MAX_LAYERS ? detect(text, layers + 1, ruledOut) : null;
+            if (between != null && between.format() != InputFormat.UNKNOWN) {
+                // a text with runs of NUL in it (a log truncated under its writer, or after a crash): the reader passes over them
+                return between;
+            }
             return new Detection(InputFormat.UNKNOWN, false, "binary data starting with " + describe(head));
         }
         int json = layers < MAX_LAYERS ? TextBeforeJson.documentAt(head) : 0;

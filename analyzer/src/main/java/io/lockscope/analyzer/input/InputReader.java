@@ -196,9 +196,12 @@ public final class InputReader {
             count[0]++;
             sink.accept(s);
         };
+        // NULs are passed over in the bytes as they come, or in UTF-16's once decoded (where every other byte is one)
+        boolean utf16 = d.layers().contains(Detection.TextLayer.UTF16LE) || d.layers().contains(Detection.TextLayer.UTF16BE);
+        NulRuns nuls = new NulRuns(utf16 ? InputStream.nullInputStream() : raw);
         try {
             // the layers detection found, taken off outermost first
-            InputStream in = raw;
+            InputStream in = utf16 ? raw : nuls;
             StringBuilder layers = new StringBuilder();
             for (Detection.TextLayer layer : d.layers()) {
                 in = switch (layer) {
@@ -208,6 +211,9 @@ public final class InputReader {
                     case JFR_PRINT_JSON -> JfrPrintJson.open(in);
                     default -> ByteOrderMark.open(in, layer);
                 };
+                if (utf16 && (layer == Detection.TextLayer.UTF16LE || layer == Detection.TextLayer.UTF16BE)) {
+                    in = nuls = new NulRuns(in);
+                }
                 if (!layer.note().isEmpty()) {
                     layers.append("; ").append(layer.note());
                 }
@@ -220,7 +226,7 @@ public final class InputReader {
                 return r.brokeOff()
                         .map(why -> new InputReport(display, f, InputStatus.PARTIAL, "1 dump, cut short: broke off " + why
                                 + "; kept the " + Words.count(r.snapshot().threads().size(), "thread") + " read before it", 1, size))
-                        .orElse(new InputReport(display, f, InputStatus.READ, "1 dump" + decoded, 1, size));
+                        .orElse(new InputReport(display, f, InputStatus.READ, "1 dump" + decoded + holes(nuls, d), 1, size));
             }
             ThreadDumpReader.TextResult r = switch (f) {
                 case JROCKIT -> ThreadDumpReader.readForeign(ThreadDumpReader.Foreign.JROCKIT, in, display, counting);
@@ -237,9 +243,9 @@ public final class InputReader {
             if (r.snapshots() == 0) {
                 return new InputReport(display, InputFormat.UNKNOWN, InputStatus.SKIPPED,
                         "text with no " + (f == InputFormat.JSTACK ? "HotSpot thread dump" : f.description()) + " in its "
-                                + r.lines() + " lines", 0, size);
+                                + r.lines() + " lines" + holes(nuls, d), 0, size);
             }
-            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps") + decoded
+            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps") + decoded + holes(nuls, d)
                     + (r.note().isEmpty() ? "" : "; " + r.note())
                     + (r.excerpt().isEmpty() ? "" : "; " + r.excerpt())
                     + (r.cutShort().isEmpty() ? "" : "; " + r.cutShort() + ", the last dump kept as far as it goes");
@@ -250,12 +256,17 @@ public final class InputReader {
                     + ": " + e.getMessage();
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
             String read = count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it, the last one incomplete" : "";
-            return new InputReport(display, f, status, where + read, count[0], size);
+            return new InputReport(display, f, status, where + read + holes(nuls, d), count[0], size);
         } catch (IOException | RuntimeException e) {
             InputStatus status = count[0] > 0 ? InputStatus.PARTIAL : InputStatus.FAILED;
             return new InputReport(display, f, status, f.id() + " could not be read: " + reason(e)
-                    + (count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it" : ""), count[0], size);
+                    + (count[0] > 0 ? "; kept the " + Words.count(count[0], "dump") + " read before it" : "") + holes(nuls, d), count[0], size);
         }
+    }
+
+    /** What the message says of the NULs passed over in a text; empty if none. */
+    private static String holes(NulRuns nuls, Detection d) {
+        return nuls.dropped() == 0 ? "" : "; " + nuls.note(d.layers().isEmpty() && !d.gzip() ? "" : " of its text");
     }
 
     private static InputReport readHeap(Path path, String display, Detection d, long size, SnapshotSink sink, Progress progress) {
