@@ -201,7 +201,7 @@ public final class InputReader {
         NulRuns nuls = new NulRuns(utf16 ? InputStream.nullInputStream() : raw);
         try {
             // the layers detection found, taken off outermost first
-            InputStream in = utf16 ? raw : nuls;
+            InputStream in = utf16 ? raw : new BufferedInputStream(nuls, 1 << 16);
             StringBuilder layers = new StringBuilder();
             for (Detection.TextLayer layer : d.layers()) {
                 in = switch (layer) {
@@ -212,7 +212,8 @@ public final class InputReader {
                     default -> ByteOrderMark.open(in, layer);
                 };
                 if (utf16 && (layer == Detection.TextLayer.UTF16LE || layer == Detection.TextLayer.UTF16BE)) {
-                    in = nuls = new NulRuns(in);
+                    nuls = new NulRuns(in);
+                    in = new BufferedInputStream(nuls, 1 << 16);
                 }
                 if (!layer.note().isEmpty()) {
                     layers.append("; ").append(layer.note());

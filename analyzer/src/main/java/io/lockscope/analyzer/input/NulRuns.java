@@ -20,6 +20,7 @@ final class NulRuns extends FilterInputStream {
     static final int MIN_RUN = 16;
 
     private final long limit;
+    private final byte[] one = new byte[1];
     private long position;
     private long dropped;
     private long runs;
@@ -39,8 +40,10 @@ final class NulRuns extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
+        int n;
+        do {
+            n = read(one, 0, 1);
+        } while (n == 0);
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
