@@ -96,7 +96,7 @@ public final class HeapReader {
             names.arrays.putAll(arrays.arrays);
         }
         Snapshot snapshot = model.snapshot(display, names);
-        boolean complete = p1.complete() && p2.complete() && p3.complete();
+        boolean complete = p1.complete() && p2.complete() && p3.complete() && structure.superclassRing == null;
         StringBuilder message = new StringBuilder();
         message.append(structure.format).append(", ").append(structure.idSize * 8).append("-bit ids; ")
                 .append(snapshot.threads().stream().filter(JvmThread::alive).count()).append(" live threads");
@@ -114,7 +114,11 @@ public final class HeapReader {
         if (structure.heapDumps > 1) {
             message.append("; ").append(structure.heapDumps).append(" heap dumps in the file, the last one used");
         }
-        if (!complete) {
+        if (structure.superclassRing != null) {
+            message.append("; damaged: the superclasses of ").append(structure.superclassRing)
+                    .append(" run in a ring; its fields are laid out up to where the ring closes");
+        }
+        if (!(p1.complete() && p2.complete() && p3.complete())) {
             HprofDecoder.Progress broken = !p1.complete() ? p1 : !p2.complete() ? p2 : p3;
             message.append("; ").append(broken.problem());
             // the broken record declared its length: the file was at least that long

@@ -169,6 +169,9 @@ final class HeapStructure implements HprofHandler {
         monitorsUsed.computeIfAbsent(currentDump, k -> new ArrayList<>()).add(objectId);
     }
 
+    /** The first class whose superclasses run in a ring (damage), or null. */
+    String superclassRing;
+
     /** Names every class ({@code java/lang/Thread} and {@code java.lang.Thread} both become the latter) and lays out its fields. */
     void resolve() {
         for (ClassInfo c : classes.values()) {
@@ -180,10 +183,24 @@ final class HeapStructure implements HprofHandler {
         }
     }
 
+    /**
+     * How many superclasses a walk up from a class follows: far more than any class has, and an end
+     * to a walk round a ring of them, which a damaged dump can make (a class its own superclass).
+     */
+    static final int MAX_SUPERCLASSES = 1024;
+
     private Layout layout(ClassInfo c) {
         List<String> names = new ArrayList<>();
         List<Byte> types = new ArrayList<>();
+        java.util.Set<Long> seen = new java.util.HashSet<>();
         for (ClassInfo k = c; k != null; k = classes.get(k.superId)) {
+            if (!seen.add(k.id)) {
+                // a class seen again: a ring of superclasses, which only damage makes
+                if (superclassRing == null) {
+                    superclassRing = (c.name.equals("?") ? "the class" : c.name) + String.format(" (class id 0x%x)", c.id);
+                }
+                break;
+            }
             for (int i = 0; i < k.fieldNames.length; i++) {
                 names.add(k.fieldNames[i]);
                 types.add(k.fieldTypes[i]);
@@ -223,7 +240,8 @@ final class HeapStructure implements HprofHandler {
     }
 
     boolean isSubclassOf(ClassInfo c, String ancestor) {
-        for (ClassInfo k = c; k != null; k = classes.get(k.superId)) {
+        ClassInfo k = c;
+        for (int depth = 0; k != null && depth < MAX_SUPERCLASSES; k = classes.get(k.superId), depth++) {
             if (k.name.equals(ancestor)) {
                 return true;
             }

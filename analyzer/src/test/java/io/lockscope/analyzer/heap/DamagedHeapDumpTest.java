@@ -109,6 +109,24 @@ class DamagedHeapDumpTest {
         assertTrue(r.message().contains("an INSTANCE DUMP at byte " + String.format("%,d", at + 4) + " says -9 bytes"), r.message());
     }
 
+    /**
+     * java.lang.String made its own superclass: a walk up its superclasses never ended, and the read
+     * went on until the input's deadline gave it up (fuzzing found it, on 189 bytes). The ring is
+     * named, the dump read, and the dead owner found.
+     */
+    @Test
+    void aClassThatIsItsOwnSuperclassEndsTheWalkUpItsSuperclasses() throws IOException {
+        int at = surgery.classDumpOf("java/lang/String");
+        byte[] damaged = whole.clone();
+        System.arraycopy(damaged, at, damaged, at + surgery.idSize() + 4, surgery.idSize());
+        Path file = write("ring.hprof", damaged);
+        InputReport r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> Dumps.report(file));
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().contains("damaged: the superclasses of java.lang.String (class id 0x"), r.message());
+        assertTrue(r.message().endsWith(" run in a ring; its fields are laid out up to where the ring closes"), r.message());
+        deadOwnerStillFound(file);
+    }
+
     @Test
     void bytesFlippedInTheMiddleCostOnlyTheObjectsTheyHit() throws IOException {
         byte[] damaged = whole.clone();

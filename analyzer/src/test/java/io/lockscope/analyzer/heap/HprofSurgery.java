@@ -42,6 +42,20 @@ final class HprofSurgery {
 
     /** Where the 4-byte length of the first INSTANCE DUMP of the class named so ("java/lang/Thread") is. */
     int firstInstanceLengthOf(String className) {
+        return find(className, 0x21);
+    }
+
+    /** Where the CLASS DUMP of the class named so ("java/lang/String") has the class's id; its superclass's id is 4 + id size further. */
+    int classDumpOf(String className) {
+        return find(className, 0x20);
+    }
+
+    /** The id size of the dump: 4 or 8. */
+    int idSize() {
+        return idSize;
+    }
+
+    private int find(String className, int wanted) {
         Map<Long, String> strings = new HashMap<>();
         Map<Long, String> classes = new HashMap<>();
         for (int at = firstRecord; at < b.limit(); at += 9 + length(at)) {
@@ -61,11 +75,16 @@ final class HprofSurgery {
                         case 0x01 -> p += 2 * idSize;
                         case 0x02, 0x03, 0x08 -> p += idSize + 8;
                         case 0x04, 0x06 -> p += idSize + 4;
-                        case 0x20 -> p = afterClassDump(p);
+                        case 0x20 -> {
+                            if (wanted == 0x20 && className.equals(classes.get(id(p)))) {
+                                return p;
+                            }
+                            p = afterClassDump(p);
+                        }
                         case 0x21 -> {
                             long classId = id(p + idSize + 4);
                             int lengthAt = p + 2 * idSize + 4;
-                            if (className.equals(classes.get(classId))) {
+                            if (wanted == 0x21 && className.equals(classes.get(classId))) {
                                 return lengthAt;
                             }
                             p = lengthAt + 4 + b.getInt(lengthAt);
@@ -77,7 +96,7 @@ final class HprofSurgery {
                 }
             }
         }
-        throw new IllegalStateException("no instance of " + className);
+        throw new IllegalStateException("no " + (wanted == 0x20 ? "class dump" : "instance") + " of " + className);
     }
 
     private int afterClassDump(int p) {
