@@ -37,27 +37,45 @@ final class ChunkEvents {
         this.sink = sink;
     }
 
-    void read() throws JfrChunkDecoder.Unsupported {
+    /**
+     * Reads the chunk's events. Bytes that are no event (a block a crash left as zeros, flipped
+     * bytes) are passed over to the next footing ({@link EventFooting}) and told to {@code damage};
+     * with no footing before the chunk's end, the damage is an exception.
+     */
+    void read(ChunkDamage damage, EventFooting footing) throws JfrChunkDecoder.Unsupported {
         in.pos = JfrChunkDecoder.HEADER_SIZE;
         while (in.pos < in.size) {
             int start = in.pos;
-            int eventSize = in.varint();
-            if (eventSize <= 0 || start + eventSize > in.size) {
-                throw in.damaged("event of " + eventSize + " bytes", start);
-            }
-            long typeId = in.varlong();
-            EventLayout layout = typeId >= 0 && typeId < metadata.layoutById().length ? metadata.layoutById()[(int) typeId]
-                    : typeId >= metadata.layoutById().length ? metadata.layoutByLargeId().get(typeId) : null;
-            if (layout != null) {
-                long[] slots = layout.slots;
-                int[] storage = layout.storage;
-                for (int i = 0; i < slots.length; i++) {
-                    int kind = storage[i];
-                    slots[i] = kind == VARINT || kind == POOLED ? in.varlong() : in.field(layout.type.fields.get(i));
+            try {
+                int eventSize = in.varint();
+                if (eventSize <= 0 || start + eventSize > in.size) {
+                    throw in.damaged("event of " + eventSize + " bytes", start);
                 }
-                event(layout, slots);
+                long typeId = in.varlong();
+                EventLayout layout = typeId >= 0 && typeId < metadata.layoutById().length ? metadata.layoutById()[(int) typeId]
+                        : typeId >= metadata.layoutById().length ? metadata.layoutByLargeId().get(typeId) : null;
+                if (layout != null) {
+                    long[] slots = layout.slots;
+                    int[] storage = layout.storage;
+                    for (int i = 0; i < slots.length; i++) {
+                        int kind = storage[i];
+                        slots[i] = kind == VARINT || kind == POOLED ? in.varlong() : in.field(layout.type.fields.get(i));
+                    }
+                    if (in.pos > start + eventSize) {
+                        throw in.damaged("event of " + eventSize + " bytes whose fields take " + (in.pos - start), start);
+                    }
+                    event(layout, slots);
+                }
+                in.pos = start + eventSize;
+            } catch (JfrChunkDecoder.Unsupported | RuntimeException | StackOverflowError e) {
+                String why = ChunkInput.why(e);
+                int next = footing.after(start + 1);
+                if (next < 0) {
+                    throw e instanceof JfrChunkDecoder.Unsupported u ? u : in.damaged(why, start);
+                }
+                damage.skipped(in.fileOffset + start, why, next - start);
+                in.pos = next;
             }
-            in.pos = start + eventSize;
         }
         waits.handOnWaits();
     }

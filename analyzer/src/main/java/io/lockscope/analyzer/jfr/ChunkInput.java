@@ -40,6 +40,12 @@ final class ChunkInput {
         this.fileOffset = fileOffset;
     }
 
+    /** What a message says of what failed: the damage without its byte (the message names that), or the exception. */
+    static String why(Throwable e) {
+        return e instanceof JfrChunkDecoder.Unsupported ? String.valueOf(e.getMessage()).replaceAll(" at byte \\d+$", "")
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
     JfrChunkDecoder.Unsupported damaged(String what, int at) {
         return new JfrChunkDecoder.Damaged(what + " at byte " + (fileOffset + at));
     }

@@ -20,8 +20,6 @@ import java.util.Optional;
  */
 final class ConstantPools {
 
-    private static final long CHECKPOINT_TYPE = 1;
-
     /** One constant pool: where each entry starts in the chunk. Entries are decoded when an event needs them. */
     static final class Pool {
         final Type type;
@@ -35,6 +33,8 @@ final class ConstantPools {
     private final ChunkInput in;
     private final Map<Long, Type> types;
     private final Map<Long, Pool> pools = new HashMap<>();
+    /** Where the checkpoint events start: places an event is known to start at. */
+    private final java.util.TreeSet<Integer> checkpoints = new java.util.TreeSet<>();
     // made on first use, for this chunk; keys are only meaningful within a chunk
     private final LongMap<String> classNames = new LongMap<>();
     private final LongMap<Optional<JfrEvent.JfrThread>> threads = new LongMap<>();
@@ -57,39 +57,32 @@ final class ConstantPools {
     // ---- constant pools
 
     /** Walks the checkpoints from the last back to the first, noting where each entry starts. */
-    void index(int last) throws JfrChunkDecoder.Unsupported {
+    /** Where the checkpoint events start, in order. */
+    int[] checkpoints() {
+        return checkpoints.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Indexes the pools of every checkpoint, from the last ({@code last}) back along their chain.
+     * When a checkpoint of the chain is damaged, the ones before it are found by walking the
+     * chunk's events from its start, past damage (told to {@code damage}) as the events are read.
+     */
+    void index(int last, int metadataAt, ChunkDamage damage) {
         int at = last;
-        while (true) {
-            in.pos = at;
-            in.varint(); // in.size
-            if (in.varlong() != CHECKPOINT_TYPE) {
-                throw in.damaged("no checkpoint event", at);
-            }
-            in.varlong(); // start time
-            in.varlong(); // duration
-            long delta = in.varlong();
-            in.pos++; // flush flag, or since JDK 14 the checkpoint's kind
-            int poolCount = in.varint();
-            for (int i = 0; i < poolCount; i++) {
-                long typeId = in.varlong();
-                Type type = types.get(typeId);
-                if (type == null) {
-                    throw in.damaged("constant pool of undeclared type " + typeId, in.pos);
+        try {
+            while (true) {
+                long delta = checkpoint(at);
+                if (delta == 0) {
+                    break;
                 }
-                Pool pool = pools.computeIfAbsent(typeId, k -> new Pool(type));
-                for (int n = in.varint(); n > 0; n--) {
-                    long key = in.varlong();
-                    pool.offsets.putIfAbsent(key, in.pos);
-                    in.value(type.storage, type);
+                at += (int) delta;
+                if (at < JfrChunkDecoder.HEADER_SIZE || at >= in.size) {
+                    throw in.damaged("checkpoint chain leaves the chunk", in.pos);
                 }
             }
-            if (delta == 0) {
-                break;
-            }
-            at += (int) delta;
-            if (at < JfrChunkDecoder.HEADER_SIZE || at >= in.size) {
-                throw in.damaged("checkpoint chain leaves the chunk", in.pos);
-            }
+        } catch (JfrChunkDecoder.Unsupported | RuntimeException | StackOverflowError e) {
+            damage.skipped(in.fileOffset + at, ChunkInput.why(e), 0);
+            scan(metadataAt, damage);
         }
         for (Pool p : pools.values()) {
             switch (p.type.name) {
@@ -100,6 +93,70 @@ final class ConstantPools {
                 default -> {
                 }
             }
+        }
+    }
+
+    /**
+     * Indexes the checkpoint at {@code at}; returns how far before it the previous one is (0: none).
+     * Its entries are kept only if all of it parses within its size: a damaged one adds none.
+     */
+    private long checkpoint(int at) throws JfrChunkDecoder.Unsupported {
+        in.pos = at;
+        long end = at + in.varlong();
+        if (in.varlong() != EventFooting.CHECKPOINT_TYPE) {
+            throw in.damaged("no checkpoint event", at);
+        }
+        in.varlong(); // start time
+        in.varlong(); // duration
+        long delta = in.varlong();
+        in.pos++; // flush flag, or since JDK 14 the checkpoint's kind
+        int poolCount = in.varint();
+        List<long[]> entries = new ArrayList<>();
+        for (int i = 0; i < poolCount; i++) {
+            long typeId = in.varlong();
+            Type type = types.get(typeId);
+            if (type == null) {
+                throw in.damaged("constant pool of undeclared type " + typeId, in.pos);
+            }
+            for (int n = in.varint(); n > 0; n--) {
+                entries.add(new long[] {typeId, in.varlong(), in.pos});
+                in.value(type.storage, type);
+                if (in.pos > end) {
+                    throw in.damaged("checkpoint whose pools run past its end", at);
+                }
+            }
+        }
+        checkpoints.add(at);
+        for (long[] e : entries) {
+            pools.computeIfAbsent(e[0], k -> new Pool(types.get(k))).offsets.putIfAbsent(e[1], (int) e[2]);
+        }
+        return delta;
+    }
+
+    /** The checkpoints a broken chain does not reach: every one the chunk's events, walked from its start, hold. */
+    private void scan(int metadataAt, ChunkDamage damage) {
+        EventFooting footing = new EventFooting(in, types, checkpoints(), metadataAt);
+        int p = JfrChunkDecoder.HEADER_SIZE;
+        while (p < in.size) {
+            if (!footing.plausible(p)) {
+                String why = footing.whyNot(p);
+                int next = footing.after(p + 1);
+                damage.skipped(in.fileOffset + p, why, (next < 0 ? in.size : next) - p);
+                if (next < 0) {
+                    return;
+                }
+                p = next;
+                continue;
+            }
+            int end = footing.end();
+            if (footing.type() == EventFooting.CHECKPOINT_TYPE && !checkpoints.contains(p)) {
+                try {
+                    checkpoint(p);
+                } catch (JfrChunkDecoder.Unsupported | RuntimeException | StackOverflowError e) {
+                    damage.skipped(in.fileOffset + p, ChunkInput.why(e), end - p);
+                }
+            }
+            p = end;
         }
     }
 

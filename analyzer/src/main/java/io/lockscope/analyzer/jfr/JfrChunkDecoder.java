@@ -62,11 +62,20 @@ final class JfrChunkDecoder {
     }
 
     /**
-     * Reads every chunk into the builder. Returns false if the file ends in a chunk that is cut
-     * short or still being written, after whole chunks, which are kept; any other trouble is an
-     * exception, and the caller starts over with another parser.
+     * What was read: whether to the file's end ({@code whole} is false if it ends in a chunk that is
+     * cut short or still being written, after whole chunks, which are kept), and what damage inside
+     * the chunks' events was passed over.
      */
-    static boolean decode(Path file, RecordingBuilder sink) throws IOException {
+    record Outcome(boolean whole, Optional<String> damage) {
+    }
+
+    /**
+     * Reads every chunk into the builder. Damage among a chunk's events is read past (see {@link
+     * ChunkEvents#read}); any other trouble is an exception, and the caller starts over with another
+     * parser.
+     */
+    static Outcome decode(Path file, RecordingBuilder sink) throws IOException {
+        ChunkDamage damage = new ChunkDamage();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             byte[] buffer = new byte[HEADER_SIZE];
@@ -90,7 +99,7 @@ final class JfrChunkDecoder {
                         || poolOffset >= chunkSize || metadataOffset >= chunkSize) {
                     if (at > 0) {
                         // the chunks before are whole and handed on: keep them
-                        return false;
+                        return new Outcome(false, damage.note());
                     }
                     throw new Unsupported("chunk at byte " + at + " is incomplete (still being written, or cut short)");
                 }
@@ -108,11 +117,12 @@ final class JfrChunkDecoder {
                 ChunkInput in = new ChunkInput(buffer, (int) chunkSize, at);
                 metadata = ChunkMetadata.read(in, (int) metadataOffset, metadata);
                 ConstantPools pools = new ConstantPools(in, metadata.types());
-                pools.index((int) poolOffset);
-                new ChunkEvents(in, metadata, pools, time, sink).read();
+                pools.index((int) poolOffset, (int) metadataOffset, damage);
+                EventFooting footing = new EventFooting(in, metadata.types(), pools.checkpoints(), (int) metadataOffset);
+                new ChunkEvents(in, metadata, pools, time, sink).read(damage, footing);
                 at += chunkSize;
             }
-            return at == size;
+            return new Outcome(at == size, damage.note());
         }
     }
 

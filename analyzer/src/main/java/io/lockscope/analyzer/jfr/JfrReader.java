@@ -92,12 +92,14 @@ public final class JfrReader {
         String declined = "";
         if (jdkParser && parser == Parser.LOCKSCOPE) {
             try {
-                complete = JfrChunkDecoder.decode(path, builder);
+                JfrChunkDecoder.Outcome read = JfrChunkDecoder.decode(path, builder);
+                complete = read.whole();
+                damage = read.damage().orElse(null);
                 via = "lockscope's parser";
             } catch (IOException | RuntimeException | StackOverflowError e) {
                 // what lockscope's parser does not take on, or fails on (types nested without end), jdk.jfr reads from the start
-                declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? ""
-                        : e.getClass().getSimpleName() + ": ") + e.getMessage() + ")";
+                declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? e.getMessage()
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")";
                 if (e instanceof JfrChunkDecoder.Damaged) {
                     // the other parsers may read past damage without a word: the recording is partial all the same
                     damage = "damaged: " + e.getMessage() + "; what the other parser read of it is kept";
@@ -111,11 +113,18 @@ public final class JfrReader {
             try {
                 JdkJfrDecoder.decode(path, builder);
                 via = "jdk.jfr" + declined;
-            } catch (IOException | RuntimeException | InternalError e) {
-                // the JDK's parser failed part-way (InternalError on some multi-chunk files): start over with JMC's
-                String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (IOException | RuntimeException | InternalError | StackOverflowError e) {
+                // the JDK's parser failed part-way (InternalError on some multi-chunk files, StackOverflowError on
+                // metadata that nests without end): start over with JMC's
+                String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + declined;
                 builder = new RecordingBuilder(display);
-                complete = JmcJfrDecoder.decode(path, false, builder);
+                try {
+                    complete = JmcJfrDecoder.decode(path, false, builder);
+                } catch (IOException jmc) {
+                    // none of the three read it: say what each said
+                    throw new IOException(damage != null ? damage.replaceFirst("; what the other parser read of it is kept$", "")
+                            + "; jdk.jfr failed (" + why + "); " + jmc.getMessage() : jmc.getMessage() + " (jdk.jfr: " + why + ")", jmc);
+                }
                 via = "JMC's parser, after jdk.jfr failed (" + why + ")";
             }
         } else {

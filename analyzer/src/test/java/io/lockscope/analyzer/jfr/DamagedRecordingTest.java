@@ -98,15 +98,68 @@ class DamagedRecordingTest {
         assertEquals(java.util.List.of("stocker", "auditor", "closer"), r.outcome().findings().get(0).threads());
     }
 
+    /**
+     * 64 bytes flipped to 0xff in the middle of a chunk's events: lockscope's parser names the byte,
+     * reads on from the next place events follow one another again, and keeps the deadlock that
+     * the recording's dumps show. (It used to hand the file to jdk.jfr, which reads past damage
+     * without a word.)
+     */
     @Test
-    void bytesFlippedInsideAChunkMakeThePartialReadOfTheOtherParser() throws Exception {
-        byte[] whole = Files.readAllBytes(Dumps.sample("jdk17/monitor-deadlock.jfr"));
+    void bytesFlippedInsideAChunkAreReadPast() throws Exception {
+        Path source = Dumps.sample("jdk17/monitor-deadlock.jfr");
+        byte[] whole = Files.readAllBytes(source);
         Arrays.fill(whole, whole.length / 2, whole.length / 2 + 64, (byte) 0xff);
-        InputReport r = report(Files.write(dir.resolve("flipped.jfr"), whole));
-        // jdk.jfr reads past the damage without a word; lockscope's parser saw it, so the recording is partial
+        Path flipped = Files.write(dir.resolve("flipped.jfr"), whole);
+        InputReport r = report(flipped);
         assertEquals(InputStatus.PARTIAL, r.status(), r.message());
-        assertTrue(r.message().matches(".*lockscope's parser declined: .* at byte [\\d]+\\).*; damaged: .* at byte \\d+; what the other parser"
-                + " read of it is kept"), r.message());
+        assertTrue(r.message().matches("JFR 2\\.1 via lockscope's parser; \\d+ lock and thread events, \\d+ thread dumps; damaged at byte "
+                + "[\\d,]+: .+; read on after it( and \\d+ more)?, skipping \\d+ bytes"), r.message());
+        assertEquals(Dumps.findingSummaries(Dumps.analyze(source)), Dumps.findingSummaries(Dumps.analyze(flipped)));
+    }
+
+    /**
+     * A 16 KB block of zeros in the middle of a recording, where a crash left a block the file
+     * system had allotted and not written. Reading goes on after it: the message says where and how
+     * much was passed over, and the dead owner the recording names (its thread's end, the
+     * exception that ended it, the waiters in its dumps) is found as in the whole recording.
+     */
+    @Test
+    void aBlockOfZerosIsReadPast() throws Exception {
+        Path source = Dumps.sample("jdk17/dead-owner.jfr");
+        byte[] whole = Files.readAllBytes(source);
+        int block = whole.length / 2 / 4096 * 4096;
+        Arrays.fill(whole, block, block + 16384, (byte) 0);
+        Path zeroed = Files.write(dir.resolve("zeroed.jfr"), whole);
+        InputReport r = report(zeroed);
+        assertEquals(InputStatus.PARTIAL, r.status(), r.message());
+        assertTrue(r.message().matches(".*; damaged at byte [\\d,]+: event of 0 bytes; read on after it, skipping 16,\\d{3} bytes"),
+                r.message());
+        var found = Dumps.only(Dumps.findings("orphaned-lock", zeroed));
+        assertEquals(Dumps.only(Dumps.findings("orphaned-lock", source)).title(), found.title());
+        assertTrue(found.title().contains("likely held by dead thread ingest-worker-1, which ended after IllegalStateException"),
+                found.title());
+    }
+
+    /**
+     * A recording whose constant pools are most of its bytes (a Datadog-profiled JDK 21 service from
+     * the corpus: 230 checkpoints, 801 KB of its 1 MB), with a 64 KB block of zeros in the middle.
+     * The block breaks the chain that links each checkpoint to the one before it; the checkpoints
+     * before the break are found by walking the events from the chunk's start. Every park and
+     * monitor wait is read, as in the whole file (jdk.jfr, which lockscope's parser handed such a
+     * file to, read none).
+     */
+    @Test
+    void aBlockOfZerosAmongTheConstantPools() throws Exception {
+        Path source = Dumps.corpus("jfr/grafana-jdk21.0.4-threadpark-monitorwait.jfr");
+        byte[] whole = Files.readAllBytes(source);
+        int block = whole.length / 2 / 4096 * 4096;
+        Arrays.fill(whole, block, block + 65536, (byte) 0);
+        Path zeroed = Files.write(dir.resolve("zeroed.jfr"), whole);
+        JfrReader.Result damaged = assertTimeoutPreemptively(NEVER_WAITS, () -> JfrReader.read(zeroed, "zeroed", false, s -> { }));
+        assertTrue(damaged.message().matches("JFR 2\\.1 via lockscope's parser; 880 lock and thread events; damaged at byte [\\d,]+: "
+                + "event of 0 bytes; read on after it( and \\d+ more)?, skipping [\\d,]+ bytes"), damaged.message());
+        assertEquals(JfrReader.read(source, "whole", false, s -> { }).recording().eventCounts(), damaged.recording().eventCounts());
+        assertEquals(false, damaged.recording().complete());
     }
 
     @Test
