@@ -37,6 +37,14 @@ class DamagedRecordingTest {
         return Files.write(dir.resolve(name), whole);
     }
 
+    /** A copy of the recording with {@code length} bytes of zeros from the 4 KB block nearest its middle, as a crash leaves them. */
+    private Path zeroedInTheMiddle(Path source, int length) throws IOException {
+        byte[] whole = Files.readAllBytes(source);
+        int block = whole.length / 2 / 4096 * 4096;
+        Arrays.fill(whole, block, block + length, (byte) 0);
+        return Files.write(dir.resolve("zeroed.jfr"), whole);
+    }
+
     private static byte[] u8(long v) {
         return ByteBuffer.allocate(8).putLong(v).array();
     }
@@ -126,10 +134,7 @@ class DamagedRecordingTest {
     @Test
     void aBlockOfZerosIsReadPast() throws Exception {
         Path source = Dumps.sample("jdk17/dead-owner.jfr");
-        byte[] whole = Files.readAllBytes(source);
-        int block = whole.length / 2 / 4096 * 4096;
-        Arrays.fill(whole, block, block + 16384, (byte) 0);
-        Path zeroed = Files.write(dir.resolve("zeroed.jfr"), whole);
+        Path zeroed = zeroedInTheMiddle(source, 16384);
         InputReport r = report(zeroed);
         assertEquals(InputStatus.PARTIAL, r.status(), r.message());
         assertTrue(r.message().matches(".*; damaged at byte [\\d,]+: event of 0 bytes; read on after it, skipping 16,\\d{3} bytes"),
@@ -151,10 +156,7 @@ class DamagedRecordingTest {
     @Test
     void aBlockOfZerosAmongTheConstantPools() throws Exception {
         Path source = Dumps.corpus("jfr/grafana-jdk21.0.4-threadpark-monitorwait.jfr");
-        byte[] whole = Files.readAllBytes(source);
-        int block = whole.length / 2 / 4096 * 4096;
-        Arrays.fill(whole, block, block + 65536, (byte) 0);
-        Path zeroed = Files.write(dir.resolve("zeroed.jfr"), whole);
+        Path zeroed = zeroedInTheMiddle(source, 65536);
         JfrReader.Result damaged = assertTimeoutPreemptively(NEVER_WAITS, () -> JfrReader.read(zeroed, "zeroed", false, s -> { }));
         assertTrue(damaged.message().matches("JFR 2\\.1 via lockscope's parser; 880 lock and thread events; damaged at byte [\\d,]+: "
                 + "event of 0 bytes; read on after it( and \\d+ more)?, skipping [\\d,]+ bytes"), damaged.message());
