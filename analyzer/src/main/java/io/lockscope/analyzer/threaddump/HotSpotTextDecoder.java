@@ -111,6 +111,9 @@ final class HotSpotTextDecoder {
     private TextThread carrier;
     private int carrierSlot = -1;
     private boolean inOwnable;
+    /** Whether the dump being read began inside a stack: its "Locked ownable synchronizers" do not list every owner. */
+    private boolean beganInside;
+    private final CutHead cutHead = new CutHead();
 
     // the deadlock section being read
     private enum Section { THREADS, DEADLOCK, DEADLOCK_STACKS }
@@ -127,8 +130,27 @@ final class HotSpotTextDecoder {
                 ? List.of(new HadoopStacksDecoder(file + "#stacks-", sink), new IgniteThreadsDecoder(file, sink)) : List.of();
     }
 
-    /** Reads all lines; returns the number of dumps found. */
-    int decode(LineSource lines) throws IOException {
+    /**
+     * What a text held besides its dumps, for the input's message.
+     *
+     * @param dumps      how many dumps were read, those in a log's other formats too
+     * @param openAtEnd  the line of the last dump when it stopped at the input's end without HotSpot's
+     *                   closing "JNI global refs" line, after a "Full thread dump" header; 0 otherwise.
+     *                   Alone that proves little (people save excerpts); with a last line cut off, or
+     *                   earlier dumps of the same file that did close, it means the text was cut short
+     * @param earlierDumpsClosed whether a dump before the last closed with "JNI global refs"
+     * @param logDumps   the decoders of the dumps in a log, for how their last dumps ended
+     * @param logPrefix  the log pipeline's prefix taken off the dump's lines, as first seen; empty if none
+     * @param wrapWidth  the width the text's lines were broken at and joined again; 0 if they were not
+     * @param excerpts   how many dumps were only a deadlock section, without the rest of the dump
+     * @param cutAtFront the first stack line of the first dump that began inside a stack; 0 if none did
+     */
+    record Read(int dumps, long openAtEnd, boolean earlierDumpsClosed, List<LogDumps> logDumps, String logPrefix, int wrapWidth,
+            int excerpts, long cutAtFront) {
+    }
+
+    /** Reads all lines. */
+    Read decode(LineSource lines) throws IOException {
         lines.forEach(hardWrap, () -> {
             hardWrap.finish();
             // the input may have broken off mid-dump: what was read of it is still kept
@@ -136,44 +158,11 @@ final class HotSpotTextDecoder {
             finishDump();
             inLogs.forEach(d -> d.finish(true));
         });
-        return dumps + inLogs.stream().mapToInt(LogDumps::dumps).sum();
-    }
-
-    /**
-     * The line of the last dump when it stopped at the input's end without HotSpot's closing
-     * "JNI global refs" line, after a "Full thread dump" header; 0 otherwise. Alone that proves
-     * little (people save excerpts); with a last line cut off, or earlier dumps of the same file
-     * that did close, it means the text was cut short.
-     */
-    long openAtEnd() {
-        return openAtEnd;
-    }
-
-    /** The decoders of the dumps in a log, for how their last dumps ended. */
-    List<LogDumps> logDumps() {
-        return inLogs;
-    }
-
-    /** Whether a dump before the last closed with HotSpot's "JNI global refs" line. */
-    boolean earlierDumpsClosed() {
-        // the last dump, had it closed, would not be open at the end: any closed dump is an earlier one
-        return closedDumps > 0;
-    }
-
-    /** The log pipeline's prefix taken off the dump's lines, as first seen; empty if none. */
-    String logPrefix() {
         String own = logPrefix.learnedFrom();
-        return own.isEmpty() ? inLogs.stream().map(LogDumps::learnedPrefix).filter(p -> !p.isEmpty()).findFirst().orElse("") : own;
-    }
-
-    /** The width the text's lines were broken at and joined again; 0 if they were not. */
-    int wrapWidth() {
-        return hardWrap.width();
-    }
-
-    /** How many dumps were only a deadlock section, without the rest of the dump. */
-    int excerpts() {
-        return excerpts;
+        String prefix = own.isEmpty() ? inLogs.stream().map(LogDumps::learnedPrefix).filter(p -> !p.isEmpty()).findFirst().orElse("") : own;
+        // the last dump, had it closed, would not be open at the end: any closed dump is an earlier one
+        return new Read(dumps + inLogs.stream().mapToInt(LogDumps::dumps).sum(), openAtEnd, closedDumps > 0, inLogs, prefix,
+                hardWrap.width(), excerpts, cutHead.first());
     }
 
     void line(String raw, long n) {
@@ -189,15 +178,15 @@ final class HotSpotTextDecoder {
             return;
         }
         char c = line.charAt(0);
-        if (c == 'a' && line.startsWith("at ")) {
+        if ((c == 'a' && line.startsWith("at ")) || (c == '-' && line.startsWith("- ")) || (!inDump && line.startsWith(STATE_PREFIX))) {
             if (section == Section.THREADS && thread != null) {
-                thread.frame(line.substring(3));
-            }
-            return;
-        }
-        if (c == '-' && line.startsWith("- ")) {
-            if (section == Section.THREADS && thread != null) {
-                lockLine(line, n);
+                if (c == 'a') {
+                    thread.frame(line.substring(3));
+                } else {
+                    lockLine(line, n);
+                }
+            } else if (!inDump) {
+                cutHead.stackLine(n);
             }
             return;
         }
@@ -233,6 +222,7 @@ final class HotSpotTextDecoder {
         if (line.startsWith(FULL_THREAD_DUMP)) {
             finishDump();
             startDump(n);
+            cutHead.otherLine();
             headed = true;
             Optional<String> v = DumpLines.vmVersion(line);
             vmVersion = v.isPresent() ? v : vmVersion;
@@ -296,6 +286,7 @@ final class HotSpotTextDecoder {
             // after "JNI global refs" too: jstack's time and jcmd's pid line of the next dump come before it begins
             preamble.line(line);
             if (!inDump) {
+                cutHead.otherLine();
                 return;
             }
         }
@@ -342,6 +333,7 @@ final class HotSpotTextDecoder {
     private void newThread(TextThread t, long n) {
         if (!inDump) {
             startDump(n);
+            beganInside = cutHead.beginsInside();
         }
         section = Section.THREADS;
         if (excerpt) {
@@ -485,11 +477,12 @@ final class HotSpotTextDecoder {
         Snapshot s = new Snapshot(file + "#" + dumps, format.id(), SourceRef.line(file, dumpLine), time,
                 new JvmHints(pid, vmVersion, Optional.empty()), threads,
                 rendered || threads.isEmpty() ? Visibility.NOT_SHOWN : Visibility.SHOWN,
-                ownableListed ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of(),
+                ownableListed && !beganInside ? Visibility.SHOWN : Visibility.NOT_SHOWN, deadlocks, List.of(),
                 searched && format == TextDialect.JSTACK && DeadlockSection.searchesOwnableLocks(vmVersion) ? Visibility.SHOWN : Visibility.NOT_SHOWN);
         threads.clear();
         deadlocks.clear();
         ownableListed = false;
+        beganInside = false;
         sawLockLine = false;
         allAddressesZero = true;
         agentFrames = false;

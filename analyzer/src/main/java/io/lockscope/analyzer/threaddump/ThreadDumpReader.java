@@ -28,17 +28,20 @@ public final class ThreadDumpReader {
     /** Reads every dump of the dialect in the text, handing each to the sink as soon as it is complete. */
     public static TextResult readText(InputStream in, String name, TextDialect dialect, SnapshotSink sink) throws IOException {
         LineSource lines = new LineSource(in);
-        HotSpotTextDecoder decoder = new HotSpotTextDecoder(name, dialect, sink);
-        int n;
+        HotSpotTextDecoder.Read decoder;
         try {
-            n = decoder.decode(lines);
+            decoder = new HotSpotTextDecoder(name, dialect, sink).decode(lines);
         } catch (IOException e) {
             throw new PartialReadException(e, lines.lineNumber(), lines.bytesConsumed());
         }
+        int n = decoder.dumps();
         long open = decoder.openAtEnd();
-        String excerpt = decoder.excerpts() == 0 ? ""
+        String excerpt = String.join("; ", java.util.stream.Stream.of(decoder.excerpts() == 0 ? ""
                 : (decoder.excerpts() == 1 ? "a" : decoder.excerpts() + "") + " HotSpot deadlock section" + (decoder.excerpts() == 1 ? "" : "s")
-                        + " without the rest of the dump: only the deadlocked threads are known";
+                        + " without the rest of the dump: only the deadlocked threads are known",
+                decoder.cutAtFront() == 0 ? "" : "the text begins inside a dump (line " + decoder.cutAtFront() + " is a line of a stack, with no"
+                        + " \"Full thread dump\" line above it): the threads before it are missing, so a lock whose owner it does not list"
+                        + " is not taken as ownerless").filter(x -> !x.isEmpty()).toList());
         String cut = open > 0 && lines.endedMidLine()
                 ? "the dump at line " + open + " breaks off in its last line (" + lines.lineNumber() + "), before HotSpot's closing"
                         + " \"JNI global refs\" line: cut short"
