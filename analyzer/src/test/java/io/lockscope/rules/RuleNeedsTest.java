@@ -86,7 +86,7 @@ class RuleNeedsTest {
             assertEquals("needs a thread dump taken with -l (Locked ownable synchronizers), or a heap dump, or a JFR "
                     + "recording (jcmd <pid> JFR.start, then JFR.dump)", na.get(rule), rule);
         }
-        assertEquals("needs several dumps of the same JVM taken some seconds apart; this JVM has 1 dump(s) that show "
+        assertEquals("needs several dumps of the same JVM taken some seconds apart; this JVM has 1 dump that shows "
                 + "lock owners", na.get("stuck-owner"));
         // its monitors' owners are there: the rules on them run
         for (String rule : List.of("deadlock", "blocking-while-holding", "ownership-mismatch", "lock-order-inversion",

@@ -75,7 +75,8 @@ public enum Input {
 
         @Override
         String seen(RuleContext c) {
-            return "this JVM has " + ownersShownIn(c) + " dump(s) that show lock owners";
+            long n = ownersShownIn(c);
+            return "this JVM has " + Words.count(n, "dump") + (n == 1 ? " that shows" : " that show") + " lock owners";
         }
     };
 
