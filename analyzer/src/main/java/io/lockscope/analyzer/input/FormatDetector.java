@@ -134,20 +134,16 @@ public final class FormatDetector {
             return d;
         }
         Reopen text = () -> new NulRuns(reopen.open(), MAX_NUL_SCAN);
-        byte[] kept;
-        long nuls;
-        try (NulRuns in = new NulRuns(reopen.open(), MAX_NUL_SCAN)) {
-            kept = in.readNBytes(HEAD_BYTES);
-            nuls = in.dropped();
+        NulRuns.Head kept;
+        try {
+            kept = NulRuns.head(reopen.open(), HEAD_BYTES, MAX_NUL_SCAN);
         } catch (IOException e) {
             return d; // damaged further on: the head's answer stands
         }
-        if (kept.length == 0) {
-            return new Detection(InputFormat.UNKNOWN, false, (nuls > MAX_NUL_SCAN ? "over " + (MAX_NUL_SCAN >> 20) + " MB of NUL bytes"
-                    : io.lockscope.engine.Words.count(nuls, "NUL byte")) + " and no text (a log truncated under its writer, "
-                    + "or blocks a crash left unwritten)");
+        if (kept.text().length == 0) {
+            return new Detection(InputFormat.UNKNOWN, false, kept.noText(MAX_NUL_SCAN));
         }
-        Detection t = deeper(detect(textHead(kept, text), 0, ruledOut), kept.length, text, ruledOut);
+        Detection t = deeper(detect(textHead(kept.text(), text), 0, ruledOut), kept.text().length, text, ruledOut);
         return t.format() == InputFormat.UNKNOWN ? d : t;
     }
 

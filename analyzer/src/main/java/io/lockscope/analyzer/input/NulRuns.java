@@ -116,6 +116,23 @@ final class NulRuns extends FilterInputStream {
                 + " (a log truncated under its writer, as logrotate's copytruncate leaves it, or blocks a crash left unwritten)";
     }
 
+    /** The first bytes of a text that are not NUL, and how many NULs were passed over before them. */
+    record Head(byte[] text, long nuls) {
+        /** What detection says of a text with no bytes but NULs, as far as it looked ({@code limit} NULs). */
+        String noText(long limit) {
+            return (nuls > limit ? "over " + (limit >> 20) + " MB of NUL bytes" : Words.count(nuls, "NUL byte"))
+                    + " and no text (a log truncated under its writer, or blocks a crash left unwritten)";
+        }
+    }
+
+    /** The first {@code n} bytes of {@code in} that are not NUL, passing over at most {@code limit} NULs; closes {@code in}. */
+    static Head head(InputStream in, int n, long limit) throws IOException {
+        try (NulRuns r = new NulRuns(in, limit)) {
+            byte[] text = r.readNBytes(n);
+            return new Head(text, r.dropped());
+        }
+    }
+
     /** Whether {@code head} has a run of at least {@link #MIN_RUN} NULs. */
     static boolean within(byte[] head) {
         int run = 0;
