@@ -64,6 +64,21 @@ class CutAtFrontTest {
         assertEquals(Set.of("transfer-a-to-b", "transfer-b-to-a"), Set.copyOf(ring.threads()));
     }
 
+    /**
+     * The same ring as an application logs it (ThreadInfo.toString()), cut inside the first
+     * thread's stack. ThreadInfo names a lock's owner, and an owner the dump does not list is taken
+     * to have ended holding it; in a dump cut at the front it may only have been cut off. The old
+     * reader said "held by dead thread transfer-a-to-b #12".
+     */
+    @Test
+    void anOwnerThatThreadInfoNamesAndTheCutTookIsNotCalledDead() throws IOException {
+        Path cut = cutInside(Dumps.sample("jdk17/reentrantlock-deadlock.threadinfo.txt"), "transfer-a-to-b", "app.log");
+        InputReport input = Dumps.report(cut);
+        assertEquals(InputStatus.PARTIAL, input.status(), input.message());
+        assertEquals(MESSAGE, input.message());
+        assertEquals(List.of(), Dumps.findings("orphaned-lock", cut).stream().map(Finding::title).toList());
+    }
+
     /** Cut inside the stack of the thread that holds the monitor twelve wait for: its owner is not shown, not guessed. */
     @Test
     void aMonitorsOwnerCutOff() throws IOException {

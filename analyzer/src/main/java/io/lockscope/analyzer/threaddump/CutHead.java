@@ -20,6 +20,18 @@ final class CutHead {
         }
     }
 
+    /**
+     * A line outside a dump that is none of a stack's frames or lock lines: ThreadInfo's count of
+     * locked synchronizers and its "..." go on a run of a stack's lines; anything else ends it.
+     */
+    void line(String line, long n) {
+        if (line.startsWith("Number of locked synchronizers") || line.equals("...")) {
+            stackLine(n);
+        } else {
+            otherLine();
+        }
+    }
+
     /** Any other line outside a dump, or a dump's banner. */
     void otherLine() {
         run = 0;

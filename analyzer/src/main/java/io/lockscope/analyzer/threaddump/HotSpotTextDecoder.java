@@ -286,7 +286,7 @@ final class HotSpotTextDecoder {
             // after "JNI global refs" too: jstack's time and jcmd's pid line of the next dump come before it begins
             preamble.line(line);
             if (!inDump) {
-                cutHead.otherLine();
+                cutHead.line(line, n);
                 return;
             }
         }
