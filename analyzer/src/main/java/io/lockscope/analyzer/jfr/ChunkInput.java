@@ -43,7 +43,12 @@ final class ChunkInput {
     /** What a message says of what failed: the damage without its byte (the message names that), or the exception. */
     static String why(Throwable e) {
         return e instanceof JfrChunkDecoder.Unsupported ? String.valueOf(e.getMessage()).replaceAll(" at byte \\d+$", "")
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                : named(e);
+    }
+
+    /** An exception that is not lockscope's own, for a message: its class, then what it says, if anything. */
+    static String named(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     JfrChunkDecoder.Unsupported damaged(String what, int at) {

@@ -33,6 +33,8 @@ final class ConstantPools {
     private final ChunkInput in;
     private final Map<Long, Type> types;
     private final Map<Long, Pool> pools = new HashMap<>();
+    /** A checkpoint's entries (pool type, key, offset), held until all of it has parsed; kept for the next checkpoint. */
+    private long[] stage = new long[3 * 256];
     /** Where the checkpoint events start: places an event is known to start at. */
     private final java.util.TreeSet<Integer> checkpoints = new java.util.TreeSet<>();
     // made on first use, for this chunk; keys are only meaningful within a chunk
@@ -56,7 +58,6 @@ final class ConstantPools {
 
     // ---- constant pools
 
-    /** Walks the checkpoints from the last back to the first, noting where each entry starts. */
     /** Where the checkpoint events start, in order. */
     int[] checkpoints() {
         return checkpoints.stream().mapToInt(Integer::intValue).toArray();
@@ -111,7 +112,7 @@ final class ConstantPools {
         long delta = in.varlong();
         in.pos++; // flush flag, or since JDK 14 the checkpoint's kind
         int poolCount = in.varint();
-        List<long[]> entries = new ArrayList<>();
+        int staged = 0;
         for (int i = 0; i < poolCount; i++) {
             long typeId = in.varlong();
             Type type = types.get(typeId);
@@ -119,7 +120,12 @@ final class ConstantPools {
                 throw in.damaged("constant pool of undeclared type " + typeId, in.pos);
             }
             for (int n = in.varint(); n > 0; n--) {
-                entries.add(new long[] {typeId, in.varlong(), in.pos});
+                if (staged + 3 > stage.length) {
+                    stage = java.util.Arrays.copyOf(stage, stage.length * 2);
+                }
+                stage[staged++] = typeId;
+                stage[staged++] = in.varlong();
+                stage[staged++] = in.pos;
                 in.value(type.storage, type);
                 if (in.pos > end) {
                     throw in.damaged("checkpoint whose pools run past its end", at);
@@ -127,8 +133,8 @@ final class ConstantPools {
             }
         }
         checkpoints.add(at);
-        for (long[] e : entries) {
-            pools.computeIfAbsent(e[0], k -> new Pool(types.get(k))).offsets.putIfAbsent(e[1], (int) e[2]);
+        for (int i = 0; i < staged; i += 3) {
+            pools.computeIfAbsent(stage[i], k -> new Pool(types.get(k))).offsets.putIfAbsent(stage[i + 1], (int) stage[i + 2]);
         }
         return delta;
     }

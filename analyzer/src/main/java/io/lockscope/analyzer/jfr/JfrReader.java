@@ -99,7 +99,7 @@ public final class JfrReader {
             } catch (IOException | RuntimeException | StackOverflowError e) {
                 // what lockscope's parser does not take on, or fails on (types nested without end), jdk.jfr reads from the start
                 declined = " (lockscope's parser declined: " + (e instanceof JfrChunkDecoder.Unsupported ? e.getMessage()
-                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")";
+                        : ChunkInput.named(e)) + ")";
                 if (e instanceof JfrChunkDecoder.Damaged) {
                     // the other parsers may read past damage without a word: the recording is partial all the same
                     damage = "damaged: " + e.getMessage() + "; what the other parser read of it is kept";
@@ -116,7 +116,7 @@ public final class JfrReader {
             } catch (IOException | RuntimeException | InternalError | StackOverflowError e) {
                 // the JDK's parser failed part-way (InternalError on some multi-chunk files, StackOverflowError on
                 // metadata that nests without end): start over with JMC's
-                String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + declined;
+                String why = ChunkInput.named(e) + declined;
                 builder = new RecordingBuilder(display);
                 try {
                     complete = JmcJfrDecoder.decode(path, false, builder);
