@@ -178,13 +178,17 @@ final class HotSpotTextDecoder {
             return;
         }
         char c = line.charAt(0);
-        if ((c == 'a' && line.startsWith("at ")) || (c == '-' && line.startsWith("- ")) || (!inDump && line.startsWith(STATE_PREFIX))) {
+        if (c == 'a' && line.startsWith("at ")) {
             if (section == Section.THREADS && thread != null) {
-                if (c == 'a') {
-                    thread.frame(line.substring(3));
-                } else {
-                    lockLine(line, n);
-                }
+                thread.frame(line.substring(3));
+            } else if (!inDump) {
+                cutHead.stackLine(n);
+            }
+            return;
+        }
+        if (c == '-' && line.startsWith("- ")) {
+            if (section == Section.THREADS && thread != null) {
+                lockLine(line, n);
             } else if (!inDump) {
                 cutHead.stackLine(n);
             }
@@ -216,6 +220,8 @@ final class HotSpotTextDecoder {
                 int space = rest.indexOf(' ');
                 thread.state = ThreadState.parse(space < 0 ? rest : rest.substring(0, space));
                 thread.stateDetail = space < 0 ? "" : rest.substring(space + 1);
+            } else if (!inDump) {
+                cutHead.stackLine(n);
             }
             return;
         }
