@@ -51,9 +51,7 @@ final class GuardedRead {
         }
         java.util.Optional<String> device = PipeSpool.device(c.path());
         if (device.isPresent()) {
-            GuardedRead r = new GuardedRead(spill);
-            r.reports = List.of(new InputReport(c.display(), InputFormat.UNKNOWN, InputStatus.SKIPPED, device.get(), 0, 0));
-            return r;
+            return unread(spill, c.display(), InputStatus.SKIPPED, device.get());
         }
         // a pipe: copied first, in half the time an input has, then read in what is left of it
         long started = System.nanoTime();
@@ -62,9 +60,7 @@ final class GuardedRead {
             pipe = PipeSpool.copy(c.path(), deadline.unlimited() ? Duration.ZERO : deadline.forSize(0).dividedBy(2),
                     deadline.bytesPerSecond(), bytes -> progress.at(0, bytes, 0));
         } catch (java.io.IOException | RuntimeException e) {
-            GuardedRead r = new GuardedRead(spill);
-            r.reports = List.of(new InputReport(c.display(), InputFormat.UNKNOWN, InputStatus.FAILED, "cannot read: " + e.getMessage(), 0, 0));
-            return r;
+            return unread(spill, c.display(), InputStatus.FAILED, "cannot read: " + e.getMessage());
         }
         try {
             Duration left = deadline.unlimited() ? null
@@ -82,6 +78,13 @@ final class GuardedRead {
                 // the run's temporary folder goes at its end
             }
         }
+    }
+
+    /** An input of which nothing was read, and why. */
+    private static GuardedRead unread(io.lockscope.analyzer.store.SnapshotSpill spill, String display, InputStatus status, String why) {
+        GuardedRead r = new GuardedRead(spill);
+        r.reports = List.of(new InputReport(display, InputFormat.UNKNOWN, status, why, 0, 0));
+        return r;
     }
 
     /** The input's report, its copy stopped before the pipe ended: what was read is all there is, and it says where. */

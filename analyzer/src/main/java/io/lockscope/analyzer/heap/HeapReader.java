@@ -2,6 +2,7 @@ package io.lockscope.analyzer.heap;
 
 import io.lockscope.analyzer.heap.HeapObjects.HeapObject;
 import io.lockscope.analyzer.heap.HeapSynchronizers.SyncFacts;
+import io.lockscope.engine.Words;
 import io.lockscope.model.Frame;
 import io.lockscope.model.JvmHints;
 import io.lockscope.model.JvmThread;
@@ -96,7 +97,8 @@ public final class HeapReader {
             names.arrays.putAll(arrays.arrays);
         }
         Snapshot snapshot = model.snapshot(display, names);
-        boolean complete = p1.complete() && p2.complete() && p3.complete() && structure.superclassRing == null;
+        boolean passesWhole = p1.complete() && p2.complete() && p3.complete();
+        boolean complete = passesWhole && structure.superclassRing == null;
         StringBuilder message = new StringBuilder();
         message.append(structure.format).append(", ").append(structure.idSize * 8).append("-bit ids; ")
                 .append(snapshot.threads().stream().filter(JvmThread::alive).count()).append(" live threads");
@@ -109,7 +111,7 @@ public final class HeapReader {
         int monitors = structure.lastMonitorsUsed().size();
         if (monitors > 0) {
             // JDK 8 and older list the objects whose monitors are in use (ROOT_MONITOR_USED); owners are not recorded
-            message.append("; ").append(monitors).append(monitors == 1 ? " monitor" : " monitors").append(" in use");
+            message.append("; ").append(Words.count(monitors, "monitor")).append(" in use");
         }
         if (structure.heapDumps > 1) {
             message.append("; ").append(structure.heapDumps).append(" heap dumps in the file, the last one used");
@@ -118,7 +120,7 @@ public final class HeapReader {
             message.append("; damaged: the superclasses of ").append(structure.superclassRing)
                     .append(" run in a ring; its fields are laid out up to where the ring closes");
         }
-        if (!(p1.complete() && p2.complete() && p3.complete())) {
+        if (!passesWhole) {
             HprofDecoder.Progress broken = !p1.complete() ? p1 : !p2.complete() ? p2 : p3;
             message.append("; ").append(broken.problem());
             // the broken record declared its length: the file was at least that long

@@ -246,7 +246,7 @@ public final class InputReader {
                         "text with no " + (f == InputFormat.JSTACK ? "HotSpot thread dump" : f.description()) + " in its "
                                 + r.lines() + " lines" + holes(nuls, d), 0, size);
             }
-            String message = r.snapshots() + (r.snapshots() == 1 ? " dump" : " dumps") + decoded + holes(nuls, d)
+            String message = Words.count(r.snapshots(), "dump") + decoded + holes(nuls, d)
                     + (r.note().isEmpty() ? "" : "; " + r.note())
                     + (r.excerpt().isEmpty() ? "" : "; " + r.excerpt())
                     + (r.cutShort().isEmpty() ? "" : "; " + r.cutShort() + ", the last dump kept as far as it goes");

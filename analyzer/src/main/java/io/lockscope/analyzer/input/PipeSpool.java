@@ -152,8 +152,9 @@ public final class PipeSpool {
                             return;
                         }
                         if (bytes >= nextCheck) {
-                            long free = Files.getFileStore(file).getUsableSpace();
-                            long total = Files.getFileStore(file).getTotalSpace();
+                            java.nio.file.FileStore store = Files.getFileStore(file);
+                            long free = store.getUsableSpace();
+                            long total = store.getTotalSpace();
                             if (free - n < Math.max(minFree, total / 10)) {
                                 finish("the disk of the temporary folder was nearly full (" + free / (1 << 20) + " MB free)");
                                 return;
